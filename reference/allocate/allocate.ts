@@ -1,0 +1,307 @@
+/**
+ * Service -> IPs, the controller's job, deterministic for the same input:
+ *  1. Services that ask for specific IPs (annotation or spec.loadBalancerIP) are served first, so an
+ *     auto-assigned Service can never take an address somebody asked for by name;
+ *  2. then every other LoadBalancer Service, in namespace/name order, gets the lowest free address of
+ *     the first suitable pool (pools in name order).
+ * The Allocator keeps state so the speaker (and the benchmark) can add or remove one Service cheaply.
+ */
+import {
+  cidrContains,
+  cidrFirst,
+  cidrLast,
+  compareIP,
+  formatIP,
+  isBuggyIP,
+  parseIP,
+  type Cidr,
+  type Family,
+  type IP,
+} from '../model/ip.ts';
+import type { ClusterConfig, IPAddressPool, Service } from '../model/types.ts';
+
+export interface Allocation {
+  /** `namespace/name`. */
+  service: string;
+  /** Canonical addresses, primary family first. */
+  ips: string[];
+  pool: string;
+}
+
+/** A Service that could not be given addresses; the rest of the cluster is unaffected. */
+export interface ServiceError {
+  service: string;
+  code: string;
+  message: string;
+  file: string;
+  line: number;
+}
+
+export const ANNOTATION_IPS = ['metallb.io/loadBalancerIPs', 'metallb.universe.tf/loadBalancerIPs'] as const;
+export const ANNOTATION_POOL = ['metallb.io/address-pool', 'metallb.universe.tf/address-pool'] as const;
+export const ANNOTATION_SHARED = ['metallb.io/allow-shared-ip', 'metallb.universe.tf/allow-shared-ip'] as const;
+
+/** The first annotation present, new name before the `metallb.universe.tf/` fallback. */
+export function annotation(svc: Service, names: readonly string[]): string | undefined {
+  for (const n of names) {
+    const v = svc.annotations[n];
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
+interface Holder {
+  pool: string;
+  sharingKey?: string;
+  /** service key -> its `PROTO/port` list. */
+  services: Map<string, string[]>;
+}
+
+interface PoolState {
+  pool: IPAddressPool;
+  byFamily: Record<Family, Cidr[]>;
+  /** Scan position per family: index into byFamily and the next address to try. */
+  cursor: Record<Family, { idx: number; next: bigint }>;
+  /** Addresses released behind the cursor, ascending. */
+  freed: Record<Family, bigint[]>;
+}
+
+const famName = (f: Family): 'IPv4' | 'IPv6' => (f === 4 ? 'IPv4' : 'IPv6');
+
+type Result = { ok: true; allocation: Allocation } | { ok: false; error: ServiceError };
+
+export class Allocator {
+  private readonly pools: PoolState[];
+  private readonly used: Record<Family, Map<bigint, Holder>> = { 4: new Map(), 6: new Map() };
+  /** sharing key -> addresses held under it. */
+  private readonly byKey = new Map<string, Set<IP>>();
+  private readonly assigned = new Map<string, { ips: IP[]; pool: string; key?: string }>();
+
+  constructor(pools: readonly IPAddressPool[]) {
+    this.pools = [...pools]
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map((pool) => {
+        const byFamily = { 4: pool.cidrs.filter((c) => c.family === 4), 6: pool.cidrs.filter((c) => c.family === 6) };
+        return {
+          pool,
+          byFamily,
+          cursor: { 4: { idx: 0, next: byFamily[4][0]?.addr ?? 0n }, 6: { idx: 0, next: byFamily[6][0]?.addr ?? 0n } },
+          freed: { 4: [], 6: [] },
+        };
+      });
+  }
+
+  /** True when the Service asks for particular addresses (these are served before auto-assignment). */
+  static requestsIPs(svc: Service): boolean {
+    return annotation(svc, ANNOTATION_IPS) !== undefined || svc.loadBalancerIP !== undefined;
+  }
+
+  assign(svc: Service): Result {
+    const fail = (code: string, message: string): Result => ({
+      ok: false,
+      error: { service: svc.key, code, message, file: svc.src.file, line: svc.src.line },
+    });
+    if (this.assigned.has(svc.key)) this.release(svc.key);
+    const fams = svc.ipFamilies;
+    if (svc.ipFamilyPolicy === 'SingleStack' && fams.length > 1) {
+      return fail('INVALID_IP_FAMILIES', `ipFamilyPolicy SingleStack allows one entry in ipFamilies, got ${fams.join(', ')}`);
+    }
+    const primary: Family = fams[0] === 'IPv6' ? 6 : 4;
+    const order: Family[] = svc.ipFamilyPolicy === 'SingleStack' ? [primary] : [primary, primary === 4 ? 6 : 4];
+    const sharingKey = annotation(svc, ANNOTATION_SHARED);
+    const ports = svc.ports.map((p) => `${p.protocol}/${p.port}`);
+    const poolName = annotation(svc, ANNOTATION_POOL);
+    const namedPool = poolName === undefined ? undefined : this.pools.find((p) => p.pool.name === poolName);
+    if (poolName !== undefined && !namedPool) {
+      return fail('UNKNOWN_POOL', `annotation ${ANNOTATION_POOL[0]} names pool ${JSON.stringify(poolName)}, which does not exist; defined pools: ${this.pools.map((p) => p.pool.name).join(', ') || '(none)'}`);
+    }
+
+    const annotated = annotation(svc, ANNOTATION_IPS);
+    if (annotated !== undefined && svc.loadBalancerIP !== undefined) {
+      return fail('CONFLICTING_IP_REQUEST', `both the ${ANNOTATION_IPS[0]} annotation and spec.loadBalancerIP are set; use only the annotation`);
+    }
+    const requestText = annotated ?? svc.loadBalancerIP;
+    if (requestText !== undefined) {
+      const texts = requestText.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      const ips: IP[] = [];
+      for (const t of texts) {
+        const ip = parseIP(t);
+        if (!ip) return fail('INVALID_REQUESTED_IP', `requested address ${JSON.stringify(t)} is not an IPv4 or IPv6 address`);
+        if (ips.some((x) => x.family === ip.family)) return fail('INVALID_REQUESTED_IP', `at most one ${famName(ip.family)} address may be requested, got ${requestText}`);
+        ips.push(ip);
+      }
+      if (ips.length === 0) return fail('INVALID_REQUESTED_IP', `the request ${JSON.stringify(requestText)} holds no address`);
+      if (ips.length > 1 && svc.ipFamilyPolicy === 'SingleStack') return fail('IP_FAMILY_MISMATCH', `a SingleStack Service may request one address, got ${ips.length}; set ipFamilyPolicy to PreferDualStack or RequireDualStack`);
+      if (ips.length === 1 && svc.ipFamilyPolicy === 'RequireDualStack') return fail('IP_FAMILY_MISMATCH', 'a RequireDualStack Service must request one IPv4 and one IPv6 address');
+      if (ips.length === 1 && fams.length > 0 && svc.ipFamilyPolicy === 'SingleStack' && ips[0]!.family !== primary) {
+        return fail('IP_FAMILY_MISMATCH', `requested ${famName(ips[0]!.family)} address ${formatIP(ips[0]!)} but ipFamilies is ${fams.join(', ')}`);
+      }
+      ips.sort((a, b) => (a.family === b.family ? 0 : a.family === primary ? -1 : 1));
+      const ps = this.pools.find((p) => ips.every((ip) => this.inPool(p, ip)));
+      if (!ps) {
+        const txt = ips.map(formatIP).join(', ');
+        return fail('IP_NOT_IN_POOL', `requested ${txt} ${ips.length > 1 ? 'are not all in one pool' : 'is in no pool'} (addresses avoided by avoidBuggyIPs do not count); pools: ${this.pools.map((p) => `${p.pool.name} (${p.pool.entries.map((e) => e.text).join(', ')})`).join('; ') || '(none)'}`);
+      }
+      if (namedPool && namedPool !== ps) return fail('IP_NOT_IN_POOL', `requested ${ips.map(formatIP).join(', ')} is in pool ${JSON.stringify(ps.pool.name)}, not in the pool ${JSON.stringify(poolName)} named by the annotation`);
+      for (const ip of ips) {
+        const h = this.used[ip.family].get(ip.value);
+        if (h && !this.compatible(h, sharingKey, ports)) {
+          return fail('IP_IN_USE', `${formatIP(ip)} is already used by ${[...h.services.keys()].join(', ')}${sharingKey === undefined ? '' : ' (with a different sharing key or clashing ports)'}; share it with the same ${ANNOTATION_SHARED[0]} key and distinct ports, or ask for another address`);
+        }
+      }
+      return this.commit(svc.key, ps, ips, sharingKey, ports);
+    }
+
+    const candidates = namedPool ? [namedPool] : this.pools.filter((p) => p.pool.autoAssign);
+    if (candidates.length === 0) {
+      return fail('NO_POOL', 'no pool assigns addresses automatically (all have autoAssign: false); request an address or a pool by name');
+    }
+    const tryFamilies = (want: Family[]): Result | undefined => {
+      for (const ps of candidates) {
+        const ips: IP[] = [];
+        for (const f of want) {
+          const ip = this.lowestAvailable(ps, f, sharingKey, ports);
+          if (!ip) break;
+          ips.push(ip);
+        }
+        if (ips.length === want.length) return this.commit(svc.key, ps, ips, sharingKey, ports);
+      }
+      return undefined;
+    };
+    const got = tryFamilies(order) ?? (svc.ipFamilyPolicy === 'PreferDualStack' ? tryFamilies([primary]) : undefined);
+    if (got) return got;
+    const what = order.length === 2 ? 'a free IPv4 and a free IPv6 address in one pool' : `a free ${famName(primary)} address`;
+    return fail('POOL_EXHAUSTED', `no ${namedPool ? `address in pool ${JSON.stringify(poolName)}` : 'auto-assign pool'} has ${what} (pools tried: ${candidates.map((p) => p.pool.name).join(', ')})`);
+  }
+
+  release(key: string): boolean {
+    const a = this.assigned.get(key);
+    if (!a) return false;
+    this.assigned.delete(key);
+    const ps = this.pools.find((p) => p.pool.name === a.pool)!;
+    for (const ip of a.ips) {
+      const h = this.used[ip.family].get(ip.value);
+      if (!h) continue;
+      h.services.delete(key);
+      if (h.services.size === 0) {
+        this.used[ip.family].delete(ip.value);
+        if (h.sharingKey !== undefined) {
+          const set = this.byKey.get(h.sharingKey);
+          if (set) for (const x of set) if (x.family === ip.family && x.value === ip.value) set.delete(x);
+        }
+        insertSorted(ps.freed[ip.family], ip.value);
+      }
+    }
+    return true;
+  }
+
+  private inPool(ps: PoolState, ip: IP): boolean {
+    if (ps.pool.avoidBuggyIPs && isBuggyIP(ip)) return false;
+    return ps.byFamily[ip.family].some((c) => cidrContains(c, ip));
+  }
+
+  private compatible(h: Holder, sharingKey: string | undefined, ports: readonly string[]): boolean {
+    if (sharingKey === undefined || h.sharingKey !== sharingKey) return false;
+    for (const theirs of h.services.values()) if (theirs.some((p) => ports.includes(p))) return false;
+    return true;
+  }
+
+  /** The lowest address of `f` in the pool that is free or shareable with this Service. */
+  private lowestAvailable(ps: PoolState, f: Family, sharingKey: string | undefined, ports: readonly string[]): IP | undefined {
+    let best: bigint | undefined;
+    if (sharingKey !== undefined) {
+      for (const ip of this.byKey.get(sharingKey) ?? []) {
+        if (ip.family !== f || (best !== undefined && ip.value >= best)) continue;
+        const h = this.used[f].get(ip.value);
+        if (h && h.pool === ps.pool.name && this.compatible(h, sharingKey, ports)) best = ip.value;
+      }
+    }
+    const free = this.firstFree(ps, f);
+    if (free !== undefined && (best === undefined || free < best)) best = free;
+    return best === undefined ? undefined : { family: f, value: best };
+  }
+
+  private usable(ps: PoolState, f: Family, v: bigint): boolean {
+    return !this.used[f].has(v) && !(ps.pool.avoidBuggyIPs && isBuggyIP({ family: f, value: v }));
+  }
+
+  /** Lowest free address: released ones behind the cursor first, else scan forward (amortised O(1)). */
+  private firstFree(ps: PoolState, f: Family): bigint | undefined {
+    const freed = ps.freed[f];
+    while (freed.length > 0 && !this.usable(ps, f, freed[0]!)) freed.shift();
+    const cidrs = ps.byFamily[f];
+    const cur = ps.cursor[f];
+    let scanned: bigint | undefined;
+    while (cur.idx < cidrs.length) {
+      const c = cidrs[cur.idx]!;
+      if (cur.next > cidrLast(c)) {
+        cur.idx++;
+        if (cur.idx < cidrs.length) cur.next = cidrFirst(cidrs[cur.idx]!);
+        continue;
+      }
+      if (this.usable(ps, f, cur.next)) {
+        scanned = cur.next;
+        break;
+      }
+      cur.next++;
+    }
+    const fromFreed = freed[0];
+    if (fromFreed === undefined) return scanned;
+    return scanned === undefined || fromFreed < scanned ? fromFreed : scanned;
+  }
+
+  private commit(key: string, ps: PoolState, ips: IP[], sharingKey: string | undefined, ports: string[]): Result {
+    for (const ip of ips) {
+      let h = this.used[ip.family].get(ip.value);
+      if (!h) {
+        h = { pool: ps.pool.name, ...(sharingKey !== undefined ? { sharingKey } : {}), services: new Map() };
+        this.used[ip.family].set(ip.value, h);
+        if (sharingKey !== undefined) {
+          let set = this.byKey.get(sharingKey);
+          if (!set) this.byKey.set(sharingKey, (set = new Set()));
+          set.add(ip);
+        }
+      }
+      h.services.set(key, ports);
+    }
+    this.assigned.set(key, { ips, pool: ps.pool.name, ...(sharingKey !== undefined ? { key: sharingKey } : {}) });
+    return { ok: true, allocation: { service: key, ips: ips.map(formatIP), pool: ps.pool.name } };
+  }
+}
+
+function insertSorted(xs: bigint[], v: bigint): void {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  if (xs[lo] !== v) xs.splice(lo, 0, v);
+}
+
+export function compareServiceKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Every LoadBalancer Service of the config, deterministically (see the file comment). */
+export function allocate(config: ClusterConfig): { allocations: Allocation[]; errors: ServiceError[] } {
+  const alloc = new Allocator(config.pools);
+  const lbs = config.services.filter((s) => s.type === 'LoadBalancer').sort((a, b) => compareServiceKeys(a.key, b.key));
+  const allocations: Allocation[] = [];
+  const errors: ServiceError[] = [];
+  const ordered = [...lbs.filter((s) => Allocator.requestsIPs(s)), ...lbs.filter((s) => !Allocator.requestsIPs(s))];
+  for (const s of ordered) {
+    const r = alloc.assign(s);
+    if (r.ok) allocations.push(r.allocation);
+    else errors.push(r.error);
+  }
+  allocations.sort((a, b) => compareServiceKeys(a.service, b.service));
+  errors.sort((a, b) => compareServiceKeys(a.service, b.service));
+  return { allocations, errors };
+}
+
+/** Canonical IP order (IPv4 first, numeric); exported for callers that sort addresses. */
+export function compareIPText(a: string, b: string): number {
+  return compareIP(parseIP(a)!, parseIP(b)!);
+}

@@ -1,0 +1,418 @@
+/**
+ * One document -> one typed resource, with every rule that can be checked from that resource alone.
+ * Rules that need other resources (overlaps, aliases, references) are in crosscheck.ts.
+ */
+import { parseCommunity } from '../model/community.ts';
+import { parseGoDuration } from '../model/duration.ts';
+import { compareCidr, formatCidr, formatIP, parseCidr, parseIP, rangeToCidrs, type Cidr } from '../model/ip.ts';
+import type { LabelSelector, SelectorOperator } from '../model/selector.ts';
+import type * as M from '../model/types.ts';
+import { errorAt } from './errors.ts';
+import { check, describe, isPlainObject, type Report } from './schema.ts';
+import { KINDS } from './schemas.ts';
+import { joinPath } from './path.ts';
+
+/** A BGPAdvertisement before community aliases are known. */
+export interface PendingBgpAdvertisement extends M.BGPAdvertisement {
+  rawCommunities: string[];
+}
+
+export interface CommunityAliasDef {
+  name: string;
+  value: string;
+  resource: string;
+  field: string;
+  src: M.Source;
+}
+
+/** Everything decoded so far, in load order. */
+export interface Collected {
+  pools: M.IPAddressPool[];
+  bgpAdvertisements: PendingBgpAdvertisement[];
+  l2Advertisements: M.L2Advertisement[];
+  peers: M.BGPPeer[];
+  communityAliases: CommunityAliasDef[];
+  nodes: M.Node[];
+  services: M.Service[];
+  endpointSlices: M.EndpointSlice[];
+  /** kind/namespace/name -> where first seen, for duplicate detection. */
+  seen: Map<string, M.Source>;
+  /** `kind/name` of every resource seen, valid or not, so one bad pool does not also fail every reference to it. */
+  names: Set<string>;
+}
+
+export function emptyCollected(): Collected {
+  return {
+    pools: [],
+    bgpAdvertisements: [],
+    l2Advertisements: [],
+    peers: [],
+    communityAliases: [],
+    nodes: [],
+    services: [],
+    endpointSlices: [],
+    seen: new Map(),
+    names: new Set(),
+  };
+}
+
+const METALLB_GROUP = 'metallb.io/';
+const SUPPORTED =
+  'metallb.io/v1beta1 IPAddressPool, BGPAdvertisement, L2Advertisement, Community; metallb.io/v1beta2 BGPPeer; v1 Node, Service, List; discovery.k8s.io/v1 EndpointSlice';
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj => (isPlainObject(v) ? v : {});
+/** YAML `null` and absent both mean "unset". */
+const opt = <T>(v: unknown): T | undefined => (v === null || v === undefined ? undefined : (v as T));
+
+export function decodeDocument(value: unknown, src: M.Source, opts: { namespace: string }, out: Collected, errors: M.ValidationError[]): void {
+  if (!isPlainObject(value)) {
+    errors.push(errorAt(src, '', '', '', 'NOT_AN_OBJECT', `a document must be a Kubernetes resource (a mapping), got ${describe(value)}`));
+    return;
+  }
+  const apiVersion = value.apiVersion;
+  const kind = value.kind;
+  const name = typeof obj(value.metadata).name === 'string' ? (obj(value.metadata).name as string) : '';
+  const kindText = typeof kind === 'string' ? kind : '';
+  const report: Report = (code, field, message) => errors.push(errorAt(src, kindText, name, field, code, message));
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string') {
+    if (apiVersion === undefined || apiVersion === null) report('MISSING_FIELD', 'apiVersion', 'required field "apiVersion" is missing');
+    else if (typeof apiVersion !== 'string') report('WRONG_TYPE', 'apiVersion', `got ${describe(apiVersion)}, expected a string`);
+    if (kind === undefined || kind === null) report('MISSING_FIELD', 'kind', 'required field "kind" is missing');
+    else if (typeof kind !== 'string') report('WRONG_TYPE', 'kind', `got ${describe(kind)}, expected a string`);
+    return;
+  }
+  if (apiVersion === 'v1' && kind === 'List') {
+    decodeList(value, src, opts, out, errors, report);
+    return;
+  }
+  const schema = KINDS.get(`${apiVersion}/${kind}`);
+  if (!schema) {
+    report('UNKNOWN_KIND', 'kind', `${apiVersion} ${kind} is not a supported resource; supported: ${SUPPORTED}`);
+    return;
+  }
+  if (name !== '') out.names.add(`${kind}/${name}`);
+  if (!check(value, schema, '', report)) return;
+  const meta = obj(value.metadata);
+  const labels = (opt<Record<string, string>>(meta.labels) ?? {}) as Record<string, string>;
+  let namespace = opt<string>(meta.namespace) ?? opts.namespace;
+  if (apiVersion.startsWith(METALLB_GROUP) && namespace !== opts.namespace) {
+    report(
+      'WRONG_NAMESPACE',
+      'metadata.namespace',
+      `namespace ${describe(namespace)} is not the speaker's namespace; MetalLB resources must be in ${JSON.stringify(opts.namespace)} (or omit metadata.namespace)`,
+    );
+    return;
+  }
+  if (kind === 'Node') namespace = '';
+  const dupKey = `${kind}/${namespace}/${name}`;
+  const first = out.seen.get(dupKey);
+  if (first) {
+    report('DUPLICATE_RESOURCE', 'metadata.name', `${kind} ${describe(name)} is already defined at ${first.file}:${first.line}; names must be unique`);
+    return;
+  }
+  out.seen.set(dupKey, src);
+  const spec = obj(value.spec);
+  switch (kind) {
+    case 'IPAddressPool': {
+      const p = decodePool(name, labels, spec, src, report);
+      if (p) out.pools.push(p);
+      return;
+    }
+    case 'BGPAdvertisement': {
+      const a = decodeBgpAdv(name, spec, src, report);
+      if (a) out.bgpAdvertisements.push(a);
+      return;
+    }
+    case 'L2Advertisement': {
+      const nodeSelectors = selectors(spec.nodeSelectors, 'spec.nodeSelectors', report);
+      const poolSelectors = selectors(spec.ipAddressPoolSelectors, 'spec.ipAddressPoolSelectors', report);
+      if (!nodeSelectors || !poolSelectors) return;
+      out.l2Advertisements.push({
+        name,
+        ipAddressPools: opt<string[]>(spec.ipAddressPools) ?? [],
+        ipAddressPoolSelectors: poolSelectors,
+        nodeSelectors,
+        interfaces: opt<string[]>(spec.interfaces) ?? [],
+        src,
+      });
+      return;
+    }
+    case 'BGPPeer': {
+      const p = decodePeer(name, spec, src, report);
+      if (p) out.peers.push(p);
+      return;
+    }
+    case 'Community': {
+      const list = (opt<Obj[]>(spec.communities) ?? []) as Obj[];
+      list.forEach((c, i) => {
+        const field = `spec.communities[${i}].value`;
+        if (!parseCommunity(c.value as string)) {
+          report('INVALID_COMMUNITY', field, `${describe(c.value)} is not a community; expected a:b (two numbers 0..65535) or large:a:b:c (three numbers 0..4294967295)`);
+          return;
+        }
+        out.communityAliases.push({ name: c.name as string, value: c.value as string, resource: name, field: `spec.communities[${i}].name`, src });
+      });
+      return;
+    }
+    case 'Node':
+      out.nodes.push({ name, labels, src });
+      return;
+    case 'Service': {
+      const s = decodeService(name, namespace, meta, spec, src);
+      out.services.push(s);
+      return;
+    }
+    case 'EndpointSlice': {
+      const svc = labels['kubernetes.io/service-name'];
+      if (svc === undefined || svc === '') {
+        report('MISSING_FIELD', 'metadata.labels["kubernetes.io/service-name"]', 'an EndpointSlice needs the label kubernetes.io/service-name naming its Service');
+        return;
+      }
+      const endpoints = ((opt<Obj[]>(value.endpoints) ?? []) as Obj[]).map((e) => {
+        const nodeName = opt<string>(e.nodeName);
+        return {
+          addresses: e.addresses as string[],
+          ...(nodeName !== undefined ? { nodeName } : {}),
+          ready: opt<boolean>(obj(e.conditions).ready) ?? true,
+        };
+      });
+      out.endpointSlices.push({ namespace, name, serviceKey: `${namespace}/${svc}`, endpoints, src });
+      return;
+    }
+  }
+}
+
+function decodeList(value: Obj, src: M.Source, opts: { namespace: string }, out: Collected, errors: M.ValidationError[], report: Report): void {
+  const items = value.items;
+  if (!Array.isArray(items)) {
+    report('WRONG_TYPE', 'items', `got ${describe(items)}, expected a list of resources`);
+    return;
+  }
+  items.forEach((item, i) => {
+    // Re-root the line map at the item so its errors read `spec.x`, not `items[3].spec.x`.
+    const prefix = `items[${i}]`;
+    const lines = new Map<string, number>();
+    for (const [k, l] of src.lines ?? []) {
+      if (k === prefix) lines.set('', l);
+      else if (k.startsWith(prefix + '.')) lines.set(k.slice(prefix.length + 1), l);
+      else if (k.startsWith(prefix + '[')) lines.set(k.slice(prefix.length), l);
+    }
+    decodeDocument(item, { file: src.file, line: src.lines?.get(prefix) ?? src.line, lines }, opts, out, errors);
+  });
+}
+
+/** Label selectors, with the operator/values consistency Kubernetes requires. */
+export function selectors(v: unknown, field: string, report: Report): LabelSelector[] | undefined {
+  const list = (opt<Obj[]>(v) ?? []) as Obj[];
+  let ok = true;
+  const out = list.map((s, i) => {
+    const exprs = ((opt<Obj[]>(s.matchExpressions) ?? []) as Obj[]).map((e, j) => {
+      const operator = e.operator as SelectorOperator;
+      const values = (opt<string[]>(e.values) ?? []) as string[];
+      const f = joinPath(joinPath(joinPath(field, i), 'matchExpressions'), j);
+      if ((operator === 'In' || operator === 'NotIn') && values.length === 0) {
+        report('INVALID_SELECTOR', `${f}.values`, `operator ${operator} needs at least one value`);
+        ok = false;
+      }
+      if ((operator === 'Exists' || operator === 'DoesNotExist') && values.length > 0) {
+        report('INVALID_SELECTOR', `${f}.values`, `operator ${operator} takes no values, got ${values.length}`);
+        ok = false;
+      }
+      return { key: e.key as string, operator, values };
+    });
+    return { matchLabels: { ...((opt<Record<string, string>>(s.matchLabels) ?? {}) as Record<string, string>) }, matchExpressions: exprs };
+  });
+  return ok ? out : undefined;
+}
+
+function decodePool(name: string, labels: Record<string, string>, spec: Obj, src: M.Source, report: Report): M.IPAddressPool | undefined {
+  const entries: M.PoolEntry[] = [];
+  let ok = true;
+  (spec.addresses as string[]).forEach((text, i) => {
+    const field = `spec.addresses[${i}]`;
+    const cidrs = parsePoolEntry(text, field, report);
+    if (!cidrs) ok = false;
+    else entries.push({ text, family: cidrs[0]!.family, cidrs });
+  });
+  if (!ok) return undefined;
+  return {
+    name,
+    labels,
+    entries,
+    cidrs: entries.flatMap((e) => e.cidrs).sort(compareCidr),
+    autoAssign: opt<boolean>(spec.autoAssign) ?? true,
+    avoidBuggyIPs: opt<boolean>(spec.avoidBuggyIPs) ?? false,
+    src,
+  };
+}
+
+/** `a/len` or an inclusive range `a-b`, summarised to CIDRs. */
+export function parsePoolEntry(text: string, field: string, report: Report): Cidr[] | undefined {
+  if (text.includes('-')) {
+    const parts = text.split('-');
+    const valid = 'expected "start-end" with two addresses of the same family, start <= end';
+    if (parts.length !== 2) {
+      report('INVALID_RANGE', field, `${describe(text)} is not a range; ${valid}`);
+      return undefined;
+    }
+    const start = parseIP(parts[0]!.trim());
+    const end = parseIP(parts[1]!.trim());
+    if (!start) {
+      report('INVALID_RANGE', field, `range ${describe(text)} has an invalid start ${describe(parts[0]!.trim())}; ${valid}`);
+      return undefined;
+    }
+    if (!end) {
+      report('INVALID_RANGE', field, `range ${describe(text)} has an invalid end ${describe(parts[1]!.trim())}; ${valid}`);
+      return undefined;
+    }
+    if (start.family !== end.family) {
+      report('INVALID_RANGE', field, `range ${describe(text)} mixes IPv4 and IPv6; ${valid}`);
+      return undefined;
+    }
+    if (start.value > end.value) {
+      report('INVALID_RANGE', field, `range ${describe(text)} starts after it ends (${formatIP(start)} > ${formatIP(end)}); ${valid}`);
+      return undefined;
+    }
+    return rangeToCidrs(start, end);
+  }
+  const r = parseCidr(text.trim());
+  if (!r.ok) {
+    const bare = parseIP(text.trim());
+    const hint = bare ? `; for a single address write ${formatCidr({ family: bare.family, addr: bare.value, len: bare.family === 4 ? 32 : 128 })}` : '';
+    report('INVALID_CIDR', field, `${describe(text)} is not a valid CIDR (${r.reason}${hint}); expected e.g. 203.0.113.200/30 or a range 4.4.4.100-4.4.4.200`);
+    return undefined;
+  }
+  return [r.value];
+}
+
+function decodeBgpAdv(name: string, spec: Obj, src: M.Source, report: Report): PendingBgpAdvertisement | undefined {
+  const nodeSelectors = selectors(spec.nodeSelectors, 'spec.nodeSelectors', report);
+  const poolSelectors = selectors(spec.ipAddressPoolSelectors, 'spec.ipAddressPoolSelectors', report);
+  if (!nodeSelectors || !poolSelectors) return undefined;
+  const localPref = opt<number>(spec.localPref);
+  return {
+    name,
+    aggregationLength: opt<number>(spec.aggregationLength) ?? 32,
+    aggregationLengthV6: opt<number>(spec.aggregationLengthV6) ?? 128,
+    ...(localPref !== undefined ? { localPref } : {}),
+    communities: [],
+    largeCommunities: [],
+    rawCommunities: opt<string[]>(spec.communities) ?? [],
+    ipAddressPools: opt<string[]>(spec.ipAddressPools) ?? [],
+    ipAddressPoolSelectors: poolSelectors,
+    nodeSelectors,
+    peers: opt<string[]>(spec.peers) ?? [],
+    src,
+  };
+}
+
+/** A Go duration in whole seconds, or undefined (reported). */
+function seconds(v: unknown, field: string, report: Report): number | undefined {
+  const ms = parseGoDuration(v as string);
+  if (ms === undefined || ms < 0 || ms % 1000 !== 0) {
+    report(
+      'INVALID_DURATION',
+      field,
+      `${describe(v)} is not a valid duration; expected a non-negative whole number of seconds as a Go duration, e.g. "90s" or "1m30s"`,
+    );
+    return undefined;
+  }
+  return ms / 1000;
+}
+
+function decodePeer(name: string, spec: Obj, src: M.Source, report: Report): M.BGPPeer | undefined {
+  let ok = true;
+  const addr = (field: string, v: unknown): string | undefined => {
+    if (v === undefined || v === null) return undefined;
+    const ip = parseIP(v as string);
+    if (!ip) {
+      report('INVALID_ADDRESS', field, `${describe(v)} is not an IPv4 or IPv6 address`);
+      ok = false;
+      return undefined;
+    }
+    return formatIP(ip);
+  };
+  const peerAddress = addr('spec.peerAddress', spec.peerAddress);
+  const sourceAddress = addr('spec.sourceAddress', spec.sourceAddress);
+  const routerIDText = opt<string>(spec.routerID);
+  let routerID: string | undefined;
+  if (routerIDText !== undefined) {
+    const ip = parseIP(routerIDText);
+    if (!ip || ip.family !== 4) {
+      report('INVALID_ROUTER_ID', 'spec.routerID', `${describe(routerIDText)} is not a router ID; expected an IPv4 address such as 192.0.2.10`);
+      ok = false;
+    } else routerID = formatIP(ip);
+  }
+  if (opt(spec.connectTime) !== undefined && seconds(spec.connectTime, 'spec.connectTime', report) === undefined) ok = false;
+  const ht = opt(spec.holdTime) !== undefined ? seconds(spec.holdTime, 'spec.holdTime', report) : undefined;
+  const ka = opt(spec.keepaliveTime) !== undefined ? seconds(spec.keepaliveTime, 'spec.keepaliveTime', report) : undefined;
+  if ((opt(spec.holdTime) !== undefined && ht === undefined) || (opt(spec.keepaliveTime) !== undefined && ka === undefined)) ok = false;
+  // MetalLB's derivation: one timer given -> the other follows (keepalive = hold/3, hold = 3 x keepalive).
+  let holdTime = 90;
+  let keepaliveTime = 30;
+  if (ht !== undefined && ka !== undefined) [holdTime, keepaliveTime] = [ht, ka];
+  else if (ht !== undefined) [holdTime, keepaliveTime] = [ht, Math.floor(ht / 3)];
+  else if (ka !== undefined) [holdTime, keepaliveTime] = [ka * 3, ka];
+  if (ok && holdTime !== 0 && holdTime < 3) {
+    report('INVALID_HOLD_TIME', 'spec.holdTime', `hold time ${holdTime}s is invalid; expected 0s (no keepalives) or at least 3s`);
+    ok = false;
+  } else if (ok && keepaliveTime >= holdTime && !(holdTime === 0 && keepaliveTime === 0)) {
+    report(
+      'INVALID_KEEPALIVE_TIME',
+      ka !== undefined ? 'spec.keepaliveTime' : 'spec.holdTime',
+      `keepalive time ${keepaliveTime}s must be lower than the hold time ${holdTime}s`,
+    );
+    ok = false;
+  }
+  const myASN = spec.myASN as number;
+  const peerASN = spec.peerASN as number;
+  const ebgpMultiHop = opt<boolean>(spec.ebgpMultiHop) ?? false;
+  if (ebgpMultiHop && myASN === peerASN) {
+    report('EBGP_MULTIHOP_ON_IBGP', 'spec.ebgpMultiHop', `ebgpMultiHop is set but the session is iBGP (myASN = peerASN = ${myASN}); remove it or use a different peerASN`);
+    ok = false;
+  }
+  const nodeSelectors = selectors(spec.nodeSelectors, 'spec.nodeSelectors', report);
+  if (!ok || !nodeSelectors || peerAddress === undefined) return undefined;
+  const password = opt<string>(spec.password);
+  const bfdProfile = opt<string>(spec.bfdProfile);
+  const vrf = opt<string>(spec.vrf);
+  return {
+    name,
+    myASN,
+    peerASN,
+    peerAddress,
+    peerPort: opt<number>(spec.peerPort) ?? 179,
+    ...(sourceAddress !== undefined ? { sourceAddress } : {}),
+    holdTime,
+    keepaliveTime,
+    ...(routerID !== undefined ? { routerID } : {}),
+    nodeSelectors,
+    ...(password !== undefined && password !== '' ? { password } : {}),
+    ebgpMultiHop,
+    ...(bfdProfile !== undefined ? { bfdProfile } : {}),
+    ...(vrf !== undefined && vrf !== '' ? { vrf } : {}),
+    src,
+  };
+}
+
+function decodeService(name: string, namespace: string, meta: Obj, spec: Obj, src: M.Source): M.Service {
+  const lbIP = opt<string>(spec.loadBalancerIP);
+  return {
+    namespace,
+    name,
+    key: `${namespace}/${name}`,
+    type: opt<M.Service['type']>(spec.type) ?? 'ClusterIP',
+    annotations: (opt<Record<string, string>>(meta.annotations) ?? {}) as Record<string, string>,
+    ...(lbIP !== undefined && lbIP !== '' ? { loadBalancerIP: lbIP } : {}),
+    ipFamilyPolicy: opt<M.IPFamilyPolicy>(spec.ipFamilyPolicy) ?? 'SingleStack',
+    ipFamilies: opt<M.IPFamily[]>(spec.ipFamilies) ?? [],
+    externalTrafficPolicy: opt<'Cluster' | 'Local'>(spec.externalTrafficPolicy) ?? 'Cluster',
+    ports: ((opt<Obj[]>(spec.ports) ?? []) as Obj[]).map((p) => ({
+      ...(typeof p.name === 'string' && p.name !== '' ? { name: p.name } : {}),
+      protocol: opt<'TCP' | 'UDP' | 'SCTP'>(p.protocol) ?? 'TCP',
+      port: p.port as number,
+    })),
+    src,
+  };
+}

@@ -1,0 +1,137 @@
+import t from 'tap';
+import fc from 'fast-check';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { loadManifests, parseManifestText } from './load.ts';
+
+const fixtures = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+
+t.test('every manifest of the document validates on its own and with its cluster', async (t) => {
+  for (const s of ['S1', 'S2', 'S3', 'S4', 'S5', 'S6']) {
+    const alone = await loadManifests([`${fixtures}doc/${s}.yaml`], { namespace: 'metallb-system' });
+    t.same(alone.errors, [], `${s} alone`);
+    const both = await loadManifests([`${fixtures}doc/${s}.yaml`, `${fixtures}doc/${s}.cluster.yaml`], { namespace: 'metallb-system' });
+    t.same(both.errors, [], `${s} with cluster`);
+    t.ok(both.config);
+  }
+});
+
+t.test('S3: namespace-less advertisement lands in the speaker namespace; ranges summarised', async (t) => {
+  const { config } = parseManifestText(readFileSync(`${fixtures}doc/S3.yaml`, 'utf8'), 'S3.yaml');
+  t.equal(config!.bgpAdvertisements[0]!.name, 'example');
+  t.same(config!.pools[0]!.entries.map((e) => e.cidrs.map((c) => c.len)), [[30, 29, 28, 26, 29, 32], [119, 128]]);
+  t.equal(config!.pools[0]!.autoAssign, true);
+});
+
+t.test('BGPPeer defaults and timer derivation', async (t) => {
+  const peer = (spec: string): ReturnType<typeof parseManifestText> =>
+    parseManifestText(`apiVersion: metallb.io/v1beta2\nkind: BGPPeer\nmetadata:\n  name: p\nspec:\n  myASN: 4200000000\n  peerASN: 64500\n  peerAddress: 2001:DB8::1\n${spec}`, 'p.yaml');
+  const d = peer('').config!.peers[0]!;
+  t.match(d, { peerPort: 179, holdTime: 90, keepaliveTime: 30, myASN: 4200000000, peerAddress: '2001:db8::1', ebgpMultiHop: false });
+  t.match(peer('  holdTime: 1m30s\n').config!.peers[0]!, { holdTime: 90, keepaliveTime: 30 });
+  t.match(peer('  holdTime: 10s\n').config!.peers[0]!, { holdTime: 10, keepaliveTime: 3 });
+  t.match(peer('  keepaliveTime: 5s\n').config!.peers[0]!, { holdTime: 15, keepaliveTime: 5 });
+  t.match(peer('  holdTime: 0s\n').config!.peers[0]!, { holdTime: 0, keepaliveTime: 0 });
+  t.match(peer('  holdTime: 3s\n  keepaliveTime: 1s\n  peerPort: 1179\n  ebgpMultiHop: true\n').config!.peers[0]!, { holdTime: 3, keepaliveTime: 1, peerPort: 1179, ebgpMultiHop: true });
+  t.equal(peer('  holdTime: 1s\n').errors[0]!.code, 'INVALID_HOLD_TIME');
+  t.equal(peer('  keepaliveTime: 1.5s\n').errors[0]!.code, 'INVALID_DURATION');
+});
+
+t.test('errors carry file, line, kind, name and field', async (t) => {
+  const text = 'apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\nmetadata:\n  name: p\nspec:\n  addresses:\n    - 10.0.0.0/24\n    - nope\n';
+  const r = parseManifestText(text, 'f.yaml');
+  t.same(r.errors.map(({ code, file, line, kind, name, field }) => ({ code, file, line, kind, name, field })), [
+    { code: 'INVALID_CIDR', file: 'f.yaml', line: 8, kind: 'IPAddressPool', name: 'p', field: 'spec.addresses[1]' },
+  ]);
+  t.match(r.errors[0]!.message, /"nope"/);
+});
+
+t.test('multi-document files, a v1 List, JSON and custom namespace', async (t) => {
+  const mk = (extra: Record<string, unknown>): string =>
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [
+        { apiVersion: 'v1', kind: 'Node', metadata: { name: 'NodeA', labels: { 'kubernetes.io/hostname': 'NodeA' } } },
+        { apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'p', namespace: 'lb' }, spec: { addresses: ['203.0.113.0/28'], ...extra } },
+      ],
+    }, null, 2);
+  const list = mk({ bogus: 1 });
+  const r = parseManifestText(list, 'l.json', { namespace: 'lb' });
+  t.equal(r.errors.length, 1);
+  t.match(r.errors[0]!, { code: 'UNKNOWN_FIELD', field: 'spec.bogus', kind: 'IPAddressPool', name: 'p' });
+  t.equal(r.errors[0]!.line, list.split('\n').findIndex((l) => l.includes('"bogus"')) + 1);
+  const ok = parseManifestText(mk({}), 'l.json', { namespace: 'lb' });
+  t.same(ok.errors, []);
+  t.equal(ok.config!.nodes[0]!.name, 'NodeA');
+  t.equal(ok.config!.pools[0]!.name, 'p');
+  const wrongNs = parseManifestText(mk({}), 'l.json', { namespace: 'metallb-system' });
+  t.ok(wrongNs.errors.some((e) => e.code === 'WRONG_NAMESPACE'));
+});
+
+t.test('Services and EndpointSlices: defaults, namespaces and readiness', async (t) => {
+  const text = `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  type: LoadBalancer
+  ports: [{port: 80}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: web-1
+  labels: {kubernetes.io/service-name: web}
+addressType: IPv4
+endpoints:
+  - addresses: [198.51.100.1]
+    nodeName: NodeA
+  - addresses: [198.51.100.2]
+    nodeName: NodeB
+    conditions: {ready: false}
+`;
+  const { config, errors } = parseManifestText(text, 's.yaml', { namespace: 'lb' });
+  t.same(errors, []);
+  t.match(config!.services[0]!, { key: 'lb/web', ipFamilyPolicy: 'SingleStack', externalTrafficPolicy: 'Cluster', ports: [{ protocol: 'TCP', port: 80 }] });
+  t.match(config!.endpointSlices[0]!, { serviceKey: 'lb/web', endpoints: [{ nodeName: 'NodeA', ready: true }, { nodeName: 'NodeB', ready: false }] });
+});
+
+t.test('directories are read (sorted) and unreadable paths are errors, not exceptions', async (t) => {
+  const r = await loadManifests([`${fixtures}doc`]);
+  // The whole directory is one config: S4 and S6 both define pool doc-example-l2 -> duplicates are reported.
+  t.ok(r.errors.some((e) => e.code === 'DUPLICATE_RESOURCE'));
+  const missing = await loadManifests(['/nonexistent/x.yaml']);
+  t.match(missing.errors, [{ code: 'FILE_UNREADABLE', file: '/nonexistent/x.yaml' }]);
+});
+
+const invalidDir = `${fixtures}invalid/`;
+t.test('invalid corpus: one manifest per rule, each with its code and field', async (t) => {
+  const files = readdirSync(invalidDir).filter((f) => f.endsWith('.yaml')).sort();
+  t.ok(files.length >= 40);
+  for (const f of files) {
+    const text = readFileSync(invalidDir + f, 'utf8');
+    const m = /^# expect: (\S+) ?(.*)$/m.exec(text);
+    t.ok(m, `${f} declares its expectation`);
+    const r = parseManifestText(text, f);
+    t.equal(r.config, undefined, `${f} is rejected`);
+    t.same(r.errors.map((e) => [e.code, e.field]), [[m![1], m![2]]], f);
+    t.ok(r.errors[0]!.line >= 1, `${f} has a line`);
+    t.ok(r.errors[0]!.message.length > 10, `${f} says what is wrong`);
+  }
+});
+
+t.test('property: arbitrary input yields a config or errors, never an exception', async () => {
+  const kinds = fc.constantFrom('IPAddressPool', 'BGPAdvertisement', 'L2Advertisement', 'BGPPeer', 'Community', 'Node', 'Service', 'EndpointSlice', 'List', 'Other');
+  const apis = fc.constantFrom('metallb.io/v1beta1', 'metallb.io/v1beta2', 'v1', 'discovery.k8s.io/v1', 'x');
+  const value = fc.anything({ maxDepth: 4, withNullPrototype: false });
+  const resource = fc.record({ apiVersion: apis, kind: kinds, metadata: fc.oneof(fc.record({ name: fc.string() }), value), spec: value }, { noNullPrototype: true });
+  const check = (text: string): boolean => {
+    const r = parseManifestText(text, 'fuzz.yaml');
+    return (r.config !== undefined && r.errors.length === 0) || (r.config === undefined && r.errors.length > 0);
+  };
+  fc.assert(fc.property(fc.string({ maxLength: 300 }), check), { numRuns: 300 });
+  fc.assert(fc.property(fc.array(resource, { maxLength: 4 }), (docs) => check(docs.map((d) => stringify(d)).join('---\n'))), { numRuns: 300 });
+  fc.assert(fc.property(value, (v) => check(JSON.stringify(v) ?? 'null')), { numRuns: 200 });
+});

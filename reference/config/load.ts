@@ -1,0 +1,104 @@
+/**
+ * Manifests (files or directories of YAML/JSON) -> a validated ClusterConfig, or the full list of
+ * problems. Never throws on bad input: every problem is a ValidationError with file:line.
+ */
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ClusterConfig, ValidationError } from '../model/types.ts';
+import { crossCheck } from './crosscheck.ts';
+import { decodeDocument, emptyCollected, type Collected } from './decode.ts';
+import { compareErrors } from './errors.ts';
+import { parseYamlDocuments } from './yaml-docs.ts';
+
+export interface LoadOptions {
+  /** The speaker's namespace (MetalLB resources must be in it; resources without one are put in it). */
+  namespace: string;
+}
+
+export const DEFAULT_NAMESPACE = 'metallb-system';
+
+export interface LoadResult {
+  config?: ClusterConfig;
+  errors: ValidationError[];
+}
+
+/** Adds one file's documents to `out`. */
+function collectText(text: string, file: string, opts: LoadOptions, out: Collected, errors: ValidationError[]): void {
+  const { docs, errors: syntax } = parseYamlDocuments(text, file);
+  errors.push(...syntax);
+  for (const d of docs) decodeDocument(d.value, { file, line: d.line, lines: d.lines }, opts, out, errors);
+}
+
+function finish(c: Collected, errors: ValidationError[], opts: LoadOptions): LoadResult {
+  const communityAliases = crossCheck(c, errors);
+  if (errors.length > 0) return { errors: [...errors].sort(compareErrors) };
+  return {
+    errors: [],
+    config: {
+      namespace: opts.namespace,
+      pools: c.pools,
+      bgpAdvertisements: c.bgpAdvertisements.map(({ rawCommunities: _raw, ...a }) => a),
+      l2Advertisements: c.l2Advertisements,
+      peers: c.peers,
+      communityAliases,
+      nodes: c.nodes,
+      services: c.services,
+      endpointSlices: c.endpointSlices,
+    },
+  };
+}
+
+/** Pure: one file's text. Also what the property tests feed arbitrary input to. */
+export function parseManifestText(text: string, file: string, opts: LoadOptions = { namespace: DEFAULT_NAMESPACE }): LoadResult {
+  const c = emptyCollected();
+  const errors: ValidationError[] = [];
+  collectText(text, file, opts, c, errors);
+  return finish(c, errors, opts);
+}
+
+/** Several texts as one config (what loading several files does, without the file system). */
+export function parseManifestTexts(files: readonly { file: string; text: string }[], opts: LoadOptions = { namespace: DEFAULT_NAMESPACE }): LoadResult {
+  const c = emptyCollected();
+  const errors: ValidationError[] = [];
+  for (const f of files) collectText(f.text, f.file, opts, c, errors);
+  return finish(c, errors, opts);
+}
+
+const MANIFEST_RE = /\.(ya?ml|json)$/i;
+
+/** Files as given; directories contribute their *.yaml, *.yml and *.json files (sorted, not recursive). */
+export async function expandPaths(paths: readonly string[]): Promise<{ files: string[]; errors: ValidationError[] }> {
+  const files: string[] = [];
+  const errors: ValidationError[] = [];
+  const fail = (file: string, message: string): void => {
+    errors.push({ code: 'FILE_UNREADABLE', file, line: 0, kind: '', name: '', field: '', message });
+  };
+  for (const p of paths) {
+    try {
+      const st = await stat(p);
+      if (st.isDirectory()) {
+        const names = (await readdir(p)).filter((n) => MANIFEST_RE.test(n)).sort();
+        if (names.length === 0) fail(p, 'directory holds no *.yaml, *.yml or *.json files');
+        files.push(...names.map((n) => join(p, n)));
+      } else files.push(p);
+    } catch (err) {
+      fail(p, `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
+  return { files, errors };
+}
+
+export async function loadManifests(paths: readonly string[], opts: LoadOptions = { namespace: DEFAULT_NAMESPACE }): Promise<LoadResult> {
+  const { files, errors } = await expandPaths(paths);
+  const texts: { file: string; text: string }[] = [];
+  for (const file of files) {
+    try {
+      texts.push({ file, text: await readFile(file, 'utf8') });
+    } catch (err) {
+      errors.push({ code: 'FILE_UNREADABLE', file, line: 0, kind: '', name: '', field: '', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+    }
+  }
+  const c = emptyCollected();
+  for (const t of texts) collectText(t.text, t.file, opts, c, errors);
+  return finish(c, errors, opts);
+}

@@ -1,0 +1,152 @@
+/**
+ * The typed cluster model: what the manifests mean once loaded and validated. Everything downstream
+ * (allocation, plan, speaker) reads only these types, never raw YAML.
+ */
+import type { Cidr, Family } from './ip.ts';
+import type { LabelSelector, Labels } from './selector.ts';
+
+/** Where a resource came from, so later (cross-resource) checks can still point at a line. */
+export interface Source {
+  file: string;
+  line: number;
+  /** Line of each field path (`spec.addresses[1]`) in that document. */
+  lines?: ReadonlyMap<string, number>;
+}
+
+export interface PoolEntry {
+  /** The text as written (`4.4.4.100-4.4.4.200`). */
+  text: string;
+  family: Family;
+  /** Minimal exact CIDR cover of the entry. */
+  cidrs: Cidr[];
+}
+
+export interface IPAddressPool {
+  name: string;
+  labels: Labels;
+  entries: PoolEntry[];
+  /** All CIDRs of all entries, sorted (IPv4 first, then by address). */
+  cidrs: Cidr[];
+  autoAssign: boolean;
+  avoidBuggyIPs: boolean;
+  src: Source;
+}
+
+export interface BGPAdvertisement {
+  name: string;
+  aggregationLength: number;
+  aggregationLengthV6: number;
+  /** Unset means 0 (the document's "set to zero"). */
+  localPref?: number;
+  /** Resolved (aliases replaced), normalised `a:b`, numerically sorted, unique. */
+  communities: string[];
+  /** Resolved `a:b:c` (no `large:` marker), numerically sorted, unique. */
+  largeCommunities: string[];
+  ipAddressPools: string[];
+  ipAddressPoolSelectors: LabelSelector[];
+  nodeSelectors: LabelSelector[];
+  peers: string[];
+  src: Source;
+}
+
+export interface L2Advertisement {
+  name: string;
+  ipAddressPools: string[];
+  ipAddressPoolSelectors: LabelSelector[];
+  nodeSelectors: LabelSelector[];
+  /** Empty = every interface. */
+  interfaces: string[];
+  src: Source;
+}
+
+export interface BGPPeer {
+  name: string;
+  myASN: number;
+  peerASN: number;
+  /** Canonical text. */
+  peerAddress: string;
+  peerPort: number;
+  sourceAddress?: string;
+  /** Seconds, after defaults and derivation (hold 90 / keepalive 30 when neither is set). */
+  holdTime: number;
+  keepaliveTime: number;
+  routerID?: string;
+  nodeSelectors: LabelSelector[];
+  password?: string;
+  ebgpMultiHop: boolean;
+  bfdProfile?: string;
+  vrf?: string;
+  src: Source;
+}
+
+export interface Node {
+  name: string;
+  labels: Labels;
+  src: Source;
+}
+
+export type IPFamily = 'IPv4' | 'IPv6';
+export type IPFamilyPolicy = 'SingleStack' | 'PreferDualStack' | 'RequireDualStack';
+
+export interface ServicePort {
+  name?: string;
+  protocol: 'TCP' | 'UDP' | 'SCTP';
+  port: number;
+}
+
+export interface Service {
+  namespace: string;
+  name: string;
+  /** `namespace/name`. */
+  key: string;
+  type: 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
+  annotations: Labels;
+  loadBalancerIP?: string;
+  ipFamilyPolicy: IPFamilyPolicy;
+  /** As written (may be empty: then IPv4 first). */
+  ipFamilies: IPFamily[];
+  externalTrafficPolicy: 'Cluster' | 'Local';
+  ports: ServicePort[];
+  src: Source;
+}
+
+export interface Endpoint {
+  addresses: string[];
+  nodeName?: string;
+  /** Kubernetes: an unset `conditions.ready` means ready. */
+  ready: boolean;
+}
+
+export interface EndpointSlice {
+  namespace: string;
+  name: string;
+  /** `namespace/<kubernetes.io/service-name>`. */
+  serviceKey: string;
+  endpoints: Endpoint[];
+  src: Source;
+}
+
+export interface ClusterConfig {
+  /** The speaker's namespace that MetalLB resources live in. */
+  namespace: string;
+  pools: IPAddressPool[];
+  bgpAdvertisements: BGPAdvertisement[];
+  l2Advertisements: L2Advertisement[];
+  peers: BGPPeer[];
+  /** Alias -> normalised value (`65535:65282` or `large:1:2:3`). */
+  communityAliases: ReadonlyMap<string, string>;
+  nodes: Node[];
+  services: Service[];
+  endpointSlices: EndpointSlice[];
+}
+
+/** Validation problems are data, not exceptions: a config with problems is reported, never half-applied. */
+export interface ValidationError {
+  code: string;
+  file: string;
+  line: number;
+  kind: string;
+  name: string;
+  field: string;
+  message: string;
+}
