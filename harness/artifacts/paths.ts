@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 /** Folder names people can read and every filesystem accepts. */
 export function slug(text: string): string {
-  return text.normalize('NFKD').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'unnamed';
+  return text.normalize('NFKD').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 150) || 'unnamed';
 }
 
 /** `<out>/<feature>/<scenario>/`, created. */

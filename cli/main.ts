@@ -1,0 +1,51 @@
+/**
+ * `lbconform` command dispatcher. Each command lives with the part of the product it belongs to;
+ * this file only routes argv and turns a returned number into the exit code.
+ */
+import type { CommandIO } from '../reference/commands/io.ts';
+
+const usage = `usage: lbconform <command> [options]
+
+commands:
+  validate [--namespace NS] [--json] PATH...          check manifests; exit 1 when invalid
+  plan [--namespace NS] [--alive A,B] PATH...         print the announcement plan as JSON
+  speaker --node NAME [--namespace NS] PATH...        run the reference speaker (in a node namespace)
+  speaker --status --node NAME                        print a running speaker's sessions and routes
+  run [--out DIR] [--tags EXPR] ...                   run the conformance features (root)
+
+"lbconform <command> --help" shows a command's options.`;
+
+const io: CommandIO = { stdout: process.stdout, stderr: process.stderr };
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'validate':
+      return (await import('../reference/commands/validate.ts')).runValidate(rest, io);
+    case 'plan':
+      return (await import('../reference/commands/plan.ts')).runPlan(rest, io);
+    case 'speaker':
+      return (await import('../reference/speaker/command.ts')).runSpeakerCommand(rest, io);
+    case 'run':
+      return (await import('../harness/run/run-suite.ts')).runSuite(rest, io);
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      io.stdout.write(usage + '\n');
+      return command === undefined ? 2 : 0;
+    default:
+      io.stderr.write(`lbconform: unknown command "${command}"\n${usage}\n`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`lbconform: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exitCode = 1;
+  },
+);
