@@ -1,0 +1,152 @@
+import t from 'tap';
+import { createServer, type Server, type Socket } from 'node:net';
+import { once } from 'node:events';
+import { BgpSession, type BgpSessionOptions } from './session.ts';
+import { decodeMessage, encodeKeepalive, encodeOpen, encodeRouteRefresh, ourCapabilities, type Message } from './messages.ts';
+import { MessageStream } from './stream.ts';
+import { decodeUpdate, type DecodedUpdate } from './update.ts';
+import { formatPrefix } from './prefix.ts';
+
+/** A scripted BGP peer on 127.0.0.1: records what it receives, answers the way a test tells it. */
+class ScriptedPeer {
+  server: Server;
+  socket?: Socket;
+  received: Message[] = [];
+  private waiters: { match: (m: Message) => boolean; resolve: (m: Message) => void }[] = [];
+  port = 0;
+
+  constructor(private readonly open: { asn: number; holdTime: number; routerId?: string }) {
+    this.server = createServer((s) => this.accept(s));
+  }
+
+  async listen(): Promise<void> {
+    this.server.listen(0, '127.0.0.1');
+    await once(this.server, 'listening');
+    this.port = (this.server.address() as { port: number }).port;
+  }
+
+  private accept(s: Socket): void {
+    this.socket = s;
+    const stream = new MessageStream();
+    s.on('data', (chunk) => {
+      for (const raw of stream.push(chunk)) {
+        const m = decodeMessage(raw);
+        this.received.push(m);
+        if (m.type === 'open') {
+          s.write(encodeOpen({ version: 4, asn: this.open.asn, holdTime: this.open.holdTime, routerId: this.open.routerId ?? '192.0.2.1', capabilities: ourCapabilities(this.open.asn) }));
+          s.write(encodeKeepalive());
+        }
+        const w = this.waiters[0];
+        if (w) {
+          this.cursor = this.received.length;
+          if (w.match(m)) {
+            this.waiters.shift();
+            w.resolve(m);
+          }
+        }
+      }
+    });
+    s.on('error', () => {});
+  }
+
+  private cursor = 0;
+
+  /** The next message (after the last one consumed) that matches; earlier non-matching ones are skipped. */
+  next(match: (m: Message) => boolean, what: string, timeoutMs = 5000): Promise<Message> {
+    while (this.cursor < this.received.length) {
+      const m = this.received[this.cursor++]!;
+      if (match(m)) return Promise.resolve(m);
+    }
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; got ${this.received.map((m) => m.type).join(',')}`)), timeoutMs);
+      this.waiters.push({ match, resolve: (m) => (clearTimeout(timer), resolve(m)) });
+    });
+  }
+
+  nextUpdate(what: string): Promise<DecodedUpdate> {
+    return this.next((m) => m.type === 'update', what).then((m) => decodeUpdate((m as { body: Buffer }).body));
+  }
+
+  async close(): Promise<void> {
+    this.socket?.destroy();
+    this.server.close();
+  }
+}
+
+async function setup(t: { teardown(fn: () => unknown): void }, peerOpen: { asn: number; holdTime: number }, opts: Partial<BgpSessionOptions> = {}) {
+  const peer = new ScriptedPeer(peerOpen);
+  await peer.listen();
+  const session = new BgpSession({ peerAddress: '127.0.0.1', peerPort: peer.port, myAsn: 64500, peerAsn: peerOpen.asn, routerId: '192.0.2.11', holdTime: 3, keepaliveTime: 1, nextHopV6: '2001:db8::b', ...opts });
+  t.teardown(async () => {
+    await session.stop();
+    await peer.close();
+  });
+  return { peer, session };
+}
+
+const route = (prefix: string, localPref?: number) => ({ prefix, communities: [], largeCommunities: [], ...(localPref === undefined ? {} : { localPref }) });
+
+t.test('iBGP: Established, full table, then only differences; Cease on stop', async (t) => {
+  const { peer, session } = await setup(t, { asn: 64500, holdTime: 3 });
+  session.setRoutes([route('203.0.113.200/32', 0), route('fc00::/128', 0)]);
+  const established = once(session, 'established');
+  session.start();
+  await established;
+  const first = [await peer.nextUpdate('first update'), await peer.nextUpdate('second update')];
+  const v4 = first.find((u) => u.nlri.length)!;
+  const v6 = first.find((u) => u.attributes.mpReach)!;
+  t.same(v4.nlri.map(formatPrefix), ['203.0.113.200/32']);
+  t.equal(v4.attributes.localPref, 0, 'LOCAL_PREF 0 sent on iBGP');
+  t.same(v4.attributes.asPath, [], 'empty AS_PATH on iBGP');
+  t.equal(v4.attributes.nextHop, '127.0.0.1');
+  t.same(v6.attributes.mpReach?.nextHops, ['2001:db8::b']);
+
+  const before = peer.received.filter((m) => m.type === 'update').length;
+  session.setRoutes([route('203.0.113.200/32', 0)]);
+  const w = await peer.nextUpdate('withdraw');
+  t.same(w.attributes.mpUnreach?.withdrawn.map(formatPrefix), ['fc00::/128']);
+  session.setRoutes([route('203.0.113.200/32', 0)]);
+  peer.socket!.write(encodeKeepalive());
+  await peer.next((m) => m.type === 'keepalive', 'a keepalive after the no-op');
+  t.equal(peer.received.filter((m) => m.type === 'update').length, before + 1, 'an unchanged set sends nothing');
+
+  peer.socket!.write(encodeRouteRefresh(1, 1));
+  const refreshed = await peer.nextUpdate('route refresh answer');
+  t.same(refreshed.nlri.map(formatPrefix), ['203.0.113.200/32']);
+
+  const cease = peer.next((m) => m.type === 'notification', 'cease');
+  await session.stop();
+  t.match(await cease, { type: 'notification', code: 6, subcode: 2 });
+});
+
+t.test('eBGP with a 4-octet peer ASN: AS_PATH [myAsn], no LOCAL_PREF', async (t) => {
+  const { peer, session } = await setup(t, { asn: 4200000000, holdTime: 3 });
+  session.setRoutes([route('203.0.113.200/32')]);
+  session.start();
+  const u = await peer.nextUpdate('update');
+  t.same(u.attributes.asPath, [{ type: 2, asns: [64500] }]);
+  t.equal(u.attributes.localPref, undefined);
+  const open = peer.received.find((m) => m.type === 'open');
+  t.match(open, { asn: 64500, holdTime: 3, routerId: '192.0.2.11' });
+});
+
+t.test('wrong peer AS: NOTIFICATION 2/2 and no Established', async (t) => {
+  const { peer, session } = await setup(t, { asn: 65001, holdTime: 3 }, { peerAsn: 65002 });
+  const sent = once(session, 'notification-sent');
+  session.start();
+  t.same(await sent, [2, 2]);
+  t.not(session.currentState, 'Established');
+  void peer;
+});
+
+t.test('hold timer expiry: NOTIFICATION 4/0, then reconnect', async (t) => {
+  const { peer, session } = await setup(t, { asn: 64500, holdTime: 3 });
+  session.start();
+  await once(session, 'established');
+  // The scripted peer sends no keepalives after the first: the session must give up after 3 s.
+  const [code, sub] = (await once(session, 'notification-sent')) as [number, number];
+  t.same([code, sub], [4, 0]);
+  await once(session, 'established');
+  t.pass('reconnected at once after the hold timer expired');
+  void peer;
+});

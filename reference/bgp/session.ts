@@ -1,0 +1,337 @@
+import { EventEmitter } from 'node:events';
+import { connect, isIPv4, type Socket } from 'node:net';
+import { silentLogger, type Logger } from '../../common/log.ts';
+import { BgpDecodeError, CeaseSubcode, ErrorCode, OpenSubcode } from './errors.ts';
+import {
+  decodeMessage, encodeKeepalive, encodeNotification, encodeOpen, ourCapabilities, type OpenMessage,
+} from './messages.ts';
+import { packAnnouncements, packWithdrawals, type WireContext } from './packer.ts';
+import { AdjRibOut } from './rib-out.ts';
+import type { AnnouncedRoute } from './route.ts';
+import { MessageStream } from './stream.ts';
+import { decodeUpdate } from './update.ts';
+
+export type SessionState = 'Idle' | 'Connect' | 'Active' | 'OpenSent' | 'OpenConfirm' | 'Established';
+
+export interface BgpSessionOptions {
+  peerAddress: string;
+  peerPort?: number;
+  localAddress?: string;
+  myAsn: number;
+  peerAsn: number;
+  routerId: string;
+  /** Seconds; 0 (no keepalives) or >= 3. */
+  holdTime: number;
+  keepaliveTime?: number;
+  /** Next hop for IPv6 routes (MP_REACH_NLRI); without it IPv6 routes are not sent. */
+  nextHopV6?: string;
+  /** TTL for multi-hop eBGP (recorded; the kernel default TTL 64 already allows it). */
+  ebgpMultiHop?: number;
+  logger?: Logger;
+  connectRetryCapSeconds?: number;
+}
+
+export interface SessionStatus {
+  state: SessionState;
+  peer: string;
+  establishedSince?: string;
+  messagesSent: number;
+  messagesReceived: number;
+  updatesSent: number;
+  advertised: number;
+  lastError?: string;
+}
+
+/** Before OPEN is answered, RFC 4271 suggests a large hold timer (4 minutes). */
+const OPEN_HOLD_SECONDS = 240;
+
+/**
+ * One BGP session (RFC 4271 section 8), active side: it connects to the peer, negotiates, keeps the
+ * session alive, and keeps the peer's Adj-RIB-Out equal to the routes it is given, sending only
+ * differences. It reconnects on any failure (first at once, then 1 s doubling to a cap) until stop().
+ */
+export class BgpSession extends EventEmitter {
+  private state: SessionState = 'Idle';
+  private socket?: Socket;
+  private stream = new MessageStream();
+  private ribOut = new AdjRibOut();
+  private desired: AnnouncedRoute[] = [];
+  private holdTimer?: NodeJS.Timeout;
+  private keepaliveTimer?: NodeJS.Timeout;
+  private retryTimer?: NodeJS.Timeout;
+  private retryDelayMs = 0;
+  private stopped = false;
+  private negotiatedHold = 0;
+  private wire?: WireContext;
+  private readonly log: Logger;
+  private counters = { sent: 0, received: 0, updatesSent: 0 };
+  private establishedSince?: Date;
+  private lastError?: string;
+
+  constructor(private readonly o: BgpSessionOptions) {
+    super();
+    this.log = o.logger ?? silentLogger;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.connectNow();
+  }
+
+  /** The routes this peer should hold; only the difference goes on the wire. */
+  setRoutes(routes: AnnouncedRoute[]): void {
+    this.desired = routes;
+    if (this.state !== 'Established') return;
+    const diff = this.ribOut.setDesired(routes);
+    this.sendRoutes(diff.announce, diff.withdraw);
+  }
+
+  status(): SessionStatus {
+    return {
+      state: this.state,
+      peer: `${this.o.peerAddress}:${this.o.peerPort ?? 179}`,
+      ...(this.establishedSince ? { establishedSince: this.establishedSince.toISOString() } : {}),
+      messagesSent: this.counters.sent,
+      messagesReceived: this.counters.received,
+      updatesSent: this.counters.updatesSent,
+      advertised: this.state === 'Established' ? this.ribOut.size : 0,
+      ...(this.lastError ? { lastError: this.lastError } : {}),
+    };
+  }
+
+  get currentState(): SessionState {
+    return this.state;
+  }
+
+  /** Cease / Administrative Shutdown when a session is up, then closes; no reconnect after. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    const socket = this.socket;
+    if (!socket) {
+      this.setState('Idle');
+      return;
+    }
+    if (this.state === 'OpenSent' || this.state === 'OpenConfirm' || this.state === 'Established') {
+      this.notify(ErrorCode.Cease, CeaseSubcode.AdministrativeShutdown);
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        socket.destroy();
+        resolve();
+      }, 1000);
+      socket.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      socket.end();
+    });
+    this.teardown('stopped');
+  }
+
+  private setState(next: SessionState): void {
+    if (next === this.state) return;
+    const from = this.state;
+    this.state = next;
+    this.log.info('bgp.session.state', { from, to: next });
+    this.emit('state', from, next);
+    if (next === 'Established') this.emit('established');
+  }
+
+  private connectNow(): void {
+    if (this.stopped) return;
+    this.setState('Connect');
+    const socket = connect({
+      host: this.o.peerAddress,
+      port: this.o.peerPort ?? 179,
+      ...(this.o.localAddress ? { localAddress: this.o.localAddress } : {}),
+    });
+    this.socket = socket;
+    socket.setNoDelay(true);
+    socket.on('connect', () => {
+      this.log.debug('bgp.tcp.connected', { local: `${socket.localAddress}:${socket.localPort}` });
+      this.sendOpen(socket);
+    });
+    socket.on('data', (chunk) => this.onData(socket, chunk));
+    socket.on('error', (err) => {
+      this.lastError = err.message;
+      this.log.debug('bgp.tcp.error', { error: err.message });
+    });
+    socket.on('close', () => {
+      if (this.socket === socket) this.teardown('connection closed');
+    });
+  }
+
+  /** Accepts an already-connected inbound socket (for a listener / collision handling). */
+  acceptIncoming(socket: Socket): void {
+    this.socket?.destroy();
+    this.socket = socket;
+    socket.on('data', (chunk) => this.onData(socket, chunk));
+    socket.on('close', () => {
+      if (this.socket === socket) this.teardown('connection closed');
+    });
+    this.sendOpen(socket);
+  }
+
+  private sendOpen(socket: Socket): void {
+    const local = socket.localAddress ?? '';
+    this.wire = {
+      ibgp: this.o.myAsn === this.o.peerAsn,
+      myAsn: this.o.myAsn,
+      fourOctet: true,
+      nextHopV4: isIPv4(local) ? local : local.replace(/^::ffff:/, ''),
+      ...(this.o.nextHopV6 ? { nextHopV6: this.o.nextHopV6 } : {}),
+    };
+    this.write(encodeOpen({ version: 4, asn: this.o.myAsn, holdTime: this.o.holdTime, routerId: this.o.routerId, capabilities: ourCapabilities(this.o.myAsn) }));
+    this.setState('OpenSent');
+    this.armHold(OPEN_HOLD_SECONDS);
+  }
+
+  private onData(socket: Socket, chunk: Buffer): void {
+    if (socket !== this.socket) return;
+    try {
+      for (const raw of this.stream.push(chunk)) {
+        this.counters.received++;
+        this.onMessage(raw);
+        if (socket !== this.socket) return;
+      }
+    } catch (err) {
+      if (err instanceof BgpDecodeError) {
+        this.log.warn('bgp.message.invalid', { error: err.message, code: err.errorCode, subcode: err.errorSubcode });
+        this.notify(err.errorCode, err.errorSubcode, err.data);
+        this.drop(`sent NOTIFICATION ${err.errorCode}/${err.errorSubcode}: ${err.message}`);
+      } else {
+        throw err;
+      }
+    }
+  }
+
+  private onMessage(raw: Buffer): void {
+    const msg = decodeMessage(raw);
+    switch (msg.type) {
+      case 'open':
+        if (this.state !== 'OpenSent') return this.fsmError('OPEN');
+        return this.onOpen(msg);
+      case 'keepalive':
+        if (this.state === 'OpenConfirm') return this.onEstablished();
+        if (this.state !== 'Established') return this.fsmError('KEEPALIVE');
+        this.armHold(this.negotiatedHold);
+        return;
+      case 'update': {
+        if (this.state !== 'Established') return this.fsmError('UPDATE');
+        this.armHold(this.negotiatedHold);
+        // The speaker only announces: received routes are checked (RFC 7606) and dropped.
+        const u = decodeUpdate(msg.body, this.wire?.fourOctet ?? true);
+        for (const p of u.problems) this.log.warn('bgp.update.malformed', { action: p.action, problem: p.message });
+        return;
+      }
+      case 'route-refresh':
+        if (this.state !== 'Established') return this.fsmError('ROUTE-REFRESH');
+        this.log.info('bgp.route-refresh', { afi: msg.afi, safi: msg.safi });
+        this.sendRoutes(this.ribOut.all().filter((r) => (msg.afi === 2) === r.prefix.includes(':')), []);
+        return;
+      case 'notification':
+        this.log.warn('bgp.notification.received', { code: msg.code, subcode: msg.subcode, data: msg.data.toString('hex') });
+        this.emit('notification-received', msg.code, msg.subcode);
+        this.drop(`peer sent NOTIFICATION ${msg.code}/${msg.subcode}`);
+        return;
+    }
+  }
+
+  private onOpen(open: OpenMessage): void {
+    const reject = (subcode: number, why: string, data = Buffer.alloc(0)): void => {
+      this.log.warn('bgp.open.rejected', { why });
+      this.notify(ErrorCode.OpenMessage, subcode, data);
+      this.drop(why);
+    };
+    if (open.asn !== this.o.peerAsn) return reject(OpenSubcode.BadPeerAs, `peer AS ${open.asn}, expected ${this.o.peerAsn}`);
+    if (open.routerId === '0.0.0.0' || (open.routerId === this.o.routerId && this.o.myAsn === this.o.peerAsn)) {
+      return reject(OpenSubcode.BadBgpIdentifier, `bad BGP identifier ${open.routerId}`);
+    }
+    if (open.holdTime === 1 || open.holdTime === 2) return reject(OpenSubcode.UnacceptableHoldTime, `unacceptable hold time ${open.holdTime}`);
+    this.negotiatedHold = Math.min(open.holdTime, this.o.holdTime);
+    if (this.wire) this.wire.fourOctet = open.capabilities.some((c) => c.code === 65);
+    this.log.info('bgp.open.received', { asn: open.asn, routerId: open.routerId, hold: this.negotiatedHold, fourOctet: this.wire?.fourOctet });
+    this.write(encodeKeepalive());
+    this.setState('OpenConfirm');
+    this.armHold(this.negotiatedHold);
+  }
+
+  private onEstablished(): void {
+    this.retryDelayMs = 0;
+    this.establishedSince = new Date();
+    this.setState('Established');
+    this.armHold(this.negotiatedHold);
+    const interval = this.negotiatedHold === 0 ? 0 : Math.min(this.o.keepaliveTime ?? Infinity, this.negotiatedHold / 3);
+    if (interval > 0) this.keepaliveTimer = setInterval(() => this.write(encodeKeepalive()), interval * 1000);
+    this.ribOut = new AdjRibOut();
+    const diff = this.ribOut.setDesired(this.desired);
+    this.sendRoutes(diff.announce, []);
+  }
+
+  private sendRoutes(announce: AnnouncedRoute[], withdraw: string[]): void {
+    if (!this.wire) return;
+    const messages = [...packWithdrawals(withdraw), ...packAnnouncements(announce, this.wire)];
+    for (const m of messages) this.write(m);
+    this.counters.updatesSent += messages.length;
+    if (messages.length) {
+      this.log.info('bgp.update.sent', { messages: messages.length, announced: announce.length, withdrawn: withdraw.length, bytes: messages.reduce((n, m) => n + m.length, 0) });
+      this.emit('update-sent', { announced: announce.length, withdrawn: withdraw.length, messages: messages.length });
+    }
+  }
+
+  private fsmError(what: string): void {
+    this.notify(ErrorCode.FsmError, 0);
+    this.drop(`unexpected ${what} in ${this.state}`);
+  }
+
+  private armHold(seconds: number): void {
+    clearTimeout(this.holdTimer);
+    if (seconds <= 0) return;
+    this.holdTimer = setTimeout(() => {
+      this.log.warn('bgp.hold-timer.expired', { seconds });
+      this.notify(ErrorCode.HoldTimerExpired, 0);
+      this.drop('hold timer expired');
+    }, seconds * 1000);
+  }
+
+  private write(buf: Buffer): void {
+    if (!this.socket || this.socket.destroyed) return;
+    this.counters.sent++;
+    this.socket.write(buf);
+  }
+
+  private notify(code: number, subcode: number, data: Buffer = Buffer.alloc(0)): void {
+    this.write(encodeNotification(code, subcode, data));
+    this.emit('notification-sent', code, subcode);
+  }
+
+  /** Ends the connection after a NOTIFICATION has been queued (end() flushes it first). */
+  private drop(why: string): void {
+    this.lastError = why;
+    const s = this.socket;
+    this.teardown(why);
+    s?.end();
+    setTimeout(() => s?.destroy(), 500).unref();
+  }
+
+  private teardown(why: string): void {
+    clearTimeout(this.holdTimer);
+    clearInterval(this.keepaliveTimer);
+    const wasUp = this.state !== 'Idle';
+    this.socket = undefined;
+    this.stream = new MessageStream();
+    this.establishedSince = undefined;
+    if (wasUp) this.log.info('bgp.session.down', { reason: why });
+    this.setState(this.stopped ? 'Idle' : 'Active');
+    if (!this.stopped) this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    clearTimeout(this.retryTimer);
+    const delay = this.retryDelayMs;
+    const cap = (this.o.connectRetryCapSeconds ?? 30) * 1000;
+    this.retryDelayMs = delay === 0 ? 1000 : Math.min(delay * 2, cap);
+    this.retryTimer = setTimeout(() => this.connectNow(), delay);
+  }
+}
