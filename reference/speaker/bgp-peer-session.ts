@@ -1,0 +1,37 @@
+import type { Logger } from '../../common/log.ts';
+import { BgpSession } from '../bgp/session.ts';
+import { localEndpointFor } from './local-addresses.ts';
+import type { PeerForNode, PeerSession } from './speaker.ts';
+
+/**
+ * Opens the BGP session for one BGPPeer from this node. The local side of the session (router id,
+ * IPv4 next hop, IPv6 next hop for MP-BGP) comes from the interface that reaches the peer.
+ */
+export function openBgpPeerSession(peer: PeerForNode, log: Logger, onChange: () => void): PeerSession {
+  const local = localEndpointFor(peer.peerAddress, peer.sourceAddress);
+  const routerId = peer.routerId ?? local.v4;
+  if (!routerId) throw new Error(`peer ${peer.name}: no IPv4 address on ${local.interfaceName} to use as router id; set routerID`);
+  const session = new BgpSession({
+    peerAddress: peer.peerAddress,
+    peerPort: peer.peerPort,
+    myAsn: peer.myAsn,
+    peerAsn: peer.peerAsn,
+    routerId,
+    holdTime: peer.holdTime,
+    keepaliveTime: peer.keepaliveTime,
+    logger: log,
+    ...(peer.sourceAddress ? { localAddress: peer.sourceAddress } : {}),
+    ...(local.v6 ? { nextHopV6: local.v6 } : {}),
+    ...(peer.ebgpMultiHop ? { ebgpMultiHop: typeof peer.ebgpMultiHop === 'number' ? peer.ebgpMultiHop : 255 } : {}),
+  });
+  session.on('state', () => onChange());
+  session.start();
+  return {
+    setRoutes: (routes) => {
+      session.setRoutes(routes);
+      onChange();
+    },
+    stop: () => session.stop(),
+    status: () => session.status(),
+  };
+}

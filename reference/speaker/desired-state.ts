@@ -1,0 +1,40 @@
+import { loadManifests } from '../config/load.ts';
+import { allocate } from '../allocate/allocate.ts';
+import { computePlan, peersForNode, routesForNode } from '../plan/index.ts';
+import { formatError } from '../config/errors.ts';
+import type { DesiredState } from './speaker.ts';
+
+/**
+ * Manifests → what this node announces, through exactly the code `lbconform plan` uses. Every Node in
+ * the manifests counts as alive for BGP (liveness only matters to the L2 election).
+ */
+export async function desiredStateFor(node: string, paths: string[], namespace: string): Promise<DesiredState> {
+  const { config, errors } = await loadManifests(paths, { namespace });
+  if (!config || errors.length) {
+    return { ok: false, errors: errors.map(formatError) };
+  }
+  const allocation = allocate(config);
+  const plan = computePlan(config, allocation.allocations, { serviceErrors: allocation.errors });
+  const peers = peersForNode(config, node).map((p) => ({
+    name: p.name,
+    myAsn: p.myAsn,
+    peerAsn: p.peerAsn,
+    peerAddress: p.peerAddress,
+    peerPort: p.peerPort,
+    holdTime: p.holdTime,
+    keepaliveTime: p.keepaliveTime,
+    ...(p.sourceAddress ? { sourceAddress: p.sourceAddress } : {}),
+    ...(p.routerId ? { routerId: p.routerId } : {}),
+    ...(p.password ? { password: p.password } : {}),
+    ...(p.ebgpMultiHop ? { ebgpMultiHop: p.ebgpMultiHop } : {}),
+  }));
+  const routes = routesForNode(plan, node);
+  const count = [...routes.values()].reduce((n, r) => n + r.length, 0);
+  return {
+    ok: true,
+    peers,
+    routes,
+    summary: `${config.services.length} services, ${plan.allocations.length} allocated, ${count} routes for ${node}`,
+    warnings: plan.warnings,
+  };
+}

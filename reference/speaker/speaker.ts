@@ -1,0 +1,132 @@
+import type { Logger } from '../../common/log.ts';
+
+/** One BGP route as the plan hands it to a session (the session adds ORIGIN, AS_PATH, NEXT_HOP). */
+export interface RouteForPeer {
+  prefix: string;
+  communities: string[];
+  largeCommunities: string[];
+  localPref?: number;
+}
+
+/** A BGPPeer as this node sees it, with every default resolved. */
+export interface PeerForNode {
+  name: string;
+  myAsn: number;
+  peerAsn: number;
+  peerAddress: string;
+  peerPort: number;
+  sourceAddress?: string;
+  holdTime: number;
+  keepaliveTime: number;
+  routerId?: string;
+  password?: string;
+  ebgpMultiHop?: boolean | number;
+}
+
+/** What this node should be doing, computed from the manifests by the same code as `lbconform plan`. */
+export type DesiredState =
+  | { ok: true; peers: PeerForNode[]; routes: Map<string, RouteForPeer[]>; summary: string; warnings?: string[] }
+  | { ok: false; errors: string[] };
+
+export interface PeerSession {
+  setRoutes(routes: RouteForPeer[]): void;
+  stop(): Promise<void>;
+  status(): unknown;
+}
+
+export type SessionFactory = (peer: PeerForNode) => PeerSession;
+
+/**
+ * The speaker's control loop, free of I/O: given a way to compute the desired state and a way to open
+ * sessions, it keeps one session per BGPPeer, hands each its routes, and on reload applies only what
+ * changed. An invalid config is reported and the last good one keeps being announced.
+ */
+export class Speaker {
+  private readonly sessions = new Map<string, { key: string; session: PeerSession }>();
+  private lastGood?: Extract<DesiredState, { ok: true }>;
+  private reloading: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(
+    private readonly compute: () => Promise<DesiredState>,
+    private readonly openSession: SessionFactory,
+    private readonly log: Logger,
+  ) {}
+
+  /** Loads the config; resolves false (and starts nothing) when the first config is invalid. */
+  async start(): Promise<boolean> {
+    await this.reload();
+    return this.lastGood !== undefined;
+  }
+
+  /** Serialised: a burst of reloads runs one after another, never interleaved. */
+  reload(): Promise<void> {
+    this.reloading = this.reloading.then(() => this.reloadNow());
+    return this.reloading;
+  }
+
+  private async reloadNow(): Promise<void> {
+    if (this.stopped) return;
+    let desired: DesiredState;
+    try {
+      desired = await this.compute();
+    } catch (err) {
+      desired = { ok: false, errors: [String((err as Error)?.stack ?? err)] };
+    }
+    if (!desired.ok) {
+      this.log.error('config.rejected', {
+        errors: desired.errors,
+        keeping: this.lastGood ? 'last good config' : 'nothing (no valid config yet)',
+      });
+      return;
+    }
+    this.lastGood = desired;
+    this.log.info('config.applied', { summary: desired.summary, peers: desired.peers.map((p) => p.name) });
+    for (const w of desired.warnings ?? []) this.log.warn('config.warning', { warning: w });
+    await this.apply(desired);
+  }
+
+  private async apply(desired: Extract<DesiredState, { ok: true }>): Promise<void> {
+    const wanted = new Map(desired.peers.map((p) => [p.name, p]));
+    const stops: Promise<void>[] = [];
+    for (const [name, entry] of this.sessions) {
+      const peer = wanted.get(name);
+      if (!peer || sessionKey(peer) !== entry.key) {
+        this.sessions.delete(name);
+        this.log.info('peer.removed', { peer: name, reason: peer ? 'changed' : 'gone' });
+        stops.push(entry.session.stop());
+      }
+    }
+    await Promise.all(stops);
+    for (const peer of desired.peers) {
+      let entry = this.sessions.get(peer.name);
+      if (!entry) {
+        entry = { key: sessionKey(peer), session: this.openSession(peer) };
+        this.sessions.set(peer.name, entry);
+        this.log.info('peer.added', { peer: peer.name, address: peer.peerAddress });
+      }
+      entry.session.setRoutes(desired.routes.get(peer.name) ?? []);
+    }
+  }
+
+  status(): { sessions: Record<string, unknown>; config: string | null } {
+    return {
+      config: this.lastGood?.summary ?? null,
+      sessions: Object.fromEntries([...this.sessions].map(([name, e]) => [name, e.session.status()])),
+    };
+  }
+
+  /** Stops every session (each sends Cease / Administrative Shutdown when up). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.reloading.catch(() => {});
+    const all = [...this.sessions.values()].map((e) => e.session.stop());
+    this.sessions.clear();
+    await Promise.allSettled(all);
+  }
+}
+
+/** A session is rebuilt only when something that shapes the TCP connection or OPEN changes. */
+function sessionKey(p: PeerForNode): string {
+  return JSON.stringify([p.myAsn, p.peerAsn, p.peerAddress, p.peerPort, p.sourceAddress, p.holdTime, p.keepaliveTime, p.routerId, p.password, p.ebgpMultiHop]);
+}
