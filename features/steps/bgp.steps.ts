@@ -1,0 +1,74 @@
+import { Then, type DataTable } from '@cucumber/cucumber';
+import { isDeepStrictEqual } from 'node:util';
+import { eventually } from '../../harness/wait/eventually.ts';
+import { ribView, type PathView, type RibView } from '../support/bgp-view.ts';
+import { nameList } from '../support/constants.ts';
+import type { LbWorld } from '../support/world.ts';
+
+Then("every node's session with {string} is Established", async function (this: LbWorld, routerName: string) {
+  const router = this.router(routerName);
+  const addresses = this.nodes.map((n) => this.address(n, 'ipv4'));
+  await eventually(`sessions ${this.nodes.join(',')} Established at ${routerName}`, async () => {
+    const neighbors = await router.json<Record<string, { bgpState?: string }>>('show bgp neighbors json');
+    const notUp = addresses.filter((a) => neighbors[a]?.bgpState !== 'Established')
+      .map((a) => `${a}: ${neighbors[a]?.bgpState ?? 'unknown'}`);
+    if (notUp.length) throw new Error(`not Established: ${notUp.join(', ')}`);
+  }, { timeoutMs: this.timeouts.sessionEstablished, consecutive: this.parameters.consecutive });
+});
+
+/** Selected nodes are Established and the others never open a session (checked over several polls). */
+Then('only {string} has/have a session with {string}', async function (this: LbWorld, nodes: string, routerName: string) {
+  const router = this.router(routerName);
+  const selected = new Set(nameList(nodes));
+  await eventually(`only ${nodes} Established at ${routerName}`, async () => {
+    const neighbors = await router.json<Record<string, { bgpState?: string }>>('show bgp neighbors json');
+    const wrong = this.nodes.filter((n) => (neighbors[this.address(n, 'ipv4')]?.bgpState === 'Established') !== selected.has(n))
+      .map((n) => `${n}: ${neighbors[this.address(n, 'ipv4')]?.bgpState ?? 'unknown'}`);
+    if (wrong.length) throw new Error(`unexpected session states: ${wrong.join(', ')}`);
+  }, { timeoutMs: this.timeouts.sessionEstablished, consecutive: Math.max(5, this.parameters.consecutive) });
+});
+
+/**
+ * The router's whole table must equal the expected one: no missing route, no extra route, exactly one
+ * path per listed node, and every attribute as stated.
+ */
+Then('{string} has exactly these routes:', async function (this: LbWorld, routerName: string, table: DataTable) {
+  const expected: RibView = {};
+  for (const row of table.hashes()) {
+    const prefix = row['prefix']!;
+    const family = prefix.includes(':') ? 'ipv6' : 'ipv4';
+    expected[prefix] = nameList(row['next hops']!).map((node): PathView => ({
+      nextHop: this.addressSeenBy(node, routerName, family),
+      origin: row['origin']!,
+      asPath: row['as path'] === 'empty' ? '' : row['as path']!,
+      localPref: row['local pref'] === 'absent' ? null : Number(row['local pref']),
+      communities: row['communities'] === 'none' ? [] : nameList(row['communities']!).sort(),
+      largeCommunities: row['large communities'] === undefined || row['large communities'] === 'none' ? [] : nameList(row['large communities']!).sort(),
+    })).sort((a, b) => a.nextHop.localeCompare(b.nextHop));
+  }
+  await expectRib(this, routerName, expected, this.timeouts.routeAnnounced);
+});
+
+Then('{string} has no routes', async function (this: LbWorld, routerName: string) {
+  await expectRib(this, routerName, {}, this.timeouts.routeWithdrawn);
+});
+
+async function expectRib(world: LbWorld, routerName: string, expected: RibView, timeoutMs: number): Promise<void> {
+  const router = world.router(routerName);
+  await eventually(`routes at ${routerName}`, async () => {
+    const actual = await ribView(router);
+    if (!isDeepStrictEqual(actual, expected)) throw new Error(describeDiff(expected, actual));
+  }, { timeoutMs, consecutive: world.parameters.consecutive });
+}
+
+function describeDiff(expected: RibView, actual: RibView): string {
+  const lines: string[] = [];
+  for (const prefix of new Set([...Object.keys(expected), ...Object.keys(actual)])) {
+    const e = expected[prefix];
+    const a = actual[prefix];
+    if (!a) lines.push(`missing ${prefix}: expected ${JSON.stringify(e)}`);
+    else if (!e) lines.push(`unexpected ${prefix}: ${JSON.stringify(a)}`);
+    else if (!isDeepStrictEqual(e, a)) lines.push(`${prefix}:\n    expected ${JSON.stringify(e)}\n    actual   ${JSON.stringify(a)}`);
+  }
+  return lines.join('\n  ');
+}

@@ -1,0 +1,72 @@
+import { Given, When } from '@cucumber/cucumber';
+import { join } from 'node:path';
+import { EBGP_ROUTER_ASN, SPEAKER_ASN, nameList } from '../support/constants.ts';
+import { nodesManifest, peerManifest } from '../support/manifests.ts';
+import type { LbWorld } from '../support/world.ts';
+
+/** AS of the router `core` behind `tor`, always eBGP to `tor`. */
+const CORE_ASN = 64600;
+
+Given('nodes {string} and the router(s) {string} on one segment', function (this: LbWorld, nodes: string, routers: string) {
+  this.defineNodeSegment(nameList(nodes), nameList(routers));
+  this.writeManifest('10-nodes.yaml', nodesManifest(this.nodes));
+});
+
+Given('the Node {string} is labelled {string}', async function (this: LbWorld, node: string, label: string) {
+  const [k, v] = label.split('=') as [string, string];
+  this.nodeLabels.set(node, { ...this.nodeLabels.get(node), [k]: v });
+  this.writeManifest('10-nodes.yaml', nodesManifest(this.nodes, Object.fromEntries(this.nodeLabels)));
+  await Promise.all([...this.speakers.values()].map((s) => s.configChanged()));
+});
+
+Given('the router {string} behind {string}', function (this: LbWorld, router: string, front: string) {
+  this.addRouterBehind(router, front);
+});
+
+/**
+ * Declares the router with one neighbour per node (IPv4 transport carrying both families) and writes
+ * the matching BGPPeer. iBGP: the router shares the speaker's AS; eBGP: it has a 4-octet ASN.
+ */
+Given('every node peers with {string} over {word}', function (this: LbWorld, router: string, session: string) {
+  peerWith(this, router, session, this.nodes);
+});
+
+/** The BGPPeer selects only `nodes` (BGPPeer nodeSelectors); the router still expects every node. */
+Given('only {string} peer(s) with {string} over {word}', function (this: LbWorld, nodes: string, router: string, session: string) {
+  peerWith(this, router, session, nameList(nodes));
+});
+
+function peerWith(world: LbWorld, router: string, session: string, selected: string[]): void {
+  if (session !== 'iBGP' && session !== 'eBGP') throw new Error(`session must be iBGP or eBGP, got ${session}`);
+  const routerAsn = session === 'iBGP' ? SPEAKER_ASN : EBGP_ROUTER_ASN;
+  world.routerAsn.set(router, routerAsn);
+  const all = selected.length === world.nodes.length;
+  world.writeManifest(`20-peer-${router}.yaml`, peerManifest([{
+    name: router, myASN: SPEAKER_ASN, peerASN: routerAsn, peerAddress: world.address(router, 'ipv4'),
+    ...(all ? {} : { nodeSelectors: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: selected }] }] }),
+  }]));
+  for (const node of world.nodes) {
+    world.declareNeighbor(router, { address: world.address(node, 'ipv4'), remoteAsn: SPEAKER_ASN, families: ['ipv4', 'ipv6'] });
+  }
+}
+
+Given('{string} peers with {string} over eBGP', function (this: LbWorld, front: string, back: string) {
+  const segment = `${front}-${back}`.slice(0, 20);
+  const frontAsn = this.routerAsn.get(front);
+  if (frontAsn === undefined) throw new Error(`declare how the nodes peer with "${front}" first`);
+  this.routerAsn.set(back, CORE_ASN);
+  this.declareNeighbor(front, { address: this.address(back, 'ipv4', segment), remoteAsn: CORE_ASN, families: ['ipv4', 'ipv6'] });
+  this.declareNeighbor(back, { address: this.address(front, 'ipv4', segment), remoteAsn: frontAsn, families: ['ipv4', 'ipv6'] });
+});
+
+When('the speaker runs on every node', async function (this: LbWorld) {
+  await this.routersUp();
+  const lab = await this.labUp();
+  const started = await Promise.all(this.nodes.map((node) => this.sut.start({
+    name: node,
+    netns: lab.nsOf(node),
+    manifestDir: this.manifestDir,
+    logFile: join(this.scenarioDir, `speaker-${node}.log`),
+  })));
+  for (const s of started) this.speakers.set(s.node, s);
+});

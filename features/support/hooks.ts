@@ -1,0 +1,61 @@
+import { After, AfterAll, Before, BeforeAll, Status, setDefaultTimeout } from '@cucumber/cucumber';
+import { join } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRun } from '../../netns/runtime.ts';
+import { scenarioDir } from '../../harness/artifacts/paths.ts';
+import { referenceSpeaker } from '../../harness/sut/reference.ts';
+import { clearSuite, setSuite, suite } from './suite.ts';
+import type { LbWorld } from './world.ts';
+
+// Steps bound their own waits with the named timeouts; this only stops a hung step from hanging CI.
+setDefaultTimeout(120_000);
+
+const outDir = process.env.LBCONFORM_OUT ?? 'out/features';
+
+BeforeAll(async function () {
+  // createRun first removes what killed runs left behind (namespaces, daemons, temp dirs).
+  const run = await createRun({ prefix: 'lbc' });
+  setSuite({ run, sut: referenceSpeaker });
+});
+
+AfterAll(async function () {
+  try {
+    await suite().run.close();
+  } finally {
+    clearSuite();
+  }
+});
+
+Before(async function (this: LbWorld, { pickle, gherkinDocument }) {
+  this.prepareDirs(scenarioDir(outDir, gherkinDocument.feature?.name ?? 'feature', pickle.name + ' ' + pickle.id.slice(0, 6)));
+  this.sut = suite().sut;
+});
+
+/** Artifacts first (so a failure can be read from them), then teardown, whatever happened. */
+After(async function (this: LbWorld, { result }) {
+  const problems: string[] = [];
+  const attempt = async (what: string, fn: () => Promise<unknown>): Promise<void> => {
+    try {
+      await fn();
+    } catch (err) {
+      problems.push(`${what}: ${(err as Error).message}`);
+    }
+  };
+  for (const [name, router] of this.routers) {
+    await attempt(`dump ${name}`, () => router.dumpArtifacts(join(this.scenarioDir, 'routers', name)));
+  }
+  await Promise.all([...this.speakers.values()].map((s) => attempt(`stop speaker ${s.node}`, () => s.stop())));
+  await Promise.all([...this.routers.values()].map((r) => attempt('stop router', () => r.stop())));
+  if (this.lab) await attempt('lab down', () => this.lab!.down());
+  writeFileSync(join(this.scenarioDir, 'result.txt'), `${result?.status ?? 'UNKNOWN'}\n${problems.join('\n')}\n`);
+  if (result?.status === Status.FAILED) {
+    // The first thing a reader needs: where everything is, and the end of each speaker's log.
+    const tails = [...this.speakers.keys()].map((node) => {
+      const file = join(this.scenarioDir, `speaker-${node}.log`);
+      const lines = existsSync(file) ? readFileSync(file, 'utf8').trimEnd().split('\n').slice(-8) : ['(no log)'];
+      return `--- speaker ${node} (last lines of ${file})\n${lines.join('\n')}`;
+    });
+    this.log(`artifacts: ${this.scenarioDir}\n${tails.join('\n')}`);
+  }
+  if (problems.length) throw new Error(`teardown problems:\n${problems.join('\n')}`);
+});

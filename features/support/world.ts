@@ -1,0 +1,145 @@
+import { World, setWorldConstructor, type IWorldOptions } from '@cucumber/cucumber';
+import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Lab } from '../../netns/runtime.ts';
+import type { Topology } from '../../netns/topology.ts';
+import { startFrr, type FrrNeighbor, type FrrRouter } from '../../harness/routers/frr.ts';
+import type { SpeakerHandle, SystemUnderTest } from '../../harness/sut/adapter.ts';
+import type { Timeouts } from '../../harness/timeouts.ts';
+import { NODE_SEGMENT, nodeSegmentAddress } from './constants.ts';
+import type { ServiceSpec } from './manifests.ts';
+import { suite } from './suite.ts';
+
+export interface WorldParameters {
+  outDir: string;
+  timeouts: Timeouts;
+  consecutive: number;
+}
+
+/**
+ * Per-scenario state: the topology (data, then the live lab), routers, speakers and the manifest
+ * folder the speakers watch. Everything here is torn down in the After hook, pass or fail.
+ */
+export class LbWorld extends World<WorldParameters> {
+  topology: Topology = { segments: [], hosts: [] };
+  lab?: Lab;
+  readonly routers = new Map<string, FrrRouter>();
+  readonly routerAsn = new Map<string, number>();
+  /** Router BGP neighbours declared by Given steps; routers start when the scenario acts. */
+  readonly routerNeighbors = new Map<string, FrrNeighbor[]>();
+  readonly speakers = new Map<string, SpeakerHandle>();
+  nodes: string[] = [];
+  readonly services = new Map<string, ServiceSpec>();
+  manifestCount = 0;
+  readonly nodeLabels = new Map<string, Record<string, string>>();
+  sut!: SystemUnderTest;
+  scenarioDir = '';
+  manifestDir = '';
+
+  constructor(options: IWorldOptions<WorldParameters>) {
+    super(options);
+  }
+
+  get timeouts(): Timeouts {
+    return this.parameters.timeouts;
+  }
+
+  /** One segment holding the nodes and the routers; indexes give stable documentation addresses. */
+  defineNodeSegment(nodes: string[], routers: string[]): void {
+    this.nodes = nodes;
+    this.topology = {
+      segments: [{ ...NODE_SEGMENT }],
+      hosts: [
+        ...routers.map((name, i) => ({
+          name, role: 'router' as const, forwarding: true,
+          interfaces: [{ name: 'eth0', segment: NODE_SEGMENT.name, ...nodeSegmentAddress(1 + i) }],
+        })),
+        ...nodes.map((name, i) => ({
+          name, role: 'node' as const,
+          interfaces: [{ name: 'eth0', segment: NODE_SEGMENT.name, ...nodeSegmentAddress(11 + i) }],
+        })),
+      ],
+    };
+  }
+
+  /** A second router on its own segment behind `front` (S2's `core` behind `tor`). */
+  addRouterBehind(router: string, front: string): void {
+    const segment = { name: `${front}-${router}`.slice(0, 20), v4: '198.51.100.0/24', v6: '2001:db8:0:2::/64' };
+    this.topology.segments.push(segment);
+    const frontHost = this.topology.hosts.find((h) => h.name === front);
+    if (!frontHost) throw new Error(`router "${front}" must be defined before "${router}" behind it`);
+    frontHost.interfaces.push({ name: 'eth1', segment: segment.name, v4: '198.51.100.1/24', v6: '2001:db8:0:2::1/64' });
+    this.topology.hosts.push({
+      name: router, role: 'router', forwarding: true,
+      interfaces: [{ name: 'eth0', segment: segment.name, v4: '198.51.100.2/24', v6: '2001:db8:0:2::2/64' }],
+    });
+  }
+
+  declareNeighbor(router: string, neighbor: FrrNeighbor): void {
+    this.routerNeighbors.set(router, [...(this.routerNeighbors.get(router) ?? []), neighbor]);
+  }
+
+  /** Brings the lab up and starts every declared router (in parallel) once. */
+  async routersUp(): Promise<void> {
+    const lab = await this.labUp();
+    const pending = [...this.routerAsn].filter(([name]) => !this.routers.has(name));
+    const started = await Promise.all(pending.map(([name, asn]) => startFrr({
+      netns: lab.nsOf(name),
+      name,
+      dir: join(suite().run.tempDir, `frr-${nextRouterId()}-${name}`),
+      asn,
+      routerId: this.address(name, 'ipv4'),
+      neighbors: this.routerNeighbors.get(name) ?? [],
+    })));
+    for (const r of started) this.routers.set(r.name, r);
+  }
+
+  async labUp(): Promise<Lab> {
+    if (!this.lab) this.lab = await suite().run.up(this.topology);
+    return this.lab;
+  }
+
+  /** The address (no prefix length) of a host on its first interface, or the one on `segment`. */
+  address(host: string, family: 'ipv4' | 'ipv6', segment?: string): string {
+    const h = this.topology.hosts.find((x) => x.name === host);
+    const iface = segment ? h?.interfaces.find((i) => i.segment === segment) : h?.interfaces[0];
+    const cidr = family === 'ipv4' ? iface?.v4 : iface?.v6;
+    if (!cidr) throw new Error(`host ${host} has no ${family} address in this scenario's topology`);
+    return cidr.split('/')[0]!;
+  }
+
+  /** The address of `host` on a segment it shares with `viewer` (a next hop as the viewer sees it). */
+  addressSeenBy(host: string, viewer: string, family: 'ipv4' | 'ipv6'): string {
+    const v = this.topology.hosts.find((x) => x.name === viewer);
+    const shared = this.topology.hosts.find((x) => x.name === host)?.interfaces.find((i) => v?.interfaces.some((j) => j.segment === i.segment));
+    if (!shared) throw new Error(`${host} and ${viewer} share no segment`);
+    return this.address(host, family, shared.segment);
+  }
+
+  router(name: string): FrrRouter {
+    const r = this.routers.get(name);
+    if (!r) throw new Error(`router "${name}" is not running in this scenario`);
+    return r;
+  }
+
+  writeManifest(fileName: string, text: string): void {
+    writeFileSync(join(this.manifestDir, fileName), text);
+  }
+
+  removeManifest(fileName: string): void {
+    rmSync(join(this.manifestDir, fileName), { force: true });
+  }
+
+  prepareDirs(scenarioDir: string): void {
+    this.scenarioDir = scenarioDir;
+    this.manifestDir = join(scenarioDir, 'manifests');
+    mkdirSync(this.manifestDir, { recursive: true });
+  }
+}
+
+let routerSeq = 0;
+function nextRouterId(): number {
+  return ++routerSeq;
+}
+
+setWorldConstructor(LbWorld);

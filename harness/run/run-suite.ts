@@ -1,0 +1,83 @@
+import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
+import { parseArgs } from 'node:util';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describeTimeouts, resolveTimeouts } from '../timeouts.ts';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+export const runUsage = `usage: lbconform run [--out DIR] [--tags EXPR] [--timeout name=ms]... [--timeout-scale N]
+                     [--consecutive N] [FEATURE_PATH...]
+
+Runs the conformance features against the reference speaker and writes, into DIR (default out/run):
+  junit.xml  cucumber.html  messages.ndjson  features/<feature>/<scenario>/ (router dumps, speaker logs)
+
+Timeouts (max time a conformant implementation may take):
+${describeTimeouts()}`;
+
+export type { CommandIO as Io } from '../../reference/commands/io.ts';
+import type { CommandIO as Io } from '../../reference/commands/io.ts';
+
+/** `lbconform run`: one cucumber run, every formatter fed by the same message stream. */
+export async function runSuite(args: string[], io: Io): Promise<number> {
+  let values: ReturnType<typeof parse>['values'];
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parse(args));
+  } catch (err) {
+    io.stderr.write(`${(err as Error).message}\n${runUsage}\n`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout.write(runUsage + '\n');
+    return 0;
+  }
+  const outDir = resolve(values.out ?? 'out/run');
+  let timeouts;
+  try {
+    timeouts = resolveTimeouts(values.timeout ?? [], values['timeout-scale'] ? Number(values['timeout-scale']) : 1);
+  } catch (err) {
+    io.stderr.write(`${(err as Error).message}\n`);
+    return 2;
+  }
+  const consecutive = values.consecutive ? Number(values.consecutive) : 2;
+  mkdirSync(outDir, { recursive: true });
+  process.env.LBCONFORM_OUT = resolve(outDir, 'features');
+
+  const { runConfiguration } = await loadConfiguration({
+    file: false,
+    provided: {
+      paths: positionals.length ? positionals : [resolve(repoRoot, 'features/**/*.feature')],
+      import: [resolve(repoRoot, 'features/support/**/*.ts'), resolve(repoRoot, 'features/steps/**/*.ts')],
+      format: [
+        'progress',
+        `junit:${resolve(outDir, 'junit.xml')}`,
+        `html:${resolve(outDir, 'cucumber.html')}`,
+        `message:${resolve(outDir, 'messages.ndjson')}`,
+        `summary:${resolve(outDir, 'summary.txt')}`,
+      ],
+      tags: values.tags ?? '',
+      strict: true,
+      worldParameters: { outDir: process.env.LBCONFORM_OUT, timeouts, consecutive },
+    },
+  }, { cwd: repoRoot });
+  const { success } = await runCucumber(runConfiguration, { cwd: repoRoot });
+  io.stdout.write(`\nreports: ${outDir}/{junit.xml,cucumber.html,messages.ndjson}\nartifacts: ${outDir}/features/\n`);
+  return success ? 0 : 1;
+}
+
+function parse(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string' },
+      tags: { type: 'string' },
+      timeout: { type: 'string', multiple: true },
+      'timeout-scale': { type: 'string' },
+      consecutive: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}

@@ -1,0 +1,32 @@
+/**
+ * The contract between the suite and a system under test (SUT): the harness owns the topology and
+ * the manifests; an adapter only knows how to start, notify and stop the speaker on one node.
+ */
+export interface NodeContext {
+  /** Kubernetes node name (also the Node object's kubernetes.io/hostname). */
+  name: string;
+  /** Network namespace the speaker must run in. */
+  netns: string;
+  /** Folder of Kubernetes YAML the speaker must follow (the harness rewrites files in it). */
+  manifestDir: string;
+  /** Where the speaker's stdout/stderr go (an artifact of the scenario). */
+  logFile: string;
+}
+
+export interface SpeakerHandle {
+  readonly node: string;
+  readonly pid: number;
+  /** Tells the speaker the manifests changed (the reference also watches the folder itself). */
+  configChanged(): Promise<void>;
+  /** Graceful stop (SIGTERM); resolves when the process is gone. */
+  stop(): Promise<void>;
+  /** Abrupt death (SIGKILL), for failover and fault scenarios. */
+  kill(): Promise<void>;
+}
+
+export interface SystemUnderTest {
+  readonly name: string;
+  /** Feature tags this implementation supports (e.g. "bgp", "ipv6"); others are reported NOT_SUPPORTED. */
+  readonly features: readonly string[];
+  start(node: NodeContext): Promise<SpeakerHandle>;
+}
