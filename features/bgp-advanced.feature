@@ -1,4 +1,4 @@
-@bgp @S2 @dualstack
+@bgp @S2 @doc-27.2.3 @dualstack
 Feature: S2 · Advanced BGP advertisement: aggregation and communities (doc 27.2.3)
   Two advertisements select one pool: adv-1 sends each Service IP as a host route with NO_ADVERTISE
   (65535:65282) and localPref 100; adv-2 sends the /30 (/124 for IPv6) aggregate with 8000:800. The

@@ -1,4 +1,4 @@
-@bgp @S1 @dualstack
+@bgp @S1 @doc-27.2.2 @dualstack
 Feature: S1 · Basic BGP advertisement (doc 27.2.2)
   The document's basic example: one pool with an IPv4 /30 and an IPv6 /124, one BGPAdvertisement that
   names it and sets nothing else. A dual-stack Service from that pool must reach the peer router as

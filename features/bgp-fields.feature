@@ -1,4 +1,4 @@
-@bgp @fields
+@bgp @fields @doc-27.2.1
 Feature: BGPAdvertisement and BGPPeer fields beyond the document's examples
   One scenario per field of the document's tables: who receives a route (peers, BGPPeer nodeSelectors),
   which pools an advertisement takes (ipAddressPoolSelectors, none = all), what the route carries

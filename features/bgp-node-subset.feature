@@ -1,4 +1,4 @@
-@bgp @S3 @dualstack
+@bgp @S3 @doc-27.2.4 @dualstack
 Feature: S3 · Advertising from a subset of nodes (doc 27.2.4)
   The advertisement's nodeSelectors (ORed across entries, ANDed within one) choose which nodes announce.
   Every node stays peered; only the selected ones announce the Service. The document's advertisement

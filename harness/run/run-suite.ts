@@ -5,10 +5,13 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeTimeouts, resolveTimeouts } from '../timeouts.ts';
 
+/** Systems under test this build can drive (harness/sut/). */
+const knownSuts = ['reference'];
+
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-export const runUsage = `usage: lbconform run [--out DIR] [--tags EXPR] [--timeout name=ms]... [--timeout-scale N]
-                     [--consecutive N] [FEATURE_PATH...]
+export const runUsage = `usage: lbconform run [--sut reference] [--out DIR] [--tags EXPR] [--timeout name=ms]...
+                     [--timeout-scale N] [--consecutive N] [FEATURE_PATH...]
 
 Runs the conformance features against the reference speaker and writes, into DIR (default out/run):
   junit.xml  cucumber.html  messages.ndjson  features/<feature>/<scenario>/ (router dumps, speaker logs)
@@ -42,6 +45,12 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
     return 2;
   }
   const consecutive = values.consecutive ? Number(values.consecutive) : 2;
+  if (!knownSuts.includes(values.sut!)) {
+    io.stderr.write(`unknown --sut "${values.sut}"; available: ${knownSuts.join(', ')}\n`);
+    return 2;
+  }
+  process.env.LBCONFORM_SUT = values.sut;
+  const started = Date.now();
   mkdirSync(outDir, { recursive: true });
   process.env.LBCONFORM_OUT = resolve(outDir, 'features');
 
@@ -51,7 +60,7 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
       paths: positionals.length ? positionals : [resolve(repoRoot, 'features/**/*.feature')],
       import: [resolve(repoRoot, 'features/support/**/*.ts'), resolve(repoRoot, 'features/steps/**/*.ts')],
       format: [
-        'progress',
+        `"file://${resolve(repoRoot, 'harness/run/scenario-lines-formatter.ts')}"`,
         `junit:${resolve(outDir, 'junit.xml')}`,
         `html:${resolve(outDir, 'cucumber.html')}`,
         `message:${resolve(outDir, 'messages.ndjson')}`,
@@ -63,6 +72,7 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
     },
   }, { cwd: repoRoot });
   const { success } = await runCucumber(runConfiguration, { cwd: repoRoot });
+  io.stdout.write(`\nwall time ${((Date.now() - started) / 1000).toFixed(1)} s`);
   io.stdout.write(`\nreports: ${outDir}/{junit.xml,cucumber.html,messages.ndjson}\nartifacts: ${outDir}/features/\n`);
   return success ? 0 : 1;
 }
@@ -77,6 +87,7 @@ function parse(args: string[]) {
       timeout: { type: 'string', multiple: true },
       'timeout-scale': { type: 'string' },
       consecutive: { type: 'string' },
+      sut: { type: 'string', default: 'reference' },
       help: { type: 'boolean', short: 'h' },
     },
   });
