@@ -57,6 +57,7 @@ Feature: S2 · Advanced BGP advertisement: aggregation and communities (doc 27.2
     And a dual-stack Service "default/svc-1" requesting "203.0.113.200, fc00:f853:ccd:e799::1" with a ready endpoint on "NodeA"
     When the speaker runs on every node
     Then every node's session with "tor" is Established
+    And the sessions between "tor" and "core" are Established
     And "tor" has exactly these routes:
       | prefix                   | next hops    | origin | as path   | local pref   | communities |
       | 203.0.113.200/32         | NodeA, NodeB | IGP    | <as path> | <lp 100>     | 65535:65282 |

@@ -16,6 +16,17 @@ Then("every node's session with {string} is Established", async function (this: 
   }, { timeoutMs: this.timeouts.sessionEstablished, consecutive: this.parameters.consecutive });
 });
 
+/** Hop by hop: the router-to-router sessions (every family) are up before routes are expected there. */
+Then('the sessions between {string} and {string} are Established', async function (this: LbWorld, a: string, b: string) {
+  const router = this.router(b);
+  await eventually(`sessions ${a} <-> ${b} Established`, async () => {
+    const neighbors = await router.json<Record<string, { bgpState?: string }>>('show bgp neighbors json');
+    const wanted = (['ipv4', 'ipv6'] as const).map((f) => this.addressSeenBy(a, b, f));
+    const down = wanted.filter((addr) => neighbors[addr]?.bgpState !== 'Established').map((addr) => `${addr}: ${neighbors[addr]?.bgpState ?? 'unknown'}`);
+    if (down.length) throw new Error(`not Established at ${b}: ${down.join(', ')}`);
+  }, { timeoutMs: this.timeouts.sessionEstablished, consecutive: this.parameters.consecutive });
+});
+
 /** Selected nodes are Established and the others never open a session (checked over several polls). */
 Then('only {string} has/have a session with {string}', async function (this: LbWorld, nodes: string, routerName: string) {
   const router = this.router(routerName);

@@ -5,6 +5,7 @@ import { createRun } from '../../netns/runtime.ts';
 import { scenarioDir } from '../../harness/artifacts/paths.ts';
 import { referenceSpeaker } from '../../harness/sut/reference.ts';
 import { clearSuite, setSuite, suite } from './suite.ts';
+import { dropCachedLab, releaseLab } from './lab-cache.ts';
 import type { LbWorld } from './world.ts';
 
 // Steps bound their own waits with the named timeouts; this only stops a hung step from hanging CI.
@@ -20,6 +21,7 @@ BeforeAll(async function () {
 
 AfterAll(async function () {
   try {
+    await dropCachedLab();
     await suite().run.close();
   } finally {
     clearSuite();
@@ -29,6 +31,7 @@ AfterAll(async function () {
 Before(async function (this: LbWorld, { pickle, gherkinDocument }) {
   this.prepareDirs(scenarioDir(outDir, gherkinDocument.feature?.name ?? 'feature', pickle.name + ' ' + pickle.id.slice(0, 6)));
   this.sut = suite().sut;
+  this.featureName = gherkinDocument.uri ?? '';
 });
 
 /** Artifacts first (so a failure can be read from them), then teardown, whatever happened. */
@@ -46,7 +49,8 @@ After(async function (this: LbWorld, { result }) {
   }
   await Promise.all([...this.speakers.values()].map((s) => attempt(`stop speaker ${s.node}`, () => s.stop())));
   await Promise.all([...this.routers.values()].map((r) => attempt('stop router', () => r.stop())));
-  if (this.lab) await attempt('lab down', () => this.lab!.down());
+  // A lab whose processes all stopped cleanly is kept for the feature's next scenario.
+  if (this.lab) await attempt('lab release', () => releaseLab(this.featureName, this.topology, this.lab!, problems.length === 0));
   writeFileSync(join(this.scenarioDir, 'result.txt'), `${result?.status ?? 'UNKNOWN'}\n${problems.join('\n')}\n`);
   if (result?.status === Status.FAILED) {
     // The first thing a reader needs: where everything is, and the end of each speaker's log.

@@ -9,6 +9,7 @@ import type { Timeouts } from '../../harness/timeouts.ts';
 import { NODE_SEGMENT, nodeSegmentAddress } from './constants.ts';
 import type { ServiceSpec } from './manifests.ts';
 import { suite } from './suite.ts';
+import { acquireLab } from './lab-cache.ts';
 
 export interface WorldParameters {
   outDir: string;
@@ -34,6 +35,7 @@ export class LbWorld extends World<WorldParameters> {
   readonly nodeLabels = new Map<string, Record<string, string>>();
   sut!: SystemUnderTest;
   scenarioDir = '';
+  featureName = '';
   manifestDir = '';
 
   constructor(options: IWorldOptions<WorldParameters>) {
@@ -95,7 +97,7 @@ export class LbWorld extends World<WorldParameters> {
   }
 
   async labUp(): Promise<Lab> {
-    if (!this.lab) this.lab = await suite().run.up(this.topology);
+    if (!this.lab) this.lab = await acquireLab(this.featureName, this.topology);
     return this.lab;
   }
 
