@@ -13,6 +13,8 @@ export const defaultTimeouts = {
   routeAnnounced: { ms: 10_000, why: 'config or Service change to the route at the peer' },
   /** A route the plan no longer holds is gone from the router's table. */
   routeWithdrawn: { ms: 10_000, why: 'Service or config removal to the route gone at the peer' },
+  /** Graceful stop: Cease must remove the routes at once, well before the 3 s hold time would. */
+  ceaseWithdrawn: { ms: 2_000, why: 'speaker SIGTERM to its routes gone at the peer (< hold time 3 s)' },
   /** A route passes from the first router to the one behind it. */
   routePropagated: { ms: 10_000, why: 'route at hop 1 to route at hop 2' },
   /** Router daemons answer vtysh after start. */

@@ -1,7 +1,7 @@
 import { Then, type DataTable } from '@cucumber/cucumber';
 import { isDeepStrictEqual } from 'node:util';
 import { eventually } from '../../harness/wait/eventually.ts';
-import { ribView, type PathView, type RibView } from '../support/bgp-view.ts';
+import type { PathView, RibView } from '../../harness/routers/peer-router.ts';
 import { nameList } from '../support/constants.ts';
 import type { LbWorld } from '../support/world.ts';
 
@@ -9,9 +9,9 @@ Then("every node's session with {string} is Established", async function (this: 
   const router = this.router(routerName);
   const addresses = this.nodes.map((n) => this.address(n, 'ipv4'));
   await eventually(`sessions ${this.nodes.join(',')} Established at ${routerName}`, async () => {
-    const neighbors = await router.json<Record<string, { bgpState?: string }>>('show bgp neighbors json');
-    const notUp = addresses.filter((a) => neighbors[a]?.bgpState !== 'Established')
-      .map((a) => `${a}: ${neighbors[a]?.bgpState ?? 'unknown'}`);
+    const states = await router.sessionStates();
+    const notUp = addresses.filter((a) => states[a] !== 'Established')
+      .map((a) => `${a}: ${states[a] ?? 'unknown'}`);
     if (notUp.length) throw new Error(`not Established: ${notUp.join(', ')}`);
   }, { timeoutMs: this.timeouts.sessionEstablished, consecutive: this.parameters.consecutive });
 });
@@ -20,9 +20,9 @@ Then("every node's session with {string} is Established", async function (this: 
 Then('the sessions between {string} and {string} are Established', async function (this: LbWorld, a: string, b: string) {
   const router = this.router(b);
   await eventually(`sessions ${a} <-> ${b} Established`, async () => {
-    const neighbors = await router.json<Record<string, { bgpState?: string }>>('show bgp neighbors json');
+    const states = await router.sessionStates();
     const wanted = (['ipv4', 'ipv6'] as const).map((f) => this.addressSeenBy(a, b, f));
-    const down = wanted.filter((addr) => neighbors[addr]?.bgpState !== 'Established').map((addr) => `${addr}: ${neighbors[addr]?.bgpState ?? 'unknown'}`);
+    const down = wanted.filter((addr) => states[addr] !== 'Established').map((addr) => `${addr}: ${states[addr] ?? 'unknown'}`);
     if (down.length) throw new Error(`not Established at ${b}: ${down.join(', ')}`);
   }, { timeoutMs: this.timeouts.sessionEstablished, consecutive: this.parameters.consecutive });
 });
@@ -32,9 +32,9 @@ Then('only {string} has/have a session with {string}', async function (this: LbW
   const router = this.router(routerName);
   const selected = new Set(nameList(nodes));
   await eventually(`only ${nodes} Established at ${routerName}`, async () => {
-    const neighbors = await router.json<Record<string, { bgpState?: string }>>('show bgp neighbors json');
-    const wrong = this.nodes.filter((n) => (neighbors[this.address(n, 'ipv4')]?.bgpState === 'Established') !== selected.has(n))
-      .map((n) => `${n}: ${neighbors[this.address(n, 'ipv4')]?.bgpState ?? 'unknown'}`);
+    const states = await router.sessionStates();
+    const wrong = this.nodes.filter((n) => (states[this.address(n, 'ipv4')] === 'Established') !== selected.has(n))
+      .map((n) => `${n}: ${states[this.address(n, 'ipv4')] ?? 'unknown'}`);
     if (wrong.length) throw new Error(`unexpected session states: ${wrong.join(', ')}`);
   }, { timeoutMs: this.timeouts.sessionEstablished, consecutive: Math.max(5, this.parameters.consecutive) });
 });
@@ -64,12 +64,17 @@ Then('{string} has no routes', async function (this: LbWorld, routerName: string
   await expectRib(this, routerName, {}, this.timeouts.routeWithdrawn);
 });
 
-async function expectRib(world: LbWorld, routerName: string, expected: RibView, timeoutMs: number): Promise<void> {
+/** Faster than the hold time: only a NOTIFICATION (Cease) can remove the routes this quickly. */
+Then('{string} has no routes well before the hold time', async function (this: LbWorld, routerName: string) {
+  await expectRib(this, routerName, {}, this.timeouts.ceaseWithdrawn, 1);
+});
+
+async function expectRib(world: LbWorld, routerName: string, expected: RibView, timeoutMs: number, consecutive = world.parameters.consecutive): Promise<void> {
   const router = world.router(routerName);
   await eventually(`routes at ${routerName}`, async () => {
-    const actual = await ribView(router);
+    const actual = await router.ribView();
     if (!isDeepStrictEqual(actual, expected)) throw new Error(describeDiff(expected, actual));
-  }, { timeoutMs, consecutive: world.parameters.consecutive });
+  }, { timeoutMs, consecutive });
 }
 
 function describeDiff(expected: RibView, actual: RibView): string {

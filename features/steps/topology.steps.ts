@@ -19,6 +19,34 @@ Given('the Node {string} is labelled {string}', async function (this: LbWorld, n
   await Promise.all([...this.speakers.values()].map((s) => s.configChanged()));
 });
 
+/** The same segment with a router of another implementation (frr, gobgp or bird). */
+Given('nodes {string} and the {word} router {string} on one segment', function (this: LbWorld, nodes: string, kind: string, router: string) {
+  if (kind !== 'frr' && kind !== 'gobgp' && kind !== 'bird') throw new Error(`router kind must be frr, gobgp or bird, got ${kind}`);
+  this.defineNodeSegment(nameList(nodes), [router]);
+  this.routerKind.set(router, kind);
+  this.writeManifest('10-nodes.yaml', nodesManifest(this.nodes));
+});
+
+When('the speaker on {string} is stopped with SIGTERM', async function (this: LbWorld, node: string) {
+  const s = this.speakers.get(node);
+  if (!s) throw new Error(`no speaker on ${node}`);
+  this.speakers.delete(node);
+  await s.stop();
+});
+
+When('the speaker on {string} is killed with SIGKILL', async function (this: LbWorld, node: string) {
+  const s = this.speakers.get(node);
+  if (!s) throw new Error(`no speaker on ${node}`);
+  this.speakers.delete(node);
+  await s.kill();
+});
+
+When('the speaker on {string} starts again', async function (this: LbWorld, node: string) {
+  const lab = await this.labUp();
+  const s = await this.sut.start({ name: node, netns: lab.nsOf(node), manifestDir: this.manifestDir, logFile: join(this.scenarioDir, `speaker-${node}.log`) });
+  this.speakers.set(node, s);
+});
+
 Given('the router {string} behind {string}', function (this: LbWorld, router: string, front: string) {
   this.addRouterBehind(router, front);
 });

@@ -3,7 +3,10 @@ import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lab } from '../../netns/runtime.ts';
 import type { Topology } from '../../netns/topology.ts';
-import { startFrr, type FrrNeighbor, type FrrRouter } from '../../harness/routers/frr.ts';
+import { startFrr, type FrrNeighbor } from '../../harness/routers/frr.ts';
+import { startGobgp } from '../../harness/routers/gobgp.ts';
+import { startBird } from '../../harness/routers/bird.ts';
+import type { PeerRouter } from '../../harness/routers/peer-router.ts';
 import type { SpeakerHandle, SystemUnderTest } from '../../harness/sut/adapter.ts';
 import type { Timeouts } from '../../harness/timeouts.ts';
 import { NODE_SEGMENT, nodeSegmentAddress } from './constants.ts';
@@ -24,7 +27,9 @@ export interface WorldParameters {
 export class LbWorld extends World<WorldParameters> {
   topology: Topology = { segments: [], hosts: [] };
   lab?: Lab;
-  readonly routers = new Map<string, FrrRouter>();
+  readonly routers = new Map<string, PeerRouter>();
+  /** Router implementation per router name (FRR unless a step says otherwise). */
+  readonly routerKind = new Map<string, PeerRouter['kind']>();
   readonly routerAsn = new Map<string, number>();
   /** Router BGP neighbours declared by Given steps; routers start when the scenario acts. */
   readonly routerNeighbors = new Map<string, FrrNeighbor[]>();
@@ -85,14 +90,18 @@ export class LbWorld extends World<WorldParameters> {
   async routersUp(): Promise<void> {
     const lab = await this.labUp();
     const pending = [...this.routerAsn].filter(([name]) => !this.routers.has(name));
-    const started = await Promise.all(pending.map(([name, asn]) => startFrr({
-      netns: lab.nsOf(name),
-      name,
-      dir: join(suite().run.tempDir, `frr-${nextRouterId()}-${name}`),
-      asn,
-      routerId: this.address(name, 'ipv4'),
-      neighbors: this.routerNeighbors.get(name) ?? [],
-    })));
+    const start = { frr: startFrr, gobgp: startGobgp, bird: startBird };
+    const started = await Promise.all(pending.map(([name, asn]) => {
+      const kind = this.routerKind.get(name) ?? 'frr';
+      return start[kind]({
+        netns: lab.nsOf(name),
+        name,
+        dir: join(suite().run.tempDir, `${kind}-${nextRouterId()}-${name}`),
+        asn,
+        routerId: this.address(name, 'ipv4'),
+        neighbors: this.routerNeighbors.get(name) ?? [],
+      });
+    }));
     for (const r of started) this.routers.set(r.name, r);
   }
 
@@ -118,7 +127,7 @@ export class LbWorld extends World<WorldParameters> {
     return this.address(host, family, shared.segment);
   }
 
-  router(name: string): FrrRouter {
+  router(name: string): PeerRouter {
     const r = this.routers.get(name);
     if (!r) throw new Error(`router "${name}" is not running in this scenario`);
     return r;

@@ -6,6 +6,8 @@ import { CodedError } from '../../common/errors.ts';
 import { run, spawnIn, type Spawned } from '../exec.ts';
 import { writeArtifact } from '../artifacts/paths.ts';
 import { renderBgpd, renderZebra, type FrrNeighbor } from './frr-config.ts';
+import type { PeerRouter } from './peer-router.ts';
+import { frrRibView } from './frr-view.ts';
 
 export type { FrrNeighbor } from './frr-config.ts';
 
@@ -21,7 +23,8 @@ export interface FrrOptions {
   readyTimeoutMs?: number;
 }
 
-export interface FrrRouter {
+export interface FrrRouter extends PeerRouter {
+  readonly kind: 'frr';
   readonly name: string;
   readonly netns: string;
   readonly dir: string;
@@ -73,7 +76,13 @@ export async function startFrr(o: FrrOptions): Promise<FrrRouter> {
     return (await run('vtysh', args)).stdout;
   };
   const router: FrrRouter = {
+    kind: 'frr',
     name: o.name,
+    ribView: () => frrRibView(router),
+    async sessionStates() {
+      const neighbors = await router.json<Record<string, { bgpState?: string }>>('show bgp neighbors json');
+      return Object.fromEntries(Object.entries(neighbors).map(([addr, n]) => [addr, n.bgpState ?? 'unknown']));
+    },
     netns: o.netns,
     dir: o.dir,
     vtysh,

@@ -1,27 +1,9 @@
-import type { FrrRouter } from '../../harness/routers/frr.ts';
+import { sortPaths, wellKnownCommunities, type PathView, type RibView } from './peer-router.ts';
 
-/** One received path, reduced to what the conformance rules talk about. */
-export interface PathView {
-  nextHop: string;
-  origin: string;
-  asPath: string;
-  localPref: number | null;
-  communities: string[];
-  largeCommunities: string[];
+/** FRR's view of received routes, normalised to the driver-neutral PathView. */
+interface JsonQuery {
+  json<T>(command: string): Promise<T>;
 }
-
-export type RibView = Record<string, PathView[]>;
-
-/** FRR prints well-known communities by name; the rules (and the plan) use numbers. */
-const wellKnown: Record<string, string> = {
-  gracefulShutdown: '65535:0',
-  acceptOwn: '65535:1',
-  blackhole: '65535:666',
-  noExport: '65535:65281',
-  noAdvertise: '65535:65282',
-  localAs: '65535:65283',
-  noPeer: '65535:65284',
-};
 
 interface FrrPathDetail {
   origin?: string;
@@ -36,13 +18,13 @@ interface FrrPathDetail {
  * Reads every route the router holds, both families, with one detail query per prefix (the table
  * view has no communities). Paths sorted by next hop so two views compare with deep equality.
  */
-export async function ribView(router: FrrRouter): Promise<RibView> {
+export async function frrRibView(router: JsonQuery): Promise<RibView> {
   const view: RibView = {};
   for (const family of ['ipv4', 'ipv6'] as const) {
     const table = await router.json<{ routes?: Record<string, unknown> }>(`show bgp ${family} unicast json`);
     for (const prefix of Object.keys(table.routes ?? {})) {
       const detail = await router.json<{ paths?: FrrPathDetail[] }>(`show bgp ${family} unicast ${prefix} json`);
-      view[prefix] = (detail.paths ?? []).map(toPathView).sort((a, b) => a.nextHop.localeCompare(b.nextHop));
+      view[prefix] = sortPaths((detail.paths ?? []).map(toPathView));
     }
   }
   return view;
@@ -56,7 +38,7 @@ function toPathView(p: FrrPathDetail): PathView {
     // FRR prints an empty AS_PATH as "Local"; the length says it is empty.
     asPath: p.aspath?.length === 0 || p.aspath?.segments?.length === 0 ? '' : p.aspath?.string ?? '',
     localPref: p.locPrf ?? null,
-    communities: (p.community?.list ?? []).map((c) => wellKnown[c] ?? c).sort(),
+    communities: (p.community?.list ?? []).map((c) => wellKnownCommunities[c] ?? c).sort(),
     largeCommunities: [...(p.largeCommunity?.list ?? [])].sort(),
   };
 }

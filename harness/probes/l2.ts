@@ -1,0 +1,186 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { CodedError } from '../../common/errors.ts';
+import { run } from '../exec.ts';
+import { decodeArpFrame, decodeEthernet, decodeNdpFrame, type ArpPacket, type NdpMessage } from '../../reference/l2/frames.ts';
+
+/**
+ * Layer-2 observations from a host's namespace, for the L2 features: who answers ARP / NS for an IP
+ * (every answer counted: "exactly one node answers" is the point), the host's neighbour entry, and a
+ * packet capture to see gratuitous ARP / unsolicited NA.
+ */
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const probeScript = fileURLToPath(new URL('./l2-probe-cli.ts', import.meta.url));
+
+export interface ProbeAnswer {
+  mac: string;
+  /** Milliseconds after the request went out. */
+  atMs: number;
+}
+
+export interface ProbeResult {
+  answers: ProbeAnswer[];
+  sentFrom: { mac: string; ip: string };
+}
+
+async function probe(kind: 'arp' | 'ndp', ns: string, iface: string, ip: string, timeoutMs: number): Promise<ProbeResult> {
+  const { stdout } = await run('ip', ['netns', 'exec', ns, process.execPath, '--import', 'tsx', probeScript, kind, iface, ip, String(timeoutMs)], {
+    timeoutMs: timeoutMs + 15_000,
+  }).catch((err: unknown) => {
+    throw new CodedError('PROBE_FAILED', `${kind} probe for ${ip} on ${ns}/${iface}: ${(err as Error).message}`, { cause: err });
+  });
+  const line = stdout.trim().split('\n').at(-1) ?? '';
+  try {
+    return JSON.parse(line) as ProbeResult;
+  } catch (err) {
+    throw new CodedError('PROBE_FAILED', `${kind} probe for ${ip}: unreadable output ${JSON.stringify(stdout)}`, { cause: err });
+  }
+}
+
+/**
+ * Sends one ARP request for `ip` out of `iface` in `ns` and returns the MAC of every reply addressed to
+ * us within `timeoutMs` (one entry per reply frame: two nodes answering gives two entries).
+ * Needs the AF_PACKET addon built (reference/l2/native/build.sh).
+ */
+export async function arpProbe(ns: string, iface: string, ip: string, timeoutMs = 1000): Promise<string[]> {
+  return (await probe('arp', ns, iface, ip, timeoutMs)).answers.map((a) => a.mac);
+}
+
+/** One neighbour solicitation (to the solicited-node group, from the link-local); every NA for `ip`. */
+export async function ndpProbe(ns: string, iface: string, ip: string, timeoutMs = 1000): Promise<string[]> {
+  return (await probe('ndp', ns, iface, ip, timeoutMs)).answers.map((a) => a.mac);
+}
+
+/** Same as arpProbe/ndpProbe, with answer times and what we sent from. */
+export function l2ProbeDetailed(kind: 'arp' | 'ndp', ns: string, iface: string, ip: string, timeoutMs = 1000): Promise<ProbeResult> {
+  return probe(kind, ns, iface, ip, timeoutMs);
+}
+
+export interface NeighbourEntry {
+  mac: string;
+  state: string;
+  dev: string;
+}
+
+/** The host's neighbour (ARP / NDP cache) entry for `ip`, or undefined; `state` like REACHABLE, STALE. */
+export async function neighbourEntry(ns: string, ip: string): Promise<NeighbourEntry | undefined> {
+  const { stdout } = await run('ip', ['-n', ns, '-j', 'neigh', 'show', 'to', ip]);
+  const rows = JSON.parse(stdout || '[]') as { dst: string; dev: string; lladdr?: string; state?: string[] }[];
+  const row = rows.find((r) => r.lladdr);
+  return row ? { mac: row.lladdr!.toLowerCase(), state: (row.state ?? []).join(','), dev: row.dev } : undefined;
+}
+
+export interface CapturedFrame {
+  /** Capture time, ms since the epoch. */
+  timeMs: number;
+  src: string;
+  dst: string;
+  ethertype: number;
+  arp?: ArpPacket;
+  /** A valid NS / NA (hop limit 255, checksum) with its IPv6 addresses. */
+  ndp?: NdpMessage & { srcIp: string; dstIp: string };
+  /** tcpdump's own one-line summary. */
+  summary: string;
+}
+
+export interface Capture {
+  /** Frames parsed so far (the capture keeps running). */
+  frames(): CapturedFrame[];
+  /** Stops tcpdump and returns every frame it saw. */
+  stop(): Promise<CapturedFrame[]>;
+}
+
+/** Parses `tcpdump -tt -e -n -xx` output: a summary line per frame followed by hex lines. */
+export function parseTcpdump(text: string): CapturedFrame[] {
+  const out: CapturedFrame[] = [];
+  let head: string | undefined;
+  let hex: string[] = [];
+  const flush = (): void => {
+    if (head === undefined) return;
+    const bytes = Buffer.from(hex.join(''), 'hex');
+    const ts = Number(head.split(' ', 1)[0]);
+    const eth = decodeEthernet(bytes);
+    if (eth && Number.isFinite(ts)) {
+      const f: CapturedFrame = { timeMs: Math.round(ts * 1000), src: eth.src, dst: eth.dst, ethertype: eth.ethertype, summary: head };
+      const arp = decodeArpFrame(bytes);
+      if (arp) f.arp = arp.arp;
+      const ndp = decodeNdpFrame(bytes);
+      if (ndp) f.ndp = { ...ndp.msg, srcIp: ndp.ip.src, dstIp: ndp.ip.dst };
+      out.push(f);
+    }
+    head = undefined;
+    hex = [];
+  };
+  for (const line of text.split('\n')) {
+    const m = /^\s+0x[0-9a-f]+:\s+((?:[0-9a-f]{2,4}\s?)+)/i.exec(line);
+    if (m && head !== undefined) {
+      hex.push(m[1]!.replace(/\s+/g, ''));
+    } else if (/^\d+\.\d+ /.test(line)) {
+      flush();
+      head = line;
+    }
+  }
+  flush();
+  return out;
+}
+
+/**
+ * Starts tcpdump on `iface` in `ns` with a pcap filter (e.g. `arp or icmp6`) and resolves once it is
+ * listening. Frames are decoded with the project's codecs, so callers can check e.g. that a
+ * gratuitous ARP reply or an unsolicited NA with Override came from a given MAC.
+ */
+export async function startCapture(ns: string, iface: string, filter: string, opts: { startTimeoutMs?: number } = {}): Promise<Capture> {
+  const args = ['netns', 'exec', ns, 'tcpdump', '-i', iface, '-tt', '-e', '-n', '-l', '-U', '-xx', '-s', '256'];
+  if (filter.trim()) args.push(filter);
+  const child = spawn('ip', args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: repoRoot });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new CodedError('CAPTURE_FAILED', `tcpdump in ${ns} on ${iface} did not start: ${stderr.trim()}`));
+    }, opts.startTimeoutMs ?? 5000);
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      if (stderr.includes('listening on')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new CodedError('CAPTURE_FAILED', `tcpdump in ${ns} on ${iface} exited ${code}: ${stderr.trim()}`));
+    });
+  });
+  // Only whole frames: with -U each frame arrives in one write, so parse up to the last complete block.
+  const parsed = (): CapturedFrame[] => parseTcpdump(stdout.endsWith('\n') ? stdout : stdout.slice(0, stdout.lastIndexOf('\n') + 1));
+  let stopped: Promise<CapturedFrame[]> | undefined;
+  return {
+    frames: parsed,
+    stop() {
+      stopped ??= (async () => {
+        child.kill('SIGINT');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+        await exited;
+        clearTimeout(timer);
+        return parseTcpdump(stdout);
+      })();
+      return stopped;
+    },
+  };
+}
+
+/** Gratuitous ARP from `mac` for `ip` (either form) among captured frames. */
+export function sawGratuitousArp(frames: CapturedFrame[], mac: string, ip: string): CapturedFrame[] {
+  return frames.filter((f) => f.arp && f.src === mac && f.arp.senderMac === mac && f.arp.senderIp === ip && f.arp.targetIp === ip);
+}
+
+/** Unsolicited NA (to ff02::1, Override set, S clear) from `mac` for `ip` among captured frames. */
+export function sawUnsolicitedNa(frames: CapturedFrame[], mac: string, ip: string): CapturedFrame[] {
+  return frames.filter(
+    (f) => f.ndp && f.ndp.type === 'na' && f.src === mac && f.ndp.target === ip && f.ndp.dstIp === 'ff02::1' && f.ndp.flags.override && !f.ndp.flags.solicited,
+  );
+}
