@@ -37,3 +37,9 @@ if [[ ! -f $stamp ]] || ! cmp -s package-lock.json "$stamp"; then
   npm ci --no-fund --no-audit --loglevel=error
   cp package-lock.json "$stamp"
 fi
+
+# Native addons of our own (TCP MD5 for BGP, AF_PACKET for ARP/NDP): plain gcc against Node's headers,
+# rebuilt only when their source changed.
+for build in reference/*/native/build.sh; do
+  [[ -x $build ]] && "$build"
+done

@@ -1,4 +1,4 @@
-import { Given, When } from '@cucumber/cucumber';
+import { Given, When, type DataTable } from '@cucumber/cucumber';
 import { join } from 'node:path';
 import { EBGP_ROUTER_ASN, SPEAKER_ASN, nameList } from '../support/constants.ts';
 import { nodesManifest, peerManifest } from '../support/manifests.ts';
@@ -88,6 +88,23 @@ Given('{string} peers with {string} over eBGP', function (this: LbWorld, front: 
   for (const family of ['ipv4', 'ipv6'] as const) {
     this.declareNeighbor(front, { address: this.address(back, family, segment), remoteAsn: CORE_ASN, families: [family] });
     this.declareNeighbor(back, { address: this.address(front, family, segment), remoteAsn: frontAsn, families: [family] });
+  }
+});
+
+/**
+ * TCP MD5: the router expects `routerPassword` from every node; each node's BGPPeer (one per node,
+ * selected by hostname) carries the password given for it.
+ */
+Given('every node peers with {string} over iBGP with TCP MD5, the router expecting {string} and the nodes using:', function (this: LbWorld, router: string, routerPassword: string, table: DataTable) {
+  this.routerAsn.set(router, SPEAKER_ASN);
+  const byNode = Object.fromEntries(table.hashes().map((r) => [r['node']!, r['password']!]));
+  this.writeManifest(`20-peer-${router}.yaml`, peerManifest(this.nodes.map((node) => ({
+    name: `${router}-${node.toLowerCase()}`, myASN: SPEAKER_ASN, peerASN: SPEAKER_ASN, peerAddress: this.address(router, 'ipv4'),
+    password: byNode[node] ?? routerPassword,
+    nodeSelectors: [{ matchLabels: { 'kubernetes.io/hostname': node } }],
+  }))));
+  for (const node of this.nodes) {
+    this.declareNeighbor(router, { address: this.address(node, 'ipv4'), remoteAsn: SPEAKER_ASN, families: ['ipv4', 'ipv6'], password: routerPassword });
   }
 });
 

@@ -20,6 +20,7 @@ export interface PeerSpec {
   holdTime?: string;
   keepaliveTime?: string;
   nodeSelectors?: unknown[];
+  password?: string;
 }
 
 export function peerManifest(peers: PeerSpec[]): string {

@@ -10,6 +10,7 @@ import { AdjRibOut } from './rib-out.ts';
 import type { AnnouncedRoute } from './route.ts';
 import { MessageStream } from './stream.ts';
 import { decodeUpdate } from './update.ts';
+import { connectWithMd5 } from './tcp-md5.ts';
 
 export type SessionState = 'Idle' | 'Connect' | 'Active' | 'OpenSent' | 'OpenConfirm' | 'Established';
 
@@ -25,6 +26,8 @@ export interface BgpSessionOptions {
   keepaliveTime?: number;
   /** Next hop for IPv6 routes (MP_REACH_NLRI); without it IPv6 routes are not sent. */
   nextHopV6?: string;
+  /** RFC 2385 TCP MD5 key shared with the peer. */
+  password?: string;
   /** TTL for multi-hop eBGP (recorded; the kernel default TTL 64 already allows it). */
   ebgpMultiHop?: number;
   logger?: Logger;
@@ -141,17 +144,33 @@ export class BgpSession extends EventEmitter {
   private connectNow(): void {
     if (this.stopped) return;
     this.setState('Connect');
-    const socket = connect({
-      host: this.o.peerAddress,
-      port: this.o.peerPort ?? 179,
-      ...(this.o.localAddress ? { localAddress: this.o.localAddress } : {}),
-    });
-    this.socket = socket;
+    let socket: Socket;
+    if (this.o.password) {
+      try {
+        socket = connectWithMd5(this.o.peerAddress, this.o.peerPort ?? 179, this.o.localAddress, this.o.password);
+      } catch (err) {
+        this.lastError = (err as Error).message;
+        this.log.error('bgp.tcp.md5-failed', { error: this.lastError });
+        this.setState('Active');
+        this.scheduleReconnect();
+        return;
+      }
+      this.socket = socket;
+      // The adopted fd is still connecting: OPEN is queued and leaves once the handshake completes.
+      queueMicrotask(() => this.socket === socket && this.sendOpen(socket));
+    } else {
+      socket = connect({
+        host: this.o.peerAddress,
+        port: this.o.peerPort ?? 179,
+        ...(this.o.localAddress ? { localAddress: this.o.localAddress } : {}),
+      });
+      this.socket = socket;
+      socket.on('connect', () => {
+        this.log.debug('bgp.tcp.connected', { local: `${socket.localAddress}:${socket.localPort}` });
+        this.sendOpen(socket);
+      });
+    }
     socket.setNoDelay(true);
-    socket.on('connect', () => {
-      this.log.debug('bgp.tcp.connected', { local: `${socket.localAddress}:${socket.localPort}` });
-      this.sendOpen(socket);
-    });
     socket.on('data', (chunk) => this.onData(socket, chunk));
     socket.on('error', (err) => {
       this.lastError = err.message;

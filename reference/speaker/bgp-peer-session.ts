@@ -21,6 +21,7 @@ export function openBgpPeerSession(peer: PeerForNode, log: Logger, onChange: () 
     keepaliveTime: peer.keepaliveTime,
     logger: log,
     ...(peer.sourceAddress ? { localAddress: peer.sourceAddress } : {}),
+    ...(peer.password ? { password: peer.password } : {}),
     ...(local.v6 ? { nextHopV6: local.v6 } : {}),
     ...(peer.ebgpMultiHop ? { ebgpMultiHop: typeof peer.ebgpMultiHop === 'number' ? peer.ebgpMultiHop : 255 } : {}),
   });
