@@ -67,7 +67,9 @@ export async function startFrr(o: FrrOptions): Promise<FrrRouter> {
     return p;
   };
   startDaemon('zebra');
-  // bgpd connects to zebra's socket; it retries, so no need to wait for zebra first.
+  // bgpd starts only once zebra knows every interface as up: a session that comes up before bgpd has
+  // the interface cannot use the peer's IPv6 link-local next hop, and FRR then withdraws its routes.
+  await waitZebraInterfaces(runDir, o.dir, o.readyTimeoutMs ?? 10_000);
   startDaemon('bgpd');
 
   const vtysh = async (...commands: string[]): Promise<string> => {
@@ -125,6 +127,24 @@ export async function startFrr(o: FrrOptions): Promise<FrrRouter> {
   };
   await waitReady(router, o.readyTimeoutMs ?? 10_000);
   return router;
+}
+
+async function waitZebraInterfaces(runDir: string, dir: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const out = (await run('vtysh', ['--vty_socket', runDir, '--config_dir', dir, '-d', 'zebra', '-c', 'show interface json'])).stdout;
+      const ifs = JSON.parse(out) as Record<string, { operationalStatus?: string }>;
+      const down = Object.entries(ifs).filter(([name, i]) => name !== 'lo' && i.operationalStatus !== 'up').map(([name]) => name);
+      if (Object.keys(ifs).length > 1 && down.length === 0) return;
+      last = `interfaces not up in zebra: ${down.join(', ') || '(none listed yet)'}`;
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await delay(25);
+  }
+  throw new CodedError('FRR_NOT_READY', `zebra did not report its interfaces up within ${timeoutMs} ms: ${last}`);
 }
 
 async function waitReady(r: FrrRouter, timeoutMs: number): Promise<void> {
