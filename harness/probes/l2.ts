@@ -13,6 +13,15 @@ import { decodeArpFrame, decodeEthernet, decodeNdpFrame, type ArpPacket, type Nd
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const probeScript = fileURLToPath(new URL('./l2-probe-cli.ts', import.meta.url));
 
+/** `--import` value for running a .ts script with tsx from any working directory. */
+export function tsxImport(): string {
+  try {
+    return import.meta.resolve('tsx');
+  } catch {
+    return 'tsx';
+  }
+}
+
 export interface ProbeAnswer {
   mac: string;
   /** Milliseconds after the request went out. */
@@ -25,7 +34,7 @@ export interface ProbeResult {
 }
 
 async function probe(kind: 'arp' | 'ndp', ns: string, iface: string, ip: string, timeoutMs: number): Promise<ProbeResult> {
-  const { stdout } = await run('ip', ['netns', 'exec', ns, process.execPath, '--import', 'tsx', probeScript, kind, iface, ip, String(timeoutMs)], {
+  const { stdout } = await run('ip', ['netns', 'exec', ns, process.execPath, '--import', tsxImport(), probeScript, kind, iface, ip, String(timeoutMs)], {
     timeoutMs: timeoutMs + 15_000,
   }).catch((err: unknown) => {
     throw new CodedError('PROBE_FAILED', `${kind} probe for ${ip} on ${ns}/${iface}: ${(err as Error).message}`, { cause: err });
