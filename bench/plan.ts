@@ -60,7 +60,7 @@ export function benchConfig(n: number): ClusterConfig {
       { name: 'tor-b', myASN: 64500, peerASN: 64501, peerAddress: '192.0.2.2', peerPort: 179, holdTime: 90, keepaliveTime: 30, nodeSelectors: sel({ rack: 'r2' }), ebgpMultiHop: false, src },
     ],
     communityAliases: new Map(),
-    nodes: Array.from({ length: 10 }, (_, i) => ({ name: `node${i}`, labels: { 'kubernetes.io/hostname': `node${i}`, rack: i < 5 ? 'r1' : 'r2' }, src })),
+    nodes: Array.from({ length: 10 }, (_, i) => ({ name: `node${i}`, labels: { 'kubernetes.io/hostname': `node${i}`, rack: i < 5 ? 'r1' : 'r2' }, addresses: [], src })),
     services: services.map((s) => s.svc),
     endpointSlices: services.map((s) => s.slice),
   };

@@ -17,6 +17,10 @@ export const defaultTimeouts = {
   ceaseWithdrawn: { ms: 2_000, why: 'speaker SIGTERM to its routes gone at the peer (< hold time 3 s)' },
   /** A route passes from the first router to the one behind it. */
   routePropagated: { ms: 10_000, why: 'route at hop 1 to route at hop 2' },
+  /** An L2 announcement (ARP/NDP answer) for an IP the plan gives this node. */
+  l2Answered: { ms: 10_000, why: 'speaker start or change to the elected node answering ARP/NDP' },
+  /** Owner's speaker killed to another node answering (membership dead-after is 1 s in tests). */
+  l2Failover: { ms: 8_000, why: 'owner SIGKILL to the new owner answering and announcing' },
   /** Router daemons answer vtysh after start. */
   routerReady: { ms: 10_000, why: 'FRR start to vtysh answering' },
   /** The speaker process exits after SIGTERM. */

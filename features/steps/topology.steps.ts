@@ -1,7 +1,7 @@
 import { Given, When, type DataTable } from '@cucumber/cucumber';
 import { join } from 'node:path';
 import { EBGP_ROUTER_ASN, SPEAKER_ASN, nameList } from '../support/constants.ts';
-import { nodesManifest, peerManifest } from '../support/manifests.ts';
+import { peerManifest } from '../support/manifests.ts';
 import type { LbWorld } from '../support/world.ts';
 
 /** AS of the router `core` behind `tor`, always eBGP to `tor`. */
@@ -9,13 +9,13 @@ const CORE_ASN = 64600;
 
 Given('nodes {string} and the router(s) {string} on one segment', function (this: LbWorld, nodes: string, routers: string) {
   this.defineNodeSegment(nameList(nodes), nameList(routers));
-  this.writeManifest('10-nodes.yaml', nodesManifest(this.nodes));
+  this.writeManifest('10-nodes.yaml', this.nodesYaml());
 });
 
 Given('the Node {string} is labelled {string}', async function (this: LbWorld, node: string, label: string) {
   const [k, v] = label.split('=') as [string, string];
   this.nodeLabels.set(node, { ...this.nodeLabels.get(node), [k]: v });
-  this.writeManifest('10-nodes.yaml', nodesManifest(this.nodes, Object.fromEntries(this.nodeLabels)));
+  this.writeManifest('10-nodes.yaml', this.nodesYaml());
   await Promise.all([...this.speakers.values()].map((s) => s.configChanged()));
 });
 
@@ -24,7 +24,7 @@ Given('nodes {string} and the {word} router {string} on one segment', function (
   if (kind !== 'frr' && kind !== 'gobgp' && kind !== 'bird') throw new Error(`router kind must be frr, gobgp or bird, got ${kind}`);
   this.defineNodeSegment(nameList(nodes), [router]);
   this.routerKind.set(router, kind);
-  this.writeManifest('10-nodes.yaml', nodesManifest(this.nodes));
+  this.writeManifest('10-nodes.yaml', this.nodesYaml());
 });
 
 When('the speaker on {string} is stopped with SIGTERM', async function (this: LbWorld, node: string) {
@@ -43,7 +43,7 @@ When('the speaker on {string} is killed with SIGKILL', async function (this: LbW
 
 When('the speaker on {string} starts again', async function (this: LbWorld, node: string) {
   const lab = await this.labUp();
-  const s = await this.sut.start({ name: node, netns: lab.nsOf(node), manifestDir: this.manifestDir, logFile: join(this.scenarioDir, `speaker-${node}.log`) });
+  const s = await this.sut.start({ name: node, netns: lab.nsOf(node), manifestDir: this.manifestDir, logFile: join(this.scenarioDir, `speaker-${node}.log`), l2Secret: this.l2Secret });
   this.speakers.set(node, s);
 });
 
@@ -108,6 +108,12 @@ Given('every node peers with {string} over iBGP with TCP MD5, the router expecti
   }
 });
 
+Given('nodes {string} and the host(s) {string} on one segment', function (this: LbWorld, nodes: string, hosts: string) {
+  this.defineNodeSegment(nameList(nodes), []);
+  this.addHosts(nameList(hosts));
+  this.writeManifest('10-nodes.yaml', this.nodesYaml());
+});
+
 When('the speaker runs on every node', async function (this: LbWorld) {
   await this.routersUp();
   const lab = await this.labUp();
@@ -116,6 +122,7 @@ When('the speaker runs on every node', async function (this: LbWorld) {
     netns: lab.nsOf(node),
     manifestDir: this.manifestDir,
     logFile: join(this.scenarioDir, `speaker-${node}.log`),
+    l2Secret: this.l2Secret,
   })));
   for (const s of started) this.speakers.set(s.node, s);
 });

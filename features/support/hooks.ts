@@ -47,6 +47,7 @@ After(async function (this: LbWorld, { result }) {
   for (const [name, router] of this.routers) {
     await attempt(`dump ${name}`, () => router.dumpArtifacts(join(this.scenarioDir, 'routers', name)));
   }
+  if (this.capture) await attempt('stop capture', () => this.capture!.stop());
   await Promise.all([...this.speakers.values()].map((s) => attempt(`stop speaker ${s.node}`, () => s.stop())));
   await Promise.all([...this.routers.values()].map((r) => attempt('stop router', () => r.stop())));
   // A lab whose processes all stopped cleanly is kept for the feature's next scenario.

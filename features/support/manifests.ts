@@ -3,11 +3,12 @@ import { SPEAKER_NAMESPACE } from './constants.ts';
 
 /** Kubernetes objects the steps generate around the document's own manifests. */
 
-export function nodesManifest(nodes: string[], labels: Record<string, Record<string, string>> = {}): string {
+export function nodesManifest(nodes: string[], labels: Record<string, Record<string, string>> = {}, addresses: Record<string, string> = {}): string {
   return docs(nodes.map((name) => ({
     apiVersion: 'v1',
     kind: 'Node',
     metadata: { name, labels: { 'kubernetes.io/hostname': name, ...labels[name] } },
+    ...(addresses[name] ? { status: { addresses: [{ type: 'InternalIP', address: addresses[name] }, { type: 'Hostname', address: name }] } } : {}),
   })));
 }
 

@@ -10,7 +10,9 @@ import type { PeerRouter } from '../../harness/routers/peer-router.ts';
 import type { SpeakerHandle, SystemUnderTest } from '../../harness/sut/adapter.ts';
 import type { Timeouts } from '../../harness/timeouts.ts';
 import { NODE_SEGMENT, nodeSegmentAddress } from './constants.ts';
-import type { ServiceSpec } from './manifests.ts';
+import { nodesManifest, type ServiceSpec } from './manifests.ts';
+import { randomBytes } from 'node:crypto';
+import type { startCapture } from '../../harness/probes/l2.ts';
 import { suite } from './suite.ts';
 import { acquireLab } from './lab-cache.ts';
 
@@ -41,6 +43,8 @@ export class LbWorld extends World<WorldParameters> {
   sut!: SystemUnderTest;
   scenarioDir = '';
   featureName = '';
+  capture?: Awaited<ReturnType<typeof startCapture>>;
+  failover?: { from: string; killedAt: number; ip: string };
   manifestDir = '';
 
   constructor(options: IWorldOptions<WorldParameters>) {
@@ -49,6 +53,21 @@ export class LbWorld extends World<WorldParameters> {
 
   get timeouts(): Timeouts {
     return this.parameters.timeouts;
+  }
+
+  /** Per-scenario membership secret for layer 2 (random: nothing outside the scenario knows it). */
+  readonly l2Secret = randomBytes(16).toString('hex');
+
+  /** Node manifests with labels and each node's InternalIP (the membership reaches speakers there). */
+  nodesYaml(): string {
+    return nodesManifest(this.nodes, Object.fromEntries(this.nodeLabels), Object.fromEntries(this.nodes.map((n) => [n, this.address(n, 'ipv4')])));
+  }
+
+  /** Adds plain hosts (probes) to the node segment: 201, 202, ... */
+  addHosts(hosts: string[]): void {
+    hosts.forEach((name, i) => this.topology.hosts.push({
+      name, role: 'host', interfaces: [{ name: 'eth0', segment: NODE_SEGMENT.name, ...nodeSegmentAddress(201 + i) }],
+    }));
   }
 
   /** One segment holding the nodes and the routers; indexes give stable documentation addresses. */

@@ -11,6 +11,8 @@ export interface NodeContext {
   manifestDir: string;
   /** Where the speaker's stdout/stderr go (an artifact of the scenario). */
   logFile: string;
+  /** Shared secret of the layer 2 membership (the same on every node of a scenario). */
+  l2Secret?: string;
 }
 
 export interface SpeakerHandle {

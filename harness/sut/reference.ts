@@ -9,13 +9,13 @@ const cli = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
 /** Our own speaker, one process per node namespace, run from source. */
 export const referenceSpeaker: SystemUnderTest = {
   name: 'reference',
-  features: ['bgp', 'ipv4', 'ipv6', 'dualstack', 'ibgp', 'ebgp'],
+  features: ['bgp', 'l2', 'ipv4', 'ipv6', 'dualstack', 'ibgp', 'ebgp', 'md5'],
   async start(node: NodeContext): Promise<SpeakerHandle> {
     const proc = spawnIn(
       node.netns,
       process.execPath,
       ['--import', tsxLoader, cli, 'speaker', '--node', node.name, node.manifestDir],
-      { logFile: node.logFile, cwd: repoRoot, env: { LBCONFORM_LOG_LEVEL: 'debug' } },
+      { logFile: node.logFile, cwd: repoRoot, env: { LBCONFORM_LOG_LEVEL: 'debug', ...(node.l2Secret ? { LBCONFORM_L2_SECRET: node.l2Secret } : {}) } },
     );
     return {
       node: node.name,

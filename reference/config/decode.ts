@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 /**
  * One document -> one typed resource, with every rule that can be checked from that resource alone.
  * Rules that need other resources (overlaps, aliases, references) are in crosscheck.ts.
@@ -155,9 +156,16 @@ export function decodeDocument(value: unknown, src: M.Source, opts: { namespace:
       });
       return;
     }
-    case 'Node':
-      out.nodes.push({ name, labels, src });
+    case 'Node': {
+      // status.addresses (InternalIP first): where the L2 membership reaches this node's speaker.
+      const status = (value as { status?: { addresses?: { type?: unknown; address?: unknown }[] } }).status;
+      const list = Array.isArray(status?.addresses) ? status.addresses : [];
+      const addresses = [...list.filter((a) => a?.type === 'InternalIP'), ...list.filter((a) => a?.type !== 'InternalIP')]
+        .map((a) => a?.address)
+        .filter((a): a is string => typeof a === 'string' && isIP(a) !== 0);
+      out.nodes.push({ name, labels, addresses, src });
       return;
+    }
     case 'Service': {
       const s = decodeService(name, namespace, meta, spec, src);
       out.services.push(s);

@@ -82,6 +82,8 @@ export interface BGPPeer {
 export interface Node {
   name: string;
   labels: Labels;
+  /** From status.addresses, InternalIP first. */
+  addresses: string[];
   src: Source;
 }
 

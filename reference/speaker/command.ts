@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { L2Announcer } from './l2-announcer.ts';
 import { jsonLogger } from '../../common/log.ts';
 import { Speaker } from './speaker.ts';
 import { desiredStateFor } from './desired-state.ts';
@@ -11,6 +12,9 @@ import type { CommandIO as Io } from '../commands/io.ts';
 
 export const speakerUsage = `usage: lbconform speaker --node NAME [--namespace NS] MANIFEST_FILE_OR_DIR...
        lbconform speaker --status --node NAME
+
+Layer 2 (ARP/NDP) needs the membership secret shared by every node's speaker: --l2-secret-file FILE
+(or LBCONFORM_L2_SECRET); --l2-port (7946), --l2-interval-ms (200), --l2-dead-after-ms (1000).
 
 Runs the reference speaker for one node (start it inside that node's network namespace). It follows the
 manifests: a valid change is applied as a route difference, an invalid one is logged and the last good
@@ -27,6 +31,10 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
         node: { type: 'string' },
         namespace: { type: 'string', default: 'metallb-system' },
         status: { type: 'boolean', default: false },
+        'l2-secret-file': { type: 'string' },
+        'l2-port': { type: 'string', default: '7946' },
+        'l2-interval-ms': { type: 'string', default: '200' },
+        'l2-dead-after-ms': { type: 'string', default: '1000' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -64,14 +72,30 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
 
   const node = values.node;
   const log = jsonLogger().child({ node });
-  const speaker = new Speaker(
-    () => desiredStateFor(node, positionals, values.namespace!),
+  // Layer 2 membership is authenticated: without a shared secret this speaker takes no part in L2.
+  const secret = values['l2-secret-file'] ? readFileSync(values['l2-secret-file'], 'utf8').trim() : process.env.LBCONFORM_L2_SECRET;
+  let speaker: Speaker;
+  const l2 = secret
+    ? new L2Announcer(node, {
+        secret, port: Number(values['l2-port']), intervalMs: Number(values['l2-interval-ms']), deadAfterMs: Number(values['l2-dead-after-ms']),
+      }, log, () => void speaker.reload().then(publish))
+    : undefined;
+  speaker = new Speaker(
+    () => desiredStateFor(node, positionals, values.namespace!, l2 ? () => l2.alive() : undefined),
     (peer) => openBgpPeerSession(peer, log.child({ peer: peer.name }), () => publish()),
     log,
+    async (desired) => {
+      if (!desired.l2?.needed) return;
+      if (!l2) {
+        log.error('l2.disabled', { reason: 'L2Advertisements are configured but no membership secret was given (--l2-secret-file or LBCONFORM_L2_SECRET)' });
+        return;
+      }
+      await l2.apply(desired.l2.members, desired.l2.rows, desired.l2.needed);
+    },
   );
   const publish = (): void => {
     try {
-      writeStatus(statusFile, { node, pid: process.pid, updated: new Date().toISOString(), ...speaker.status() });
+      writeStatus(statusFile, { node, pid: process.pid, updated: new Date().toISOString(), ...speaker.status(), ...(l2 ? { l2: l2.status() } : {}) });
     } catch (err) {
       log.warn('status.write-failed', { error: err as Error });
     }
@@ -92,7 +116,7 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
       stopping = true;
       log.info('speaker.stopping', { signal });
       watcher.close();
-      void speaker.stop().then(() => {
+      void Promise.all([speaker.stop(), l2?.close()]).then(() => {
         writeStatus(statusFile, { node, pid: process.pid, stopped: new Date().toISOString(), sessions: {} });
         log.info('speaker.stopped', {});
         resolve(0);

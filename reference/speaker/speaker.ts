@@ -25,7 +25,15 @@ export interface PeerForNode {
 
 /** What this node should be doing, computed from the manifests by the same code as `lbconform plan`. */
 export type DesiredState =
-  | { ok: true; peers: PeerForNode[]; routes: Map<string, RouteForPeer[]>; summary: string; warnings?: string[] }
+  | {
+      ok: true;
+      peers: PeerForNode[];
+      routes: Map<string, RouteForPeer[]>;
+      summary: string;
+      warnings?: string[];
+      /** Layer 2: the IPs this node won the election for, and who takes part in the membership. */
+      l2?: { rows: { ip: string; interfaces: string[] }[]; members: { node: string; address: string }[]; needed: boolean };
+    }
   | { ok: false; errors: string[] };
 
 export interface PeerSession {
@@ -51,6 +59,8 @@ export class Speaker {
     private readonly compute: () => Promise<DesiredState>,
     private readonly openSession: SessionFactory,
     private readonly log: Logger,
+    /** Applies what is not BGP (layer 2) after the sessions got their routes. */
+    private readonly applyExtra: (desired: Extract<DesiredState, { ok: true }>) => Promise<void> = async () => {},
   ) {}
 
   /** Loads the config; resolves false (and starts nothing) when the first config is invalid. */
@@ -84,6 +94,7 @@ export class Speaker {
     this.log.info('config.applied', { summary: desired.summary, peers: desired.peers.map((p) => p.name) });
     for (const w of desired.warnings ?? []) this.log.warn('config.warning', { warning: w });
     await this.apply(desired);
+    await this.applyExtra(desired);
   }
 
   private async apply(desired: Extract<DesiredState, { ok: true }>): Promise<void> {

@@ -1,0 +1,89 @@
+import { Then, When } from '@cucumber/cucumber';
+import { arpProbe, ndpProbe, neighbourEntry, startCapture, sawGratuitousArp, sawUnsolicitedNa } from '../../harness/probes/l2.ts';
+import { eventually } from '../../harness/wait/eventually.ts';
+import { run, runIn } from '../../harness/exec.ts';
+import { electedNode } from '../support/election.ts';
+import { nameList } from '../support/constants.ts';
+import type { LbWorld } from '../support/world.ts';
+
+const family = (ip: string): 'ARP' | 'NDP' => (ip.includes(':') ? 'NDP' : 'ARP');
+const probe = (ns: string, ip: string, timeoutMs: number): Promise<string[]> =>
+  (ip.includes(':') ? ndpProbe : arpProbe)(ns, 'eth0', ip, timeoutMs);
+
+async function macsOf(world: LbWorld, nodes: string[]): Promise<Map<string, string>> {
+  const lab = await world.labUp();
+  const out = new Map<string, string>();
+  for (const n of nodes) out.set((await lab.macOf(n, 'eth0')).toLowerCase(), n);
+  return out;
+}
+
+/** Exactly one answer per probe, from `expected`, several probes in a row. */
+async function expectSingleAnswer(world: LbWorld, host: string, ip: string, expected: string, timeoutMs: number): Promise<void> {
+  const lab = await world.labUp();
+  const macs = await macsOf(world, world.nodes);
+  await eventually(`${family(ip)} for ${ip} from ${host}: exactly one answer, from ${expected}`, async () => {
+    const answers = (await probe(lab.nsOf(host), ip, 500)).map((m) => macs.get(m.toLowerCase()) ?? m);
+    if (answers.length !== 1 || answers[0] !== expected) throw new Error(`answers: [${answers.join(', ') || 'none'}], expected exactly [${expected}]`);
+  }, { timeoutMs, consecutive: 3, intervalMs: 100 });
+}
+
+Then('{string} gets exactly one answer for {string}, from the elected node', async function (this: LbWorld, host: string, ip: string) {
+  const alive = this.nodes.filter((n) => this.speakers.has(n));
+  await expectSingleAnswer(this, host, ip, electedNode(alive, ip), this.timeouts.l2Answered);
+});
+
+Then('{string} gets exactly one answer for {string}, from the elected node among {string}', async function (this: LbWorld, host: string, ip: string, candidates: string) {
+  await expectSingleAnswer(this, host, ip, electedNode(nameList(candidates), ip), this.timeouts.l2Answered);
+});
+
+/** Absence after a sentinel: `present` must be answered first (same config), then `absent` is probed. */
+Then('{string} gets no answer for {string} while {string} is answered', async function (this: LbWorld, host: string, absent: string, present: string) {
+  const lab = await this.labUp();
+  const alive = this.nodes.filter((n) => this.speakers.has(n));
+  await expectSingleAnswer(this, host, present, electedNode(alive, present), this.timeouts.l2Answered);
+  for (let i = 0; i < 3; i++) {
+    const answers = await probe(lab.nsOf(host), absent, 700);
+    if (answers.length) throw new Error(`${absent} must not be announced, but ${answers.join(', ')} answered`);
+  }
+});
+
+When('the elected node for {string} loses its speaker \\(SIGKILL) while {string} listens', async function (this: LbWorld, ip: string, host: string) {
+  const lab = await this.labUp();
+  const owner = electedNode(this.nodes.filter((n) => this.speakers.has(n)), ip);
+  // The host really uses the IP first: an on-link route and one ping leave a kernel neighbour entry
+  // (pointing at the owner) that only a gratuitous announcement from the new owner can move.
+  const ns = lab.nsOf(host);
+  const v6 = ip.includes(':');
+  await run('ip', ['-n', ns, ...(v6 ? ['-6'] : []), 'route', 'replace', `${ip}/${v6 ? 128 : 32}`, 'dev', 'eth0']);
+  await runIn(ns, 'ping', [...(v6 ? ['-6'] : []), '-c', '1', '-W', '1', ip], { allowFail: true });
+  const ownerMac = (await lab.macOf(owner, 'eth0')).toLowerCase();
+  await eventually(`${host} has a neighbour entry for ${ip} pointing at ${owner}`, async () => {
+    const entry = await neighbourEntry(ns, ip);
+    if (entry?.mac.toLowerCase() !== ownerMac) throw new Error(`neighbour entry: ${JSON.stringify(entry)}, expected ${ownerMac}`);
+  }, { timeoutMs: this.timeouts.l2Answered });
+  this.capture = await startCapture(lab.nsOf(host), 'eth0', ip.includes(':') ? 'icmp6' : 'arp');
+  const s = this.speakers.get(owner)!;
+  this.speakers.delete(owner);
+  this.failover = { from: owner, killedAt: Date.now(), ip };
+  await s.kill();
+});
+
+Then('another node takes {string} over: {string} gets exactly one answer from the new owner, saw its gratuitous announcement, and its neighbour entry moved', async function (this: LbWorld, ip: string, host: string) {
+  const f = this.failover;
+  if (!f || !this.capture) throw new Error('no failover in progress');
+  const lab = await this.labUp();
+  const newOwner = electedNode(this.nodes.filter((n) => this.speakers.has(n)), ip);
+  if (newOwner === f.from) throw new Error('the election did not change');
+  await expectSingleAnswer(this, host, ip, newOwner, this.timeouts.l2Failover);
+  const answeredAfter = Date.now() - f.killedAt;
+  const mac = (await lab.macOf(newOwner, 'eth0')).toLowerCase();
+  const frames = await this.capture.stop();
+  this.capture = undefined;
+  const gratuitous = ip.includes(':') ? sawUnsolicitedNa(frames, mac, ip) : sawGratuitousArp(frames, mac, ip);
+  if (!gratuitous.length) throw new Error(`no gratuitous ${family(ip)} from ${newOwner} (${mac}) for ${ip} among ${frames.length} captured frames`);
+  await eventually(`${host}'s neighbour entry for ${ip} points at ${newOwner}`, async () => {
+    const entry = await neighbourEntry(lab.nsOf(host), ip);
+    if (entry?.mac.toLowerCase() !== mac) throw new Error(`neighbour entry: ${JSON.stringify(entry)}, expected ${mac}`);
+  }, { timeoutMs: this.timeouts.l2Failover });
+  this.log(`failover ${f.from} -> ${newOwner} for ${ip}: new owner answering ${answeredAfter} ms after SIGKILL`);
+});

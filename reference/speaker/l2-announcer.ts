@@ -1,0 +1,98 @@
+import type { Logger } from '../../common/log.ts';
+import { Membership, type MembershipPeer } from '../l2/membership.ts';
+import { L2Responder } from '../l2/responder.ts';
+
+export interface L2Settings {
+  secret: string;
+  port: number;
+  intervalMs: number;
+  deadAfterMs: number;
+}
+
+export interface L2Row {
+  ip: string;
+  /** Empty = every eligible interface. */
+  interfaces: string[];
+}
+
+/**
+ * Layer 2 for one node: membership (who is alive, fed back into the election) and the ARP/NDP
+ * responder for the IPs this node won. Started lazily, the first time the config has L2 work, so a
+ * BGP-only speaker opens no packet sockets and no UDP port.
+ */
+export class L2Announcer {
+  private membership?: Membership;
+  private responder?: L2Responder;
+  private membersKey = '';
+  private settled = false;
+  private settleTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly node: string,
+    private readonly settings: L2Settings,
+    private readonly log: Logger,
+    /** Called when the alive set changes: the owner of each IP may change. */
+    private readonly onAliveChange: () => void,
+  ) {}
+
+  /** Live nodes as this speaker sees them (itself included). */
+  alive(): string[] {
+    return [...new Set([this.node, ...(this.membership?.alive() ?? [])])].sort();
+  }
+
+  /** Until the first heartbeat round is over, the alive set is not trusted: announce nothing yet. */
+  get ready(): boolean {
+    return this.settled;
+  }
+
+  async apply(members: MembershipPeer[], rows: L2Row[], needed: boolean): Promise<void> {
+    if (!needed && !this.membership) return;
+    const peers = members.filter((m) => m.node !== this.node);
+    const key = JSON.stringify(peers);
+    if (!this.membership) {
+      const self = members.find((m) => m.node === this.node);
+      this.membership = new Membership({
+        node: this.node, secret: this.settings.secret, port: this.settings.port, peers,
+        intervalMs: this.settings.intervalMs, deadAfterMs: this.settings.deadAfterMs, logger: this.log.child({ part: 'membership' }),
+        ...(self && !self.address.includes(':') ? { bind: '0.0.0.0' } : {}),
+      });
+      this.membersKey = key;
+      this.membership.on('change', (alive: string[]) => {
+        this.log.info('l2.members.changed', { alive });
+        this.onAliveChange();
+      });
+      this.membership.on('rejected', (reason: string, from: string) => this.log.warn('l2.membership.rejected', { reason, from }));
+      await this.membership.ready;
+      // One dead-after interval lets every live peer be heard before the first election.
+      this.settleTimer = setTimeout(() => {
+        this.settled = true;
+        this.log.info('l2.members.settled', { alive: this.alive() });
+        this.onAliveChange();
+      }, this.settings.deadAfterMs);
+    } else if (key !== this.membersKey) {
+      this.membersKey = key;
+      this.membership.setPeers(peers);
+    }
+    if (!this.settled) return;
+    this.responder ??= this.openResponder();
+    this.responder.setOwned(rows.map((r) => ({ ip: r.ip, ...(r.interfaces.length ? { interfaces: r.interfaces } : {}) })));
+  }
+
+  private openResponder(): L2Responder {
+    const r = new L2Responder({ logger: this.log.child({ part: 'l2' }), node: this.node });
+    r.on('announce-error', (e: { code: string; ip: string; node: string; protocol: string; interfaces: string[] }) => {
+      this.log.error('l2.announce.error', { ...e });
+    });
+    return r;
+  }
+
+  status(): unknown {
+    return { alive: this.alive(), settled: this.settled, owned: this.responder?.ownedIPs() ?? [] };
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.settleTimer);
+    this.responder?.close();
+    await this.membership?.close({ graceful: true });
+  }
+}
