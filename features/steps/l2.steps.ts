@@ -10,17 +10,18 @@ const family = (ip: string): 'ARP' | 'NDP' => (ip.includes(':') ? 'NDP' : 'ARP')
 const probe = (ns: string, ip: string, timeoutMs: number): Promise<string[]> =>
   (ip.includes(':') ? ndpProbe : arpProbe)(ns, 'eth0', ip, timeoutMs);
 
-async function macsOf(world: LbWorld, nodes: string[]): Promise<Map<string, string>> {
+/** MAC -> node, for each node's interface on the host's segment. */
+async function macsOf(world: LbWorld, nodes: string[], host: string): Promise<Map<string, string>> {
   const lab = await world.labUp();
   const out = new Map<string, string>();
-  for (const n of nodes) out.set((await lab.macOf(n, 'eth0')).toLowerCase(), n);
+  for (const n of nodes) out.set((await lab.macOf(n, world.interfaceFacing(n, host))).toLowerCase(), n);
   return out;
 }
 
 /** Exactly one answer per probe, from `expected`, several probes in a row. */
 async function expectSingleAnswer(world: LbWorld, host: string, ip: string, expected: string, timeoutMs: number): Promise<void> {
   const lab = await world.labUp();
-  const macs = await macsOf(world, world.nodes);
+  const macs = await macsOf(world, world.nodes, host);
   await eventually(`${family(ip)} for ${ip} from ${host}: exactly one answer, from ${expected}`, async () => {
     const answers = (await probe(lab.nsOf(host), ip, 500)).map((m) => macs.get(m.toLowerCase()) ?? m);
     if (answers.length !== 1 || answers[0] !== expected) throw new Error(`answers: [${answers.join(', ') || 'none'}], expected exactly [${expected}]`);
@@ -47,6 +48,15 @@ Then('{string} gets no answer for {string} while {string} is answered', async fu
   }
 });
 
+/** Absence on another segment, once presence was shown on the first (the previous step). */
+Then('{string} gets no answer for {string}', async function (this: LbWorld, host: string, ip: string) {
+  const lab = await this.labUp();
+  for (let i = 0; i < 3; i++) {
+    const answers = await probe(lab.nsOf(host), ip, 700);
+    if (answers.length) throw new Error(`${ip} must not be answered on ${host}'s segment, but ${answers.join(', ')} answered`);
+  }
+});
+
 When('the elected node for {string} loses its speaker \\(SIGKILL) while {string} listens', async function (this: LbWorld, ip: string, host: string) {
   const lab = await this.labUp();
   const owner = electedNode(this.nodes.filter((n) => this.speakers.has(n)), ip);
@@ -56,7 +66,7 @@ When('the elected node for {string} loses its speaker \\(SIGKILL) while {string}
   const v6 = ip.includes(':');
   await run('ip', ['-n', ns, ...(v6 ? ['-6'] : []), 'route', 'replace', `${ip}/${v6 ? 128 : 32}`, 'dev', 'eth0']);
   await runIn(ns, 'ping', [...(v6 ? ['-6'] : []), '-c', '1', '-W', '1', ip], { allowFail: true });
-  const ownerMac = (await lab.macOf(owner, 'eth0')).toLowerCase();
+  const ownerMac = (await lab.macOf(owner, this.interfaceFacing(owner, host))).toLowerCase();
   await eventually(`${host} has a neighbour entry for ${ip} pointing at ${owner}`, async () => {
     const entry = await neighbourEntry(ns, ip);
     if (entry?.mac.toLowerCase() !== ownerMac) throw new Error(`neighbour entry: ${JSON.stringify(entry)}, expected ${ownerMac}`);
@@ -76,7 +86,7 @@ Then('another node takes {string} over: {string} gets exactly one answer from th
   if (newOwner === f.from) throw new Error('the election did not change');
   await expectSingleAnswer(this, host, ip, newOwner, this.timeouts.l2Failover);
   const answeredAfter = Date.now() - f.killedAt;
-  const mac = (await lab.macOf(newOwner, 'eth0')).toLowerCase();
+  const mac = (await lab.macOf(newOwner, this.interfaceFacing(newOwner, host))).toLowerCase();
   const frames = await this.capture.stop();
   this.capture = undefined;
   const gratuitous = ip.includes(':') ? sawUnsolicitedNa(frames, mac, ip) : sawGratuitousArp(frames, mac, ip);
@@ -85,5 +95,6 @@ Then('another node takes {string} over: {string} gets exactly one answer from th
     const entry = await neighbourEntry(lab.nsOf(host), ip);
     if (entry?.mac.toLowerCase() !== mac) throw new Error(`neighbour entry: ${JSON.stringify(entry)}, expected ${mac}`);
   }, { timeoutMs: this.timeouts.l2Failover });
-  this.log(`failover ${f.from} -> ${newOwner} for ${ip}: new owner answering ${answeredAfter} ms after SIGKILL`);
+  const firstGratuitous = Math.min(...gratuitous.map((g) => g.timeMs)) - f.killedAt;
+  this.log(`failover ${f.from} -> ${newOwner} for ${ip}: first gratuitous ${family(ip)} ${firstGratuitous} ms after SIGKILL (answer confirmed 3 times by ${answeredAfter} ms)`);
 });

@@ -114,6 +114,11 @@ Given('nodes {string} and the host(s) {string} on one segment', function (this: 
   this.writeManifest('10-nodes.yaml', this.nodesYaml());
 });
 
+Given('nodes {string} on the node segment through {string} with the host {string}, and on a second segment through {string} with the host {string}', function (this: LbWorld, nodes: string, mainIf: string, mainHost: string, secondIf: string, secondHost: string) {
+  this.defineTwoSegments(nameList(nodes), mainIf, secondIf, mainHost, secondHost);
+  this.writeManifest('10-nodes.yaml', this.nodesYaml());
+});
+
 When('the speaker runs on every node', async function (this: LbWorld) {
   await this.routersUp();
   const lab = await this.labUp();

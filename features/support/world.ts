@@ -63,6 +63,38 @@ export class LbWorld extends World<WorldParameters> {
     return nodesManifest(this.nodes, Object.fromEntries(this.nodeLabels), Object.fromEntries(this.nodes.map((n) => [n, this.address(n, 'ipv4')])));
   }
 
+  /**
+   * S6: every node on two segments — `nodes` through `mainIf`, `second` through `secondIf` — with a
+   * probe host on each.
+   */
+  defineTwoSegments(nodes: string[], mainIf: string, secondIf: string, mainHost: string, secondHost: string): void {
+    const second = { name: 'second', v4: '198.51.100.0/24', v6: '2001:db8:0:2::/64' };
+    this.nodes = nodes;
+    const at = (seg: 'main' | 'second', i: number) => (seg === 'main' ? nodeSegmentAddress(i) : { v4: `198.51.100.${i}/24`, v6: `2001:db8:0:2::${i.toString(16)}/64` });
+    this.topology = {
+      segments: [{ ...NODE_SEGMENT }, second],
+      hosts: [
+        ...nodes.map((name, i) => ({
+          name, role: 'node' as const,
+          interfaces: [
+            { name: mainIf, segment: NODE_SEGMENT.name, ...at('main', 11 + i) },
+            { name: secondIf, segment: second.name, ...at('second', 11 + i) },
+          ],
+        })),
+        { name: mainHost, role: 'host' as const, interfaces: [{ name: 'eth0', segment: NODE_SEGMENT.name, ...at('main', 201) }] },
+        { name: secondHost, role: 'host' as const, interfaces: [{ name: 'eth0', segment: second.name, ...at('second', 201) }] },
+      ],
+    };
+  }
+
+  /** The interface of `node` on the segment `host` is on. */
+  interfaceFacing(node: string, host: string): string {
+    const h = this.topology.hosts.find((x) => x.name === host);
+    const i = this.topology.hosts.find((x) => x.name === node)?.interfaces.find((j) => h?.interfaces.some((k) => k.segment === j.segment));
+    if (!i) throw new Error(`${node} has no interface on ${host}'s segment`);
+    return i.name;
+  }
+
   /** Adds plain hosts (probes) to the node segment: 201, 202, ... */
   addHosts(hosts: string[]): void {
     hosts.forEach((name, i) => this.topology.hosts.push({
