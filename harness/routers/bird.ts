@@ -4,17 +4,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { CodedError } from '../../common/errors.ts';
 import { run, spawnIn, type Spawned } from '../exec.ts';
 import { writeArtifact } from '../artifacts/paths.ts';
-import type { FrrNeighbor } from './frr-config.ts';
-import { sortPaths, type PathView, type PeerRouter, type RibView } from './peer-router.ts';
+import { sortPaths, type PathView, type PeerRouter, type RibView, type RouterOptions } from './peer-router.ts';
 
-export interface BirdOptions {
-  netns: string;
-  name: string;
-  dir: string;
-  asn: number;
-  routerId: string;
-  neighbors: FrrNeighbor[];
-}
+export type BirdOptions = RouterOptions;
 
 const safe = /^[A-Za-z0-9_.:/-]+$/;
 

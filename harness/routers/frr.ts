@@ -5,20 +5,13 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { CodedError } from '../../common/errors.ts';
 import { run, spawnIn, type Spawned } from '../exec.ts';
 import { writeArtifact } from '../artifacts/paths.ts';
-import { renderBgpd, renderZebra, type FrrNeighbor } from './frr-config.ts';
-import type { PeerRouter } from './peer-router.ts';
+import { renderBgpd, renderZebra } from './frr-config.ts';
+import type { PeerRouter, RouterOptions } from './peer-router.ts';
 import { frrRibView } from './frr-view.ts';
 
 export type { FrrNeighbor } from './frr-config.ts';
 
-export interface FrrOptions {
-  netns: string;
-  name: string;
-  /** Private instance directory (config, sockets, pid files, logs). Keep it short: socket paths max 107. */
-  dir: string;
-  asn: number;
-  routerId: string;
-  neighbors: FrrNeighbor[];
+export interface FrrOptions extends RouterOptions {
   extraConfig?: string[];
   readyTimeoutMs?: number;
 }

@@ -1,3 +1,16 @@
+import type { FrrNeighbor } from './frr-config.ts';
+
+/** What every router driver is started with. */
+export interface RouterOptions {
+  netns: string;
+  name: string;
+  /** Private instance directory (config, sockets, logs). Keep it short: unix socket paths max 107. */
+  dir: string;
+  asn: number;
+  routerId: string;
+  neighbors: FrrNeighbor[];
+}
+
 /**
  * What the features need from any router implementation (FRR, GoBGP, BIRD): its view of the routes it
  * received and of its sessions, artifacts for a failure, and stop. Each driver normalises its own output

@@ -4,6 +4,7 @@ import {
   AS_TRANS, decodeMessage, encodeKeepalive, encodeNotification, encodeOpen, encodeRouteRefresh, ourCapabilities,
 } from './messages.ts';
 import { BgpDecodeError } from './errors.ts';
+import { throwsDecode } from './test-helpers.ts';
 import { MessageStream } from './stream.ts';
 
 const routerId = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((p) => p.join('.'));
@@ -81,13 +82,3 @@ t.test('the stream framer reassembles messages across any chunking and rejects b
   throwsDecode(t, () => new MessageStream().push(bad), 1, 2);
 });
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-function throwsDecode(t: { ok: Function; same: Function }, fn: () => unknown, code: number, subcode: number, msg = `NOTIFICATION ${code}/${subcode}`): void {
-  try {
-    fn();
-    t.ok(false, `${msg}: did not throw`);
-  } catch (err) {
-    t.ok(err instanceof BgpDecodeError, `${msg}: a BgpDecodeError`);
-    t.same([(err as BgpDecodeError).errorCode, (err as BgpDecodeError).errorSubcode], [code, subcode], msg);
-  }
-}

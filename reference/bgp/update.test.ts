@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { decodeMessage } from './messages.ts';
 import { AFI_IPV6, formatPrefix, parsePrefix } from './prefix.ts';
 import { BgpDecodeError } from './errors.ts';
+import { throwsDecode } from './test-helpers.ts';
 import { decodeUpdate, encodeUpdate, encodeUpdateRaw, type Update } from './update.ts';
 
 const v4prefix = fc.tuple(fc.nat(0xffffffff), fc.integer({ min: 0, max: 32 }))
@@ -97,13 +98,3 @@ t.test('decoding mutated UPDATEs only ever throws BgpDecodeError', async (t) => 
 });
 
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-function throwsDecode(t: { ok: Function; same: Function }, fn: () => unknown, code: number, subcode: number, msg = `NOTIFICATION ${code}/${subcode}`): void {
-  try {
-    fn();
-    t.ok(false, `${msg}: did not throw`);
-  } catch (err) {
-    t.ok(err instanceof BgpDecodeError, `${msg}: a BgpDecodeError`);
-    t.same([(err as BgpDecodeError).errorCode, (err as BgpDecodeError).errorSubcode], [code, subcode], msg);
-  }
-}

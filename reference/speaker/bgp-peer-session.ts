@@ -23,7 +23,7 @@ export function openBgpPeerSession(peer: PeerForNode, log: Logger, onChange: () 
     ...(peer.sourceAddress ? { localAddress: peer.sourceAddress } : {}),
     ...(peer.password ? { password: peer.password } : {}),
     ...(local.v6 ? { nextHopV6: local.v6 } : {}),
-    ...(peer.ebgpMultiHop ? { ebgpMultiHop: typeof peer.ebgpMultiHop === 'number' ? peer.ebgpMultiHop : 255 } : {}),
+    ...(peer.ebgpMultiHop ? { ebgpMultiHop: 255 } : {}),
   });
   session.on('state', () => onChange());
   session.start();

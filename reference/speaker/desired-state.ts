@@ -15,19 +15,7 @@ export async function desiredStateFor(node: string, paths: string[], namespace: 
   }
   const allocation = allocate(config);
   const plan = computePlan(config, allocation.allocations, { serviceErrors: allocation.errors, ...(alive ? { alive: alive().filter((n) => config.nodes.some((x) => x.name === n)) } : {}) });
-  const peers = peersForNode(config, node).map((p) => ({
-    name: p.name,
-    myAsn: p.myAsn,
-    peerAsn: p.peerAsn,
-    peerAddress: p.peerAddress,
-    peerPort: p.peerPort,
-    holdTime: p.holdTime,
-    keepaliveTime: p.keepaliveTime,
-    ...(p.sourceAddress ? { sourceAddress: p.sourceAddress } : {}),
-    ...(p.routerId ? { routerId: p.routerId } : {}),
-    ...(p.password ? { password: p.password } : {}),
-    ...(p.ebgpMultiHop ? { ebgpMultiHop: p.ebgpMultiHop } : {}),
-  }));
+  const peers = peersForNode(config, node);
   const routes = routesForNode(plan, node);
   const count = [...routes.values()].reduce((n, r) => n + r.length, 0);
   return {

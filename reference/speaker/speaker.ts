@@ -1,27 +1,12 @@
 import type { Logger } from '../../common/log.ts';
 
-/** One BGP route as the plan hands it to a session (the session adds ORIGIN, AS_PATH, NEXT_HOP). */
-export interface RouteForPeer {
-  prefix: string;
-  communities: string[];
-  largeCommunities: string[];
-  localPref?: number;
-}
+import type { AnnouncedRoute, ResolvedPeer } from '../plan/types.ts';
 
-/** A BGPPeer as this node sees it, with every default resolved. */
-export interface PeerForNode {
-  name: string;
-  myAsn: number;
-  peerAsn: number;
-  peerAddress: string;
-  peerPort: number;
-  sourceAddress?: string;
-  holdTime: number;
-  keepaliveTime: number;
-  routerId?: string;
-  password?: string;
-  ebgpMultiHop?: boolean | number;
-}
+/** One BGP route as the plan hands it to a session (the session adds ORIGIN, AS_PATH, NEXT_HOP). */
+export type RouteForPeer = AnnouncedRoute;
+
+/** A BGPPeer as this node sees it, with every default resolved (the plan's own type). */
+export type PeerForNode = ResolvedPeer;
 
 /** What this node should be doing, computed from the manifests by the same code as `lbconform plan`. */
 export type DesiredState =
