@@ -2,6 +2,7 @@ import { After, AfterAll, Before, BeforeAll, Status, setDefaultTimeout } from '@
 import { join } from 'node:path';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRun } from '../../netns/runtime.ts';
+import { diffSnapshots, rootSnapshot, type RootSnapshot } from '../../netns/root-snapshot.ts';
 import { scenarioDir } from '../../harness/artifacts/paths.ts';
 import { referenceSpeaker } from '../../harness/sut/reference.ts';
 import { clearSuite, setSuite, suite } from './suite.ts';
@@ -13,7 +14,10 @@ setDefaultTimeout(120_000);
 
 const outDir = process.env.LBCONFORM_OUT ?? 'out/features';
 
+let rootBefore: RootSnapshot | undefined;
+
 BeforeAll(async function () {
+  rootBefore = await rootSnapshot();
   // createRun first removes what killed runs left behind (namespaces, daemons, temp dirs).
   const run = await createRun({ prefix: 'lbc' });
   setSuite({ run, sut: referenceSpeaker });
@@ -26,6 +30,9 @@ AfterAll(async function () {
   } finally {
     clearSuite();
   }
+  // The suite may only ever touch namespaces it created: prove the root namespace is as it was.
+  const changes = rootBefore ? diffSnapshots(rootBefore, await rootSnapshot()) : [];
+  if (changes.length) throw new Error(`the root namespace changed during the run:\n  ${changes.join('\n  ')}`);
 });
 
 Before(async function (this: LbWorld, { pickle, gherkinDocument }) {
