@@ -119,6 +119,12 @@ Given('nodes {string} on the node segment through {string} with the host {string
   this.writeManifest('10-nodes.yaml', this.nodesYaml());
 });
 
+Given('nodes {string}, the router {string} and the host {string} on one segment', function (this: LbWorld, nodes: string, router: string, host: string) {
+  this.defineNodeSegment(nameList(nodes), [router]);
+  this.addHosts([host]);
+  this.writeManifest('10-nodes.yaml', this.nodesYaml());
+});
+
 When('the speaker runs on every node', async function (this: LbWorld) {
   await this.routersUp();
   const lab = await this.labUp();
