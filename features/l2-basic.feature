@@ -37,6 +37,14 @@ Feature: S4 · L2 advertisement (doc 27.2.6)
     When the elected node for "4.4.4.1" loses its speaker (SIGKILL) while "client" listens
     Then another node takes "4.4.4.1" over: "client" gets exactly one answer from the new owner, saw its gratuitous announcement, and its neighbour entry moved
 
+  @ipv4
+  Scenario: a node that rejoins without winning does not move the IP (no flapping)
+    Given a Service "default/web" requesting "4.4.4.1" with a ready endpoint on "NodeA"
+    When the speaker runs on every node
+    Then "client" gets exactly one answer for "4.4.4.1", from the elected node
+    When a node that does not own "4.4.4.1" restarts its speaker while "client" listens
+    Then "client" still gets exactly one answer for "4.4.4.1" from the same node, and no other node announced it
+
   @ipv6
   Scenario: exactly one node answers neighbour solicitations for an IPv6 Service IP, and another takes over
     Given the manifests:

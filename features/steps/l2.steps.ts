@@ -48,6 +48,40 @@ Then('{string} gets no answer for {string} while {string} is answered', async fu
   }
 });
 
+When('a node that does not own {string} restarts its speaker while {string} listens', async function (this: LbWorld, ip: string, host: string) {
+  const lab = await this.labUp();
+  const owner = electedNode(this.nodes.filter((n) => this.speakers.has(n)), ip);
+  const other = this.nodes.find((n) => n !== owner && this.speakers.has(n));
+  if (!other) throw new Error('no second node');
+  this.capture = await startCapture(lab.nsOf(host), 'eth0', ip.includes(':') ? 'icmp6' : 'arp');
+  const s = this.speakers.get(other)!;
+  this.speakers.delete(other);
+  await s.kill();
+  this.speakers.set(other, await this.sut.start({ name: other, netns: lab.nsOf(other), manifestDir: this.manifestDir, logFile: `${this.scenarioDir}/speaker-${other}-restarted.log`, l2Secret: this.l2Secret }));
+  this.failover = { from: other, killedAt: Date.now(), ip };
+});
+
+Then('{string} still gets exactly one answer for {string} from the same node, and no other node announced it', async function (this: LbWorld, host: string, ip: string) {
+  const lab = await this.labUp();
+  const owner = electedNode(this.nodes, ip);
+  // Long enough for the restarted speaker to rejoin (membership dead-after 1 s) and settle.
+  await expectSingleAnswer(this, host, ip, owner, this.timeouts.l2Answered);
+  const status = `/run/lbconform/speakers/${this.failover!.from}.json`;
+  await eventually(`restarted speaker on ${this.failover!.from} settled its membership`, async () => {
+    const text = await import('node:fs').then((fs) => fs.readFileSync(status, 'utf8'));
+    const l2 = (JSON.parse(text) as { l2?: { settled?: boolean; alive?: string[] } }).l2;
+    if (!l2?.settled || (l2.alive?.length ?? 0) < this.nodes.length) throw new Error(`l2 status: ${JSON.stringify(l2)}`);
+  }, { timeoutMs: this.timeouts.l2Answered });
+  await expectSingleAnswer(this, host, ip, owner, this.timeouts.l2Answered);
+  const frames = await this.capture!.stop();
+  this.capture = undefined;
+  // The owner's own burst from its first acquisition may still be running; any other node announcing
+  // the IP would mean it moved.
+  const macs = await Promise.all(this.nodes.filter((n) => n !== owner).map(async (n) => (await lab.macOf(n, this.interfaceFacing(n, host))).toLowerCase()));
+  const gratuitous = macs.flatMap((m) => (ip.includes(':') ? sawUnsolicitedNa(frames, m, ip) : sawGratuitousArp(frames, m, ip)));
+  if (gratuitous.length) throw new Error(`the IP flapped: ${gratuitous.length} gratuitous announcements from ${[...new Set(gratuitous.map((g) => g.src))].join(', ')}`);
+});
+
 /** Absence on another segment, once presence was shown on the first (the previous step). */
 Then('{string} gets no answer for {string}', async function (this: LbWorld, host: string, ip: string) {
   const lab = await this.labUp();
