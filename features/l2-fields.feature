@@ -71,3 +71,37 @@ Feature: L2Advertisement fields and BGP with L2 on the same pool
       | prefix          | next hops    | origin | as path | local pref | communities |
       | 203.0.113.40/32 | NodeA, NodeB | IGP    | empty   | 0          | none        |
     And "client" gets exactly one answer for "203.0.113.40", from the elected node
+
+  Scenario: externalTrafficPolicy Local: only a node with a ready endpoint owns the IP
+    Given nodes "NodeA, NodeB, NodeC" and the host "client" on one segment
+    And the manifests:
+      """yaml
+      apiVersion: metallb.io/v1beta1
+      kind: L2Advertisement
+      metadata:
+        name: all-nodes
+        namespace: metallb-system
+      spec:
+        ipAddressPools: [shared]
+      """
+    And a Service "default/local" with externalTrafficPolicy Local requesting "203.0.113.33" with a ready endpoint on "NodeA"
+    When the speaker runs on every node
+    Then "client" gets exactly one answer for "203.0.113.33", from the elected node among "NodeA"
+
+  Scenario: a TCP connection to the Service IP reaches the node that answers for it
+    Given nodes "NodeA, NodeB, NodeC" and the host "client" on one segment
+    And the manifests:
+      """yaml
+      apiVersion: metallb.io/v1beta1
+      kind: L2Advertisement
+      metadata:
+        name: all-nodes
+        namespace: metallb-system
+      spec:
+        ipAddressPools: [shared]
+      """
+    And a Service "default/web" requesting "203.0.113.34" with a ready endpoint on "NodeA"
+    And every node serves TCP port 8080 on "203.0.113.34", answering with its name
+    When the speaker runs on every node
+    Then "client" gets exactly one answer for "203.0.113.34", from the elected node
+    And a TCP connection from "client" to "203.0.113.34" port 8080 reaches the elected node

@@ -54,3 +54,20 @@ Feature: S6 · L2 from selected interfaces (doc 27.2.8)
     When the speaker runs on every node
     Then "client-a" gets exactly one answer for "4.4.4.1", from the elected node
     And "client-c" gets exactly one answer for "4.4.4.1", from the elected node
+
+  Scenario: when the elected node has none of the listed interfaces, nobody answers and it says so
+    Given the manifests:
+      """yaml
+      apiVersion: metallb.io/v1beta1
+      kind: L2Advertisement
+      metadata:
+        name: missing-interface
+        namespace: metallb-system
+      spec:
+        ipAddressPools:
+          - doc-example-l2
+        interfaces:
+          - interfaceB
+      """
+    When the speaker runs on every node
+    Then nobody answers "4.4.4.1" on either segment, and the elected node reports an announce error for it

@@ -1,4 +1,4 @@
-@l2 @S7 @doc-27.2.9 @ipv4
+@l2 @S7 @secondary-network @doc-27.2.9 @ipv4
 Feature: S7 · Secondary network needs forwarding (doc 27.2.9)
   When the IP is announced on a secondary interface, traffic arrives there and the node must forward it
   to where the workload is. With forwarding off on that interface traffic does not get through; enabled

@@ -7,6 +7,7 @@ import type { LbWorld } from '../support/world.ts';
 /** A host standing in for the workload: holds the Service IP and routes replies back through the node. */
 Given('{string} holds the Service IP {string} and answers the second segment through {string}', async function (this: LbWorld, host: string, ip: string, node: string) {
   const lab = await this.labUp();
+  this.labDirty = true;
   const ns = lab.nsOf(host);
   await run('ip', ['-n', ns, 'addr', 'add', `${ip}/32`, 'dev', 'lo']);
   await run('ip', ['-n', ns, 'route', 'add', '198.51.100.0/24', 'via', this.address(node, 'ipv4')]);
@@ -15,11 +16,13 @@ Given('{string} holds the Service IP {string} and answers the second segment thr
 /** What kube-proxy provides on a node: the Service IP leads to the workload. */
 Given('{string} routes {string} to {string}', async function (this: LbWorld, node: string, ip: string, host: string) {
   const lab = await this.labUp();
+  this.labDirty = true;
   await run('ip', ['-n', lab.nsOf(node), 'route', 'add', `${ip}/32`, 'via', this.address(host, 'ipv4')]);
 });
 
 Given('{string} sends traffic for {string} out of eth0', async function (this: LbWorld, host: string, ip: string) {
   const lab = await this.labUp();
+  this.labDirty = true;
   await run('ip', ['-n', lab.nsOf(host), 'route', 'replace', `${ip}/32`, 'dev', 'eth0']);
 });
 
@@ -43,6 +46,7 @@ Then('{string} reaches {string}', async function (this: LbWorld, host: string, i
 /** The document's per-interface prerequisite (27.2.9.1), inside the node's namespace only. */
 When('IP forwarding is enabled on {string} for the interfaces {string}, with rp_filter off', async function (this: LbWorld, node: string, ifaces: string) {
   const lab = await this.labUp();
+  this.labDirty = true;
   const settings = nameList(ifaces).flatMap((i) => [`net.ipv4.conf.${i}.forwarding=1`, `net.ipv4.conf.${i}.rp_filter=0`, `net.ipv6.conf.${i}.forwarding=1`]);
   await runIn(lab.nsOf(node), 'sysctl', ['-q', '-w', 'net.ipv4.conf.all.rp_filter=0', ...settings]);
 });

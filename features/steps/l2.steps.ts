@@ -1,7 +1,7 @@
-import { Then, When } from '@cucumber/cucumber';
+import { Given, Then, When } from '@cucumber/cucumber';
 import { arpProbe, ndpProbe, neighbourEntry, startCapture, sawGratuitousArp, sawUnsolicitedNa } from '../../harness/probes/l2.ts';
 import { eventually } from '../../harness/wait/eventually.ts';
-import { run, runIn } from '../../harness/exec.ts';
+import { run, runIn, spawnIn } from '../../harness/exec.ts';
 import { electedNode } from '../support/election.ts';
 import { nameList } from '../support/constants.ts';
 import type { LbWorld } from '../support/world.ts';
@@ -97,6 +97,7 @@ When('the elected node for {string} loses its speaker \\(SIGKILL) while {string}
   // The host really uses the IP first: an on-link route and one ping leave a kernel neighbour entry
   // (pointing at the owner) that only a gratuitous announcement from the new owner can move.
   const ns = lab.nsOf(host);
+  this.labDirty = true;
   const v6 = ip.includes(':');
   await run('ip', ['-n', ns, ...(v6 ? ['-6'] : []), 'route', 'replace', `${ip}/${v6 ? 128 : 32}`, 'dev', 'eth0']);
   await runIn(ns, 'ping', [...(v6 ? ['-6'] : []), '-c', '1', '-W', '1', ip], { allowFail: true });
@@ -131,4 +132,49 @@ Then('another node takes {string} over: {string} gets exactly one answer from th
   }, { timeoutMs: this.timeouts.l2Failover });
   const firstGratuitous = Math.min(...gratuitous.map((g) => g.timeMs)) - f.killedAt;
   this.log(`failover ${f.from} -> ${newOwner} for ${ip}: first gratuitous ${family(ip)} ${firstGratuitous} ms after SIGKILL (answer confirmed 3 times by ${answeredAfter} ms)`);
+});
+
+/**
+ * Stand-in for kube-proxy: every node holds the Service IP on lo (ARP for it left to the speaker:
+ * arp_ignore=1) and runs a tiny TCP server on it that answers with its node name.
+ */
+Given('every node serves TCP port {int} on {string}, answering with its name', async function (this: LbWorld, port: number, ip: string) {
+  const lab = await this.labUp();
+  this.labDirty = true;
+  for (const node of this.nodes) {
+    const ns = lab.nsOf(node);
+    await runIn(ns, 'sysctl', ['-q', '-w', 'net.ipv4.conf.all.arp_ignore=1', 'net.ipv4.conf.all.arp_announce=2']);
+    await run('ip', ['-n', ns, 'addr', 'add', `${ip}/32`, 'dev', 'lo']);
+    const server = `require('net').createServer((s) => s.end(${JSON.stringify(node)} + '\\n')).listen(${port}, ${JSON.stringify(ip)}, () => console.log('listening'))`;
+    const p = spawnIn(ns, process.execPath, ['-e', server], { logFile: `${this.scenarioDir}/tcp-server-${node}.log` });
+    this.extraProcesses.push(p);
+  }
+});
+
+Then('a TCP connection from {string} to {string} port {int} reaches the elected node', async function (this: LbWorld, host: string, ip: string, port: number) {
+  const lab = await this.labUp();
+  const owner = electedNode(this.nodes.filter((n) => this.speakers.has(n)), ip);
+  this.labDirty = true;
+  await run('ip', ['-n', lab.nsOf(host), 'route', 'replace', `${ip}/32`, 'dev', 'eth0']);
+  const client = `const s = require('net').connect(${port}, ${JSON.stringify(ip)}); let d = ''; s.on('data', (x) => (d += x)); s.on('end', () => { process.stdout.write(d); }); s.on('error', (e) => { console.error(e.message); process.exit(1); }); setTimeout(() => process.exit(2), 2000).unref();`;
+  await eventually(`TCP ${host} -> ${ip}:${port} answered by ${owner}`, async () => {
+    const r = await runIn(lab.nsOf(host), process.execPath, ['-e', client], { allowFail: true });
+    if (r.stdout.trim() !== owner) throw new Error(`answered by "${r.stdout.trim()}" (exit ${r.code}, ${r.stderr.trim()}), expected ${owner}`);
+  }, { timeoutMs: this.timeouts.l2Answered, consecutive: 3 });
+});
+
+/** Nobody may answer anywhere, and the elected node must say why (IP, node, protocol). */
+Then('nobody answers {string} on either segment, and the elected node reports an announce error for it', async function (this: LbWorld, ip: string) {
+  const lab = await this.labUp();
+  const owner = electedNode(this.nodes, ip);
+  const log = `${this.scenarioDir}/speaker-${owner}.log`;
+  await eventually(`${owner} logs an announce error for ${ip}`, async () => {
+    const text = (await import('node:fs')).readFileSync(log, 'utf8');
+    const line = text.split('\n').find((l) => l.includes('announce') && l.includes('error') && l.includes(ip));
+    if (!line || !line.includes(owner) || !/ARP|NDP/.test(line)) throw new Error(`no error event naming ${ip}, ${owner} and the protocol in ${log}`);
+  }, { timeoutMs: this.timeouts.l2Answered });
+  for (const host of this.topology.hosts.filter((h) => h.role === 'host').map((h) => h.name)) {
+    const answers = await probe(lab.nsOf(host), ip, 700);
+    if (answers.length) throw new Error(`${ip} answered on ${host}'s segment by ${answers.join(', ')}`);
+  }
 });

@@ -55,10 +55,11 @@ After(async function (this: LbWorld, { result }) {
     await attempt(`dump ${name}`, () => router.dumpArtifacts(join(this.scenarioDir, 'routers', name)));
   }
   if (this.capture) await attempt('stop capture', () => this.capture!.stop());
+  await Promise.all(this.extraProcesses.map((p) => attempt('stop helper process', () => p.stop('SIGTERM', 2000))));
   await Promise.all([...this.speakers.values()].map((s) => attempt(`stop speaker ${s.node}`, () => s.stop())));
   await Promise.all([...this.routers.values()].map((r) => attempt('stop router', () => r.stop())));
   // A lab whose processes all stopped cleanly is kept for the feature's next scenario.
-  if (this.lab) await attempt('lab release', () => releaseLab(this.featureName, this.topology, this.lab!, problems.length === 0));
+  if (this.lab) await attempt('lab release', () => releaseLab(this.featureName, this.topology, this.lab!, problems.length === 0 && !this.labDirty));
   writeFileSync(join(this.scenarioDir, 'result.txt'), `${result?.status ?? 'UNKNOWN'}\n${problems.join('\n')}\n`);
   if (result?.status === Status.FAILED) {
     // The first thing a reader needs: where everything is, and the end of each speaker's log.

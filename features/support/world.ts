@@ -13,6 +13,7 @@ import { NODE_SEGMENT, nodeSegmentAddress } from './constants.ts';
 import { nodesManifest, type ServiceSpec } from './manifests.ts';
 import { randomBytes } from 'node:crypto';
 import type { startCapture } from '../../harness/probes/l2.ts';
+import type { Spawned } from '../../harness/exec.ts';
 import { suite } from './suite.ts';
 import { acquireLab } from './lab-cache.ts';
 
@@ -43,6 +44,10 @@ export class LbWorld extends World<WorldParameters> {
   sut!: SystemUnderTest;
   scenarioDir = '';
   featureName = '';
+  /** Set by steps that change namespaces beyond the topology (addresses, routes, sysctls): no reuse. */
+  labDirty = false;
+  /** Helper processes a scenario started in its namespaces (stopped in After). */
+  readonly extraProcesses: Spawned[] = [];
   capture?: Awaited<ReturnType<typeof startCapture>>;
   failover?: { from: string; killedAt: number; ip: string };
   manifestDir = '';
