@@ -50,3 +50,11 @@ When('IP forwarding is enabled on {string} for the interfaces {string}, with rp_
   const settings = nameList(ifaces).flatMap((i) => [`net.ipv4.conf.${i}.forwarding=1`, `net.ipv4.conf.${i}.rp_filter=0`, `net.ipv6.conf.${i}.forwarding=1`]);
   await runIn(lab.nsOf(node), 'sysctl', ['-q', '-w', 'net.ipv4.conf.all.rp_filter=0', ...settings]);
 });
+
+Then('the speaker on {string} warns that forwarding is disabled on {string}', async function (this: LbWorld, node: string, iface: string) {
+  const log = `${this.scenarioDir}/speaker-${node}.log`;
+  await eventually(`${node} warns about forwarding on ${iface}`, async () => {
+    const text = (await import('node:fs')).readFileSync(log, 'utf8');
+    if (!text.split('\n').some((l) => l.includes('"l2.forwarding.disabled"') && l.includes(`"iface":"${iface}"`))) throw new Error(`no l2.forwarding.disabled warning for ${iface} in ${log}`);
+  }, { timeoutMs: this.timeouts.l2Answered });
+});

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import type { Logger } from '../../common/log.ts';
 import { Membership, type MembershipPeer } from '../l2/membership.ts';
 import { L2Responder } from '../l2/responder.ts';
@@ -76,6 +78,31 @@ export class L2Announcer {
     if (!this.settled) return;
     this.responder ??= this.openResponder();
     this.responder.setOwned(rows.map((r) => ({ ip: r.ip, ...(r.interfaces.length ? { interfaces: r.interfaces } : {}) })));
+    if (rows.length) this.checkForwarding(members.find((m) => m.node === this.node)?.address);
+  }
+
+  private warnedForwarding = new Set<string>();
+
+  /**
+   * Doc 27.2.9: traffic for an IP announced on a secondary interface (not the one holding the node's
+   * own address) must be forwarded; warn once per interface when the kernel would drop it.
+   */
+  private checkForwarding(nodeAddress: string | undefined): void {
+    const ifaces = networkInterfaces();
+    const primary = Object.entries(ifaces).find(([, list]) => list?.some((a) => a.address === nodeAddress))?.[0];
+    for (const name of this.responder?.activeInterfaces() ?? []) {
+      if (name === primary || this.warnedForwarding.has(name)) continue;
+      let forwarding = '1';
+      try {
+        forwarding = readFileSync(`/proc/sys/net/ipv4/conf/${name}/forwarding`, 'utf8').trim();
+      } catch {
+        continue;
+      }
+      if (forwarding !== '1') {
+        this.warnedForwarding.add(name);
+        this.log.warn('l2.forwarding.disabled', { iface: name, hint: `traffic announced on secondary interface ${name} is dropped: set net.ipv4.conf.${name}.forwarding=1 (and rp_filter=0)` });
+      }
+    }
   }
 
   private openResponder(): L2Responder {
