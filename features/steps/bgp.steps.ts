@@ -7,7 +7,7 @@ import type { LbWorld } from '../support/world.ts';
 
 Then("every node's session with {string} is Established", async function (this: LbWorld, routerName: string) {
   const router = this.router(routerName);
-  const addresses = this.nodes.map((n) => this.address(n, 'ipv4'));
+  const addresses = this.nodes.map((n) => this.address(n, this.transportOf(routerName)));
   await eventually(`sessions ${this.nodes.join(',')} Established at ${routerName}`, async () => {
     const states = await router.sessionStates();
     const notUp = addresses.filter((a) => states[a] !== 'Established')
@@ -33,8 +33,8 @@ Then('only {string} has/have a session with {string}', async function (this: LbW
   const selected = new Set(nameList(nodes));
   await eventually(`only ${nodes} Established at ${routerName}`, async () => {
     const states = await router.sessionStates();
-    const wrong = this.nodes.filter((n) => (states[this.address(n, 'ipv4')] === 'Established') !== selected.has(n))
-      .map((n) => `${n}: ${states[this.address(n, 'ipv4')] ?? 'unknown'}`);
+    const wrong = this.nodes.filter((n) => (states[this.address(n, this.transportOf(routerName))] === 'Established') !== selected.has(n))
+      .map((n) => `${n}: ${states[this.address(n, this.transportOf(routerName))] ?? 'unknown'}`);
     if (wrong.length) throw new Error(`unexpected session states: ${wrong.join(', ')}`);
   }, { timeoutMs: this.timeouts.sessionEstablished, consecutive: Math.max(5, this.parameters.consecutive) });
 });
@@ -58,6 +58,15 @@ Then('{string} has exactly these routes:', async function (this: LbWorld, router
     })).sort((a, b) => a.nextHop.localeCompare(b.nextHop));
   }
   await expectRib(this, routerName, expected, this.timeouts.routeAnnounced);
+});
+
+/** The speaker answered the router's ROUTE-REFRESH (its log says so) and nothing was lost. */
+Then('the speaker on {string} answered a route refresh', async function (this: LbWorld, node: string) {
+  const log = `${this.scenarioDir}/speaker-${node}.log`;
+  await eventually(`${node} answered a ROUTE-REFRESH`, async () => {
+    const text = (await import('node:fs')).readFileSync(log, 'utf8');
+    if (!text.includes('"bgp.route-refresh"')) throw new Error(`no bgp.route-refresh in ${log}`);
+  }, { timeoutMs: this.timeouts.routeAnnounced });
 });
 
 Then('{string} has no routes', async function (this: LbWorld, routerName: string) {

@@ -27,6 +27,18 @@ Given('nodes {string} and the {word} router {string} on one segment', function (
   this.writeManifest('10-nodes.yaml', this.nodesYaml());
 });
 
+When('{string} restarts', async function (this: LbWorld, router: string) {
+  await this.router(router).stop();
+  this.routers.delete(router);
+  await this.routersUp();
+});
+
+When('{string} asks every node for a route refresh', async function (this: LbWorld, router: string) {
+  const r = this.router(router) as unknown as { vtysh?: (...c: string[]) => Promise<string> };
+  if (!r.vtysh) throw new Error('route refresh is driven through FRR');
+  await r.vtysh('clear bgp * soft in');
+});
+
 When('the speaker on {string} is stopped with SIGTERM', async function (this: LbWorld, node: string) {
   const s = this.speakers.get(node);
   if (!s) throw new Error(`no speaker on ${node}`);
@@ -59,6 +71,12 @@ Given('every node peers with {string} over {word}', function (this: LbWorld, rou
   peerWith(this, router, session, this.nodes);
 });
 
+/** The session itself runs over IPv6 and carries both families. */
+Given('every node peers with {string} over {word} on IPv6 transport', function (this: LbWorld, router: string, session: string) {
+  this.transport.set(router, 'ipv6');
+  peerWith(this, router, session, this.nodes);
+});
+
 /** The BGPPeer selects only `nodes` (BGPPeer nodeSelectors); the router still expects every node. */
 Given('only {string} peer(s) with {string} over {word}', function (this: LbWorld, nodes: string, router: string, session: string) {
   peerWith(this, router, session, nameList(nodes));
@@ -70,11 +88,11 @@ function peerWith(world: LbWorld, router: string, session: string, selected: str
   world.routerAsn.set(router, routerAsn);
   const all = selected.length === world.nodes.length;
   world.writeManifest(`20-peer-${router}.yaml`, peerManifest([{
-    name: router, myASN: SPEAKER_ASN, peerASN: routerAsn, peerAddress: world.address(router, 'ipv4'),
+    name: router, myASN: SPEAKER_ASN, peerASN: routerAsn, peerAddress: world.address(router, world.transportOf(router)),
     ...(all ? {} : { nodeSelectors: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: selected }] }] }),
   }]));
   for (const node of world.nodes) {
-    world.declareNeighbor(router, { address: world.address(node, 'ipv4'), remoteAsn: SPEAKER_ASN, families: ['ipv4', 'ipv6'] });
+    world.declareNeighbor(router, { address: world.address(node, world.transportOf(router)), remoteAsn: SPEAKER_ASN, families: ['ipv4', 'ipv6'] });
   }
 }
 

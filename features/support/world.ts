@@ -33,6 +33,12 @@ export class LbWorld extends World<WorldParameters> {
   readonly routers = new Map<string, PeerRouter>();
   /** Router implementation per router name (FRR unless a step says otherwise). */
   readonly routerKind = new Map<string, PeerRouter['kind']>();
+  /** Address family the BGP sessions with a router run over (IPv4 unless a step says otherwise). */
+  readonly transport = new Map<string, 'ipv4' | 'ipv6'>();
+
+  transportOf(router: string): 'ipv4' | 'ipv6' {
+    return this.transport.get(router) ?? 'ipv4';
+  }
   readonly routerAsn = new Map<string, number>();
   /** Router BGP neighbours declared by Given steps; routers start when the scenario acts. */
   readonly routerNeighbors = new Map<string, FrrNeighbor[]>();

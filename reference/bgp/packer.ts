@@ -8,7 +8,8 @@ export interface WireContext {
   ibgp: boolean;
   myAsn: number;
   fourOctet: boolean;
-  nextHopV4: string;
+  /** Absent on an IPv6 session of a node without IPv4: IPv4 routes cannot be announced then. */
+  nextHopV4?: string;
   nextHopV6?: string;
 }
 
@@ -63,6 +64,7 @@ export function packAnnouncements(routes: readonly AnnouncedRoute[], ctx: WireCo
     const prefixes = group.map((r) => parsePrefix(r.prefix));
     const attrs = baseAttributes(first, ctx);
     if (prefixes[0]!.afi === AFI_IPV4) {
+      if (!ctx.nextHopV4) continue;
       const encoded = encodeAttributes({ ...attrs, nextHop: ctx.nextHopV4 }, ctx.fourOctet);
       for (const part of chunk(prefixes, BODY_MAX - encoded.length)) out.push(encodeUpdateRaw(Buffer.alloc(0), encoded, encodePrefixes(part)));
     } else {

@@ -26,6 +26,8 @@ export interface BgpSessionOptions {
   keepaliveTime?: number;
   /** Next hop for IPv6 routes (MP_REACH_NLRI); without it IPv6 routes are not sent. */
   nextHopV6?: string;
+  /** Next hop for IPv4 routes when the session runs over IPv6 (else the session's local address). */
+  nextHopV4?: string;
   /** RFC 2385 TCP MD5 key shared with the peer. */
   password?: string;
   /** TTL for multi-hop eBGP (recorded; the kernel default TTL 64 already allows it). */
@@ -193,13 +195,15 @@ export class BgpSession extends EventEmitter {
   }
 
   private sendOpen(socket: Socket): void {
-    const local = socket.localAddress ?? '';
+    const local = (socket.localAddress ?? '').replace(/^::ffff:/, '');
+    const nextHopV4 = isIPv4(local) ? local : this.o.nextHopV4;
+    const nextHopV6 = isIPv4(local) ? this.o.nextHopV6 : (this.o.nextHopV6 ?? local);
     this.wire = {
       ibgp: this.o.myAsn === this.o.peerAsn,
       myAsn: this.o.myAsn,
       fourOctet: true,
-      nextHopV4: isIPv4(local) ? local : local.replace(/^::ffff:/, ''),
-      ...(this.o.nextHopV6 ? { nextHopV6: this.o.nextHopV6 } : {}),
+      ...(nextHopV4 ? { nextHopV4 } : {}),
+      ...(nextHopV6 ? { nextHopV6 } : {}),
     };
     this.write(encodeOpen({ version: 4, asn: this.o.myAsn, holdTime: this.o.holdTime, routerId: this.o.routerId, capabilities: ourCapabilities(this.o.myAsn) }));
     this.setState('OpenSent');

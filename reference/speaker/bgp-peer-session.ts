@@ -10,6 +10,7 @@ import type { PeerForNode, PeerSession } from './speaker.ts';
 export function openBgpPeerSession(peer: PeerForNode, log: Logger, onChange: () => void): PeerSession {
   const local = localEndpointFor(peer.peerAddress, peer.sourceAddress);
   const routerId = peer.routerId ?? local.v4;
+  // An IPv6-only node needs routerID set: BGP identifiers are IPv4-shaped.
   if (!routerId) throw new Error(`peer ${peer.name}: no IPv4 address on ${local.interfaceName} to use as router id; set routerID`);
   const session = new BgpSession({
     peerAddress: peer.peerAddress,
@@ -23,6 +24,7 @@ export function openBgpPeerSession(peer: PeerForNode, log: Logger, onChange: () 
     ...(peer.sourceAddress ? { localAddress: peer.sourceAddress } : {}),
     ...(peer.password ? { password: peer.password } : {}),
     ...(local.v6 ? { nextHopV6: local.v6 } : {}),
+    ...(local.v4 ? { nextHopV4: local.v4 } : {}),
     ...(peer.ebgpMultiHop ? { ebgpMultiHop: 255 } : {}),
   });
   session.on('state', () => onChange());

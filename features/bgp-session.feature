@@ -1,0 +1,56 @@
+@bgp @session @dualstack @ipv4 @ipv6 @ibgp @doc-27.2.1
+Feature: BGP session behaviour against FRR: IPv6 transport, route refresh, peer restart
+  The speaker's sessions must survive what routers do: a session over IPv6 carrying both families,
+  a ROUTE-REFRESH asking for everything again, and a router restart after which every route returns.
+
+  Background:
+    Given the manifests:
+      """yaml
+      apiVersion: metallb.io/v1beta1
+      kind: IPAddressPool
+      metadata:
+        name: sess
+        namespace: metallb-system
+      spec:
+        addresses:
+          - 203.0.113.96/28
+          - 2001:db8:200::/120
+      ---
+      apiVersion: metallb.io/v1beta1
+      kind: BGPAdvertisement
+      metadata:
+        name: sess
+        namespace: metallb-system
+      """
+    And nodes "NodeA" and the router "tor" on one segment
+
+  Scenario: a session over IPv6 transport carries IPv4 and IPv6 routes with the node's addresses as next hops
+    Given every node peers with "tor" over iBGP on IPv6 transport
+    And a dual-stack Service "default/web" requesting "203.0.113.97, 2001:db8:200::97" with a ready endpoint on "NodeA"
+    When the speaker runs on every node
+    Then every node's session with "tor" is Established
+    And "tor" has exactly these routes:
+      | prefix              | next hops | origin | as path | local pref | communities |
+      | 203.0.113.97/32     | NodeA     | IGP    | empty   | 0          | none        |
+      | 2001:db8:200::97/128 | NodeA    | IGP    | empty   | 0          | none        |
+
+  Scenario: route refresh and a router restart lose nothing
+    Given every node peers with "tor" over eBGP
+    And a dual-stack Service "default/web" requesting "203.0.113.98, 2001:db8:200::98" with a ready endpoint on "NodeA"
+    When the speaker runs on every node
+    Then "tor" has exactly these routes:
+      | prefix              | next hops | origin | as path | local pref | communities |
+      | 203.0.113.98/32     | NodeA     | IGP    | 64500   | absent     | none        |
+      | 2001:db8:200::98/128 | NodeA    | IGP    | 64500   | absent     | none        |
+    When "tor" asks every node for a route refresh
+    Then the speaker on "NodeA" answered a route refresh
+    And "tor" has exactly these routes:
+      | prefix              | next hops | origin | as path | local pref | communities |
+      | 203.0.113.98/32     | NodeA     | IGP    | 64500   | absent     | none        |
+      | 2001:db8:200::98/128 | NodeA    | IGP    | 64500   | absent     | none        |
+    When "tor" restarts
+    Then every node's session with "tor" is Established
+    And "tor" has exactly these routes:
+      | prefix              | next hops | origin | as path | local pref | communities |
+      | 203.0.113.98/32     | NodeA     | IGP    | 64500   | absent     | none        |
+      | 2001:db8:200::98/128 | NodeA    | IGP    | 64500   | absent     | none        |
