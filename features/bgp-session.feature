@@ -54,3 +54,16 @@ Feature: BGP session behaviour against FRR: IPv6 transport, route refresh, peer 
       | prefix              | next hops | origin | as path | local pref | communities |
       | 203.0.113.98/32     | NodeA     | IGP    | 64500   | absent     | none        |
       | 2001:db8:200::98/128 | NodeA    | IGP    | 64500   | absent     | none        |
+
+  Scenario: a peer gone silent is dropped on hold-timer expiry and the session comes back when it returns
+    Given every node peers with "tor" over iBGP
+    And a Service "default/web" requesting "203.0.113.99" with a ready endpoint on "NodeA"
+    When the speaker runs on every node
+    Then "tor" has exactly these routes:
+      | prefix          | next hops | origin | as path | local pref | communities |
+      | 203.0.113.99/32 | NodeA     | IGP    | empty   | 0          | none        |
+    When "tor" goes silent until the speaker on "NodeA" declares its hold timer expired
+    Then every node's session with "tor" is Established
+    And "tor" has exactly these routes:
+      | prefix          | next hops | origin | as path | local pref | communities |
+      | 203.0.113.99/32 | NodeA     | IGP    | empty   | 0          | none        |

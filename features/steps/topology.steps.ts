@@ -1,5 +1,8 @@
 import { Given, When, type DataTable } from '@cucumber/cucumber';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { run } from '../../harness/exec.ts';
+import { eventually } from '../../harness/wait/eventually.ts';
 import { EBGP_ROUTER_ASN, SPEAKER_ASN, nameList } from '../support/constants.ts';
 import { peerManifest } from '../support/manifests.ts';
 import type { LbWorld } from '../support/world.ts';
@@ -31,6 +34,23 @@ When('{string} restarts', async function (this: LbWorld, router: string) {
   await this.router(router).stop();
   this.routers.delete(router);
   await this.routersUp();
+});
+
+/** SIGSTOP the router's bgpd until the speaker's hold timer gives up on it, then let it run again. */
+When('{string} goes silent until the speaker on {string} declares its hold timer expired', async function (this: LbWorld, router: string, node: string) {
+  const lab = await this.labUp();
+  const pids = (await run('ip', ['netns', 'pids', lab.nsOf(router)])).stdout.split(/\s+/).filter(Boolean).map(Number);
+  const bgpd = pids.filter((p) => { try { return readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'bgpd'; } catch { return false; } });
+  if (!bgpd.length) throw new Error(`no bgpd in ${router}`);
+  for (const p of bgpd) process.kill(p, 'SIGSTOP');
+  try {
+    const log = join(this.scenarioDir, `speaker-${node}.log`);
+    await eventually(`${node} hold timer expires while ${router} is silent`, async () => {
+      if (!readFileSync(log, 'utf8').includes('"bgp.hold-timer.expired"')) throw new Error('no bgp.hold-timer.expired yet');
+    }, { timeoutMs: this.timeouts.sessionEstablished });
+  } finally {
+    for (const p of bgpd) process.kill(p, 'SIGCONT');
+  }
 });
 
 When('{string} asks every node for a route refresh', async function (this: LbWorld, router: string) {
