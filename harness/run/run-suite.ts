@@ -1,6 +1,7 @@
 import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
 import { parseArgs } from 'node:util';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { writeConformanceReports } from '../../reports/conformance-report.ts';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeTimeouts, resolveTimeouts } from '../timeouts.ts';
@@ -72,8 +73,10 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
     },
   }, { cwd: repoRoot });
   const { success } = await runCucumber(runConfiguration, { cwd: repoRoot });
+  const version = (JSON.parse(readFileSync(resolve(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  const reports = writeConformanceReports(outDir, { adapter: values.sut!, tagExpression: values.tags ?? '', suiteVersion: version });
   io.stdout.write(`\nwall time ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  io.stdout.write(`\nreports: ${outDir}/{junit.xml,cucumber.html,messages.ndjson}\nartifacts: ${outDir}/features/\n`);
+  io.stdout.write(`\nreports: ${outDir}/{junit.xml,cucumber.html,messages.ndjson}${reports.length ? `, ${reports.map((r) => r.slice(outDir.length + 1)).join(', ')}` : ''}\nartifacts: ${outDir}/features/\n`);
   return success ? 0 : 1;
 }
 
