@@ -1,7 +1,8 @@
 @l2 @S6 @doc-27.2.8 @ipv4
 Feature: S6 · L2 from selected interfaces (doc 27.2.8)
   `interfaces` limits where the elected node answers and announces: through interfaces named
-  interfaceA or interfaceB only. A host on a segment reached through another interface gets no answer.
+  interfaceA or interfaceB only (NodeA reaches the node segment through interfaceA, NodeB through
+  interfaceB; both reach a second segment through eth1). A host on a segment reached through another interface gets no answer.
   Without `interfaces`, every interface answers. The list does not change the election.
 
   Background:
@@ -17,10 +18,10 @@ Feature: S6 · L2 from selected interfaces (doc 27.2.8)
           - 4.4.4.0/24
         autoAssign: false
       """
-    And nodes "NodeA, NodeB" on the node segment through "interfaceA" with the host "client-a", and on a second segment through "eth1" with the host "client-c"
+    And nodes "NodeA, NodeB" on the node segment through "interfaceA, interfaceB" with the host "client-a", and on a second segment through "eth1" with the host "client-c"
     And a Service "default/web" requesting "4.4.4.1" with a ready endpoint on "NodeA"
 
-  Scenario: only interfaceA answers; the host behind eth1 gets nothing
+  Scenario: only interfaceA / interfaceB answer; the host behind the third interface (eth1) gets nothing
     Given the documented manifests:
       """yaml
       apiVersion: metallb.io/v1beta1
@@ -67,7 +68,7 @@ Feature: S6 · L2 from selected interfaces (doc 27.2.8)
         ipAddressPools:
           - doc-example-l2
         interfaces:
-          - interfaceB
+          - interfaceC
       """
     When the speaker runs on every node
     Then nobody answers "4.4.4.1" on either segment, and the elected node reports an announce error for it

@@ -153,7 +153,7 @@ Given('nodes {string} and the host(s) {string} on one segment', function (this: 
 });
 
 Given('nodes {string} on the node segment through {string} with the host {string}, and on a second segment through {string} with the host {string}', function (this: LbWorld, nodes: string, mainIf: string, mainHost: string, secondIf: string, secondHost: string) {
-  this.defineTwoSegments(nameList(nodes), mainIf, secondIf, mainHost, secondHost);
+  this.defineTwoSegments(nameList(nodes), nameList(mainIf), secondIf, mainHost, secondHost);
   this.writeManifest('10-nodes.yaml', this.nodesYaml());
 });
 

@@ -78,7 +78,7 @@ export class LbWorld extends World<WorldParameters> {
    * S6: every node on two segments — `nodes` through `mainIf`, `second` through `secondIf` — with a
    * probe host on each.
    */
-  defineTwoSegments(nodes: string[], mainIf: string, secondIf: string, mainHost: string, secondHost: string): void {
+  defineTwoSegments(nodes: string[], mainIfs: string[], secondIf: string, mainHost: string, secondHost: string): void {
     const second = { name: 'second', v4: '198.51.100.0/24', v6: '2001:db8:0:2::/64' };
     this.nodes = nodes;
     const at = (seg: 'main' | 'second', i: number) => (seg === 'main' ? nodeSegmentAddress(i) : { v4: `198.51.100.${i}/24`, v6: `2001:db8:0:2::${i.toString(16)}/64` });
@@ -88,7 +88,8 @@ export class LbWorld extends World<WorldParameters> {
         ...nodes.map((name, i) => ({
           name, role: 'node' as const,
           interfaces: [
-            { name: mainIf, segment: NODE_SEGMENT.name, ...at('main', 11 + i) },
+            // One name per node, cycling: S6 gives NodeA interfaceA and NodeB interfaceB.
+            { name: mainIfs[i % mainIfs.length]!, segment: NODE_SEGMENT.name, ...at('main', 11 + i) },
             { name: secondIf, segment: second.name, ...at('second', 11 + i) },
           ],
         })),
