@@ -273,3 +273,29 @@ Feature: BGPAdvertisement and BGPPeer fields beyond the document's examples
     Then "tor" has exactly these routes:
       | prefix         | next hops | origin | as path | local pref | communities |
       | 203.0.113.6/32 | NodeA     | IGP    | empty   | 0          | none        |
+
+  @bad-input @faults
+  # The router is called gw: the corpus names its own peers tor, and a duplicate name would mask the
+  # rule each file is about.
+  Scenario: every invalid manifest of the corpus is rejected by a running speaker, which keeps announcing
+    Given nodes "NodeA" and the router "gw" on one segment
+    And every node peers with "gw" over iBGP
+    And the manifests:
+      """yaml
+      apiVersion: metallb.io/v1beta1
+      kind: BGPAdvertisement
+      metadata:
+        name: all
+        namespace: metallb-system
+      """
+    And a Service "default/web" requesting "203.0.113.8" with a ready endpoint on "NodeA"
+    When the speaker runs on every node
+    Then "gw" has exactly these routes:
+      | prefix         | next hops | origin | as path | local pref | communities |
+      | 203.0.113.8/32 | NodeA     | IGP    | empty   | 0          | none        |
+    When every manifest of the invalid corpus is applied to the speaker on "NodeA" in turn
+    Then the speaker on "NodeA" is still running
+    And every node's session with "gw" is Established
+    And "gw" has exactly these routes:
+      | prefix         | next hops | origin | as path | local pref | communities |
+      | 203.0.113.8/32 | NodeA     | IGP    | empty   | 0          | none        |
