@@ -30,7 +30,7 @@ t.test('statuses, profiles and results', async (t) => {
   t.match(s[0]!.artifacts, /^features\/F-b\/ok-p0abcd$/);
   const r = buildReport(s, { adapter: 'reference', tagExpression: '', suiteVersion: '0.1.0' });
   t.equal(r.profiles['bgp']!.result, 'failure');
-  t.same(r.profiles['bgp']!.statistics, { passed: 1, failed: 1, skipped: 0 });
+  t.same(r.profiles['bgp']!.statistics, { passed: 1, failed: 1, skipped: 0, notSupported: 0 });
   t.equal(r.profiles['l2']!.result, 'partial');
   const html = summaryHtml(r, s);
   t.notMatch(html, /F <b>/, 'names are escaped');

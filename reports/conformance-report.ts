@@ -9,7 +9,7 @@ import { slug } from '../harness/artifacts/paths.ts';
  * and HTML formatters consume), in the shape of Gateway API's ConformanceReport: per profile (bgp, l2)
  * a result — failure if anything failed, partial if anything was skipped, else success.
  */
-export type ScenarioStatus = 'SUCCEEDED' | 'FAILED' | 'SKIPPED';
+export type ScenarioStatus = 'SUCCEEDED' | 'FAILED' | 'SKIPPED' | 'NOT_SUPPORTED';
 
 export interface ScenarioResult {
   feature: string;
@@ -89,9 +89,10 @@ export interface ConformanceReport {
   tagExpression: string;
   profiles: Record<string, {
     result: 'success' | 'partial' | 'failure';
-    statistics: { passed: number; failed: number; skipped: number };
+    statistics: { passed: number; failed: number; skipped: number; notSupported: number };
     failedTests: string[];
     skippedTests: string[];
+    notSupportedTests: string[];
   }>;
   timings: { feature: string; scenario: string; status: ScenarioStatus; durationMs: number }[];
 }
@@ -103,11 +104,13 @@ export function buildReport(scenarios: ScenarioResult[], opts: { adapter: string
     if (!mine.length) continue;
     const failed = mine.filter((s) => s.status === 'FAILED');
     const skipped = mine.filter((s) => s.status === 'SKIPPED');
+    const unsupported = mine.filter((s) => s.status === 'NOT_SUPPORTED');
     profiles[profile] = {
-      result: failed.length ? 'failure' : skipped.length ? 'partial' : 'success',
-      statistics: { passed: mine.length - failed.length - skipped.length, failed: failed.length, skipped: skipped.length },
+      result: failed.length ? 'failure' : skipped.length || unsupported.length ? 'partial' : 'success',
+      statistics: { passed: mine.length - failed.length - skipped.length - unsupported.length, failed: failed.length, skipped: skipped.length, notSupported: unsupported.length },
       failedTests: failed.map((s) => `${s.feature} › ${s.name}`),
       skippedTests: skipped.map((s) => `${s.feature} › ${s.name}`),
+      notSupportedTests: unsupported.map((s) => `${s.feature} › ${s.name}`),
     };
   }
   return {
@@ -128,15 +131,15 @@ const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeA
 /** One page a person reads first: result per profile, every scenario with its time, failures linked. */
 export function summaryHtml(report: ConformanceReport, scenarios: ScenarioResult[]): string {
   const profileRows = Object.entries(report.profiles).map(([p, r]) =>
-    `<tr><td>${esc(p)}</td><td class="${r.result}">${r.result}</td><td>${r.statistics.passed}</td><td>${r.statistics.failed}</td><td>${r.statistics.skipped}</td></tr>`).join('');
+    `<tr><td>${esc(p)}</td><td class="${r.result}">${r.result}</td><td>${r.statistics.passed}</td><td>${r.statistics.failed}</td><td>${r.statistics.skipped}</td><td>${r.statistics.notSupported}</td></tr>`).join('');
   const rows = scenarios.map((s) => `<tr><td>${esc(s.feature)}</td><td>${esc(s.name)}</td><td class="${s.status}">${s.status}</td><td>${(s.durationMs / 1000).toFixed(1)} s</td><td>${
     s.status === 'FAILED' ? `<a href="${esc(s.artifacts)}/">artifacts</a><pre>${esc(s.message ?? '')}</pre>` : ''}</td></tr>`).join('\n');
   return `<!doctype html><html><head><meta charset="utf-8"><title>lbconform: ${esc(report.implementation.name)}</title>
 <style>body{font:14px system-ui;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top}
-.success,.SUCCEEDED{background:#dfd}.partial,.SKIPPED{background:#ffd}.failure,.FAILED{background:#fdd}pre{white-space:pre-wrap;max-width:60em}</style></head><body>
+.success,.SUCCEEDED{background:#dfd}.partial,.SKIPPED,.NOT_SUPPORTED{background:#ffd}.failure,.FAILED{background:#fdd}pre{white-space:pre-wrap;max-width:60em}</style></head><body>
 <h1>Conformance: ${esc(report.implementation.name)} (${esc(report.implementation.adapter)})</h1>
 <p>suite ${esc(report.suiteVersion)} · ${esc(report.date)} · kernel ${esc(report.machine.kernel)} · node ${esc(report.machine.node)} · tags <code>${esc(report.tagExpression || '(all)')}</code></p>
-<table><tr><th>profile</th><th>result</th><th>passed</th><th>failed</th><th>skipped</th></tr>${profileRows}</table>
+<table><tr><th>profile</th><th>result</th><th>passed</th><th>failed</th><th>skipped</th><th>not supported</th></tr>${profileRows}</table>
 <h2>Scenarios</h2><table><tr><th>feature</th><th>scenario</th><th>result</th><th>time</th><th>failure</th></tr>
 ${rows}</table></body></html>
 `;
@@ -147,6 +150,12 @@ export function writeConformanceReports(runDir: string, opts: { adapter: string;
   const messages = join(runDir, 'messages.ndjson');
   if (!existsSync(messages)) return [];
   const scenarios = readScenarios(readFileSync(messages, 'utf8'));
+  // Scenarios the SUT declared it cannot do were skipped by the harness: NOT_SUPPORTED, not failures.
+  const ns = join(runDir, 'not-supported.json');
+  if (existsSync(ns)) {
+    const names = new Set((JSON.parse(readFileSync(ns, 'utf8')) as { scenario: string }[]).map((x) => x.scenario));
+    for (const s of scenarios) if (s.status === 'SKIPPED' && names.has(s.name)) s.status = 'NOT_SUPPORTED';
+  }
   const report = buildReport(scenarios, opts);
   const files = [join(runDir, 'report.json'), join(runDir, 'report.yaml'), join(runDir, 'summary.html')];
   writeFileSync(files[0]!, JSON.stringify(report, null, 2) + '\n');

@@ -5,6 +5,7 @@ import { createRun } from '../../netns/runtime.ts';
 import { diffSnapshots, rootSnapshot, type RootSnapshot } from '../../netns/root-snapshot.ts';
 import { scenarioDir } from '../../harness/artifacts/paths.ts';
 import { referenceSpeaker } from '../../harness/sut/reference.ts';
+import { commandSpeaker } from '../../harness/sut/command.ts';
 import { clearSuite, setSuite, suite } from './suite.ts';
 import { dropCachedLab, releaseLab } from './lab-cache.ts';
 import type { LbWorld } from './world.ts';
@@ -16,14 +17,31 @@ const outDir = process.env.LBCONFORM_OUT ?? 'out/features';
 
 let rootBefore: RootSnapshot | undefined;
 
+/** Tags that name a capability; a SUT that does not list one gets NOT_SUPPORTED for the scenario. */
+const capabilityTags = ['bgp', 'l2', 'ipv4', 'ipv6', 'dualstack', 'ibgp', 'ebgp', 'md5', 'interop', 'session'];
+const notSupported: { pickleId: string; scenario: string; feature: string }[] = [];
+
 BeforeAll(async function () {
   rootBefore = await rootSnapshot();
   // createRun first removes what killed runs left behind (namespaces, daemons, temp dirs).
   const run = await createRun({ prefix: 'lbc' });
-  setSuite({ run, sut: referenceSpeaker });
+  const sut = process.env.LBCONFORM_SUT === 'command'
+    ? commandSpeaker(process.env.LBCONFORM_SUT_START ?? '', (process.env.LBCONFORM_SUT_FEATURES ?? 'bgp,ipv4').split(',').map((f) => f.trim()))
+    : referenceSpeaker;
+  setSuite({ run, sut });
+});
+
+Before(function (this: LbWorld, { pickle }) {
+  const missing = pickle.tags.map((t) => t.name.slice(1)).filter((t) => capabilityTags.includes(t) && !suite().sut.features.includes(t));
+  if (missing.length) {
+    notSupported.push({ pickleId: pickle.id, scenario: pickle.name, feature: missing.join(',') });
+    return 'skipped';
+  }
+  return undefined;
 });
 
 AfterAll(async function () {
+  if (notSupported.length) writeFileSync(join(outDir, '..', 'not-supported.json'), JSON.stringify(notSupported, null, 2) + '\n');
   try {
     await dropCachedLab();
     await suite().run.close();
@@ -43,6 +61,7 @@ Before(async function (this: LbWorld, { pickle, gherkinDocument }) {
 
 /** Artifacts first (so a failure can be read from them), then teardown, whatever happened. */
 After(async function (this: LbWorld, { result }) {
+  if (!this.scenarioDir) return; // skipped before it started (NOT_SUPPORTED)
   const problems: string[] = [];
   const attempt = async (what: string, fn: () => Promise<unknown>): Promise<void> => {
     try {

@@ -1,19 +1,47 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CodedError } from '../../common/errors.ts';
 
-/** Folder names people can read and every filesystem accepts. */
+/**
+ * A folder or file name people can read and every filesystem accepts: letters, digits, `.`, `_`, `-`
+ * only, never starting with a dot (so never `.` or `..`, never hidden), at most 150 characters.
+ */
 export function slug(text: string): string {
-  return text.normalize('NFKD').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 150) || 'unnamed';
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[.-]+|-+$/g, '')
+    .slice(0, 150)
+    .replace(/-+$/, '') || 'unnamed';
 }
 
-/** `<out>/<feature>/<scenario>/`, created. */
+/** `<out>/<feature>/<scenario>/` with both names slugged (nothing can escape outDir), created. */
 export function scenarioDir(outDir: string, feature: string, scenario: string): string {
   const dir = join(outDir, slug(feature), slug(scenario));
   mkdirSync(dir, { recursive: true });
   return dir;
 }
 
-export function writeArtifact(dir: string, name: string, content: unknown): void {
+const fileName = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,199}$/;
+
+/**
+ * Writes one artifact file into `dir` (created): strings as they are, anything else as indented JSON.
+ * `name` must be a plain file name (ARTIFACT_NAME_INVALID otherwise). Returns the file's path.
+ */
+export function writeArtifact(dir: string, name: string, content: unknown): string {
+  if (!fileName.test(name)) throw new CodedError('ARTIFACT_NAME_INVALID', `artifact name "${name}" must be a plain file name`);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, name), typeof content === 'string' ? content : JSON.stringify(content, null, 2) + '\n');
+  const file = join(dir, name);
+  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content, jsonSafe, 2) + '\n');
+  return file;
+}
+
+/** Same, always JSON (a string is written as a JSON string). */
+export function writeJsonArtifact(dir: string, name: string, value: unknown): string {
+  return writeArtifact(dir, name, JSON.stringify(value, jsonSafe, 2) + '\n');
+}
+
+function jsonSafe(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
 }

@@ -20,8 +20,8 @@ export interface FrrBgpSpec {
   logFile: string;
 }
 
-// Everything rendered into a config line must be one harmless token: no newline, no `!`, no space
-// unless the field allows words (description, password are quoted by FRR's parser as the rest of line).
+// Everything rendered into a config line must be one harmless token: no newline, no `!`, no space,
+// no `#` (so no field can end a line, start a comment or add words to a command).
 const token = /^[A-Za-z0-9_.:/-]+$/;
 
 function check(what: string, value: string, pattern = token): string {
@@ -36,7 +36,10 @@ function asn(n: number): string {
 
 /**
  * bgpd.conf for a test router: fast timers (never protocol defaults), no eBGP policy requirement,
- * multipath so every node's path is used, IPv6 activated under its own address family.
+ * multipath so every node's path is used. `no bgp default ipv4-unicast`: each neighbour is activated
+ * exactly in the families it lists, so an IPv4-addressed neighbour can carry IPv6 routes (activated
+ * under `address-family ipv6 unicast`) and one without `ipv4` is not active for IPv4.
+ * Throws FRR_CONFIG_UNSAFE for anything that could break out of its line.
  */
 export function renderBgpd(spec: FrrBgpSpec): string {
   const lines = [
@@ -53,14 +56,23 @@ export function renderBgpd(spec: FrrBgpSpec): string {
     ' bgp bestpath as-path multipath-relax',
     ' timers bgp 1 3',
   ];
+  const seen = new Set<string>();
   for (const n of spec.neighbors) {
     const a = check('neighbor address', n.address);
+    if (seen.has(a)) throw new CodedError('FRR_CONFIG_UNSAFE', `neighbor ${a} listed twice`);
+    seen.add(a);
+    for (const f of n.families) if (f !== 'ipv4' && f !== 'ipv6') throw new CodedError('FRR_CONFIG_UNSAFE', `neighbor ${a}: unknown family "${String(f)}"`);
     lines.push(` neighbor ${a} remote-as ${asn(n.remoteAsn)}`);
     lines.push(` neighbor ${a} timers connect 1`);
     if (n.description) lines.push(` neighbor ${a} description ${check('description', n.description)}`);
     if (n.password) lines.push(` neighbor ${a} password ${check('password', n.password)}`);
     if (n.passive) lines.push(` neighbor ${a} passive`);
-    if (n.ebgpMultihop) lines.push(` neighbor ${a} ebgp-multihop ${Math.trunc(n.ebgpMultihop)}`);
+    if (n.ebgpMultihop !== undefined) {
+      if (!Number.isInteger(n.ebgpMultihop) || n.ebgpMultihop < 1 || n.ebgpMultihop > 255) {
+        throw new CodedError('FRR_CONFIG_UNSAFE', `ebgp-multihop for ${a} must be an integer 1-255, got ${n.ebgpMultihop}`);
+      }
+      lines.push(` neighbor ${a} ebgp-multihop ${n.ebgpMultihop}`);
+    }
   }
   for (const extra of spec.extraConfig ?? []) lines.push(` ${check('extra config line', extra, /^[A-Za-z0-9_.:/ -]+$/)}`);
   for (const family of ['ipv4', 'ipv6'] as const) {

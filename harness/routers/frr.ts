@@ -1,10 +1,11 @@
-import { chownSync, copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
+import { isAbsolute, join, resolve } from 'node:path';
 import { CodedError } from '../../common/errors.ts';
+import type { Logger } from '../../common/log.ts';
 import { run, spawnIn, type Spawned } from '../exec.ts';
 import { writeArtifact } from '../artifacts/paths.ts';
+import { eventually } from '../wait/eventually.ts';
 import { renderBgpd, renderZebra } from './frr-config.ts';
 import type { PeerRouter, RouterOptions } from './peer-router.ts';
 import { frrRibView } from './frr-view.ts';
@@ -12,8 +13,68 @@ import { frrRibView } from './frr-view.ts';
 export type { FrrNeighbor } from './frr-config.ts';
 
 export interface FrrOptions extends RouterOptions {
-  extraConfig?: string[];
+  /**
+   * Extra lines inside `router bgp` (after the neighbours, before the address families), e.g.
+   * `address-family ipv4 unicast` / `network 203.0.113.0/24` / `exit-address-family`. A string is
+   * split into lines; every line is checked (FRR_CONFIG_UNSAFE).
+   */
+  extraConfig?: string | string[];
+  /** Where bgpd.log and zebra.log go (created, owned by frr); default: the instance dir. */
+  logDir?: string;
   readyTimeoutMs?: number;
+  log?: Logger;
+}
+
+/** `show bgp summary json`, the parts tests read. */
+export interface FrrBgpSummary {
+  ipv4Unicast?: FrrFamilySummary;
+  ipv6Unicast?: FrrFamilySummary;
+}
+
+export interface FrrFamilySummary {
+  routerId?: string;
+  as?: number;
+  peers: Record<string, { remoteAs?: number; state?: string; peerState?: string; pfxRcd?: number; pfxSnt?: number; [k: string]: unknown }>;
+  [k: string]: unknown;
+}
+
+/** One path of `show bgp ipv4|ipv6 unicast json` (no communities in this view; no `valid` = invalid). */
+export interface FrrTablePath {
+  valid?: boolean;
+  bestpath?: boolean;
+  multipath?: boolean;
+  locPrf?: number;
+  path?: string;
+  origin?: string;
+  peerId?: string;
+  nexthops?: { ip?: string; afi?: string; scope?: string; used?: boolean }[];
+  [k: string]: unknown;
+}
+
+export interface FrrTable {
+  routerId?: string;
+  localAS?: number;
+  /** Keyed by prefix; always present (empty when the table is). */
+  routes: Record<string, FrrTablePath[]>;
+  [k: string]: unknown;
+}
+
+/** `show bgp ipv4|ipv6 unicast <prefix> json` (communities are here). */
+export interface FrrRouteDetail {
+  prefix?: string;
+  paths: {
+    aspath?: { string?: string; length?: number };
+    origin?: string;
+    locPrf?: number;
+    valid?: boolean;
+    bestpath?: { overall?: boolean };
+    community?: { list?: string[]; string?: string };
+    largeCommunity?: { list?: string[]; string?: string };
+    nexthops?: { ip?: string; afi?: string; scope?: string }[];
+    peer?: { peerId?: string; routerId?: string };
+    [k: string]: unknown;
+  }[];
+  [k: string]: unknown;
 }
 
 export interface FrrRouter extends PeerRouter {
@@ -21,75 +82,158 @@ export interface FrrRouter extends PeerRouter {
   readonly name: string;
   readonly netns: string;
   readonly dir: string;
+  /** Pids of zebra and bgpd. */
+  readonly pids: { zebra: number; bgpd: number };
+  /** Runs one or more vtysh commands (`-c` each, in order); EXEC_FAILED when vtysh reports an error. */
   vtysh(...commands: string[]): Promise<string>;
+  /** A command whose output is JSON, parsed (FRR_BAD_JSON otherwise). */
   json<T = unknown>(command: string): Promise<T>;
-  /** `configure terminal` + lines, applied to the running daemons. */
+  bgpSummary(): Promise<FrrBgpSummary>;
+  /** The BGP table of one family, keyed by prefix. */
+  routes(family: 'ipv4' | 'ipv6'): Promise<FrrTable>;
+  /** One prefix in detail (family from the prefix); undefined when the router does not have it. */
+  route(prefix: string): Promise<FrrRouteDetail | undefined>;
+  /** `configure terminal` + lines, applied to the running daemons (each line checked like the config). */
   configure(lines: string[]): Promise<void>;
+  /** running-config, summary, neighbours, both tables (JSON) and the daemon logs, into outDir. */
   dumpArtifacts(outDir: string): Promise<void>;
+  /** SIGTERM (bgpd, then zebra), SIGKILL after 3 s, then removes pid, vty and zserv files. Idempotent. */
   stop(): Promise<void>;
 }
+
+/** Config lines and prefixes we hand to vtysh: one line, no comment or escape syntax. */
+const safeLine = /^[A-Za-z0-9_.:/ -]+$/;
+const prefixRe = /^[0-9A-Fa-f.:]+\/\d{1,3}$/;
 
 /**
  * Starts zebra and bgpd for one router inside its namespace, as user frr, with every file in a
  * private directory (nothing in /etc/frr or /var/run/frr is read or written), and waits until vtysh
- * answers. zebra is kept (not `bgpd -Z`) so next hops are really checked for reachability.
+ * answers. zebra is kept (not `bgpd -Z`) so next hops are really checked for reachability. The
+ * daemons run in the foreground as our children (not `-d`): we reap them, they never linger as
+ * zombies, and their pids are known without reading pid files.
  */
 export async function startFrr(o: FrrOptions): Promise<FrrRouter> {
-  const runDir = join(o.dir, 'run');
+  if (!isAbsolute(o.dir)) throw new CodedError('FRR_DIR_INVALID', `FRR instance dir must be absolute, got "${o.dir}"`);
+  const dir = resolve(o.dir);
+  if (dir.split('/').length < 3) throw new CodedError('FRR_DIR_INVALID', `refusing FRR instance dir "${dir}" (too close to /)`);
+  const runDir = join(dir, 'run');
   if (runDir.length + '/zserv.api'.length > 100) {
-    throw new CodedError('FRR_DIR_TOO_LONG', `FRR instance dir ${o.dir} is too long for unix socket paths`);
+    throw new CodedError('FRR_DIR_TOO_LONG', `FRR instance dir ${dir} is too long for unix socket paths`);
   }
-  rmSync(o.dir, { recursive: true, force: true });
-  mkdirSync(runDir, { recursive: true });
-  writeFileSync(join(o.dir, 'zebra.conf'), renderZebra(o.name, join(o.dir, 'zebra.log')));
-  writeFileSync(join(o.dir, 'bgpd.conf'), renderBgpd({
+  const logDir = o.logDir ? resolve(o.logDir) : dir;
+  const timeoutMs = o.readyTimeoutMs ?? 10_000;
+  const log = o.log?.child({ router: o.name, netns: o.netns });
+  // Render first: a config that cannot be rendered must not cost a directory or a process.
+  const zebraConf = renderZebra(o.name, join(logDir, 'zebra.log'));
+  const bgpdConf = renderBgpd({
     hostname: o.name, asn: o.asn, routerId: o.routerId, neighbors: o.neighbors,
-    logFile: join(o.dir, 'bgpd.log'), ...(o.extraConfig ? { extraConfig: o.extraConfig } : {}),
-  }));
-  writeFileSync(join(o.dir, 'vtysh.conf'), '');
+    logFile: join(logDir, 'bgpd.log'), ...(o.extraConfig !== undefined ? { extraConfig: splitLines(o.extraConfig) } : {}),
+  });
+  // The instance dir is ours alone: a previous instance's sockets and pid files must not confuse this one.
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(runDir, { recursive: true });
+  mkdirSync(logDir, { recursive: true });
+  writeFileSync(join(dir, 'zebra.conf'), zebraConf);
+  writeFileSync(join(dir, 'bgpd.conf'), bgpdConf);
+  writeFileSync(join(dir, 'vtysh.conf'), '');
   const { uid, gid } = frrIds();
-  for (const p of [o.dir, runDir, ...['zebra.conf', 'bgpd.conf', 'vtysh.conf'].map((f) => join(o.dir, f))]) chownSync(p, uid, gid);
+  for (const p of [dir, runDir, logDir, ...['zebra.conf', 'bgpd.conf', 'vtysh.conf'].map((f) => join(dir, f))]) chownSync(p, uid, gid);
 
-  // Not daemonised (-d): as our children they are reaped by us, never left as orphans or zombies.
   const common = ['-u', 'frr', '-g', 'frr', '-P', '0', '-z', join(runDir, 'zserv.api'), '--vty_socket', runDir];
-  const procs: Spawned[] = [];
-  const startDaemon = (d: 'zebra' | 'bgpd'): Spawned => {
-    const p = spawnIn(o.netns, `/usr/lib/frr/${d}`, [...common, '-f', join(o.dir, `${d}.conf`), '-i', join(runDir, `${d}.pid`)],
-      { logFile: join(o.dir, `${d}.stdout.log`) });
-    procs.push(p);
-    return p;
+  const procs: { daemon: 'zebra' | 'bgpd'; proc: Spawned }[] = [];
+  const startDaemon = async (d: 'zebra' | 'bgpd', ready: string[]): Promise<Spawned> => {
+    const proc = spawnIn(o.netns, `/usr/lib/frr/${d}`, [...common, '-f', join(dir, `${d}.conf`), '-i', join(runDir, `${d}.pid`)],
+      { logFile: join(logDir, `${d}.stdout.log`), ...(log ? { log } : {}) });
+    procs.push({ daemon: d, proc });
+    // Sockets appear once the daemon has read its config and, for zebra, the kernel's interfaces.
+    // A daemon that dies on start fails the wait at once, with the end of its output.
+    const abort = new AbortController();
+    void proc.exited.then((code) => abort.abort(new CodedError('FRR_START_FAILED',
+      `${o.name}: ${d} exited ${code} on start: ${tail(join(logDir, `${d}.stdout.log`))}`)));
+    await eventually(`${o.name}: ${d} sockets ${ready.join(', ')}`, async () => {
+      const missing = ready.filter((f) => !existsSync(join(runDir, f)));
+      if (missing.length) throw new Error(`missing ${missing.join(', ')}`);
+    }, { timeoutMs, intervalMs: 5, signal: abort.signal });
+    return proc;
   };
-  startDaemon('zebra');
-  // bgpd starts only once zebra knows every interface as up: a session that comes up before bgpd has
-  // the interface cannot use the peer's IPv6 link-local next hop, and FRR then withdraws its routes.
-  await waitZebraInterfaces(runDir, o.dir, o.readyTimeoutMs ?? 10_000);
-  startDaemon('bgpd');
 
   const vtysh = async (...commands: string[]): Promise<string> => {
-    const args = ['--vty_socket', runDir, '--config_dir', o.dir];
+    const args = ['--vty_socket', runDir, '--config_dir', dir];
     for (const c of commands) args.push('-c', c);
     return (await run('vtysh', args)).stdout;
   };
+  const json = async <T>(command: string): Promise<T> => {
+    const out = await vtysh(command);
+    try {
+      return JSON.parse(out) as T;
+    } catch {
+      throw new CodedError('FRR_BAD_JSON', `${o.name}: "${command}" did not print JSON: ${out.slice(0, 300)}`);
+    }
+  };
+
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopped ??= (async () => {
+      // bgpd first so it can still tell zebra goodbye; each escalates to SIGKILL after 3 s.
+      for (const { proc } of [...procs].reverse()) await proc.stop('SIGTERM', 3000);
+      // pid, vty and zserv files stay behind after SIGTERM.
+      rmSync(runDir, { recursive: true, force: true });
+      log?.debug('frr.stopped');
+    })();
+    return stopped;
+  };
+
+  try {
+    const started = Date.now();
+    const zebra = await startDaemon('zebra', ['zserv.api', 'zebra.vty']);
+    // bgpd starts only once zebra knows every interface as up: a session that comes up before bgpd has
+    // the interface cannot use the peer's IPv6 link-local next hop, and FRR then withdraws its routes.
+    await eventually(`${o.name}: zebra reports every interface up`, async () => {
+      const out = (await run('vtysh', ['--vty_socket', runDir, '--config_dir', dir, '-d', 'zebra', '-c', 'show interface json'])).stdout;
+      const ifs = JSON.parse(out) as Record<string, { operationalStatus?: string }>;
+      const down = Object.entries(ifs).filter(([name, i]) => name !== 'lo' && i.operationalStatus !== 'up').map(([name]) => name);
+      if (Object.keys(ifs).length < 2 || down.length) throw new Error(`interfaces not up in zebra: ${down.join(', ') || '(none listed yet)'}`);
+    }, { timeoutMs, intervalMs: 25 });
+    const bgpd = await startDaemon('bgpd', ['bgpd.vty']);
+    await eventually(`${o.name}: vtysh answers for bgpd`, () => json('show bgp summary json'), { timeoutMs, intervalMs: 25 });
+    log?.info('frr.started', { ms: Date.now() - started, zebra: zebra.pid, bgpd: bgpd.pid });
+  } catch (err) {
+    await stop();
+    if (err instanceof CodedError && err.code === 'WAIT_TIMEOUT') {
+      throw new CodedError('FRR_NOT_READY', `${o.name}: ${err.message}`, { cause: err });
+    }
+    throw err;
+  }
+  const pidOf = (d: 'zebra' | 'bgpd'): number => procs.find((p) => p.daemon === d)!.proc.pid;
+
   const router: FrrRouter = {
     kind: 'frr',
     name: o.name,
+    netns: o.netns,
+    dir,
+    pids: { zebra: pidOf('zebra'), bgpd: pidOf('bgpd') },
     ribView: () => frrRibView(router),
     async sessionStates() {
-      const neighbors = await router.json<Record<string, { bgpState?: string }>>('show bgp neighbors json');
+      const neighbors = await json<Record<string, { bgpState?: string }>>('show bgp neighbors json');
       return Object.fromEntries(Object.entries(neighbors).map(([addr, n]) => [addr, n.bgpState ?? 'unknown']));
     },
-    netns: o.netns,
-    dir: o.dir,
     vtysh,
-    async json<T>(command: string): Promise<T> {
-      const out = await vtysh(command);
-      try {
-        return JSON.parse(out) as T;
-      } catch {
-        throw new CodedError('FRR_BAD_JSON', `${o.name}: "${command}" did not print JSON: ${out.slice(0, 300)}`);
-      }
+    json,
+    bgpSummary: () => json<FrrBgpSummary>('show bgp summary json'),
+    async routes(family) {
+      if (family !== 'ipv4' && family !== 'ipv6') throw new CodedError('FRR_BAD_ARGUMENT', `family must be ipv4 or ipv6, got "${String(family)}"`);
+      const table = await json<Partial<FrrTable>>(`show bgp ${family} unicast json`);
+      return { ...table, routes: table.routes ?? {} };
+    },
+    async route(prefix) {
+      if (!prefixRe.test(prefix)) throw new CodedError('FRR_BAD_ARGUMENT', `"${prefix}" is not a prefix (address/length)`);
+      const detail = await json<Partial<FrrRouteDetail>>(`show bgp ${prefix.includes(':') ? 'ipv6' : 'ipv4'} unicast ${prefix} json`);
+      return detail.paths ? (detail as FrrRouteDetail) : undefined;
     },
     async configure(lines) {
+      for (const l of lines) {
+        if (!safeLine.test(l)) throw new CodedError('FRR_CONFIG_UNSAFE', `config line ${JSON.stringify(l)} cannot be sent to FRR (allowed: ${safeLine})`);
+      }
       await vtysh('configure terminal', ...lines);
     },
     async dumpArtifacts(outDir) {
@@ -101,58 +245,32 @@ export async function startFrr(o: FrrOptions): Promise<FrrRouter> {
         ['rib-ipv4.json', 'show bgp ipv4 unicast json'],
         ['rib-ipv6.json', 'show bgp ipv6 unicast json'],
       ];
-      for (const [file, cmd] of queries) {
+      await Promise.all(queries.map(async ([file, cmd]) => {
         try {
           writeArtifact(outDir, file, await vtysh(cmd));
         } catch (err) {
           writeArtifact(outDir, file, `(${cmd} failed: ${(err as Error).message})\n`);
         }
-      }
-      for (const log of ['bgpd.log', 'zebra.log', 'bgpd.conf']) {
-        if (existsSync(join(o.dir, log))) copyFileSync(join(o.dir, log), join(outDir, log));
+      }));
+      for (const [from, name] of [[logDir, 'bgpd.log'], [logDir, 'zebra.log'], [logDir, 'bgpd.stdout.log'], [logDir, 'zebra.stdout.log'], [dir, 'bgpd.conf'], [dir, 'zebra.conf']] as const) {
+        if (existsSync(join(from, name))) copyFileSync(join(from, name), join(outDir, name));
       }
     },
-    async stop() {
-      // bgpd first so it can still tell zebra goodbye; each escalates to SIGKILL after 3 s.
-      for (const p of [...procs].reverse()) await p.stop('SIGTERM', 3000);
-      rmSync(runDir, { recursive: true, force: true });
-    },
+    stop,
   };
-  await waitReady(router, o.readyTimeoutMs ?? 10_000);
   return router;
 }
 
-async function waitZebraInterfaces(runDir: string, dir: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    try {
-      const out = (await run('vtysh', ['--vty_socket', runDir, '--config_dir', dir, '-d', 'zebra', '-c', 'show interface json'])).stdout;
-      const ifs = JSON.parse(out) as Record<string, { operationalStatus?: string }>;
-      const down = Object.entries(ifs).filter(([name, i]) => name !== 'lo' && i.operationalStatus !== 'up').map(([name]) => name);
-      if (Object.keys(ifs).length > 1 && down.length === 0) return;
-      last = `interfaces not up in zebra: ${down.join(', ') || '(none listed yet)'}`;
-    } catch (err) {
-      last = (err as Error).message;
-    }
-    await delay(25);
-  }
-  throw new CodedError('FRR_NOT_READY', `zebra did not report its interfaces up within ${timeoutMs} ms: ${last}`);
+function splitLines(extra: string | string[]): string[] {
+  return (typeof extra === 'string' ? extra.split('\n') : extra).map((l) => l.trim()).filter((l) => l !== '' && l !== '!');
 }
 
-async function waitReady(r: FrrRouter, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      await r.json('show bgp summary json');
-      return;
-    } catch (err) {
-      last = err;
-      await delay(25);
-    }
+function tail(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-5).join(' | ') || '(no output)';
+  } catch {
+    return '(no output)';
   }
-  throw new CodedError('FRR_NOT_READY', `${r.name}: vtysh did not answer within ${timeoutMs} ms: ${(last as Error)?.message}`);
 }
 
 let ids: { uid: number; gid: number } | undefined;

@@ -7,15 +7,18 @@ import { fileURLToPath } from 'node:url';
 import { describeTimeouts, resolveTimeouts } from '../timeouts.ts';
 
 /** Systems under test this build can drive (harness/sut/). */
-const knownSuts = ['reference'];
+const knownSuts = ['reference', 'command'];
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-export const runUsage = `usage: lbconform run [--sut reference] [--out DIR] [--tags EXPR] [--timeout name=ms]...
+export const runUsage = `usage: lbconform run [--sut reference|command [--sut-start TEMPLATE] [--sut-features bgp,ipv4,...]] [--out DIR] [--tags EXPR] [--timeout name=ms]...
                      [--timeout-scale N] [--consecutive N] [FEATURE_PATH...]
 
 Runs the conformance features against the reference speaker and writes, into DIR (default out/run):
   junit.xml  cucumber.html  messages.ndjson  features/<feature>/<scenario>/ (router dumps, speaker logs)
+
+--sut command runs a vendor speaker in each node namespace from TEMPLATE ({node}, {manifests}, {netns});
+scenarios tagged with a feature outside --sut-features are reported NOT_SUPPORTED (not-supported.json).
 
 Timeouts (max time a conformant implementation may take):
 ${describeTimeouts()}`;
@@ -50,7 +53,13 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
     io.stderr.write(`unknown --sut "${values.sut}"; available: ${knownSuts.join(', ')}\n`);
     return 2;
   }
+  if (values.sut === 'command' && !values['sut-start']) {
+    io.stderr.write(`--sut command needs --sut-start 'my-speaker --node {node} --config {manifests}'\n`);
+    return 2;
+  }
   process.env.LBCONFORM_SUT = values.sut;
+  if (values['sut-start']) process.env.LBCONFORM_SUT_START = values['sut-start'];
+  if (values['sut-features']) process.env.LBCONFORM_SUT_FEATURES = values['sut-features'];
   const started = Date.now();
   mkdirSync(outDir, { recursive: true });
   process.env.LBCONFORM_OUT = resolve(outDir, 'features');
@@ -91,6 +100,8 @@ function parse(args: string[]) {
       'timeout-scale': { type: 'string' },
       consecutive: { type: 'string' },
       sut: { type: 'string', default: 'reference' },
+      'sut-start': { type: 'string' },
+      'sut-features': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

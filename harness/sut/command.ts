@@ -1,0 +1,63 @@
+import { CodedError } from '../../common/errors.ts';
+import { spawnIn } from '../exec.ts';
+import type { NodeContext, SpeakerHandle, SystemUnderTest } from './adapter.ts';
+
+/**
+ * Splits a command template into argv the way a shell would for plain words and quotes, without ever
+ * running a shell (a manifest path or node name can never become shell syntax).
+ */
+export function splitTemplate(template: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quote: '"' | "'" | undefined;
+  let inWord = false;
+  for (const ch of template) {
+    if (quote) {
+      if (ch === quote) quote = undefined;
+      else cur += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      inWord = true;
+    } else if (/\s/.test(ch)) {
+      if (inWord) out.push(cur);
+      cur = '';
+      inWord = false;
+    } else {
+      cur += ch;
+      inWord = true;
+    }
+  }
+  if (quote) throw new CodedError('SUT_TEMPLATE_INVALID', `unterminated ${quote} in --sut-start template`);
+  if (inWord) out.push(cur);
+  if (!out.length) throw new CodedError('SUT_TEMPLATE_INVALID', '--sut-start template is empty');
+  return out;
+}
+
+/** Substitutes {node}, {manifests}, {netns} in each argument (whole values, no re-splitting). */
+export function expandTemplate(argv: string[], node: NodeContext): string[] {
+  const values: Record<string, string> = { node: node.name, manifests: node.manifestDir, netns: node.netns };
+  return argv.map((a) => a.replace(/\{(node|manifests|netns)\}/g, (_, k: string) => values[k]!));
+}
+
+/**
+ * A vendor speaker started by a command template inside each node's namespace. It must follow the
+ * manifest folder (SIGHUP is sent on every change too) and withdraw on SIGTERM.
+ */
+export function commandSpeaker(template: string, features: string[]): SystemUnderTest {
+  const argv = splitTemplate(template);
+  return {
+    name: 'command',
+    features,
+    async start(node: NodeContext): Promise<SpeakerHandle> {
+      const [cmd, ...args] = expandTemplate(argv, node) as [string, ...string[]];
+      const proc = spawnIn(node.netns, cmd, args, { logFile: node.logFile, ...(node.l2Secret ? { env: { LBCONFORM_L2_SECRET: node.l2Secret } } : {}) });
+      return {
+        node: node.name,
+        pid: proc.pid,
+        configChanged: async () => proc.signal('SIGHUP'),
+        stop: () => proc.stop('SIGTERM', 5000),
+        kill: () => proc.stop('SIGKILL', 5000),
+      };
+    },
+  };
+}
