@@ -11,7 +11,8 @@ commands:
   plan [--namespace NS] [--alive A,B] PATH...         print the announcement plan as JSON
   speaker --node NAME [--namespace NS] PATH...        run the reference speaker (in a node namespace)
   speaker --status --node NAME                        print a running speaker's sessions and routes
-  run [--out DIR] [--tags EXPR] ...                   run the conformance features (root)
+  run [--out DIR] [--tags EXPR] [--sut ...] ...       run the conformance features (root)
+  compare OLD NEW [--json]                            compare two runs (report.json or run folders); exit 1 on regression
 
 "lbconform <command> --help" shows a command's options.`;
 
@@ -28,6 +29,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('../reference/speaker/command.ts')).runSpeakerCommand(rest, io);
     case 'run':
       return (await import('../harness/run/run-suite.ts')).runSuite(rest, io);
+    case 'compare':
+      return (await import('../reports/compare.ts')).runCompare(rest, io);
     case undefined:
     case '-h':
     case '--help':
