@@ -94,6 +94,10 @@ export function decodeDocument(value: unknown, src: M.Source, opts: { namespace:
   }
   if (name !== '') out.names.add(`${kind}/${name}`);
   if (!check(value, schema, '', report)) return;
+  if (!validName(kind, name)) {
+    report('INVALID_NAME', 'metadata.name', `${describe(name)} is not a valid ${kind} name; expected ${kind === 'Node' ? 'a node name without whitespace, quotes or control characters (at most 253)' : 'a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit, at most 253 characters'}`);
+    return;
+  }
   const meta = obj(value.metadata);
   const labels = (opt<Record<string, string>>(meta.labels) ?? {}) as Record<string, string>;
   let namespace = opt<string>(meta.namespace) ?? opts.namespace;
@@ -423,4 +427,15 @@ function decodeService(name: string, namespace: string, meta: Obj, spec: Obj, sr
     })),
     src,
   };
+}
+
+/**
+ * Kubernetes would never store other names; rejecting them here also keeps hostile strings (quotes,
+ * newlines, `; rm`, config keywords) out of logs, file names and any rendered configuration. Node
+ * names are looser because the document's examples use NodeA.
+ */
+function validName(kind: string, name: string): boolean {
+  if (name.length === 0 || name.length > 253) return false;
+  if (kind === 'Node') return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name);
+  return /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(name);
 }

@@ -18,7 +18,9 @@ export function compareErrors(a: ValidationError, b: ValidationError): number {
 
 /** `file:line: kind/name: field: message [CODE]` (the human form `validate` prints). */
 export function formatError(e: ValidationError): string {
-  const res = e.kind || e.name ? `${e.kind}/${e.name}: ` : '';
+  // A name that is not plain text is quoted so it can never forge a line of output.
+  const name = /^[\w.-]*$/.test(e.name) ? e.name : JSON.stringify(e.name);
+  const res = e.kind || e.name ? `${e.kind}/${name}: ` : '';
   const field = e.field ? `${e.field}: ` : '';
   return `${e.file}:${e.line}: ${res}${field}${e.message} [${e.code}]`;
 }
