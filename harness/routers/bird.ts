@@ -6,7 +6,12 @@ import { run, spawnIn, type Spawned } from '../exec.ts';
 import { writeArtifact } from '../artifacts/paths.ts';
 import { sortPaths, type PathView, type PeerRouter, type RibView, type RouterOptions } from './peer-router.ts';
 
-export type BirdOptions = RouterOptions;
+export interface BirdOptions extends RouterOptions {
+  /** A config fragment to include (benchmarks: static routes to announce). */
+  includeFile?: string;
+  /** Export every route to the neighbours (BIRD as a speaker) instead of nothing (BIRD as a monitor). */
+  exportAll?: boolean;
+}
 
 const safe = /^[A-Za-z0-9_.:/-]+$/;
 
@@ -15,16 +20,17 @@ function protoName(address: string): string {
 }
 
 /** bird.conf: fast timers, import everything, export nothing, next hops on the shared segment. */
-export function renderBirdConfig(o: Pick<BirdOptions, 'asn' | 'routerId' | 'neighbors'>, logFile: string): string {
+export function renderBirdConfig(o: Pick<BirdOptions, 'asn' | 'routerId' | 'neighbors' | 'includeFile' | 'exportAll'>, logFile: string): string {
   for (const v of [o.routerId, logFile, ...o.neighbors.map((n) => n.address)]) {
     if (!safe.test(v)) throw new CodedError('BIRD_CONFIG_UNSAFE', `"${v}" cannot go into a BIRD config`);
   }
-  const lines = [`router id ${o.routerId};`, `log "${logFile}" all;`, 'protocol device { scan time 1; }', ''];
+  if (o.includeFile && !safe.test(o.includeFile)) throw new CodedError('BIRD_CONFIG_UNSAFE', `"${o.includeFile}" cannot go into a BIRD config`);
+  const lines = [`router id ${o.routerId};`, `log "${logFile}" all;`, 'protocol device { scan time 1; }', ...(o.includeFile ? [`include "${o.includeFile}";`] : []), ''];
   for (const n of o.neighbors) {
     lines.push(`protocol bgp ${protoName(n.address)} {`, `  local as ${o.asn};`, `  neighbor ${n.address} as ${n.remoteAsn};`,
       '  direct;', // on the shared segment, iBGP included (else BIRD treats iBGP as multihop)
       '  hold time 3;', '  keepalive time 1;', '  connect retry time 1;', '  connect delay time 1;');
-    for (const f of n.families) lines.push(`  ${f} { import all; export none; gateway direct; };`);
+    for (const f of n.families) lines.push(`  ${f} { import all; export ${o.exportAll ? 'all' : 'none'}; gateway direct; };`);
     lines.push('}', '');
   }
   return lines.join('\n');
