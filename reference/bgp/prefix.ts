@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { CodedError } from '../../common/errors.ts';
+import { formatIP, type IP } from '../model/ip.ts';
 
 /** AFI numbers (RFC 4760). */
 export const AFI_IPV4 = 1;
@@ -28,26 +29,11 @@ export function addressBytes(ip: string): Buffer {
   throw new CodedError('BGP_BAD_ADDRESS', `not an IP address: "${ip}"`);
 }
 
-/** RFC 5952 text for 4 or 16 address bytes. */
+/** RFC 5952 text for 4 or 16 address bytes (one formatter for the whole project: the model's). */
 export function formatAddress(b: Buffer): string {
-  if (b.length === 4) return [...b].join('.');
-  const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(b.readUInt16BE(i));
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) [bestStart, bestLen] = [i, j - i];
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+  const value = [...b].reduce((acc, x) => (acc << 8n) | BigInt(x), 0n);
+  const ip: IP = { family: b.length === 4 ? 4 : 6, value };
+  return formatIP(ip);
 }
 
 export function parsePrefix(text: string): Prefix {
