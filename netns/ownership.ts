@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync, mkdirSync, rmSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, rmSync, readdirSync, existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -27,9 +27,15 @@ export function processStartTime(pid: number): string | undefined {
   }
 }
 
+/**
+ * Writes the pid file atomically (temp file + rename): a concurrent garbage collection never reads a
+ * half-written file and mistakes a live run for a dead one. The temp name does not look like a run.
+ */
 export function claimRun(key: string): void {
   mkdirSync(stateDir, { recursive: true });
-  writeFileSync(pidFile(key), `${process.pid} ${processStartTime(process.pid) ?? ''}\n`);
+  const tmp = join(stateDir, `.${key}.${process.pid}.tmp`);
+  writeFileSync(tmp, `${process.pid} ${processStartTime(process.pid) ?? ''}\n`);
+  renameSync(tmp, pidFile(key));
 }
 
 export function releaseRun(key: string): void {

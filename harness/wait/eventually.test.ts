@@ -44,8 +44,12 @@ t.test('a streak cut short by the deadline is reported as such', async (t) => {
 
 t.test('a check that never settles cannot hang the wait', async (t) => {
   const start = Date.now();
-  await t.rejects(eventually('hung', () => new Promise<void>(() => {}), { timeoutMs: 50 }), { code: 'WAIT_TIMEOUT', message: /still running/ });
+  await t.rejects(eventually('hung', () => new Promise<void>(() => {}), { timeoutMs: 50, graceMs: 50 }), { code: 'WAIT_TIMEOUT', message: /still running/ });
   t.ok(Date.now() - start < 1000);
+});
+
+t.test('a check running over the deadline may still finish within the grace and count', async (t) => {
+  t.equal(await eventually('slow but fine', () => new Promise<string>((r) => setTimeout(() => r('late'), 60)), { timeoutMs: 10, graceMs: 500 }), 'late');
 });
 
 t.test('synchronous throws and non-Error rejections are failures like any other', async (t) => {

@@ -7,6 +7,11 @@ export interface EventuallyOptions {
   intervalMs?: number;
   /** The check must pass this many times in a row (a route seen mid-update does not count). */
   consecutive?: number;
+  /**
+   * A check still running at the deadline may finish (and count) within this much more time (default
+   * 2000 ms); one that takes longer is abandoned, so a hung command cannot hang the suite.
+   */
+  graceMs?: number;
   /** Stops the wait early: it rejects with the signal's reason (e.g. the process it waits for died). */
   signal?: AbortSignal;
 }
@@ -16,8 +21,8 @@ const pending = Symbol('pending');
 /**
  * Polls `check` until it resolves `consecutive` times in a row and returns the last value; otherwise
  * fails with WAIT_TIMEOUT, naming the wait and its timeout and quoting the last failure (the last
- * difference seen). A check still running at the deadline is not waited for (a hung vtysh cannot hang
- * the suite); its eventual result is ignored.
+ * difference seen). A check still running at the deadline may finish within `graceMs`; past that it
+ * is abandoned (a hung vtysh cannot hang the suite) and its eventual result is ignored.
  */
 export async function eventually<T>(name: string, check: () => Promise<T>, opts: EventuallyOptions): Promise<T> {
   const interval = opts.intervalMs ?? 50;
@@ -25,6 +30,7 @@ export async function eventually<T>(name: string, check: () => Promise<T>, opts:
   if (!(opts.timeoutMs >= 0) || !(interval >= 0) || !Number.isInteger(needed) || needed < 1) {
     throw new CodedError('WAIT_INVALID', `eventually(${name}): timeoutMs and intervalMs must be >= 0 and consecutive a positive integer`);
   }
+  const grace = opts.graceMs ?? 2000;
   const signal = opts.signal;
   signal?.throwIfAborted();
   // Rejects when the signal aborts, so neither a running check nor the pause delays the abort.
@@ -48,7 +54,7 @@ export async function eventually<T>(name: string, check: () => Promise<T>, opts:
       try {
         const attempt = check();
         attempt.catch(() => {}); // a late rejection after the deadline must not become unhandled
-        const deadlineHit = new Promise<typeof pending>((r) => (timer = setTimeout(() => r(pending), Math.max(0, deadline - Date.now()) + 5)));
+        const deadlineHit = new Promise<typeof pending>((r) => (timer = setTimeout(() => r(pending), Math.max(0, deadline - Date.now()) + grace)));
         const value = await Promise.race([attempt, aborted, deadlineHit]);
         if (value === pending) {
           hung = true;
