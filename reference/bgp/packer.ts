@@ -56,7 +56,9 @@ export function packAnnouncements(routes: readonly AnnouncedRoute[], ctx: WireCo
   const groups = new Map<string, AnnouncedRoute[]>();
   for (const r of [...routes].sort((a, b) => a.prefix.localeCompare(b.prefix))) {
     const k = attributeKey(r);
-    groups.set(k, [...(groups.get(k) ?? []), r]);
+    const g = groups.get(k);
+    if (g) g.push(r);
+    else groups.set(k, [r]);
   }
   const out: Buffer[] = [];
   for (const [, group] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
