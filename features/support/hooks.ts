@@ -23,6 +23,11 @@ const notSupported: { pickleId: string; scenario: string; feature: string }[] = 
 
 BeforeAll(async function () {
   rootBefore = await rootSnapshot();
+  if (process.env.LBCONFORM_SUT !== 'command') {
+    // The reference must support every capability the suite knows: a tag it lacks is a bug here.
+    const missing = capabilityTags.filter((t) => !referenceSpeaker.features.includes(t));
+    if (missing.length) throw new Error(`reference SUT does not declare: ${missing.join(', ')}`);
+  }
   // createRun first removes what killed runs left behind (namespaces, daemons, temp dirs).
   const run = await createRun({ prefix: 'lbc' });
   const sut = process.env.LBCONFORM_SUT === 'command'
