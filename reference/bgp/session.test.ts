@@ -150,3 +150,16 @@ t.test('hold timer expiry: NOTIFICATION 4/0, then reconnect', async (t) => {
   t.pass('reconnected at once after the hold timer expired');
   void peer;
 });
+
+t.test('the peer closing the connection: the session reconnects at once and re-sends the whole table', async (t) => {
+  const { peer, session } = await setup(t, { asn: 64500, holdTime: 3 });
+  session.setRoutes([route('203.0.113.200/32', 0)]);
+  session.start();
+  await once(session, 'established');
+  await peer.nextUpdate('first full table');
+  const again = once(session, 'established');
+  peer.socket!.destroy();
+  await again;
+  const u = await peer.nextUpdate('full table after reconnect');
+  t.same(u.nlri.map(formatPrefix), ['203.0.113.200/32'], 'Adj-RIB-Out was reset: everything sent again');
+});
