@@ -12,6 +12,7 @@ commands:
   speaker --node NAME [--namespace NS] PATH...        run the reference speaker (in a node namespace)
   speaker --status --node NAME                        print a running speaker's sessions and routes
   run [--out DIR] [--tags EXPR] [--sut ...] ...       run the conformance features (root)
+  report --run DIR [--implementation-name N ...]       (re)write report.json/yaml and summary.html of a run
   compare OLD NEW [--json]                            compare two runs (report.json or run folders); exit 1 on regression
 
 "lbconform <command> --help" shows a command's options.`;
@@ -31,6 +32,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('../harness/run/run-suite.ts')).runSuite(rest, io);
     case 'compare':
       return (await import('../reports/compare.ts')).runCompare(rest, io);
+    case 'report':
+      return (await import('../reports/commands.ts')).runReport(rest, io);
     case undefined:
     case '-h':
     case '--help':

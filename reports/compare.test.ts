@@ -1,31 +1,93 @@
 import t from 'tap';
-import { compareReports, comparisonMarkdown } from './compare.ts';
-import type { ConformanceReport } from './conformance-report.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { compareReports, comparisonMarkdown, hasRegression, loadReportOrRun, runCompare } from './compare.ts';
+import { reportJson, type ConformanceReport, type ScenarioTiming } from './conformance.ts';
+import type { ScenarioStatus } from './model.ts';
+import { messageStream, type FakeScenario } from './testdata/stream.ts';
 
-const report = (timings: ConformanceReport['timings']): ConformanceReport => ({
+const timing = (scenario: string, status: ScenarioStatus, durationMs = 1000, message?: string): ScenarioTiming => ({
+  feature: 'F', scenario, tags: ['@bgp'], status, durationMs, artifacts: `features/F/${scenario}`, ...(message ? { message } : {}),
+});
+const report = (timings: ScenarioTiming[]): ConformanceReport => ({
   apiVersion: 'lbconform.dev/v1alpha1', kind: 'ConformanceReport',
-  implementation: { name: 'x', version: '1', adapter: 'reference', url: '', contact: '' }, suiteVersion: '1', date: '',
-  machine: { kernel: '', node: '', arch: '', cpus: 2 }, tagExpression: '', profiles: {}, timings,
+  implementation: { name: 'x', version: '1', adapter: 'reference', url: '', contact: '' }, suiteVersion: '1', date: '2026-01-01T00:00:00.000Z',
+  machine: { os: '', kernel: '', node: '', arch: '', cpus: 2 }, tagExpression: '', runComplete: true, unfinishedTests: [], runHookFailures: [], profiles: {}, deviations: [], timings,
 });
 
-t.test('regressions, fixes, new, gone and slower scenarios', async (t) => {
-  const before = report([
-    { feature: 'F', scenario: 'a', status: 'SUCCEEDED', durationMs: 1000 },
-    { feature: 'F', scenario: 'b', status: 'FAILED', durationMs: 1000 },
-    { feature: 'F', scenario: 'c', status: 'SUCCEEDED', durationMs: 1000 },
-    { feature: 'F', scenario: 'gone', status: 'SUCCEEDED', durationMs: 1000 },
-  ]);
-  const after = report([
-    { feature: 'F', scenario: 'a', status: 'FAILED', durationMs: 1000 },
-    { feature: 'F', scenario: 'b', status: 'SUCCEEDED', durationMs: 1000 },
-    { feature: 'F', scenario: 'c', status: 'SUCCEEDED', durationMs: 2000 },
-    { feature: 'F', scenario: 'new', status: 'SUCCEEDED', durationMs: 1000 },
-  ]);
+const before = report([
+  timing('a', 'SUCCEEDED'), timing('b', 'FAILED'), timing('c', 'SUCCEEDED'), timing('d', 'FAILED'), timing('e', 'SUCCEEDED'),
+  timing('f', 'SUCCEEDED'), timing('g', 'SUCCEEDED', 1000), timing('h', 'SUCCEEDED', 100), timing('gone', 'SUCCEEDED'),
+]);
+const after = report([
+  timing('a', 'FAILED', 1000, 'missing 203.0.113.1/32'), timing('b', 'SUCCEEDED'), timing('c', 'SUCCEEDED', 2000), timing('d', 'FAILED', 1000, 'still'),
+  timing('e', 'NOT_SUPPORTED'), timing('f', 'SKIPPED'), timing('g', 'SUCCEEDED', 1400), timing('h', 'SUCCEEDED', 500), timing('new', 'FAILED'),
+]);
+
+t.test('regressions, fixes, still failing, unsupported, new, gone, slower', async (t) => {
   const c = compareReports(before, after);
-  t.same(c.regressions, ['F › a']);
-  t.same(c.fixes, ['F › b']);
-  t.same(c.appeared, ['F › new']);
-  t.same(c.disappeared, ['F › gone']);
-  t.same(c.slower, [{ scenario: 'F › c', beforeMs: 1000, afterMs: 2000 }]);
-  t.match(comparisonMarkdown(c), /1 regressions, 1 fixes/);
+  t.same(c.regressions, [{ scenario: 'F › a', before: 'SUCCEEDED', after: 'FAILED', message: 'missing 203.0.113.1/32', artifacts: 'features/F/a' }]);
+  t.same(c.fixes.map((x) => x.scenario), ['F › b']);
+  t.same(c.stillFailing.map((x) => x.scenario), ['F › d']);
+  t.same(c.newlyUnsupported.map((x) => x.scenario), ['F › e']);
+  t.same(c.otherChanges.map((x) => [x.scenario, x.after]), [['F › f', 'SKIPPED']]);
+  t.same(c.appeared.map((x) => [x.scenario, x.after]), [['F › new', 'FAILED']]);
+  t.same(c.disappeared.map((x) => x.scenario), ['F › gone']);
+  t.same(c.slower, [{ scenario: 'F › c', beforeMs: 1000, afterMs: 2000 }], '+40% and +400 ms are not slower; neither is 5x of 100 ms');
+  t.ok(hasRegression(c));
+  t.notOk(hasRegression(compareReports(before, before)));
+  const md = comparisonMarkdown(c);
+  t.match(md, /\*\*1 regression\*\*, 1 fixed, 1 still failing/);
+  t.match(md, /### Regressions \(newly failing\) \(1\)\n\n- F › a \(passed → failed\)/);
+  t.match(md, /missing 203\.0\.113\.1\/32/);
+  t.match(md, /\| F › c \| 1\.0 s \| 2\.0 s \|/);
+  t.match(comparisonMarkdown(compareReports(before, before)), /\*\*No regressions\*\*/);
+});
+
+t.test('scenario names cannot inject Markdown or HTML', async (t) => {
+  const name = '<b>x</b> [l](http://e)';
+  const c = compareReports(report([timing(name, 'SUCCEEDED')]), report([{ ...timing(name, 'FAILED', 1000, '<i>m</i>'), artifacts: 'features/F/b-x-b-l-http-e' }]));
+  const md = comparisonMarkdown(c);
+  t.notMatch(md, /<b>/);
+  t.notMatch(md, /\[l\]\(/);
+});
+
+function io() {
+  const out = { stdout: '', stderr: '' };
+  return { out, io: { stdout: { write: (s: string) => (out.stdout += s) }, stderr: { write: (s: string) => (out.stderr += s) } } };
+}
+
+t.test('lbconform compare: files, run folders, exit codes', async (t) => {
+  const scen = (status: string): FakeScenario[] => [{ name: 'one', tags: ['@bgp'], steps: [status] }, { name: 'two', tags: ['@bgp'], steps: ['FAILED'] }];
+  const dir = t.testdir({
+    old: { 'messages.ndjson': messageStream([{ name: 'F', uri: 'f.feature', scenarios: scen('PASSED') }]) },
+    new: { 'messages.ndjson': messageStream([{ name: 'F', uri: 'f.feature', scenarios: scen('FAILED') }]) },
+  });
+  // Run folders without report.json: built from their message streams.
+  let r = io();
+  t.equal(await runCompare([join(dir, 'old'), join(dir, 'new')], r.io), 1);
+  t.match(r.out.stdout, /F › one/);
+  r = io();
+  t.equal(await runCompare([join(dir, 'new'), join(dir, 'old'), '--json'], r.io), 0);
+  const json = JSON.parse(r.out.stdout);
+  t.same(json.fixes.map((x: { scenario: string }) => x.scenario), ['F › one']);
+  t.same(json.stillFailing.map((x: { scenario: string }) => x.scenario), ['F › two']);
+  // report.json files.
+  writeFileSync(join(dir, 'a.json'), reportJson(before));
+  writeFileSync(join(dir, 'b.json'), reportJson(after));
+  r = io();
+  t.equal(await runCompare([join(dir, 'a.json'), join(dir, 'b.json')], r.io), 1);
+  t.equal(loadReportOrRun(join(dir, 'a.json')).timings.length, 9);
+  // A run folder with a report.json uses it.
+  writeFileSync(join(dir, 'old', 'report.json'), reportJson(before));
+  t.equal(loadReportOrRun(join(dir, 'old')).timings.length, 9);
+  // Usage and input errors: 2.
+  r = io();
+  t.equal(await runCompare([join(dir, 'a.json')], r.io), 2);
+  t.match(r.out.stderr, /usage: lbconform compare OLD NEW/);
+  t.equal(await runCompare(['--nope', 'a', 'b'], io().io), 2);
+  r = io();
+  t.equal(await runCompare([join(dir, 'missing.json'), join(dir, 'b.json')], r.io), 2);
+  t.match(r.out.stderr, /REPORT_INVALID/);
+  t.equal(await runCompare(['--help'], io().io), 0);
 });

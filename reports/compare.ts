@@ -1,82 +1,180 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+/**
+ * Regression comparison of two runs (two report.json files, or two run folders): newly failing scenarios
+ * (regressions), fixed, still failing, newly unsupported, appeared, disappeared, and timing regressions.
+ * Printed as Markdown (fit for a pull-request comment) or JSON; `lbconform compare` exits 1 on regression.
+ */
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ConformanceReport, ScenarioStatus } from './conformance-report.ts';
+import { buildConformanceReport, readConformanceReport, type ConformanceReport, type ScenarioTiming } from './conformance.ts';
+import { readRun, type ScenarioStatus } from './model.ts';
 import type { CommandIO } from '../reference/commands/io.ts';
 
+export type { CommandIO };
+
+export interface ScenarioChange {
+  /** `feature › scenario` */
+  scenario: string;
+  before?: ScenarioStatus;
+  after?: ScenarioStatus;
+  /** The new failure's message (regressions, still failing). */
+  message?: string;
+  /** The new run's artifacts folder for that scenario, relative to its run folder. */
+  artifacts?: string;
+}
+
+export interface TimingChange {
+  scenario: string;
+  beforeMs: number;
+  afterMs: number;
+}
+
 export interface Comparison {
-  regressions: string[];
-  fixes: string[];
-  stillFailing: string[];
-  appeared: string[];
-  disappeared: string[];
-  slower: { scenario: string; beforeMs: number; afterMs: number }[];
+  before: { implementation: string; date: string };
+  after: { implementation: string; date: string };
+  regressions: ScenarioChange[];
+  fixes: ScenarioChange[];
+  stillFailing: ScenarioChange[];
+  newlyUnsupported: ScenarioChange[];
+  /** Any other status change (e.g. passed -> skipped). */
+  otherChanges: ScenarioChange[];
+  appeared: ScenarioChange[];
+  disappeared: ScenarioChange[];
+  slower: TimingChange[];
+  thresholds: { ratio: number; ms: number };
+}
+
+export interface CompareOptions {
+  /** Slower means more than `ratio` times and more than `ms` milliseconds slower (defaults 1.5 and 500). */
+  ratio?: number;
+  ms?: number;
 }
 
 const key = (t: { feature: string; scenario: string }): string => `${t.feature} › ${t.scenario}`;
+const who = (r: ConformanceReport): { implementation: string; date: string } => ({
+  implementation: `${r.implementation?.name ?? '?'} ${r.implementation?.version ?? ''}`.trim() + ` (${r.implementation?.adapter ?? '?'})`,
+  date: r.date ?? '',
+});
 
-/** Old run vs new run, scenario by scenario; slower = more than 50% and 500 ms slower. */
-export function compareReports(before: ConformanceReport, after: ConformanceReport): Comparison {
-  const a = new Map(before.timings.map((t) => [key(t), t]));
-  const b = new Map(after.timings.map((t) => [key(t), t]));
-  const ok = (s: ScenarioStatus): boolean => s === 'SUCCEEDED';
-  const c: Comparison = { regressions: [], fixes: [], stillFailing: [], appeared: [], disappeared: [], slower: [] };
-  for (const [k, t] of b) {
-    const old = a.get(k);
-    if (!old) {
-      c.appeared.push(k);
-      continue;
-    }
-    if (ok(old.status) && t.status === 'FAILED') c.regressions.push(k);
-    else if (old.status === 'FAILED' && ok(t.status)) c.fixes.push(k);
-    else if (old.status === 'FAILED' && t.status === 'FAILED') c.stillFailing.push(k);
-    if (ok(old.status) && ok(t.status) && t.durationMs > old.durationMs * 1.5 && t.durationMs - old.durationMs > 500) {
-      c.slower.push({ scenario: k, beforeMs: old.durationMs, afterMs: t.durationMs });
-    }
-  }
-  for (const k of a.keys()) if (!b.has(k)) c.disappeared.push(k);
+function change(k: string, old: ScenarioTiming | undefined, now: ScenarioTiming | undefined): ScenarioChange {
+  const c: ScenarioChange = { scenario: k };
+  if (old) c.before = old.status;
+  if (now) c.after = now.status;
+  if (now?.status === 'FAILED' && now.message !== undefined) c.message = now.message;
+  if (now?.status === 'FAILED' && now.artifacts) c.artifacts = now.artifacts;
   return c;
 }
 
+export function compareReports(before: ConformanceReport, after: ConformanceReport, opts: CompareOptions = {}): Comparison {
+  const ratio = opts.ratio ?? 1.5;
+  const ms = opts.ms ?? 500;
+  const a = new Map(before.timings.map((t) => [key(t), t]));
+  const b = new Map(after.timings.map((t) => [key(t), t]));
+  const c: Comparison = {
+    before: who(before), after: who(after),
+    regressions: [], fixes: [], stillFailing: [], newlyUnsupported: [], otherChanges: [], appeared: [], disappeared: [], slower: [],
+    thresholds: { ratio, ms },
+  };
+  for (const [k, now] of b) {
+    const old = a.get(k);
+    if (!old) {
+      c.appeared.push(change(k, undefined, now));
+      continue;
+    }
+    const x = change(k, old, now);
+    if (old.status !== 'FAILED' && now.status === 'FAILED') c.regressions.push(x);
+    else if (old.status === 'FAILED' && now.status === 'FAILED') c.stillFailing.push(x);
+    else if (old.status === 'FAILED' && now.status === 'SUCCEEDED') c.fixes.push(x);
+    else if (old.status !== 'NOT_SUPPORTED' && now.status === 'NOT_SUPPORTED') c.newlyUnsupported.push(x);
+    else if (old.status !== now.status) c.otherChanges.push(x);
+    if (old.status === 'SUCCEEDED' && now.status === 'SUCCEEDED' && now.durationMs > old.durationMs * ratio && now.durationMs - old.durationMs > ms) {
+      c.slower.push({ scenario: k, beforeMs: old.durationMs, afterMs: now.durationMs });
+    }
+  }
+  for (const [k, old] of a) if (!b.has(k)) c.disappeared.push(change(k, old, undefined));
+  c.slower.sort((x, y) => y.afterMs - y.beforeMs - (x.afterMs - x.beforeMs));
+  return c;
+}
+
+export function hasRegression(c: Comparison): boolean {
+  return c.regressions.length > 0;
+}
+
+const label: Record<string, string> = { SUCCEEDED: 'passed', FAILED: 'failed', SKIPPED: 'skipped', NOT_SUPPORTED: 'not supported' };
+/** Markdown-inert: no HTML, no link or emphasis syntax can come from scenario names or messages. */
+const md = (s: string): string => s.replace(/[\\`*_[\]<>|#]/g, (ch) => `\\${ch}`).replace(/\n/g, ' ');
+const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+function section(title: string, items: ScenarioChange[], withStatus: boolean, withMessage: boolean): string {
+  if (!items.length) return '';
+  const lines = items.map((i) => {
+    const status = withStatus ? ` (${i.before ? label[i.before] : 'new'} → ${i.after ? label[i.after] : 'gone'})` : '';
+    const msg = withMessage && i.message ? `\n  \`\`\`\n  ${i.message.split('\n').slice(0, 6).map((l) => l.replace(/```/g, "'''")).join('\n  ')}\n  \`\`\`` : '';
+    return `- ${md(i.scenario)}${status}${i.artifacts && withMessage ? ` — artifacts: \`${i.artifacts.replace(/`/g, '')}/\`` : ''}${msg}`;
+  });
+  return `### ${title} (${items.length})\n\n${lines.join('\n')}\n`;
+}
+
 export function comparisonMarkdown(c: Comparison): string {
-  const section = (title: string, items: string[]): string => (items.length ? `### ${title} (${items.length})\n${items.map((i) => `- ${i}`).join('\n')}\n` : '');
-  return [
-    `## Comparison: ${c.regressions.length} regressions, ${c.fixes.length} fixes`,
-    section('Regressions', c.regressions),
-    section('Fixed', c.fixes),
-    section('Still failing', c.stillFailing),
-    section('New scenarios', c.appeared),
-    section('Gone', c.disappeared),
-    section('Slower', c.slower.map((s) => `${s.scenario}: ${(s.beforeMs / 1000).toFixed(1)} s -> ${(s.afterMs / 1000).toFixed(1)} s`)),
-  ].filter(Boolean).join('\n');
+  const verdict = c.regressions.length
+    ? `**${c.regressions.length} regression${c.regressions.length === 1 ? '' : 's'}**`
+    : '**No regressions**';
+  const parts = [
+    `## lbconform compare: ${verdict}, ${c.fixes.length} fixed, ${c.stillFailing.length} still failing`,
+    `Old: ${md(c.before.implementation)} ${md(c.before.date)}  \nNew: ${md(c.after.implementation)} ${md(c.after.date)}\n`,
+    section('Regressions (newly failing)', c.regressions, true, true),
+    section('Fixed', c.fixes, false, false),
+    section('Still failing', c.stillFailing, false, true),
+    section('Newly not supported', c.newlyUnsupported, true, false),
+    section('Other status changes', c.otherChanges, true, false),
+    section('New scenarios', c.appeared, true, true),
+    section('Gone scenarios', c.disappeared, true, false),
+    c.slower.length
+      ? `### Slower (> ${Math.round((c.thresholds.ratio - 1) * 100)}% and > ${c.thresholds.ms} ms) (${c.slower.length})\n\n| scenario | before | after |\n|---|---:|---:|\n${
+        c.slower.map((s) => `| ${md(s.scenario)} | ${secs(s.beforeMs)} | ${secs(s.afterMs)} |`).join('\n')}\n`
+      : '',
+  ];
+  return parts.filter(Boolean).join('\n');
 }
 
-function loadReport(path: string): ConformanceReport {
-  const file = existsSync(path) && statSync(path).isDirectory() ? join(path, 'report.json') : path;
-  return JSON.parse(readFileSync(file, 'utf8')) as ConformanceReport;
+/** A report.json, or a run folder (its report.json, else built from its messages.ndjson). */
+export function loadReportOrRun(path: string): ConformanceReport {
+  if (existsSync(path) && statSync(path).isDirectory()) {
+    const file = join(path, 'report.json');
+    if (existsSync(file)) return readConformanceReport(file);
+    return buildConformanceReport(readRun(path), { suiteVersion: '?', machine: { os: '', kernel: '', node: '', arch: '', cpus: 0 } });
+  }
+  return readConformanceReport(path);
 }
 
-/** `lbconform compare OLD NEW [--json]`: exit 1 when the new run has a regression. */
+const compareUsage = 'usage: lbconform compare OLD NEW [--json]\n  OLD, NEW: report.json files or run folders; exit 1 when NEW has a regression\n';
+
+/** `lbconform compare OLD NEW [--json]`: 0 no regression, 1 regression, 2 usage or unreadable input. */
 export async function runCompare(args: string[], io: CommandIO): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+    parsed = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
   } catch (err) {
-    io.stderr.write(`${(err as Error).message}\nusage: lbconform compare OLD_RUN_OR_REPORT NEW_RUN_OR_REPORT [--json]\n`);
+    io.stderr.write(`lbconform compare: ${(err as Error).message}\n${compareUsage}`);
     return 2;
   }
-  const [oldPath, newPath] = parsed.positionals;
-  if (!oldPath || !newPath) {
-    io.stderr.write('usage: lbconform compare OLD_RUN_OR_REPORT NEW_RUN_OR_REPORT [--json]\n');
+  if (parsed.values.help) {
+    io.stdout.write(compareUsage);
+    return 0;
+  }
+  if (parsed.positionals.length !== 2) {
+    io.stderr.write(`lbconform compare: expected two runs, got ${parsed.positionals.length}\n${compareUsage}`);
     return 2;
   }
+  const [oldPath, newPath] = parsed.positionals as [string, string];
   let c: Comparison;
   try {
-    c = compareReports(loadReport(oldPath), loadReport(newPath));
+    c = compareReports(loadReportOrRun(oldPath), loadReportOrRun(newPath));
   } catch (err) {
-    io.stderr.write(`lbconform compare: ${(err as Error).message}\n`);
+    const code = (err as { code?: string }).code;
+    io.stderr.write(`lbconform compare: ${code ? `${code}: ` : ''}${(err as Error).message}\n`);
     return 2;
   }
-  io.stdout.write(parsed.values.json ? JSON.stringify(c, null, 2) + '\n' : comparisonMarkdown(c) + '\n');
-  return c.regressions.length ? 1 : 0;
+  io.stdout.write(parsed.values.json ? JSON.stringify(c, null, 2) + '\n' : comparisonMarkdown(c));
+  return hasRegression(c) ? 1 : 0;
 }

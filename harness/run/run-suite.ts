@@ -1,7 +1,7 @@
 import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
 import { parseArgs } from 'node:util';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { writeConformanceReports } from '../../reports/conformance-report.ts';
+import { mkdirSync } from 'node:fs';
+import { writeAllReports } from '../../reports/commands.ts';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeTimeouts, resolveTimeouts } from '../timeouts.ts';
@@ -19,6 +19,8 @@ Runs the conformance features against the reference speaker and writes, into DIR
 
 --sut command runs a vendor speaker in each node namespace from TEMPLATE ({node}, {manifests}, {netns});
 scenarios tagged with a feature outside --sut-features are reported NOT_SUPPORTED (not-supported.json).
+--implementation-name/--implementation-version/--url/--contact name the implementation in report.yaml;
+--deviations FILE records vendor deviations ({deviations: [{scenario: NAME|@tag, reason}]}).
 
 Timeouts (max time a conformant implementation may take):
 ${describeTimeouts()}`;
@@ -82,8 +84,21 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
     },
   }, { cwd: repoRoot });
   const { success } = await runCucumber(runConfiguration, { cwd: repoRoot });
-  const version = (JSON.parse(readFileSync(resolve(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
-  const reports = writeConformanceReports(outDir, { adapter: values.sut!, tagExpression: values.tags ?? '', suiteVersion: version });
+  let reports: string[] = [];
+  try {
+    const implementation = {
+      ...(values['implementation-name'] ? { name: values['implementation-name'] } : {}),
+      ...(values['implementation-version'] ? { version: values['implementation-version'] } : {}),
+      ...(values.url ? { url: values.url } : {}),
+      ...(values.contact ? { contact: values.contact } : {}),
+    };
+    reports = (await writeAllReports(outDir, {
+      adapter: values.sut!, tagExpression: values.tags ?? '', implementation,
+      ...(values.deviations ? { deviationsFile: values.deviations } : {}),
+    })).files;
+  } catch (err) {
+    io.stderr.write(`lbconform run: conformance report not written: ${(err as Error).message}\n`);
+  }
   io.stdout.write(`\nwall time ${((Date.now() - started) / 1000).toFixed(1)} s`);
   io.stdout.write(`\nreports: ${outDir}/{junit.xml,cucumber.html,messages.ndjson}${reports.length ? `, ${reports.map((r) => r.slice(outDir.length + 1)).join(', ')}` : ''}\nartifacts: ${outDir}/features/\n`);
   return success ? 0 : 1;
@@ -102,6 +117,11 @@ function parse(args: string[]) {
       sut: { type: 'string', default: 'reference' },
       'sut-start': { type: 'string' },
       'sut-features': { type: 'string' },
+      'implementation-name': { type: 'string' },
+      'implementation-version': { type: 'string' },
+      url: { type: 'string' },
+      contact: { type: 'string' },
+      deviations: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

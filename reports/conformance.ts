@@ -1,0 +1,232 @@
+/**
+ * The conformance report of one run, in the shape of Gateway API's ConformanceReport: who was tested
+ * (implementation), with what (suite version, machine, tag expression), and per profile (`bgp`, `l2`) a
+ * result — failure if any scenario failed, partial if any was skipped or not supported, else success —
+ * with the scenarios behind it, the vendor's deviations and every scenario's time.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { arch, cpus, release, type } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseYaml, stringify } from 'yaml';
+import { CodedError } from '../common/errors.ts';
+import { scenarioKey, type RunResult, type ScenarioResult, type ScenarioStatus } from './model.ts';
+
+export const PROFILES = ['bgp', 'l2'] as const;
+export type Profile = (typeof PROFILES)[number];
+export type ProfileResult = 'success' | 'partial' | 'failure';
+
+export interface Implementation {
+  name: string;
+  version: string;
+  adapter: string;
+  url: string;
+  contact: string;
+}
+
+export interface Machine {
+  os: string;
+  kernel: string;
+  node: string;
+  arch: string;
+  cpus: number;
+}
+
+/** A vendor's declared deviation: `scenario` is a scenario name, `feature › name`, or a tag (`@S4`). */
+export interface Deviation {
+  scenario: string;
+  reason: string;
+}
+
+export interface ProfileReport {
+  result: ProfileResult;
+  statistics: { passed: number; failed: number; skipped: number; notSupported: number };
+  failedTests: string[];
+  skippedTests: string[];
+  notSupportedTests: string[];
+  /** Capability tags the system under test declared it lacks (why tests are not supported). */
+  unsupportedFeatures: string[];
+  /** Deviations that apply to at least one scenario of this profile, with the scenarios they cover. */
+  deviations: { scenario: string; reason: string; scenarios: string[] }[];
+}
+
+export interface ScenarioTiming {
+  feature: string;
+  scenario: string;
+  tags: string[];
+  status: ScenarioStatus;
+  durationMs: number;
+  /** Artifacts folder relative to the run folder. */
+  artifacts: string;
+  message?: string;
+  failedStep?: string;
+  deviation?: string;
+}
+
+export interface ConformanceReport {
+  apiVersion: 'lbconform.dev/v1alpha1';
+  kind: 'ConformanceReport';
+  implementation: Implementation;
+  suiteVersion: string;
+  date: string;
+  machine: Machine;
+  tagExpression: string;
+  /** False when the run was cut short (no testRunFinished): results are what finished. */
+  runComplete: boolean;
+  unfinishedTests: string[];
+  /** Failed BeforeAll / AfterAll hooks (e.g. the root-namespace check): they fail the run, not a scenario. */
+  runHookFailures: string[];
+  profiles: Partial<Record<Profile, ProfileReport>>;
+  /** Every deviation the vendor declared, matched or not. */
+  deviations: Deviation[];
+  /** Every scenario in run order (including those in no profile). */
+  timings: ScenarioTiming[];
+}
+
+export interface BuildOptions {
+  implementation?: Partial<Implementation>;
+  adapter?: string;
+  tagExpression?: string;
+  suiteVersion?: string;
+  deviations?: Deviation[];
+  now?: Date;
+  machine?: Machine;
+}
+
+export function currentMachine(): Machine {
+  return { os: type(), kernel: release(), node: process.version, arch: arch(), cpus: cpus().length };
+}
+
+/** The suite's version (package.json). */
+export function suiteVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? '0.0.0';
+}
+
+/** Whether a deviation's `scenario` selects this scenario. */
+export function deviationMatches(d: Deviation, s: { feature: string; name: string; tags: string[] }): boolean {
+  const sel = d.scenario.trim();
+  return sel.startsWith('@') ? s.tags.includes(sel) : sel === s.name || sel === scenarioKey(s);
+}
+
+export function profileResult(st: ProfileReport['statistics']): ProfileResult {
+  return st.failed ? 'failure' : st.skipped || st.notSupported ? 'partial' : 'success';
+}
+
+export function buildConformanceReport(run: RunResult, opts: BuildOptions = {}): ConformanceReport {
+  const adapter = opts.implementation?.adapter ?? opts.adapter ?? 'reference';
+  const version = opts.suiteVersion ?? suiteVersion();
+  const deviations = opts.deviations ?? [];
+  const deviationOf = (s: ScenarioResult): Deviation | undefined => deviations.find((d) => deviationMatches(d, s));
+  const profiles: ConformanceReport['profiles'] = {};
+  for (const profile of PROFILES) {
+    const mine = run.scenarios.filter((s) => s.tags.includes(`@${profile}`));
+    if (!mine.length) continue;
+    const of = (st: ScenarioStatus): string[] => mine.filter((s) => s.status === st).map(scenarioKey);
+    const failedTests = of('FAILED');
+    const skippedTests = of('SKIPPED');
+    const notSupportedTests = of('NOT_SUPPORTED');
+    const statistics = { passed: of('SUCCEEDED').length, failed: failedTests.length, skipped: skippedTests.length, notSupported: notSupportedTests.length };
+    const applied = deviations
+      .map((d) => ({ scenario: d.scenario, reason: d.reason, scenarios: mine.filter((s) => deviationMatches(d, s)).map(scenarioKey) }))
+      .filter((d) => d.scenarios.length);
+    profiles[profile] = {
+      result: profileResult(statistics),
+      statistics,
+      failedTests,
+      skippedTests,
+      notSupportedTests,
+      unsupportedFeatures: [...new Set(mine.flatMap((s) => s.unsupported ?? []))].sort(),
+      deviations: applied,
+    };
+  }
+  return {
+    apiVersion: 'lbconform.dev/v1alpha1',
+    kind: 'ConformanceReport',
+    implementation: {
+      name: opts.implementation?.name ?? (adapter === 'reference' ? 'lbconform reference speaker' : adapter),
+      version: opts.implementation?.version ?? (adapter.startsWith('reference') ? version : 'unknown'),
+      adapter,
+      url: opts.implementation?.url ?? '',
+      contact: opts.implementation?.contact ?? '',
+    },
+    suiteVersion: version,
+    date: (opts.now ?? new Date()).toISOString(),
+    machine: opts.machine ?? currentMachine(),
+    tagExpression: opts.tagExpression ?? '',
+    runComplete: run.complete,
+    unfinishedTests: run.unfinished,
+    runHookFailures: run.runHookFailures,
+    profiles,
+    deviations,
+    timings: run.scenarios.map((s) => {
+      const t: ScenarioTiming = { feature: s.feature, scenario: s.name, tags: s.tags, status: s.status, durationMs: s.durationMs, artifacts: s.artifacts };
+      if (s.message !== undefined) t.message = s.message;
+      if (s.failedStep !== undefined) t.failedStep = s.failedStep;
+      const d = deviationOf(s);
+      if (d) t.deviation = d.reason;
+      return t;
+    }),
+  };
+}
+
+/** Parses a deviations YAML: `{ deviations: [{ scenario, reason }] }` (REPORT_DEVIATIONS_INVALID otherwise). */
+export function parseDeviations(text: string, source = 'deviations'): Deviation[] {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    throw new CodedError('REPORT_DEVIATIONS_INVALID', `${source}: not YAML: ${(err as Error).message}`, { cause: err });
+  }
+  if (doc === null || doc === undefined) return [];
+  const list = (doc as { deviations?: unknown }).deviations;
+  if (typeof doc !== 'object' || Array.isArray(doc) || (list !== undefined && list !== null && !Array.isArray(list))) {
+    throw new CodedError('REPORT_DEVIATIONS_INVALID', `${source}: expected { deviations: [{ scenario, reason }] }`);
+  }
+  return ((list ?? []) as unknown[]).map((d, i) => {
+    const x = d as { scenario?: unknown; reason?: unknown } | null;
+    if (!x || typeof x !== 'object' || typeof x.scenario !== 'string' || !x.scenario.trim() || typeof x.reason !== 'string' || !x.reason.trim()) {
+      throw new CodedError('REPORT_DEVIATIONS_INVALID', `${source}: deviations[${i}] needs a non-empty "scenario" and "reason"`);
+    }
+    return { scenario: x.scenario.trim(), reason: x.reason.trim() };
+  });
+}
+
+export function loadDeviations(file: string): Deviation[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new CodedError('REPORT_DEVIATIONS_UNREADABLE', `cannot read ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  return parseDeviations(text, file);
+}
+
+export function reportJson(report: ConformanceReport): string {
+  return JSON.stringify(report, null, 2) + '\n';
+}
+
+export function reportYaml(report: ConformanceReport): string {
+  return stringify(report, { lineWidth: 0 });
+}
+
+/** Writes `report.json` and `report.yaml` into `dir`; returns their paths. */
+export function writeConformanceReport(dir: string, report: ConformanceReport): string[] {
+  const json = join(dir, 'report.json');
+  const yaml = join(dir, 'report.yaml');
+  writeFileSync(json, reportJson(report));
+  writeFileSync(yaml, reportYaml(report));
+  return [json, yaml];
+}
+
+/** Reads a report.json (REPORT_INVALID when it is not a ConformanceReport). */
+export function readConformanceReport(file: string): ConformanceReport {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new CodedError('REPORT_INVALID', `${file}: ${(err as Error).message}`, { cause: err });
+  }
+  const r = doc as Partial<ConformanceReport> | null;
+  if (!r || r.kind !== 'ConformanceReport' || !Array.isArray(r.timings)) throw new CodedError('REPORT_INVALID', `${file}: not a ConformanceReport`);
+  return r as ConformanceReport;
+}
