@@ -66,7 +66,7 @@ Then('{string} still gets exactly one answer for {string} from the same node, an
   const owner = electedNode(this.nodes, ip);
   // Long enough for the restarted speaker to rejoin (membership dead-after 1 s) and settle.
   await expectSingleAnswer(this, host, ip, owner, this.timeouts.l2Answered);
-  const status = `/run/lbconform/speakers/${this.failover!.from}.json`;
+  const status = `${this.scenarioDir}/state/${this.failover!.from}.json`;
   await eventually(`restarted speaker on ${this.failover!.from} settled its membership`, async () => {
     const text = await import('node:fs').then((fs) => fs.readFileSync(status, 'utf8'));
     const l2 = (JSON.parse(text) as { l2?: { settled?: boolean; alive?: string[] } }).l2;

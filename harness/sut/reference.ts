@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { spawnIn } from '../exec.ts';
 import type { NodeContext, SpeakerHandle, SystemUnderTest } from './adapter.ts';
 
@@ -15,7 +16,12 @@ export const referenceSpeaker: SystemUnderTest = {
       node.netns,
       process.execPath,
       ['--import', tsxLoader, cli, 'speaker', '--node', node.name, node.manifestDir],
-      { logFile: node.logFile, cwd: repoRoot, env: { LBCONFORM_LOG_LEVEL: 'debug', ...(node.l2Secret ? { LBCONFORM_L2_SECRET: node.l2Secret } : {}) } },
+      {
+        logFile: node.logFile,
+        cwd: repoRoot,
+        // Status files go beside the log: two runs (or scenarios) with a node of the same name never share one.
+        env: { LBCONFORM_LOG_LEVEL: 'debug', LBCONFORM_STATE_DIR: join(dirname(node.logFile), 'state'), ...(node.l2Secret ? { LBCONFORM_L2_SECRET: node.l2Secret } : {}) },
+      },
     );
     return {
       node: node.name,
