@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { L2Announcer } from './l2-announcer.ts';
 import { jsonLogger } from '../../common/log.ts';
 import { Speaker } from './speaker.ts';
@@ -117,7 +117,8 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
       log.info('speaker.stopping', { signal });
       watcher.close();
       void Promise.all([speaker.stop(), l2?.close()]).then(() => {
-        writeStatus(statusFile, { node, pid: process.pid, stopped: new Date().toISOString(), sessions: {} });
+        // A stopped speaker leaves no status behind: `--status` then says no speaker is running.
+        rmSync(statusFile, { force: true });
         log.info('speaker.stopped', {});
         resolve(0);
       });
