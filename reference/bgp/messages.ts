@@ -38,10 +38,11 @@ export function frame(type: number, body: Buffer): Buffer {
   return out;
 }
 
-export function ourCapabilities(myAsn: number): Capability[] {
+/** Multiprotocol for each family offered (both by default), route refresh, 4-octet ASN. */
+export function ourCapabilities(myAsn: number, families: readonly ('ipv4' | 'ipv6')[] = ['ipv4', 'ipv6']): Capability[] {
   return [
-    { code: 1, afi: AFI_IPV4, safi: SAFI_UNICAST },
-    { code: 1, afi: AFI_IPV6, safi: SAFI_UNICAST },
+    ...(families.includes('ipv4') ? [{ code: 1 as const, afi: AFI_IPV4, safi: SAFI_UNICAST }] : []),
+    ...(families.includes('ipv6') ? [{ code: 1 as const, afi: AFI_IPV6, safi: SAFI_UNICAST }] : []),
     { code: 2 },
     { code: 65, asn: myAsn },
   ];

@@ -1,77 +1,9 @@
 import t from 'tap';
-import { createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { BgpSession, type BgpSessionOptions } from './session.ts';
-import { decodeMessage, encodeKeepalive, encodeOpen, encodeRouteRefresh, ourCapabilities, type Message } from './messages.ts';
-import { MessageStream } from './stream.ts';
-import { decodeUpdate, type DecodedUpdate } from './update.ts';
+import { encodeKeepalive, encodeRouteRefresh } from './messages.ts';
 import { formatPrefix } from './prefix.ts';
-
-/** A scripted BGP peer on 127.0.0.1: records what it receives, answers the way a test tells it. */
-class ScriptedPeer {
-  server: Server;
-  socket?: Socket;
-  received: Message[] = [];
-  private waiters: { match: (m: Message) => boolean; resolve: (m: Message) => void }[] = [];
-  port = 0;
-
-  constructor(private readonly open: { asn: number; holdTime: number; routerId?: string }) {
-    this.server = createServer((s) => this.accept(s));
-  }
-
-  async listen(): Promise<void> {
-    this.server.listen(0, '127.0.0.1');
-    await once(this.server, 'listening');
-    this.port = (this.server.address() as { port: number }).port;
-  }
-
-  private accept(s: Socket): void {
-    this.socket = s;
-    const stream = new MessageStream();
-    s.on('data', (chunk) => {
-      for (const raw of stream.push(chunk)) {
-        const m = decodeMessage(raw);
-        this.received.push(m);
-        if (m.type === 'open') {
-          s.write(encodeOpen({ version: 4, asn: this.open.asn, holdTime: this.open.holdTime, routerId: this.open.routerId ?? '192.0.2.1', capabilities: ourCapabilities(this.open.asn) }));
-          s.write(encodeKeepalive());
-        }
-        const w = this.waiters[0];
-        if (w) {
-          this.cursor = this.received.length;
-          if (w.match(m)) {
-            this.waiters.shift();
-            w.resolve(m);
-          }
-        }
-      }
-    });
-    s.on('error', () => {});
-  }
-
-  private cursor = 0;
-
-  /** The next message (after the last one consumed) that matches; earlier non-matching ones are skipped. */
-  next(match: (m: Message) => boolean, what: string, timeoutMs = 5000): Promise<Message> {
-    while (this.cursor < this.received.length) {
-      const m = this.received[this.cursor++]!;
-      if (match(m)) return Promise.resolve(m);
-    }
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; got ${this.received.map((m) => m.type).join(',')}`)), timeoutMs);
-      this.waiters.push({ match, resolve: (m) => (clearTimeout(timer), resolve(m)) });
-    });
-  }
-
-  nextUpdate(what: string): Promise<DecodedUpdate> {
-    return this.next((m) => m.type === 'update', what).then((m) => decodeUpdate((m as { body: Buffer }).body));
-  }
-
-  async close(): Promise<void> {
-    this.socket?.destroy();
-    this.server.close();
-  }
-}
+import { ScriptedPeer } from './test-peer.ts';
 
 async function setup(t: { teardown(fn: () => unknown): void }, peerOpen: { asn: number; holdTime: number }, opts: Partial<BgpSessionOptions> = {}) {
   const peer = new ScriptedPeer(peerOpen);

@@ -11,6 +11,8 @@ import type { AnnouncedRoute } from './route.ts';
 import { MessageStream } from './stream.ts';
 import { decodeUpdate } from './update.ts';
 import { connectWithMd5 } from './tcp-md5.ts';
+import { ALL_FAMILIES, familyOfAfi, familyOfPrefix, negotiateFamilies, type Family } from './families.ts';
+import { normalizeRoute } from './route.ts';
 
 export type SessionState = 'Idle' | 'Connect' | 'Active' | 'OpenSent' | 'OpenConfirm' | 'Established';
 
@@ -32,8 +34,12 @@ export interface BgpSessionOptions {
   password?: string;
   /** TTL for multi-hop eBGP (recorded; the kernel default TTL 64 already allows it). */
   ebgpMultiHop?: number;
+  /** Unicast families offered in OPEN (default both); routes are sent only in families both sides offer. */
+  families?: Family[];
   logger?: Logger;
   connectRetryCapSeconds?: number;
+  /** Gives up a TCP connect that has not completed after this long, then retries (default 30). */
+  connectTimeoutSeconds?: number;
 }
 
 export interface SessionStatus {
@@ -44,6 +50,12 @@ export interface SessionStatus {
   messagesReceived: number;
   updatesSent: number;
   advertised: number;
+  /** Seconds since Established (0 when not Established). */
+  uptimeSeconds: number;
+  /** What OPEN negotiation settled, while a session is at least OpenConfirm. */
+  negotiated?: { holdTime: number; keepaliveTime: number; fourOctetAs: boolean; families: Family[] };
+  /** Routes given but not sent: family not negotiated or no next hop for it on this session. */
+  heldBack: number;
   lastError?: string;
 }
 
@@ -72,23 +84,56 @@ export class BgpSession extends EventEmitter {
   private counters = { sent: 0, received: 0, updatesSent: 0 };
   private establishedSince?: Date;
   private lastError?: string;
+  private started = false;
+  /** Whether the current connection is the one we opened (RFC 4271 6.8 collision resolution needs it). */
+  private outbound = false;
+  private peerRouterId?: string;
+  private families: Family[] = [];
+  private keepaliveSeconds = 0;
+  private heldBack = 0;
 
   constructor(private readonly o: BgpSessionOptions) {
     super();
     this.log = o.logger ?? silentLogger;
   }
 
+  /** Starts connecting; calling it again while running does nothing. */
   start(): void {
+    if (this.started && !this.stopped) return;
+    this.started = true;
     this.stopped = false;
     this.connectNow();
   }
 
-  /** The routes this peer should hold; only the difference goes on the wire. */
+  /**
+   * The routes this peer should hold; only the difference goes on the wire. Invalid routes are
+   * logged and skipped (a bad route must not take the session down).
+   */
   setRoutes(routes: AnnouncedRoute[]): void {
-    this.desired = routes;
+    const valid: AnnouncedRoute[] = [];
+    for (const r of routes) {
+      const n = normalizeRoute(r);
+      if ('route' in n) valid.push(n.route);
+      else this.log.error('bgp.route.invalid', { prefix: r.prefix, error: n.error });
+    }
+    this.desired = valid;
     if (this.state !== 'Established') return;
-    const diff = this.ribOut.setDesired(routes);
+    const diff = this.ribOut.setDesired(this.sendable(valid));
     this.sendRoutes(diff.announce, diff.withdraw);
+  }
+
+  /** The routes this session can carry: a negotiated family and a next hop for it. */
+  private sendable(routes: readonly AnnouncedRoute[]): AnnouncedRoute[] {
+    const out = routes.filter((r) => {
+      const f = familyOfPrefix(r.prefix);
+      return this.families.includes(f) && (f === 'ipv4' ? this.wire?.nextHopV4 : this.wire?.nextHopV6) !== undefined;
+    });
+    const held = routes.length - out.length;
+    if (held !== this.heldBack && held > 0) {
+      this.log.warn('bgp.routes.held-back', { count: held, families: this.families, nextHopV4: this.wire?.nextHopV4 ?? null, nextHopV6: this.wire?.nextHopV6 ?? null });
+    }
+    this.heldBack = held;
+    return out;
   }
 
   status(): SessionStatus {
@@ -100,6 +145,11 @@ export class BgpSession extends EventEmitter {
       messagesReceived: this.counters.received,
       updatesSent: this.counters.updatesSent,
       advertised: this.state === 'Established' ? this.ribOut.size : 0,
+      uptimeSeconds: this.establishedSince ? Math.floor((Date.now() - this.establishedSince.getTime()) / 1000) : 0,
+      ...(this.state === 'OpenConfirm' || this.state === 'Established'
+        ? { negotiated: { holdTime: this.negotiatedHold, keepaliveTime: this.keepaliveSeconds, fourOctetAs: this.wire?.fourOctet ?? false, families: this.families } }
+        : {}),
+      heldBack: this.state === 'Established' ? this.heldBack : 0,
       ...(this.lastError ? { lastError: this.lastError } : {}),
     };
   }
@@ -144,7 +194,8 @@ export class BgpSession extends EventEmitter {
   }
 
   private connectNow(): void {
-    if (this.stopped) return;
+    // an inbound connection adopted meanwhile is the session's connection now
+    if (this.stopped || this.socket) return;
     this.setState('Connect');
     let socket: Socket;
     if (this.o.password) {
@@ -167,11 +218,20 @@ export class BgpSession extends EventEmitter {
         ...(this.o.localAddress ? { localAddress: this.o.localAddress } : {}),
       });
       this.socket = socket;
+      // ConnectRetryTimer in Connect (RFC 4271 8.2.2): a SYN into a black hole must not wait minutes
+      const timeout = setTimeout(() => {
+        if (this.socket !== socket || this.state !== 'Connect') return;
+        this.lastError = 'connect timed out';
+        socket.destroy();
+      }, (this.o.connectTimeoutSeconds ?? 30) * 1000);
+      socket.once('close', () => clearTimeout(timeout));
       socket.on('connect', () => {
+        clearTimeout(timeout);
         this.log.debug('bgp.tcp.connected', { local: `${socket.localAddress}:${socket.localPort}` });
         this.sendOpen(socket);
       });
     }
+    this.outbound = true;
     socket.setNoDelay(true);
     socket.on('data', (chunk) => this.onData(socket, chunk));
     socket.on('error', (err) => {
@@ -183,10 +243,42 @@ export class BgpSession extends EventEmitter {
     });
   }
 
-  /** Accepts an already-connected inbound socket (for a listener / collision handling). */
+  /**
+   * Takes an already-connected inbound socket from a listener. Collisions follow RFC 4271 6.8: an
+   * Established session is kept and the newcomer refused with Cease/Connection Collision Resolution;
+   * in OpenConfirm the connection opened by the side with the higher BGP Identifier wins; before
+   * that (no identifier known yet) the inbound connection replaces the attempt in progress.
+   */
   acceptIncoming(socket: Socket): void {
-    this.socket?.destroy();
+    socket.on('error', (err) => this.log.debug('bgp.tcp.error', { error: err.message, inbound: true }));
+    const refuse = (why: string, subcode: number): void => {
+      this.log.info('bgp.incoming.refused', { reason: why, state: this.state });
+      socket.end(encodeNotification(ErrorCode.Cease, subcode));
+      setTimeout(() => socket.destroy(), 500).unref();
+    };
+    if (this.stopped) return refuse('session stopped', CeaseSubcode.AdministrativeShutdown);
+    if (this.state === 'Established') return refuse('collision with an Established session', CeaseSubcode.ConnectionCollision);
+    if (this.state === 'OpenConfirm' && !(this.outbound && idValue(this.o.routerId) < idValue(this.peerRouterId ?? '0.0.0.0'))) {
+      return refuse('collision: the existing connection wins', CeaseSubcode.ConnectionCollision);
+    }
+    const old = this.socket;
+    if (old) {
+      if (this.state === 'OpenSent' || this.state === 'OpenConfirm') {
+        this.counters.sent++;
+        old.write(encodeNotification(ErrorCode.Cease, CeaseSubcode.ConnectionCollision));
+        this.emit('notification-sent', ErrorCode.Cease, CeaseSubcode.ConnectionCollision);
+      }
+      old.end();
+      setTimeout(() => old.destroy(), 500).unref();
+    }
+    this.log.info('bgp.incoming.accepted', { replaced: old ? this.state : null, remote: `${socket.remoteAddress}:${socket.remotePort}` });
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.holdTimer);
+    clearInterval(this.keepaliveTimer);
     this.socket = socket;
+    this.outbound = false;
+    this.stream = new MessageStream();
+    socket.setNoDelay(true);
     socket.on('data', (chunk) => this.onData(socket, chunk));
     socket.on('close', () => {
       if (this.socket === socket) this.teardown('connection closed');
@@ -205,7 +297,7 @@ export class BgpSession extends EventEmitter {
       ...(nextHopV4 ? { nextHopV4 } : {}),
       ...(nextHopV6 ? { nextHopV6 } : {}),
     };
-    this.write(encodeOpen({ version: 4, asn: this.o.myAsn, holdTime: this.o.holdTime, routerId: this.o.routerId, capabilities: ourCapabilities(this.o.myAsn) }));
+    this.write(encodeOpen({ version: 4, asn: this.o.myAsn, holdTime: this.o.holdTime, routerId: this.o.routerId, capabilities: ourCapabilities(this.o.myAsn, this.o.families ?? ALL_FAMILIES) }));
     this.setState('OpenSent');
     this.armHold(OPEN_HOLD_SECONDS);
   }
@@ -224,7 +316,10 @@ export class BgpSession extends EventEmitter {
         this.notify(err.errorCode, err.errorSubcode, err.data);
         this.drop(`sent NOTIFICATION ${err.errorCode}/${err.errorSubcode}: ${err.message}`);
       } else {
-        throw err;
+        // a bug of ours must cost this session, not the whole speaker (this runs in a socket handler)
+        this.log.error('bgp.session.internal-error', { error: String((err as Error)?.stack ?? err) });
+        if (this.state === 'OpenSent' || this.state === 'OpenConfirm' || this.state === 'Established') this.notify(ErrorCode.Cease, 0);
+        this.drop(`internal error: ${(err as Error)?.message ?? String(err)}`);
       }
     }
   }
@@ -248,11 +343,18 @@ export class BgpSession extends EventEmitter {
         for (const p of u.problems) this.log.warn('bgp.update.malformed', { action: p.action, problem: p.message });
         return;
       }
-      case 'route-refresh':
+      case 'route-refresh': {
         if (this.state !== 'Established') return this.fsmError('ROUTE-REFRESH');
+        const family = familyOfAfi(msg.afi, msg.safi);
+        // RFC 2918 section 4: a refresh for a family not negotiated is ignored
+        if (!family || !this.families.includes(family)) {
+          this.log.warn('bgp.route-refresh.ignored', { afi: msg.afi, safi: msg.safi });
+          return;
+        }
         this.log.info('bgp.route-refresh', { afi: msg.afi, safi: msg.safi });
-        this.sendRoutes(this.ribOut.all().filter((r) => (msg.afi === 2) === r.prefix.includes(':')), []);
+        this.sendRoutes(this.ribOut.all().filter((r) => familyOfPrefix(r.prefix) === family), []);
         return;
+      }
       case 'notification':
         this.log.warn('bgp.notification.received', { code: msg.code, subcode: msg.subcode, data: msg.data.toString('hex') });
         this.emit('notification-received', msg.code, msg.subcode);
@@ -273,8 +375,10 @@ export class BgpSession extends EventEmitter {
     }
     if (open.holdTime === 1 || open.holdTime === 2) return reject(OpenSubcode.UnacceptableHoldTime, `unacceptable hold time ${open.holdTime}`);
     this.negotiatedHold = Math.min(open.holdTime, this.o.holdTime);
+    this.peerRouterId = open.routerId;
+    this.families = negotiateFamilies(this.o.families ?? ALL_FAMILIES, open.capabilities);
     if (this.wire) this.wire.fourOctet = open.capabilities.some((c) => c.code === 65);
-    this.log.info('bgp.open.received', { asn: open.asn, routerId: open.routerId, hold: this.negotiatedHold, fourOctet: this.wire?.fourOctet });
+    this.log.info('bgp.open.received', { asn: open.asn, routerId: open.routerId, hold: this.negotiatedHold, fourOctet: this.wire?.fourOctet, families: this.families });
     this.write(encodeKeepalive());
     this.setState('OpenConfirm');
     this.armHold(this.negotiatedHold);
@@ -285,10 +389,13 @@ export class BgpSession extends EventEmitter {
     this.establishedSince = new Date();
     this.setState('Established');
     this.armHold(this.negotiatedHold);
-    const interval = this.negotiatedHold === 0 ? 0 : Math.min(this.o.keepaliveTime ?? Infinity, this.negotiatedHold / 3);
+    // a configured keepalive <= 0 means "derive it": never "send none" while the peer keeps a hold timer
+    const configured = this.o.keepaliveTime !== undefined && this.o.keepaliveTime > 0 ? this.o.keepaliveTime : Infinity;
+    const interval = this.negotiatedHold === 0 ? 0 : Math.min(configured, this.negotiatedHold / 3);
+    this.keepaliveSeconds = interval;
     if (interval > 0) this.keepaliveTimer = setInterval(() => this.write(encodeKeepalive()), interval * 1000);
     this.ribOut = new AdjRibOut();
-    const diff = this.ribOut.setDesired(this.desired);
+    const diff = this.ribOut.setDesired(this.sendable(this.desired));
     this.sendRoutes(diff.announce, []);
   }
 
@@ -345,6 +452,8 @@ export class BgpSession extends EventEmitter {
     this.socket = undefined;
     this.stream = new MessageStream();
     this.establishedSince = undefined;
+    this.families = [];
+    this.peerRouterId = undefined;
     if (wasUp) this.log.info('bgp.session.down', { reason: why });
     this.setState(this.stopped ? 'Idle' : 'Active');
     if (!this.stopped) this.scheduleReconnect();
@@ -357,4 +466,9 @@ export class BgpSession extends EventEmitter {
     this.retryDelayMs = delay === 0 ? 1000 : Math.min(delay * 2, cap);
     this.retryTimer = setTimeout(() => this.connectNow(), delay);
   }
+}
+
+/** A dotted-quad BGP Identifier as the unsigned 32-bit number RFC 4271 6.8 compares. */
+function idValue(id: string): number {
+  return id.split('.').reduce((n, x) => n * 256 + (Number(x) & 0xff), 0);
 }

@@ -15,7 +15,8 @@ const EXTENDED = 0x10;
 
 export const Origin = { IGP: 0, EGP: 1, INCOMPLETE: 2 } as const;
 
-export interface AsPathSegment { type: 1 | 2; asns: number[] } // 1 AS_SET, 2 AS_SEQUENCE
+/** 1 AS_SET, 2 AS_SEQUENCE, 3 AS_CONFED_SEQUENCE, 4 AS_CONFED_SET (RFC 5065; received only). */
+export interface AsPathSegment { type: 1 | 2 | 3 | 4; asns: number[] }
 
 export interface PathAttributes {
   origin?: number;
@@ -147,6 +148,22 @@ export function encodeUpdate(u: Update, fourOctet = true): Buffer {
 
 const wellKnownMandatory = new Set<number>([AttrType.Origin, AttrType.AsPath, AttrType.NextHop]);
 
+/** The Optional and Transitive bits each known attribute must carry (RFC 7606 3.c compares these two). */
+const expectedFlags: Partial<Record<number, number>> = {
+  [AttrType.Origin]: TRANSITIVE,
+  [AttrType.AsPath]: TRANSITIVE,
+  [AttrType.NextHop]: TRANSITIVE,
+  [AttrType.LocalPref]: TRANSITIVE,
+  [AttrType.AtomicAggregate]: TRANSITIVE,
+  [AttrType.Med]: OPTIONAL,
+  [AttrType.Aggregator]: OPTIONAL | TRANSITIVE,
+  [AttrType.Communities]: OPTIONAL | TRANSITIVE,
+  [AttrType.MpReach]: OPTIONAL,
+  [AttrType.MpUnreach]: OPTIONAL,
+  [AttrType.As4Path]: OPTIONAL | TRANSITIVE,
+  [AttrType.LargeCommunity]: OPTIONAL | TRANSITIVE,
+};
+
 /**
  * Decodes an UPDATE body with RFC 7606 error handling: what can be handled by treat-as-withdraw or
  * attribute-discard is returned as `problems`; only errors that RFC 7606 still treats as fatal throw.
@@ -193,10 +210,11 @@ export function decodeUpdate(body: Buffer, fourOctet = true): DecodedUpdate {
       continue;
     }
     seen.add(type);
-    const wellKnown = type === AttrType.Origin || type === AttrType.AsPath || type === AttrType.NextHop || type === AttrType.LocalPref || type === AttrType.AtomicAggregate;
-    if (wellKnown && (flags & OPTIONAL) !== 0) {
-      treatAsWithdraw(`attribute ${type} has the optional flag`);
-      continue;
+    const expected = expectedFlags[type];
+    if (expected !== undefined && (flags & (OPTIONAL | TRANSITIVE)) !== expected) {
+      treatAsWithdraw(`attribute ${type} has flags 0x${flags.toString(16)} (Optional/Transitive bits wrong)`);
+      // MP attributes are still read: withdrawing needs their prefixes
+      if (type !== AttrType.MpReach && type !== AttrType.MpUnreach) continue;
     }
     switch (type) {
       case AttrType.Origin:
@@ -293,9 +311,9 @@ function decodeAsPath(v: Buffer, width: 2 | 4): AsPathSegment[] | undefined {
     if (i + 2 > v.length) return undefined;
     const type = v[i]!;
     const count = v[i + 1]!;
-    if ((type !== 1 && type !== 2) || count === 0 || i + 2 + count * width > v.length) return undefined;
+    if (type < 1 || type > 4 || count === 0 || i + 2 + count * width > v.length) return undefined;
     const asns = Array.from({ length: count }, (_, k) => (width === 4 ? v.readUInt32BE(i + 2 + k * 4) : v.readUInt16BE(i + 2 + k * 2)));
-    out.push({ type: type as 1 | 2, asns });
+    out.push({ type: type as AsPathSegment['type'], asns });
     i += 2 + count * width;
   }
   return out;
