@@ -29,7 +29,8 @@ BeforeAll(async function () {
     if (missing.length) throw new Error(`reference SUT does not declare: ${missing.join(', ')}`);
   }
   // createRun first removes what killed runs left behind (namespaces, daemons, temp dirs).
-  const run = await createRun({ prefix: 'lbc' });
+  // LBCONFORM_NETNS_PREFIX lets concurrent runs (developers, CI jobs) keep apart; checkPrefix validates it
+  const run = await createRun({ prefix: process.env.LBCONFORM_NETNS_PREFIX ?? 'lbc' });
   const sut = process.env.LBCONFORM_SUT === 'command'
     ? commandSpeaker(process.env.LBCONFORM_SUT_START ?? '', (process.env.LBCONFORM_SUT_FEATURES ?? 'bgp,ipv4').split(',').map((f) => f.trim()))
     : referenceSpeaker;
