@@ -8,7 +8,8 @@ import type { ClusterConfig, ValidationError } from '../model/types.ts';
 import { crossCheck } from './crosscheck.ts';
 import { decodeDocument, emptyCollected, type Collected } from './decode.ts';
 import { compareErrors } from './errors.ts';
-import { parseYamlDocuments } from './yaml-docs.ts';
+import { flowDepthExceeded, parseYamlDocuments } from './yaml-docs.ts';
+import { parseYamlDocumentsFast } from './yaml-fast.ts';
 
 export interface LoadOptions {
   /** The speaker's namespace (MetalLB resources must be in it; resources without one are put in it). */
@@ -50,18 +51,39 @@ function finish(c: Collected, errors: ValidationError[], opts: LoadOptions): Loa
 
 /** Pure: one file's text. Also what the property tests feed arbitrary input to. */
 export function parseManifestText(text: string, file: string, opts: LoadOptions = { namespace: DEFAULT_NAMESPACE }): LoadResult {
+  return parseManifestTexts([{ file, text }], opts);
+}
+
+/**
+ * Several texts as one config (what loading several files does, without the file system). A valid
+ * config is read on the fast path; any problem sends the whole input through the precise path, so
+ * every error still names its exact line.
+ */
+export function parseManifestTexts(files: readonly { file: string; text: string }[], opts: LoadOptions = { namespace: DEFAULT_NAMESPACE }): LoadResult {
+  return fastLoad(files, opts) ?? preciseLoad(files, opts, []);
+}
+
+/** The precise path: the `yaml` library, with the line of every field. */
+export function preciseLoad(files: readonly { file: string; text: string }[], opts: LoadOptions, errors: ValidationError[]): LoadResult {
   const c = emptyCollected();
-  const errors: ValidationError[] = [];
-  collectText(text, file, opts, c, errors);
+  for (const f of files) collectText(f.text, f.file, opts, c, errors);
   return finish(c, errors, opts);
 }
 
-/** Several texts as one config (what loading several files does, without the file system). */
-export function parseManifestTexts(files: readonly { file: string; text: string }[], opts: LoadOptions = { namespace: DEFAULT_NAMESPACE }): LoadResult {
+/** The fast path (yaml-fast.ts): a result only when everything is valid, else undefined. */
+export function fastLoad(files: readonly { file: string; text: string }[], opts: LoadOptions): LoadResult | undefined {
   const c = emptyCollected();
   const errors: ValidationError[] = [];
-  for (const f of files) collectText(f.text, f.file, opts, c, errors);
-  return finish(c, errors, opts);
+  for (const f of files) {
+    // the precise path refuses what this over-estimate flags: take it there
+    if (flowDepthExceeded(f.text, 100) !== undefined) return undefined;
+    const docs = parseYamlDocumentsFast(f.text);
+    if (!docs) return undefined;
+    for (const d of docs) decodeDocument(d.value, { file: f.file, line: d.line, lines: d.lines }, opts, c, errors);
+    if (errors.length > 0) return undefined;
+  }
+  const result = finish(c, errors, opts);
+  return result.errors.length > 0 ? undefined : result;
 }
 
 const MANIFEST_RE = /\.(ya?ml|json)$/i;
@@ -88,7 +110,8 @@ export async function expandPaths(paths: readonly string[]): Promise<{ files: st
   return { files, errors };
 }
 
-export async function loadManifests(paths: readonly string[], opts: LoadOptions = { namespace: DEFAULT_NAMESPACE }): Promise<LoadResult> {
+/** Reads the manifest files of `paths` (unreadable ones become FILE_UNREADABLE errors). */
+export async function readManifests(paths: readonly string[]): Promise<{ texts: { file: string; text: string }[]; errors: ValidationError[] }> {
   const { files, errors } = await expandPaths(paths);
   const texts: { file: string; text: string }[] = [];
   for (const file of files) {
@@ -98,7 +121,15 @@ export async function loadManifests(paths: readonly string[], opts: LoadOptions 
       errors.push({ code: 'FILE_UNREADABLE', file, line: 0, kind: '', name: '', field: '', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
     }
   }
-  const c = emptyCollected();
-  for (const t of texts) collectText(t.text, t.file, opts, c, errors);
-  return finish(c, errors, opts);
+  return { texts, errors };
+}
+
+/** Texts (from readManifests) -> the config or every problem. */
+export function loadTexts(texts: readonly { file: string; text: string }[], readErrors: ValidationError[], opts: LoadOptions): LoadResult {
+  return readErrors.length > 0 ? preciseLoad(texts, opts, [...readErrors]) : parseManifestTexts(texts, opts);
+}
+
+export async function loadManifests(paths: readonly string[], opts: LoadOptions = { namespace: DEFAULT_NAMESPACE }): Promise<LoadResult> {
+  const { texts, errors } = await readManifests(paths);
+  return loadTexts(texts, errors, opts);
 }

@@ -3,10 +3,12 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { L2Announcer } from './l2-announcer.ts';
 import { jsonLogger } from '../../common/log.ts';
 import { Speaker } from './speaker.ts';
-import { desiredStateFor } from './desired-state.ts';
+import { PlannerThread } from './planner-thread.ts';
 import { openBgpPeerSession } from './bgp-peer-session.ts';
+import { processBgpListener } from './bgp-listener.ts';
 import { watchPaths } from './watch-paths.ts';
 import { readStatus, statusPath, writeStatus } from './status-file.ts';
+import { activeFault } from '../faults/index.ts';
 
 import type { CommandIO as Io } from '../commands/io.ts';
 
@@ -72,6 +74,8 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
 
   const node = values.node;
   const log = jsonLogger().child({ node });
+  // A deliberate fault (npm run mutation) is validated before anything starts, and said in the log.
+  try { if (activeFault()) log.warn('fault.injected', { fault: activeFault() }); } catch (err) { io.stderr.write(`${(err as Error).message}\n`); return 2; }
   // Layer 2 membership is authenticated: without a shared secret this speaker takes no part in L2.
   const secret = values['l2-secret-file'] ? readFileSync(values['l2-secret-file'], 'utf8').trim() : process.env.LBCONFORM_L2_SECRET;
   let speaker: Speaker;
@@ -80,9 +84,10 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
         secret, port: Number(values['l2-port']), intervalMs: Number(values['l2-interval-ms']), deadAfterMs: Number(values['l2-dead-after-ms']),
       }, log, () => void speaker.reload().then(publish))
     : undefined;
+  const planner = new PlannerThread(log);
   speaker = new Speaker(
-    () => desiredStateFor(node, positionals, values.namespace!, l2 ? () => l2.alive() : undefined),
-    (peer) => openBgpPeerSession(peer, log.child({ peer: peer.name }), () => publish()),
+    () => planner.compute({ node, paths: positionals, namespace: values.namespace!, ...(l2 ? { alive: l2.alive() } : {}) }),
+    (peer) => openBgpPeerSession(peer, log.child({ peer: peer.name }), () => publish(), processBgpListener(log)),
     log,
     async (desired) => {
       if (!desired.l2?.needed) return;
@@ -103,6 +108,7 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
 
   log.info('speaker.starting', { paths: positionals, namespace: values.namespace, pid: process.pid });
   if (!(await speaker.start())) {
+    await planner.close();
     io.stderr.write(`lbconform speaker: the configuration is invalid; nothing announced (see the config.rejected log line)\n`);
     return 1;
   }
@@ -116,7 +122,7 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
       stopping = true;
       log.info('speaker.stopping', { signal });
       watcher.close();
-      void Promise.all([speaker.stop(), l2?.close()]).then(() => {
+      void Promise.all([speaker.stop(), l2?.close(), planner.close()]).then(() => {
         // A stopped speaker leaves no status behind: `--status` then says no speaker is running.
         rmSync(statusFile, { force: true });
         log.info('speaker.stopped', {});

@@ -71,3 +71,56 @@ t.test('reload: unchanged peer keeps its session, changed peer is rebuilt, remov
   await h.speaker.stop();
   t.same(h.stopped, ['b', 'a', 'b']);
 });
+
+t.test('reload requests made while one runs become one more reload, not one each', async (t) => {
+  let computes = 0;
+  let release!: () => void;
+  let entered!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const slowOneRunning = new Promise<void>((r) => (entered = r));
+  const speaker = new Speaker(
+    async () => {
+      computes++;
+      if (computes === 2) {
+        entered();
+        await gate; // the first reload after start is slow
+      }
+      return ok([], {});
+    },
+    () => ({ setRoutes: () => {}, stop: async () => {}, status: () => ({}) }),
+    silentLogger,
+  );
+  await speaker.start();
+  const running = speaker.reload();
+  await slowOneRunning;
+  const burst = [speaker.reload(), speaker.reload(), speaker.reload()];
+  release();
+  await Promise.all([running, ...burst]);
+  t.equal(computes, 3, 'start + the running reload + one coalesced reload');
+});
+
+t.test('an unchanged config is not applied again; a stop during a reload opens nothing', async (t) => {
+  const opened: string[] = [];
+  let answer: DesiredState | 'unchanged' = ok([peer('a')], {});
+  let release!: () => void;
+  let gate: Promise<void> | undefined;
+  const speaker = new Speaker(
+    async () => {
+      await gate;
+      return answer;
+    },
+    (p) => (opened.push(p.name), { setRoutes: () => {}, stop: async () => {}, status: () => ({}) }),
+    silentLogger,
+  );
+  await speaker.start();
+  answer = 'unchanged';
+  await speaker.reload();
+  t.same(opened, ['a'], 'unchanged: nothing reopened');
+  answer = ok([peer('a'), peer('b', { peerAddress: '192.0.2.2' })], {});
+  gate = new Promise<void>((r) => (release = r));
+  const reload = speaker.reload();
+  await speaker.stop();
+  release();
+  await reload;
+  t.same(opened, ['a'], 'the reload that finished after stop opened no session');
+});

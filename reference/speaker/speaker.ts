@@ -38,10 +38,13 @@ export class Speaker {
   private readonly sessions = new Map<string, { key: string; session: PeerSession }>();
   private lastGood?: Extract<DesiredState, { ok: true }>;
   private reloading: Promise<void> = Promise.resolve();
+  /** A reload waiting behind the running one: later requests join it instead of queueing more. */
+  private queued?: Promise<void>;
   private stopped = false;
 
   constructor(
-    private readonly compute: () => Promise<DesiredState>,
+    /** 'unchanged': the inputs are the ones of the last computation; nothing to do. */
+    private readonly compute: () => Promise<DesiredState | 'unchanged'>,
     private readonly openSession: SessionFactory,
     private readonly log: Logger,
     /** Applies what is not BGP (layer 2) after the sessions got their routes. */
@@ -54,19 +57,34 @@ export class Speaker {
     return this.lastGood !== undefined;
   }
 
-  /** Serialised: a burst of reloads runs one after another, never interleaved. */
+  /**
+   * Serialised and coalesced: reloads never interleave, and any number of requests made while one
+   * runs (SIGHUP plus the file watcher, a burst of edits) become one more reload after it.
+   */
   reload(): Promise<void> {
-    this.reloading = this.reloading.then(() => this.reloadNow());
-    return this.reloading;
+    if (this.queued) return this.queued;
+    const next = this.reloading.then(() => {
+      this.queued = undefined;
+      return this.reloadNow();
+    });
+    this.queued = next;
+    this.reloading = next;
+    return next;
   }
 
   private async reloadNow(): Promise<void> {
     if (this.stopped) return;
-    let desired: DesiredState;
+    let desired: DesiredState | 'unchanged';
     try {
       desired = await this.compute();
     } catch (err) {
       desired = { ok: false, errors: [String((err as Error)?.stack ?? err)] };
+    }
+    // a stop while computing wins: nothing more is opened or announced
+    if (this.stopped) return;
+    if (desired === 'unchanged') {
+      this.log.debug('config.unchanged', {});
+      return;
     }
     if (!desired.ok) {
       this.log.error('config.rejected', {
@@ -95,6 +113,7 @@ export class Speaker {
     }
     await Promise.all(stops);
     for (const peer of desired.peers) {
+      if (this.stopped) return;
       let entry = this.sessions.get(peer.name);
       if (!entry) {
         entry = { key: sessionKey(peer), session: this.openSession(peer) };
@@ -114,8 +133,8 @@ export class Speaker {
 
   /** Stops every session (each sends Cease / Administrative Shutdown when up). */
   async stop(): Promise<void> {
+    // Not waiting for a reload in progress (seconds at 50k Services): Cease goes out at once.
     this.stopped = true;
-    await this.reloading.catch(() => {});
     const all = [...this.sessions.values()].map((e) => e.session.stop());
     this.sessions.clear();
     await Promise.allSettled(all);
