@@ -4,7 +4,7 @@
  *   wire         bench/wire.ts (pure): UPDATEs and bytes vs the minimum
  *   convergence  bench/convergence.ts (namespaces, root): reference vs GoBGP, BIRD, FRR; changes; withdraw
  *   speaker cost taken from the convergence run (RSS/CPU when the last route arrived)
- * Writes out/bench/results.json and out/bench/results.md and prints the Markdown. Without --full: 1k and
+ * Writes out/bench/results.json, results.md and results.html (the curves plotted) and prints the Markdown. Without --full: 1k and
  * 10k routes (a few minutes on 2 cores); --full adds 50k. `--skip plan,convergence` leaves parts out.
  */
 import { execFileSync } from 'node:child_process';
@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { convergenceBench, convergenceMarkdown, costMarkdown, type ConvergenceResult } from './convergence.ts';
 import { machine, progress, writeOut } from './lib.ts';
+import { benchPageHtml } from './plot-html.ts';
 import { wireBench, wireMarkdown, type WireRow } from './wire.ts';
 
 const { values } = parseArgs({ options: { full: { type: 'boolean', default: false }, skip: { type: 'string', default: '' } } });
@@ -48,5 +49,6 @@ md.push('', `Benchmark wall time: ${results.wallS} s.`);
 const text = md.join('\n') + '\n';
 writeOut('results.json', JSON.stringify(results, null, 2) + '\n');
 const file = writeOut('results.md', text);
+const page = writeOut('results.html', benchPageHtml(results, text));
 process.stdout.write(text);
-progress(`done in ${results.wallS} s: out/bench/results.json, ${file}`);
+progress(`done in ${results.wallS} s: out/bench/results.json, ${file}, ${page} (plots)`);
