@@ -4,6 +4,7 @@
  *   wire         bench/wire.ts (pure): UPDATEs and bytes vs the minimum
  *   convergence  bench/convergence.ts (namespaces, root): reference vs GoBGP, BIRD, FRR; changes; withdraw
  *   speaker cost taken from the convergence run (RSS/CPU when the last route arrived)
+ *   suite        bench/suite.ts: `lbconform run` over every feature, split by setup / waiting / teardown
  * Writes out/bench/results.json, results.md and results.html (the curves plotted) and prints the Markdown. Without --full: 1k and
  * 10k routes (a few minutes on 2 cores); --full adds 50k. `--skip plan,convergence` leaves parts out.
  */
@@ -13,13 +14,14 @@ import { parseArgs } from 'node:util';
 import { convergenceBench, convergenceMarkdown, costMarkdown, type ConvergenceResult } from './convergence.ts';
 import { machine, progress, writeOut } from './lib.ts';
 import { benchPageHtml } from './plot-html.ts';
+import { suiteBench, suiteMarkdown, type SuiteTiming } from './suite.ts';
 import { wireBench, wireMarkdown, type WireRow } from './wire.ts';
 
 const { values } = parseArgs({ options: { full: { type: 'boolean', default: false }, skip: { type: 'string', default: '' } } });
 const skip = new Set(values.skip!.split(',').filter(Boolean));
 const sizes = values.full ? [1_000, 10_000, 50_000] : [1_000, 10_000];
 const started = Date.now();
-const results: { machine: string; date: string; full: boolean; plan?: string; wire?: WireRow[]; convergence?: ConvergenceResult; wallS?: number } = {
+const results: { machine: string; date: string; full: boolean; plan?: string; wire?: WireRow[]; convergence?: ConvergenceResult; suite?: SuiteTiming; wallS?: number } = {
   machine: machine(), date: new Date().toISOString(), full: values.full!,
 };
 const md: string[] = [`# lbconform benchmarks`, '', `${results.machine}; ${results.date}${values.full ? '; --full' : ''}.`];
@@ -42,6 +44,13 @@ if (!skip.has('convergence')) {
     progress(`convergence: ${sizes.join(', ')} Services; reference, GoBGP, BIRD, FRR`);
     results.convergence = await convergenceBench(sizes);
     md.push('', '## Convergence', '', convergenceMarkdown(results.convergence), '', '## Speaker cost', '', costMarkdown(results.convergence));
+  }
+}
+if (!skip.has('suite')) {
+  if (process.getuid?.() !== 0) progress('suite: skipped (needs root)');
+  else {
+    results.suite = suiteBench();
+    md.push('', '## Suite wall time (lbconform run, every feature)', '', suiteMarkdown(results.suite));
   }
 }
 results.wallS = Math.round((Date.now() - started) / 100) / 10;
