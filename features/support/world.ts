@@ -1,3 +1,4 @@
+import { timed } from '../../harness/run/phase-clock.ts';
 import { World, setWorldConstructor, type IWorldOptions } from '@cucumber/cucumber';
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -151,6 +152,10 @@ export class LbWorld extends World<WorldParameters> {
 
   /** Brings the lab up and starts every declared router (in parallel) once. */
   async routersUp(): Promise<void> {
+    return timed('setup', () => this.startRouters());
+  }
+
+  private async startRouters(): Promise<void> {
     const lab = await this.labUp();
     const pending = [...this.routerAsn].filter(([name]) => !this.routers.has(name));
     const start = { frr: startFrr, gobgp: startGobgp, bird: startBird };
@@ -169,7 +174,7 @@ export class LbWorld extends World<WorldParameters> {
   }
 
   async labUp(): Promise<Lab> {
-    if (!this.lab) this.lab = await acquireLab(this.featureName, this.topology);
+    if (!this.lab) this.lab = await timed('setup', () => acquireLab(this.featureName, this.topology));
     return this.lab;
   }
 

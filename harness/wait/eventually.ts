@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { CodedError } from '../../common/errors.ts';
+import { timed } from '../run/phase-clock.ts';
 
 export interface EventuallyOptions {
   timeoutMs: number;
@@ -24,7 +25,11 @@ const pending = Symbol('pending');
  * difference seen). A check still running at the deadline may finish within `graceMs`; past that it
  * is abandoned (a hung vtysh cannot hang the suite) and its eventual result is ignored.
  */
-export async function eventually<T>(name: string, check: () => Promise<T>, opts: EventuallyOptions): Promise<T> {
+export function eventually<T>(name: string, check: () => Promise<T>, opts: EventuallyOptions): Promise<T> {
+  return timed('wait', () => poll(name, check, opts));
+}
+
+async function poll<T>(name: string, check: () => Promise<T>, opts: EventuallyOptions): Promise<T> {
   const interval = opts.intervalMs ?? 50;
   const needed = opts.consecutive ?? 1;
   if (!(opts.timeoutMs >= 0) || !(interval >= 0) || !Number.isInteger(needed) || needed < 1) {
