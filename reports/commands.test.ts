@@ -71,7 +71,8 @@ t.test('a killed run still gets its reports', async (t) => {
   const dir = t.testdir({ 'messages.ndjson': text.slice(0, text.length - 25) });
   const r = io();
   t.equal(await runReport(['--run', dir], r.io), 0);
-  t.match(r.out.stdout, /did not finish/);
+  t.match(r.out.stderr, /warning: the run did not finish/);
+  t.match(r.out.stderr, /warning: unfinished \(started, never ended\): L2 › <script>l2<\/script>/);
   const rep = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
   t.equal(rep.runComplete, false);
   t.same(rep.unfinishedTests, ['L2 › <script>l2</script>']);

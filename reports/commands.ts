@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
-import { buildConformanceReport, loadDeviations, writeConformanceReport, type ConformanceReport, type Implementation } from './conformance.ts';
+import { buildConformanceReport, loadDeviations, reportWarnings, writeConformanceReport, type ConformanceReport, type Implementation } from './conformance.ts';
 import { readRun } from './model.ts';
 import { summaryHtml } from './summary-html.ts';
 import type { CommandIO } from '../reference/commands/io.ts';
@@ -43,8 +43,8 @@ export function writeAllReportsSync(runDir: string, opts: WriteReportsOptions = 
   return { files, report };
 }
 
-export async function writeAllReports(runDir: string, opts: WriteReportsOptions = {}): Promise<{ files: string[] }> {
-  return { files: writeAllReportsSync(runDir, opts).files };
+export async function writeAllReports(runDir: string, opts: WriteReportsOptions = {}): Promise<{ files: string[]; report: ConformanceReport }> {
+  return writeAllReportsSync(runDir, opts);
 }
 
 const reportUsage = `usage: lbconform report --run DIR [--implementation-name N] [--implementation-version V] [--adapter A]
@@ -97,7 +97,7 @@ export async function runReport(args: string[], io: CommandIO): Promise<number> 
       ...(values.deviations !== undefined ? { deviationsFile: values.deviations } : {}),
     });
     for (const [p, r] of Object.entries(report.profiles)) io.stdout.write(`${p}: ${r.result} (${r.statistics.passed} passed, ${r.statistics.failed} failed, ${r.statistics.skipped} skipped, ${r.statistics.notSupported} not supported)\n`);
-    if (!report.runComplete) io.stdout.write('warning: the run did not finish; the report holds the scenarios that did\n');
+    for (const w of reportWarnings(report)) io.stderr.write(`warning: ${w}\n`);
     io.stdout.write(files.map((f) => `wrote ${f}\n`).join(''));
     return 0;
   } catch (err) {

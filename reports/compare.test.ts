@@ -1,7 +1,7 @@
 import t from 'tap';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compareReports, comparisonMarkdown, hasRegression, loadReportOrRun, runCompare } from './compare.ts';
+import { compareReports, comparisonMarkdown, hasRegression, loadReportOrRun, regressionReasons, runCompare } from './compare.ts';
 import { reportJson, type ConformanceReport, type ScenarioTiming } from './conformance.ts';
 import type { ScenarioStatus } from './model.ts';
 import { messageStream, type FakeScenario } from './testdata/stream.ts';
@@ -12,7 +12,7 @@ const timing = (scenario: string, status: ScenarioStatus, durationMs = 1000, mes
 const report = (timings: ScenarioTiming[]): ConformanceReport => ({
   apiVersion: 'lbconform.dev/v1alpha1', kind: 'ConformanceReport',
   implementation: { name: 'x', version: '1', adapter: 'reference', url: '', contact: '' }, suiteVersion: '1', date: '2026-01-01T00:00:00.000Z',
-  machine: { os: '', kernel: '', node: '', arch: '', cpus: 2 }, tagExpression: '', runComplete: true, unfinishedTests: [], runHookFailures: [], profiles: {}, deviations: [], timings,
+  machine: { os: '', kernel: '', node: '', arch: '', cpus: 2 }, tagExpression: '', runComplete: true, unfinishedTests: [], notStartedTests: [], runHookFailures: [], profiles: {}, deviations: [], unmatchedDeviations: [], timings,
 });
 
 const before = report([
@@ -88,6 +88,53 @@ t.test('lbconform compare: files, run folders, exit codes', async (t) => {
   t.equal(await runCompare(['--nope', 'a', 'b'], io().io), 2);
   r = io();
   t.equal(await runCompare([join(dir, 'missing.json'), join(dir, 'b.json')], r.io), 2);
-  t.match(r.out.stderr, /REPORT_INVALID/);
+  t.match(r.out.stderr, /REPORT_NOT_FOUND: cannot read OLD \(.*missing\.json\)/);
+  t.equal(r.out.stdout, '', 'no comparison printed');
+  writeFileSync(join(dir, 'garbage.json'), '{"kind":');
+  r = io();
+  t.equal(await runCompare([join(dir, 'a.json'), join(dir, 'garbage.json')], r.io), 2);
+  t.match(r.out.stderr, /REPORT_INVALID: cannot read NEW/);
+  writeFileSync(join(dir, 'other.json'), '{"kind":"Other"}');
+  t.equal(await runCompare([join(dir, 'other.json'), join(dir, 'a.json')], io().io), 2);
+  r = io();
+  mkdirSync(join(dir, 'empty'));
+  t.equal(await runCompare([join(dir, 'a.json'), join(dir, 'empty')], r.io), 2, 'an empty folder is unreadable input, not a regression');
+  t.match(r.out.stderr, /REPORT_NO_MESSAGES/);
+  t.throws(() => loadReportOrRun(join(dir, 'nope')), { code: 'REPORT_NOT_FOUND' });
   t.equal(await runCompare(['--help'], io().io), 0);
+});
+
+t.test('a new scenario that fails, a cut-off run and a failed run hook are regressions too', async (t) => {
+  const old = report([timing('a', 'SUCCEEDED'), timing('b', 'SUCCEEDED'), timing('c', 'SUCCEEDED'), timing('gone', 'SUCCEEDED')]);
+  t.same(regressionReasons(compareReports(old, old)), []);
+  // A new scenario failing.
+  const c1 = compareReports(old, report([...old.timings, timing('new', 'FAILED')]));
+  t.same(regressionReasons(c1), ['1 new scenario(s) failing']);
+  t.notOk(hasRegression(compareReports(old, report([...old.timings, timing('new', 'SUCCEEDED')]))), 'a new passing scenario is fine');
+  // A subset run against a full baseline: gone scenarios are not a regression.
+  const c2 = compareReports(old, report([timing('a', 'SUCCEEDED')]));
+  t.same(c2.disappeared.map((x) => x.scenario), ['F › b', 'F › c', 'F › gone']);
+  t.notOk(hasRegression(c2));
+  // Killed after a: b unfinished, c never started; gone is really gone.
+  const cut = { ...report([timing('a', 'SUCCEEDED')]), runComplete: false, unfinishedTests: ['F › b'], notStartedTests: ['F › c'] };
+  const c3 = compareReports(old, cut);
+  t.same(c3.notRun.map((x) => x.scenario), ['F › b', 'F › c']);
+  t.same(c3.disappeared.map((x) => x.scenario), ['F › gone']);
+  t.same(regressionReasons(c3), ['the new run did not finish (2 scenario(s) of the old run not run)']);
+  const md = comparisonMarkdown(c3);
+  t.match(md, /\*\*Regressed\*\*/);
+  t.match(md, /### Not run \(the new run was cut off before them\) \(2\)\n\n- F › b \(passed → not run\)/);
+  // A failed AfterAll (the root-namespace check).
+  const c4 = compareReports(old, { ...old, runHookFailures: ['Error: the root namespace changed during the run:\n  x'] });
+  t.same(regressionReasons(c4), ['1 run hook(s) failed']);
+  t.match(comparisonMarkdown(c4), /### Failed run hooks \(1\)\n\n- Error: the root namespace changed during the run:\n/);
+});
+
+t.test('a report.json written before notStartedTests / unmatchedDeviations existed still loads', async (t) => {
+  const dir = t.testdir({});
+  const { notStartedTests: _n, unmatchedDeviations: _u, ...older } = report([timing('a', 'SUCCEEDED')]);
+  writeFileSync(join(dir, 'old.json'), JSON.stringify(older));
+  const r = loadReportOrRun(join(dir, 'old.json'));
+  t.same(r.notStartedTests, []);
+  t.same(r.unmatchedDeviations, []);
 });

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { parse as parseYaml } from 'yaml';
-import { buildConformanceReport, deviationMatches, loadDeviations, parseDeviations, readConformanceReport, reportYaml, writeConformanceReport, type Machine } from './conformance.ts';
+import { buildConformanceReport, deviationMatches, loadDeviations, parseDeviations, readConformanceReport, reportWarnings, reportYaml, writeConformanceReport, type Machine } from './conformance.ts';
 import { applyNotSupported, parseMessages } from './model.ts';
 import { messageStream, pickleId, type FakeFeature } from './testdata/stream.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -83,6 +83,8 @@ t.test('deviations: by name, by feature › name, by tag; listed with their reas
   t.same(r.profiles.l2!.deviations, [{ scenario: '@S5', reason: 'no gratuitous ARP on this platform', scenarios: ['L2 › l skipped'] }]);
   t.equal(r.profiles.bgp!.result, 'failure', 'a deviation does not change the result');
   t.equal(r.timings.find((x) => x.scenario === 'b bad')!.deviation, 'we announce after the first keepalive');
+  t.same(r.unmatchedDeviations, [{ scenario: 'Nowhere › nothing', reason: 'matches nothing' }], 'the one matching no scenario is flagged');
+  t.same(reportWarnings(r), ['deviation "Nowhere › nothing" matches no scenario of this run (a typo, a renamed scenario, or one not selected)']);
   t.same(parseDeviations(''), []);
   t.same(parseDeviations('deviations: []'), []);
   t.throws(() => parseDeviations('deviations: [{ scenario: x }]'), { code: 'REPORT_DEVIATIONS_INVALID' });
@@ -101,6 +103,9 @@ t.test('writers: report.json and report.yaml hold the same report', async (t) =>
   t.same(readConformanceReport(json!), r);
   writeFileSync(join(dir, 'bad.json'), '{"kind":"Other"}');
   t.throws(() => readConformanceReport(join(dir, 'bad.json')), { code: 'REPORT_INVALID' });
+  t.throws(() => readConformanceReport(join(dir, 'missing.json')), { code: 'REPORT_NOT_FOUND' });
+  writeFileSync(join(dir, 'cut.json'), '{"kind":');
+  t.throws(() => readConformanceReport(join(dir, 'cut.json')), { code: 'REPORT_INVALID' });
 });
 
 t.test('a killed run: incomplete, unfinished listed', async (t) => {
@@ -108,5 +113,7 @@ t.test('a killed run: incomplete, unfinished listed', async (t) => {
   const r = buildConformanceReport(parseMessages(text.slice(0, text.length - 20)), { suiteVersion: '0.1.0', now, machine });
   t.equal(r.runComplete, false);
   t.same(r.unfinishedTests, ['Other › x ok']);
+  t.same(r.notStartedTests, []);
+  t.match(reportWarnings(r).join('\n'), /did not finish.*\nunfinished \(started, never ended\): Other › x ok/);
   t.equal(r.timings.length, 5);
 });

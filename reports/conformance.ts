@@ -73,11 +73,15 @@ export interface ConformanceReport {
   /** False when the run was cut short (no testRunFinished): results are what finished. */
   runComplete: boolean;
   unfinishedTests: string[];
+  /** Scenarios the run meant to run that never started (the run was killed or cut off first). */
+  notStartedTests: string[];
   /** Failed BeforeAll / AfterAll hooks (e.g. the root-namespace check): they fail the run, not a scenario. */
   runHookFailures: string[];
   profiles: Partial<Record<Profile, ProfileReport>>;
   /** Every deviation the vendor declared, matched or not. */
   deviations: Deviation[];
+  /** Declared deviations that select no scenario of this run (a typo, or a scenario renamed or not run). */
+  unmatchedDeviations: Deviation[];
   /** Every scenario in run order (including those in no profile). */
   timings: ScenarioTiming[];
 }
@@ -155,9 +159,11 @@ export function buildConformanceReport(run: RunResult, opts: BuildOptions = {}):
     tagExpression: opts.tagExpression ?? '',
     runComplete: run.complete,
     unfinishedTests: run.unfinished,
+    notStartedTests: run.notStarted,
     runHookFailures: run.runHookFailures,
     profiles,
     deviations,
+    unmatchedDeviations: deviations.filter((d) => !run.scenarios.some((s) => deviationMatches(d, s))),
     timings: run.scenarios.map((s) => {
       const t: ScenarioTiming = { feature: s.feature, scenario: s.name, tags: s.tags, status: s.status, durationMs: s.durationMs, artifacts: s.artifacts };
       if (s.message !== undefined) t.message = s.message;
@@ -218,15 +224,37 @@ export function writeConformanceReport(dir: string, report: ConformanceReport): 
   return [json, yaml];
 }
 
-/** Reads a report.json (REPORT_INVALID when it is not a ConformanceReport). */
+/**
+ * Reads a report.json: REPORT_NOT_FOUND (no such file), REPORT_UNREADABLE (cannot be read),
+ * REPORT_INVALID (not JSON, or not a ConformanceReport). Lists added since are filled in as empty.
+ */
 export function readConformanceReport(file: string): ConformanceReport {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new CodedError(missing ? 'REPORT_NOT_FOUND' : 'REPORT_UNREADABLE', missing ? `no such file: ${file}` : `cannot read ${file}: ${(err as Error).message}`, { cause: err });
+  }
   let doc: unknown;
   try {
-    doc = JSON.parse(readFileSync(file, 'utf8'));
+    doc = JSON.parse(text);
   } catch (err) {
-    throw new CodedError('REPORT_INVALID', `${file}: ${(err as Error).message}`, { cause: err });
+    throw new CodedError('REPORT_INVALID', `${file}: not JSON: ${(err as Error).message}`, { cause: err });
   }
   const r = doc as Partial<ConformanceReport> | null;
   if (!r || r.kind !== 'ConformanceReport' || !Array.isArray(r.timings)) throw new CodedError('REPORT_INVALID', `${file}: not a ConformanceReport`);
-  return r as ConformanceReport;
+  return { ...r, unfinishedTests: r.unfinishedTests ?? [], notStartedTests: r.notStartedTests ?? [], runHookFailures: r.runHookFailures ?? [], deviations: r.deviations ?? [], unmatchedDeviations: r.unmatchedDeviations ?? [] } as ConformanceReport;
+}
+
+/** What a reader of this report must not miss: a cut-off run, deviations that matched nothing. */
+export function reportWarnings(r: ConformanceReport): string[] {
+  const out: string[] = [];
+  if (!r.runComplete) {
+    out.push(`the run did not finish; the report holds the ${r.timings.length} scenario(s) that did`);
+    for (const s of r.unfinishedTests) out.push(`unfinished (started, never ended): ${s}`);
+    for (const s of r.notStartedTests) out.push(`never started: ${s}`);
+  }
+  for (const d of r.unmatchedDeviations) out.push(`deviation ${JSON.stringify(d.scenario)} matches no scenario of this run (a typo, a renamed scenario, or one not selected)`);
+  return out;
 }

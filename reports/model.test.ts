@@ -79,3 +79,14 @@ t.test('readRun reads the folder', async (t) => {
   writeFileSync(join(dir, 'not-supported.json'), '{"x":1}');
   t.throws(() => readRun(dir), { code: 'REPORT_NOT_SUPPORTED_INVALID' });
 });
+
+t.test('a run cut off between scenarios: the ones that never started are listed', async (t) => {
+  const lines = messageStream(features, { finished: false }).split('\n');
+  const secondStart = lines.findIndex((l, i) => l.includes('"testCaseStarted"') && lines.slice(0, i).some((x) => x.includes('"testCaseStarted"')));
+  const run = parseMessages(lines.slice(0, secondStart).join('\n'));
+  t.equal(run.complete, false);
+  t.same(run.scenarios.map((s) => s.name), ['ok']);
+  t.same(run.unfinished, []);
+  t.same(run.notStarted, ['BGP basic <one> › bad', 'BGP basic <one> › undefined', 'L2 › skipped by hook', 'L2 › l2 ok']);
+  t.same(parseMessages(messageStream(features)).notStarted, [], 'a finished run has none');
+});

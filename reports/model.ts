@@ -39,6 +39,8 @@ export interface RunResult {
   success?: boolean;
   /** Scenarios that started but never finished (a killed run): `feature › name`. */
   unfinished: string[];
+  /** Scenarios the run meant to run (a testCase) that never started (a killed or cut-off run). */
+  notStarted: string[];
   /** Messages of failed BeforeAll / AfterAll hooks (they fail the run, not a scenario). */
   runHookFailures: string[];
   startedAt?: string;
@@ -106,7 +108,7 @@ export function parseMessages(ndjson: string): RunResult {
   const attempts = new Map<string, Attempt>();
   const finished = new Set<string>();
   const byPickle = new Map<string, ScenarioResult>();
-  const run: RunResult = { scenarios: [], complete: false, unfinished: [], runHookFailures: [] };
+  const run: RunResult = { scenarios: [], complete: false, unfinished: [], notStarted: [], runHookFailures: [] };
   let cutLine = false;
   for (const line of ndjson.split('\n')) {
     if (!line.trim()) continue;
@@ -191,6 +193,12 @@ export function parseMessages(ndjson: string): RunResult {
     const tc = cases.get(a.testCaseId);
     const p = tc ? pickles.get(tc.pickleId) : undefined;
     if (p && !byPickle.has(p.id)) run.unfinished.push(scenarioKey({ feature: features.get(p.uri) ?? p.uri, name: p.name }));
+  }
+  // testCase envelopes come up front, one per scenario the run will execute: those never started were cut off.
+  const started = new Set([...attempts.values()].map((a) => a.testCaseId));
+  for (const tc of cases.values()) {
+    const p = pickles.get(tc.pickleId);
+    if (p && !started.has(tc.id) && !byPickle.has(p.id)) run.notStarted.push(scenarioKey({ feature: features.get(p.uri) ?? p.uri, name: p.name }));
   }
   return run;
 }

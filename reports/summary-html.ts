@@ -45,7 +45,7 @@ export function summaryHtml(columns: SummaryColumn[] | ConformanceReport, title?
     }).join('');
     const m = r.machine;
     return `<tr><th>${e(columnTitle(r))}${r.implementation.url ? `<br><small>${e(r.implementation.url)}</small>` : ''}${r.implementation.contact ? `<br><small>${e(r.implementation.contact)}</small>` : ''}</th>${cells}<td>${e(r.suiteVersion)}</td><td>${e(r.date)}</td><td>${e(`${m.os} ${m.kernel} · node ${m.node} · ${m.arch} × ${m.cpus}`)}</td><td><code>${e(r.tagExpression || '(all)')}</code>${
-      r.runComplete ? '' : `<br><b class="failure">run cut short</b>${r.unfinishedTests.length ? `: ${e(r.unfinishedTests.join(', '))} unfinished` : ''}`}</td></tr>`;
+      r.runComplete ? '' : `<br><b class="failure">run cut short</b>${r.unfinishedTests.length ? `: ${e(r.unfinishedTests.join(', '))} unfinished` : ''}${(r.notStartedTests ?? []).length ? `; ${r.notStartedTests.length} never started: ${e(r.notStartedTests.join(', '))}` : ''}`}</td></tr>`;
   }).join('\n');
 
   // Scenario rows: union over all reports, first-seen order.

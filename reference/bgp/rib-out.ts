@@ -1,4 +1,5 @@
 import { attributeKey, type AnnouncedRoute } from './route.ts';
+import { activeFault } from '../faults/index.ts';
 
 export interface RibDiff {
   /** New routes and routes whose attributes changed (re-announced: an implicit replace). */
@@ -21,7 +22,7 @@ export class AdjRibOut {
     for (const [prefix, entry] of next) {
       if (this.sent.get(prefix)?.key !== entry.key) announce.push(entry.route);
     }
-    const withdraw = [...this.sent.keys()].filter((p) => !next.has(p));
+    const withdraw = activeFault() === 'never-withdraw' ? [] : [...this.sent.keys()].filter((p) => !next.has(p));
     this.sent = next;
     return { announce, withdraw };
   }

@@ -1,0 +1,103 @@
+/**
+ * The pure half of `npm run mutation` (scripts/mutation.ts runs the suite once per fault): what each
+ * fault's run selects, whether the run caught the fault, and the table that says so.
+ */
+import { CodedError } from '../common/errors.ts';
+import { FAULTS, type FaultInfo } from '../reference/faults/index.ts';
+import type { ConformanceReport } from './conformance.ts';
+import { scenarioKey } from './model.ts';
+
+export interface Selection {
+  paths: string[];
+  tags?: string;
+}
+
+/** The features (and tags) a fault's registry entry names, or the whole suite with `all`. */
+export function selectionFor(fault: FaultInfo, all: boolean): Selection {
+  if (all) return { paths: [] };
+  return { paths: [...fault.features], ...(fault.tags ? { tags: fault.tags } : {}) };
+}
+
+/** The union of several selections, for one control run without a fault (tags ORed, paths merged). */
+export function unionSelection(sels: Selection[]): Selection {
+  if (sels.some((s) => s.paths.length === 0)) return { paths: [] };
+  const paths = [...new Set(sels.flatMap((s) => s.paths))].sort();
+  // A selection without tags takes its features whole: the union then cannot filter by tag.
+  if (sels.some((s) => !s.tags)) return { paths };
+  return { paths, tags: [...new Set(sels.map((s) => `(${s.tags})`))].join(' or ') };
+}
+
+/** `lbconform run` arguments for one fault (or the control run when `fault` is undefined). */
+export function runArgs(fault: string | undefined, sel: Selection, outDir: string): string[] {
+  return ['run', '--out', outDir, ...(fault ? ['--fault', fault] : []), ...(sel.tags ? ['--tags', sel.tags] : []), ...sel.paths];
+}
+
+export interface MutationResult {
+  fault: string;
+  description: string;
+  caught: boolean;
+  /** Scenarios that failed under the fault (and not in the control run). */
+  failing: string[];
+  /** Scenarios that failed under the fault but failed without it too: they prove nothing. */
+  failingInControl: string[];
+  passed: number;
+  /** The run gave no usable report (crash, killed): the fault is not counted as caught. */
+  error?: string;
+  seconds?: number;
+}
+
+const failedOf = (r: ConformanceReport): string[] => r.timings.filter((t) => t.status === 'FAILED').map((t) => scenarioKey({ feature: t.feature, name: t.scenario }));
+
+/** Caught = at least one scenario failed under the fault that did not fail without it. */
+export function judgeFault(fault: FaultInfo, report: ConformanceReport | undefined, controlFailed: ReadonlySet<string> = new Set(), error?: string): MutationResult {
+  const base = { fault: fault.name, description: fault.description };
+  if (!report) return { ...base, caught: false, failing: [], failingInControl: [], passed: 0, error: error ?? 'no report' };
+  const failed = failedOf(report);
+  const failing = failed.filter((s) => !controlFailed.has(s));
+  const result: MutationResult = {
+    ...base,
+    caught: failing.length > 0,
+    failing,
+    failingInControl: failed.filter((s) => controlFailed.has(s)),
+    passed: report.timings.filter((t) => t.status === 'SUCCEEDED').length,
+  };
+  if (!report.runComplete) result.error = `run did not finish (${report.notStartedTests.length} never started)`;
+  return result;
+}
+
+export function controlFailures(report: ConformanceReport | undefined): Set<string> {
+  return new Set(report ? failedOf(report) : []);
+}
+
+/** A Markdown table: fault, caught?, failing scenarios. */
+export function mutationTable(results: MutationResult[]): string {
+  const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const rows = results.map((r) => {
+    const verdict = r.caught ? 'caught' : r.error ? `NOT CAUGHT (${r.error})` : 'NOT CAUGHT';
+    const failing = r.failing.length ? r.failing.map(cell).join('<br>') : '—';
+    const extra = r.failingInControl.length ? `<br>(also failing without the fault: ${r.failingInControl.map(cell).join(', ')})` : '';
+    return `| ${r.fault} | ${verdict} | ${r.failing.length} failed, ${r.passed} passed${r.seconds !== undefined ? `, ${r.seconds.toFixed(0)} s` : ''} | ${failing}${extra} |`;
+  });
+  const caught = results.filter((r) => r.caught).length;
+  return [
+    '| fault | caught? | scenarios | failing scenarios |',
+    '|---|---|---|---|',
+    ...rows,
+    '',
+    `${caught} of ${results.length} faults caught${caught === results.length ? '' : `; not caught: ${results.filter((r) => !r.caught).map((r) => r.fault).join(', ')}`}`,
+  ].join('\n') + '\n';
+}
+
+/** 0 when every fault was caught, else 1. */
+export function mutationExitCode(results: MutationResult[]): number {
+  return results.length > 0 && results.every((r) => r.caught) ? 0 : 1;
+}
+
+/** Faults by name (`--only a,b`), FAULT_UNKNOWN for a name not in the registry. */
+export function chooseFaults(only: string | undefined): FaultInfo[] {
+  if (!only) return [...FAULTS];
+  const names = only.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !FAULTS.some((f) => f.name === n));
+  if (unknown.length) throw new CodedError('FAULT_UNKNOWN', `unknown fault(s) ${unknown.join(', ')}; known: ${FAULTS.map((f) => f.name).join(', ')}`);
+  return FAULTS.filter((f) => names.includes(f.name));
+}
