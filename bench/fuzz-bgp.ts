@@ -1,5 +1,6 @@
 /**
  * `npm run fuzz:bgp [-- --mode live|pure|both --count N --pure-count N --seed S --handshake-fuzz N]`
+ * `npm run fuzz:bgp -- --target speaker [--count N --seed S --handshake-fuzz N --timeout-ms MS]` (root)
  *
  * A seeded campaign of mutated BGP messages (OPEN, UPDATE with many attributes, KEEPALIVE,
  * NOTIFICATION, ROUTE-REFRESH; byte flips, truncations, lying length fields, random attribute
@@ -14,32 +15,45 @@
  *  - pure (default 1,000,000 messages): the same mutations fed to the framer, decodeMessage and
  *    decodeUpdate directly; anything thrown other than BgpDecodeError fails the run.
  *
- * Prints an outcome table per mode, RSS before and after, and the heap after a full GC.
+ * Prints an outcome table per mode, RSS before and after, and the heap after a full GC. The seeds and
+ * mutations live in fuzz-campaign.ts, shared by every target.
+ *
+ * --target speaker (default 100,000 messages; bench/fuzz-speaker.ts): the live campaign against the
+ * real `lbconform speaker` process in a namespace of our own (prefix lbcm; this script re-executes
+ * itself inside it), with the speaker process's RSS before, during and after; exit 1 if it exits.
  */
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Logger } from '../common/log.ts';
 import { BgpDecodeError } from '../reference/bgp/errors.ts';
-import { decodeMessage, encodeKeepalive, encodeNotification, encodeOpen, encodeRouteRefresh, MessageType } from '../reference/bgp/messages.ts';
-import { packAnnouncements, packWithdrawals } from '../reference/bgp/packer.ts';
+import { decodeMessage, encodeKeepalive, encodeRouteRefresh } from '../reference/bgp/messages.ts';
 import { BgpSession } from '../reference/bgp/session.ts';
 import { MessageStream } from '../reference/bgp/stream.ts';
 import { decodeUpdate } from '../reference/bgp/update.ts';
-import { attr, attrs, defaultContext, NLRI_V4, peerOpen, richUpdate, validUpdate } from '../harness/scripted-peer/rfc-cases.ts';
+import { peerOpen } from '../harness/scripted-peer/rfc-cases.ts';
 import { ScriptedPeer, type Received } from '../harness/scripted-peer/scripted-peer.ts';
-import { encodeUpdateRaw } from '../reference/bgp/update.ts';
+import { INSIDE_ENV, runInsideLab } from '../harness/scripted-peer/speaker-process.ts';
+import { Counter, ctx, frameCount, framed, makeRandom, mb, mutate, seeds, table } from './fuzz-campaign.ts';
+import { speakerCampaign } from './fuzz-speaker.ts';
 
 const { values } = parseArgs({
   options: {
+    target: { type: 'string', default: 'session' },
     mode: { type: 'string', default: 'both' },
     count: { type: 'string', default: '100000' },
     'pure-count': { type: 'string', default: '1000000' },
     seed: { type: 'string', default: '20261128' },
     'handshake-fuzz': { type: 'string', default: '10' },
-    'timeout-ms': { type: 'string', default: '2000' },
+    'timeout-ms': { type: 'string' },
   },
 });
+const target = values.target!;
+if (!['session', 'speaker'].includes(target)) {
+  process.stderr.write(`--target must be session (in-process BgpSession and decoders) or speaker (the speaker process)\n`);
+  process.exit(2);
+}
 const mode = values.mode!;
 if (!['live', 'pure', 'both'].includes(mode)) {
   process.stderr.write(`--mode must be live, pure or both\n`);
@@ -49,144 +63,26 @@ const liveCount = Number(values.count);
 const pureCount = Number(values['pure-count']);
 const seed = Number(values.seed) >>> 0 || 1;
 const handshakeFuzz = Number(values['handshake-fuzz']);
-const timeoutMs = Number(values['timeout-ms']);
+// The speaker process answers over a pipe and a second process: more slack on a loaded machine.
+const timeoutMs = Number(values['timeout-ms'] ?? (target === 'speaker' ? 5000 : 2000));
 
-// ---------------------------------------------------------------------------------------------
-// Deterministic randomness and the campaign's messages
-
-/** xorshift32 over one state: the same seed gives the same campaign on every machine. */
-function makeRandom(s: number): (n: number) => number {
-  let state = s >>> 0 || 1;
-  return (n) => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state % n;
-  };
-}
-
-const ctx = defaultContext;
-const manyRoutes = Array.from({ length: 40 }, (_, i) => ({
-  prefix: i % 2 ? `2001:db8:${i.toString(16)}::/48` : `198.51.100.${i}/32`,
-  communities: ['64500:1', '65535:65282'],
-  largeCommunities: ['64500:1:2'],
-  localPref: 100,
-}));
-
-interface Seed { name: string; bytes: Buffer; /** Offsets of each path attribute (UPDATE seeds). */ attrOffsets: number[] }
-
-function attributeOffsets(msg: Buffer): number[] {
-  if (msg[18] !== MessageType.Update) return [];
-  const wLen = msg.readUInt16BE(19);
-  const aLen = msg.readUInt16BE(21 + wLen);
-  const out: number[] = [];
-  for (let i = 23 + wLen; i < 23 + wLen + aLen;) {
-    out.push(i);
-    const ext = (msg[i]! & 0x10) !== 0;
-    i += ext ? 4 + msg.readUInt16BE(i + 2) : 3 + msg[i + 2]!;
+if (target === 'speaker') {
+  if (!process.env[INSIDE_ENV]) {
+    if (process.getuid?.() !== 0) {
+      process.stderr.write('--target speaker needs root (it runs the speaker in a network namespace of its own)\n');
+      process.exit(2);
+    }
+    process.exit(await runInsideLab(fileURLToPath(import.meta.url), process.argv.slice(2)));
   }
-  return out;
-}
-
-const seedList: [string, Buffer][] = [
-  ['OPEN', peerOpen(ctx)],
-  ['OPEN 4-octet ASN', encodeOpen({ version: 4, asn: 4200000000, holdTime: 3, routerId: '192.0.2.1', capabilities: [{ code: 65, asn: 4200000000 }, { code: 1, afi: 1, safi: 1 }, { code: 70, raw: Buffer.from([1, 2]) }] })],
-  ['KEEPALIVE', encodeKeepalive()],
-  ['NOTIFICATION', encodeNotification(6, 2, Buffer.from('bye'))],
-  ['ROUTE-REFRESH v4', encodeRouteRefresh(1, 1)],
-  ['ROUTE-REFRESH v6', encodeRouteRefresh(2, 1)],
-  ['UPDATE rich', richUpdate(ctx)],
-  ['UPDATE simple', validUpdate(ctx)],
-  ['UPDATE MP only', encodeUpdateRaw(Buffer.alloc(0), Buffer.concat([attrs.origin(), attrs.asPath([ctx.peerAsn, 4200000000]), attrs.mpReachV6(), attr(0xc0, 32, Array<number>(24).fill(7))]), Buffer.alloc(0))],
-  ['UPDATE withdraw', encodeUpdateRaw(Buffer.from([24, 198, 51, 100, 32, 203, 0, 113, 1]), Buffer.alloc(0), Buffer.alloc(0))],
-  ['UPDATE 2-octet path + AS4_PATH', encodeUpdateRaw(Buffer.alloc(0), Buffer.concat([attrs.origin(1), attr(0x40, 2, [2, 2, 0xfb, 0xf5, 0x5b, 0xa0]), attrs.nextHop(), attr(0xc0, 17, [2, 1, 0xfa, 0x56, 0xea, 0x00])]), NLRI_V4)],
-  ...packAnnouncements(manyRoutes, { ibgp: true, myAsn: 64501, fourOctet: true, nextHopV4: '192.0.2.1', nextHopV6: '2001:db8::1' }).map((b, i): [string, Buffer] => [`UPDATE packed ${i}`, b]),
-  ...packWithdrawals(manyRoutes.map((r) => r.prefix)).map((b, i): [string, Buffer] => [`UPDATE packed withdraw ${i}`, b]),
-];
-const seeds: Seed[] = seedList.map(([name, bytes]) => ({ name, bytes, attrOffsets: attributeOffsets(bytes) }));
-
-const FLAG_CHOICES = [0x00, 0x40, 0x80, 0xc0, 0x10, 0x50, 0x90, 0xd0, 0xe0, 0x20];
-
-function fixLength(b: Buffer): Buffer {
-  if (b.length >= 18) b.writeUInt16BE(Math.min(b.length, 65535), 16);
-  return b;
-}
-
-const strategies = [
-  'byte flips', 'truncation', 'length field lies', 'attribute flags', 'attribute length lies', 'attribute type',
-  'section length lies', 'random tail', 'duplicate attribute', 'message type swap', 'unmodified',
-] as const;
-type Strategy = typeof strategies[number];
-
-function mutate(rnd: (n: number) => number, s: Seed): { bytes: Buffer; strategy: Strategy } {
-  const src = s.bytes;
-  let b: Buffer = Buffer.from(src);
-  const isUpdate = s.attrOffsets.length > 0;
-  let strategy: Strategy = strategies[rnd(strategies.length)]!;
-  if (!isUpdate && ['attribute flags', 'attribute length lies', 'attribute type', 'duplicate attribute', 'section length lies'].includes(strategy)) strategy = 'byte flips';
-  switch (strategy) {
-    case 'byte flips':
-      for (let i = 0, n = 1 + rnd(4); i < n; i++) if (b.length > 19) b[19 + rnd(b.length - 19)] = rnd(256);
-      if (rnd(32) === 0) b[rnd(16)] = rnd(256); // now and then the marker too
-      break;
-    case 'truncation':
-      b = fixLength(Buffer.from(b.subarray(0, 19 + rnd(Math.max(1, b.length - 19)))));
-      break;
-    case 'length field lies':
-      b.writeUInt16BE(rnd(5) === 0 ? rnd(65536) : Math.max(0, b.length - 8 + rnd(17)), 16);
-      break;
-    case 'attribute flags': {
-      const at = s.attrOffsets[rnd(s.attrOffsets.length)]!;
-      // Keep the extended-length bit as it was (else every change is a length error), except sometimes.
-      b[at] = rnd(4) === 0 ? rnd(256) : (FLAG_CHOICES[rnd(FLAG_CHOICES.length)]! & ~0x10) | (b[at]! & 0x10);
-      break;
-    }
-    case 'attribute length lies': {
-      const at = s.attrOffsets[rnd(s.attrOffsets.length)]!;
-      if (b[at]! & 0x10) b.writeUInt16BE(Math.max(0, b.readUInt16BE(at + 2) - 4 + rnd(9)), at + 2);
-      else b[at + 2] = rnd(3) === 0 ? rnd(256) : Math.max(0, b[at + 2]! - 4 + rnd(9));
-      break;
-    }
-    case 'attribute type': {
-      const at = s.attrOffsets[rnd(s.attrOffsets.length)]!;
-      b[at + 1] = rnd(2) ? rnd(40) : rnd(256);
-      break;
-    }
-    case 'section length lies': {
-      const wLen = b.readUInt16BE(19);
-      if (rnd(2)) b.writeUInt16BE(Math.max(0, wLen - 3 + rnd(7)), 19);
-      else b.writeUInt16BE(Math.max(0, b.readUInt16BE(21 + wLen) - 3 + rnd(7)), 21 + wLen);
-      break;
-    }
-    case 'random tail':
-      b = fixLength(Buffer.concat([b, Buffer.from(Array.from({ length: 1 + rnd(40) }, () => rnd(256)))]));
-      break;
-    case 'duplicate attribute': {
-      const k = rnd(s.attrOffsets.length);
-      const at = s.attrOffsets[k]!;
-      const end = s.attrOffsets[k + 1] ?? at + ((b[at]! & 0x10) ? 4 + b.readUInt16BE(at + 2) : 3 + b[at + 2]!);
-      const wLen = b.readUInt16BE(19);
-      const copy = b.subarray(at, end);
-      b = Buffer.concat([b.subarray(0, end), copy, b.subarray(end)]);
-      b.writeUInt16BE(b.readUInt16BE(21 + wLen) + copy.length, 21 + wLen);
-      fixLength(b);
-      break;
-    }
-    case 'message type swap':
-      b[18] = rnd(8) === 0 ? rnd(256) : 1 + rnd(5);
-      break;
-    case 'unmodified':
-      break;
-  }
-  return { bytes: b, strategy };
+  process.stdout.write(`fuzz:bgp seed ${seed}, target speaker; ${seeds.length} seed messages\n\n`);
+  const r = await speakerCampaign({ count: liveCount, seed, handshakeFuzz, timeoutMs });
+  process.stdout.write(r.summary + '\n');
+  process.exit(r.ok ? 0 : 1);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Reporting
 
-const mb = (n: number): string => `${(n / 2 ** 20).toFixed(1)} MB`;
 let gcKind = 'global.gc (--expose-gc)';
 function fullGc(): void {
   let gc = (globalThis as { gc?: () => void }).gc;
@@ -198,21 +94,6 @@ function fullGc(): void {
   }
   gc();
   gc();
-}
-
-function table(title: string, rows: [string, number][]): string {
-  const width = Math.max(title.length, ...rows.map(([k]) => k.length));
-  const line = (k: string, v: string): string => `| ${k.padEnd(width)} | ${v.padStart(10)} |`;
-  return [line(title, 'messages'), `|${'-'.repeat(width + 2)}|${'-'.repeat(11)}:|`, ...rows.map(([k, v]) => line(k, String(v)))].join('\n') + '\n';
-}
-
-class Counter extends Map<string, number> {
-  bump(k: string, n = 1): void {
-    this.set(k, (this.get(k) ?? 0) + n);
-  }
-  rows(): [string, number][] {
-    return [...this].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -274,31 +155,6 @@ process.on('uncaughtException', (err) => {
   if (lastSent) process.stderr.write(`last message sent: #${lastSent.i} ${lastSent.seed} / ${lastSent.strategy}: ${lastSent.bytes.toString('hex')}\n`);
   process.exit(1);
 });
-
-/** How many messages the speaker's framer cuts from these bytes (up to where it would throw). */
-function frameCount(bytes: Buffer): number {
-  const stream = new MessageStream();
-  let n = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    try {
-      n += stream.push(bytes.subarray(i, i + 1)).length;
-    } catch {
-      return n;
-    }
-  }
-  return n;
-}
-
-/**
- * What the speaker's framer will see: a message whose (valid) length field claims more than was sent
- * is completed with random bytes, so the next message is not swallowed into it.
- */
-function framed(rnd: (n: number) => number, b: Buffer): Buffer {
-  if (b.length < 19 || !b.subarray(0, 16).equals(Buffer.alloc(16, 0xff))) return b;
-  const len = b.readUInt16BE(16);
-  if (len <= b.length || len > 4096) return b;
-  return Buffer.concat([b, Buffer.from(Array.from({ length: len - b.length }, () => rnd(256)))]);
-}
 
 async function live(count: number): Promise<{ ok: boolean; summary: string }> {
   const rnd = makeRandom(seed);

@@ -37,6 +37,8 @@ export interface ScriptedPeerOptions {
    * onReceive(), so the peer's own memory does not grow.
    */
   record?: boolean;
+  /** Address to listen on. Default 127.0.0.1 (a test inside its own namespace uses one of its addresses). */
+  host?: string;
 }
 
 /** One received message, tagged with the connection (1, 2, ...) it came on. */
@@ -108,6 +110,7 @@ export class ScriptedPeer {
       keepaliveIntervalMs: 1000,
       defaultTimeoutMs: 5000,
       record: true,
+      host: '127.0.0.1',
       ...options,
     };
     this.server = createServer({ noDelay: true }, (s) => this.accept(s));
@@ -120,7 +123,7 @@ export class ScriptedPeer {
   }
 
   async listen(): Promise<number> {
-    this.server.listen(0, '127.0.0.1');
+    this.server.listen(0, this.o.host);
     await once(this.server, 'listening');
     this.port = (this.server.address() as { port: number }).port;
     return this.port;
@@ -238,6 +241,11 @@ export class ScriptedPeer {
       }, timeoutMs);
       this.waiters.add(w);
     });
+  }
+
+  /** Re-checks every waiter now: for conditions that also depend on another source (a speaker's log). */
+  poke(): void {
+    this.notify();
   }
 
   /** Destroys the current connection from our side (a peer that vanishes). */
