@@ -34,6 +34,7 @@ Feature: BGP session behaviour against FRR: IPv6 transport, route refresh, peer 
       | 203.0.113.97/32     | NodeA     | IGP    | empty   | 0          | none        |
       | 2001:db8:200::97/128 | NodeA    | IGP    | empty   | 0          | none        |
 
+  @faults
   Scenario: route refresh and a router restart lose nothing
     Given every node peers with "tor" over eBGP
     And a dual-stack Service "default/web" requesting "203.0.113.98, 2001:db8:200::98" with a ready endpoint on "NodeA"
@@ -55,6 +56,7 @@ Feature: BGP session behaviour against FRR: IPv6 transport, route refresh, peer 
       | 203.0.113.98/32     | NodeA     | IGP    | 64500   | absent     | none        |
       | 2001:db8:200::98/128 | NodeA    | IGP    | 64500   | absent     | none        |
 
+  @faults
   Scenario: a peer gone silent is dropped on hold-timer expiry and the session comes back when it returns
     Given every node peers with "tor" over iBGP
     And a Service "default/web" requesting "203.0.113.99" with a ready endpoint on "NodeA"

@@ -99,6 +99,10 @@ export function decodeDocument(value: unknown, src: M.Source, opts: { namespace:
     return;
   }
   const meta = obj(value.metadata);
+  if (typeof meta.namespace === 'string' && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(meta.namespace)) {
+    report('INVALID_NAME', 'metadata.namespace', `${describe(meta.namespace)} is not a valid namespace; expected a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters`);
+    return;
+  }
   const labels = (opt<Record<string, string>>(meta.labels) ?? {}) as Record<string, string>;
   let namespace = opt<string>(meta.namespace) ?? opts.namespace;
   if (apiVersion.startsWith(METALLB_GROUP) && namespace !== opts.namespace) {
@@ -369,6 +373,10 @@ function decodePeer(name: string, spec: Obj, src: M.Source, report: Report): M.B
   if (ok && holdTime !== 0 && holdTime < 3) {
     report('INVALID_HOLD_TIME', 'spec.holdTime', `hold time ${holdTime}s is invalid; expected 0s (no keepalives) or at least 3s`);
     ok = false;
+  } else if (ok && holdTime > 65535) {
+    // The OPEN message carries the hold time in 16 bits.
+    report('INVALID_HOLD_TIME', ht !== undefined ? 'spec.holdTime' : 'spec.keepaliveTime', `hold time ${holdTime}s is invalid; BGP allows at most 65535s (18h12m15s)`);
+    ok = false;
   } else if (ok && keepaliveTime >= holdTime && !(holdTime === 0 && keepaliveTime === 0)) {
     report(
       'INVALID_KEEPALIVE_TIME',
@@ -384,9 +392,14 @@ function decodePeer(name: string, spec: Obj, src: M.Source, report: Report): M.B
     report('EBGP_MULTIHOP_ON_IBGP', 'spec.ebgpMultiHop', `ebgpMultiHop is set but the session is iBGP (myASN = peerASN = ${myASN}); remove it or use a different peerASN`);
     ok = false;
   }
+  const password = opt<string>(spec.password);
+  if (password !== undefined && Buffer.byteLength(password, 'utf8') > 80) {
+    // Linux takes at most 80 bytes of TCP MD5 key (TCP_MD5SIG_MAXKEYLEN); a longer one cannot be used as written.
+    report('INVALID_VALUE', 'spec.password', `the password is ${Buffer.byteLength(password, 'utf8')} bytes; a TCP MD5 key holds at most 80`);
+    ok = false;
+  }
   const nodeSelectors = selectors(spec.nodeSelectors, 'spec.nodeSelectors', report);
   if (!ok || !nodeSelectors || peerAddress === undefined) return undefined;
-  const password = opt<string>(spec.password);
   const bfdProfile = opt<string>(spec.bfdProfile);
   const vrf = opt<string>(spec.vrf);
   return {

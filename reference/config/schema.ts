@@ -128,8 +128,8 @@ export function check(value: unknown, schema: Schema, path: string, report: Repo
           continue;
         }
         const v = value[k];
-        // An explicit null is how YAML writes "unset"; treat it like an absent optional field.
-        if (v === null && !(schema.required ?? []).includes(k)) continue;
+        // An explicit null is how YAML writes "unset": absent if optional, MISSING_FIELD below if required.
+        if (v === null) continue;
         if (!check(v, sub, joinPath(path, k), report)) ok = false;
       }
       for (const r of schema.required ?? []) {

@@ -44,9 +44,12 @@ export function parseYamlDocuments(text: string, file: string): { docs: RawDoc[]
     if (doc.errors.length > 0) {
       for (const e of doc.errors) {
         if (errors.length >= MAX_SYNTAX_ERRORS) break;
-        const line = e.linePos?.[0]?.line ?? lineOf(e.pos?.[0]);
+        let line = e.linePos?.[0]?.line ?? lineOf(e.pos?.[0]);
         // The first line of the library's message is the useful part; the rest is a source excerpt.
-        const col = e.linePos?.[0]?.col;
+        let col = e.linePos?.[0]?.col;
+        // The library reports an unclosed quote where the file ends; the quote that opened it is what to fix.
+        const open = e.code === 'MISSING_CHAR' && /quote/.test(e.message) ? openQuoteAtEnd(text) : undefined;
+        if (open) ({ line, col } = open);
         const first = (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, '');
         syntax(line, col === undefined ? first : `${first} (column ${col})`);
       }
@@ -131,6 +134,47 @@ export function flowDepthExceeded(text: string, max: number): number | undefined
     } else if ((ch === ']' || ch === '}') && depth > 0) depth--;
   }
   return undefined;
+}
+
+/**
+ * Where the quoted scalar still open at the end of `text` began, if any. A quote opens one only where
+ * a value starts (line start, after ":", "- ", "? ", "[", "{" or ","), not the apostrophe in "it's".
+ * One pass, no slicing: it runs on any input the library rejects.
+ */
+export function openQuoteAtEnd(text: string): { line: number; col: number } | undefined {
+  let quote = '';
+  let at = { line: 0, col: 0 };
+  let line = 1;
+  let lineStart = 0;
+  let prev = ''; // the last non-blank character of this line outside quotes ('' at its start)
+  let prevAlone = true; // whether `prev` came after a blank or the line start ("-" as an indicator)
+  let blank = true;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch === '\n') {
+      line++;
+      lineStart = i + 1;
+      if (!quote) [prev, prevAlone, blank] = ['', true, true];
+      continue;
+    }
+    if (quote) {
+      if (ch === '\\' && quote === '"' && text[i + 1] !== '\n') i++;
+      else if (ch === "'" && quote === "'" && text[i + 1] === "'") i++;
+      else if (ch === quote) [quote, prev, prevAlone, blank] = ['', ch, false, false];
+      continue;
+    }
+    if (ch === ' ' || ch === '\t') {
+      blank = true;
+    } else if (ch === '#' && blank) {
+      while (i + 1 < text.length && text[i + 1] !== '\n') i++;
+    } else if ((ch === '"' || ch === "'") && (prev === '' || ':[{,'.includes(prev) || ((prev === '-' || prev === '?') && prevAlone))) {
+      quote = ch;
+      at = { line, col: i - lineStart + 1 };
+    } else {
+      [prev, prevAlone, blank] = [ch, blank, false];
+    }
+  }
+  return quote ? at : undefined;
 }
 
 /** The line of `path`, or of its nearest ancestor that has one, or the document's line. */
