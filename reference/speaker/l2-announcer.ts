@@ -28,6 +28,7 @@ export class L2Announcer {
   private membersKey = '';
   private settled = false;
   private settleTimer?: NodeJS.Timeout;
+  private lastApplied?: { members: MembershipPeer[]; rows: L2Row[]; needed: boolean };
 
   constructor(
     private readonly node: string,
@@ -49,6 +50,7 @@ export class L2Announcer {
 
   async apply(members: MembershipPeer[], rows: L2Row[], needed: boolean): Promise<void> {
     if (!needed && !this.membership) return;
+    this.lastApplied = { members, rows, needed };
     const peers = members.filter((m) => m.node !== this.node);
     const key = JSON.stringify(peers);
     if (!this.membership) {
@@ -69,6 +71,10 @@ export class L2Announcer {
       this.settleTimer = setTimeout(() => {
         this.settled = true;
         this.log.info('l2.members.settled', { alive: this.alive() });
+        // Settling changes none of the speaker's inputs, so its reload may be skipped as unchanged:
+        // apply the last computed rows now (the reload still follows if the alive set moved meanwhile).
+        const last = this.lastApplied;
+        if (last) void this.apply(last.members, last.rows, last.needed).catch((err: unknown) => this.log.error('l2.apply.failed', { error: err as Error }));
         this.onAliveChange();
       }, this.settings.deadAfterMs);
     } else if (key !== this.membersKey) {
