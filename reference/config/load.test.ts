@@ -135,3 +135,12 @@ t.test('property: arbitrary input yields a config or errors, never an exception'
   fc.assert(fc.property(fc.array(resource, { maxLength: 4 }), (docs) => check(docs.map((d) => stringify(d)).join('---\n'))), { numRuns: 300 });
   fc.assert(fc.property(value, (v) => check(JSON.stringify(v) ?? 'null')), { numRuns: 200 });
 });
+
+t.test('an error flood is cut at MAX_ERRORS with one TOO_MANY_ERRORS line counting the rest', async (t) => {
+  const { MAX_ERRORS } = await import('./load.ts');
+  const addrs = Array.from({ length: MAX_ERRORS + 50 }, () => '  - 192.0.2.1/32').join('\n');
+  const { errors } = parseManifestText(`apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\nmetadata:\n  name: p\nspec:\n  addresses:\n  - 192.0.2.1/32\n${addrs}\n`, 'flood.yaml');
+  t.equal(errors.length, MAX_ERRORS + 1);
+  t.equal(errors.at(-1)!.code, 'TOO_MANY_ERRORS');
+  t.match(errors.at(-1)!.message, /^50 more errors not shown/);
+});

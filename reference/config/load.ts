@@ -30,9 +30,23 @@ function collectText(text: string, file: string, opts: LoadOptions, out: Collect
   for (const d of docs) decodeDocument(d.value, { file, line: d.line, lines: d.lines }, opts, out, errors);
 }
 
+/**
+ * Errors kept per run: a 10 MB list of duplicates would otherwise give half a million lines to
+ * `validate` and one enormous config.rejected log line. The rest is counted in one TOO_MANY_ERRORS.
+ */
+export const MAX_ERRORS = 200;
+
+function capErrors(errors: ValidationError[]): ValidationError[] {
+  if (errors.length <= MAX_ERRORS) return errors;
+  const kept = errors.slice(0, MAX_ERRORS);
+  const last = kept[kept.length - 1]!;
+  kept.push({ code: 'TOO_MANY_ERRORS', file: last.file, line: last.line, kind: '', name: '', field: '', message: `${errors.length - MAX_ERRORS} more errors not shown; fix the ones above first` });
+  return kept;
+}
+
 function finish(c: Collected, errors: ValidationError[], opts: LoadOptions): LoadResult {
   const communityAliases = crossCheck(c, errors);
-  if (errors.length > 0) return { errors: [...errors].sort(compareErrors) };
+  if (errors.length > 0) return { errors: capErrors([...errors].sort(compareErrors)) };
   return {
     errors: [],
     config: {
