@@ -11,6 +11,7 @@ commands:
   plan [--namespace NS] [--alive A,B] PATH...         print the announcement plan as JSON
   speaker --node NAME [--namespace NS] PATH...        run the reference speaker (in a node namespace)
   speaker --status --node NAME                        print a running speaker's sessions and routes
+  frr-speaker --node NAME PATH...                     FRR's bgpd as the speaker (the reference-frr SUT)
   run [--out DIR] [--tags EXPR] [--sut ...] ...       run the conformance features (root)
   report --run DIR [--implementation-name N ...]       (re)write report.json/yaml and summary.html of a run
   compare OLD NEW [--json]                            compare two runs (report.json or run folders); exit 1 on regression
@@ -28,6 +29,7 @@ async function main(argv: string[]): Promise<number> {
       return (await import('../reference/commands/plan.ts')).runPlan(rest, io);
     case 'speaker':
       return (await import('../reference/speaker/command.ts')).runSpeakerCommand(rest, io);
+    case 'frr-speaker': return (await import('../harness/sut/reference-frr/speaker.ts')).runFrrSpeaker(rest, io);
     case 'run':
       return (await import('../harness/run/run-suite.ts')).runSuite(rest, io);
     case 'compare':

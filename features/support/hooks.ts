@@ -1,3 +1,4 @@
+import { takePhaseTimes } from '../../harness/run/phase-clock.ts';
 import { After, AfterAll, Before, BeforeAll, Status, setDefaultTimeout } from '@cucumber/cucumber';
 import { join } from 'node:path';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -6,6 +7,8 @@ import { diffSnapshots, rootSnapshot, type RootSnapshot } from '../../netns/root
 import { scenarioDir } from '../../harness/artifacts/paths.ts';
 import { referenceSpeaker } from '../../harness/sut/reference.ts';
 import { commandSpeaker } from '../../harness/sut/command.ts';
+import { referenceFrrSpeaker } from '../../harness/sut/reference-frr.ts';
+import { withNodeFacts } from '../../harness/sut/node-facts.ts';
 import { clearSuite, setSuite, suite } from './suite.ts';
 import { dropCachedLab, releaseLab } from './lab-cache.ts';
 import type { LbWorld } from './world.ts';
@@ -33,8 +36,8 @@ BeforeAll(async function () {
   const run = await createRun({ prefix: process.env.LBCONFORM_NETNS_PREFIX ?? 'lbc' });
   const sut = process.env.LBCONFORM_SUT === 'command'
     ? commandSpeaker(process.env.LBCONFORM_SUT_START ?? '', (process.env.LBCONFORM_SUT_FEATURES ?? 'bgp,ipv4').split(',').map((f) => f.trim()))
-    : referenceSpeaker;
-  setSuite({ run, sut });
+    : process.env.LBCONFORM_SUT === 'reference-frr' ? referenceFrrSpeaker : referenceSpeaker;
+  setSuite({ run, sut: withNodeFacts(sut) });
 });
 
 Before(function (this: LbWorld, { pickle }) {
@@ -60,6 +63,7 @@ AfterAll(async function () {
 });
 
 Before(async function (this: LbWorld, { pickle, gherkinDocument }) {
+  takePhaseTimes(); // a scenario's phases start at zero
   this.prepareDirs(scenarioDir(outDir, gherkinDocument.feature?.name ?? 'feature', pickle.name + ' ' + pickle.id.slice(0, 6)));
   this.sut = suite().sut;
   this.featureName = gherkinDocument.uri ?? '';
@@ -68,6 +72,7 @@ Before(async function (this: LbWorld, { pickle, gherkinDocument }) {
 /** Artifacts first (so a failure can be read from them), then teardown, whatever happened. */
 After(async function (this: LbWorld, { result }) {
   if (!this.scenarioDir) return; // skipped before it started (NOT_SUPPORTED)
+  const teardownStart = performance.now();
   const problems: string[] = [];
   const attempt = async (what: string, fn: () => Promise<unknown>): Promise<void> => {
     try {
@@ -86,6 +91,8 @@ After(async function (this: LbWorld, { result }) {
   // A lab whose processes all stopped cleanly is kept for the feature's next scenario.
   if (this.lab) await attempt('lab release', () => releaseLab(this.featureName, this.topology, this.lab!, problems.length === 0 && !this.labDirty));
   writeFileSync(join(this.scenarioDir, 'result.txt'), `${result?.status ?? 'UNKNOWN'}\n${problems.join('\n')}\n`);
+  // where the scenario's time went (bench/suite.ts adds these up)
+  writeFileSync(join(this.scenarioDir, 'timing.json'), JSON.stringify({ ...takePhaseTimes(), teardown: Math.round(performance.now() - teardownStart) }) + '\n');
   if (result?.status === Status.FAILED) {
     // The first thing a reader needs: where everything is, and the end of each speaker's log.
     const tails = [...this.speakers.keys()].map((node) => {

@@ -2,16 +2,19 @@ import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
 import { parseArgs } from 'node:util';
 import { mkdirSync } from 'node:fs';
 import { writeAllReports } from '../../reports/commands.ts';
+import { reportWarnings, type ConformanceReport } from '../../reports/conformance.ts';
+import { FAULT_NAMES, parseFault } from '../../reference/faults/index.ts';
+import { finishWithBaseline, loadBaseline } from './baseline.ts';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeTimeouts, resolveTimeouts } from '../timeouts.ts';
 
 /** Systems under test this build can drive (harness/sut/). */
-const knownSuts = ['reference', 'command'];
+const knownSuts = ['reference', 'reference-frr', 'command'];
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-export const runUsage = `usage: lbconform run [--sut reference|command [--sut-start TEMPLATE] [--sut-features bgp,ipv4,...]] [--out DIR] [--tags EXPR] [--timeout name=ms]...
+export const runUsage = `usage: lbconform run [--sut reference|reference-frr|command [--sut-start TEMPLATE] [--sut-features bgp,ipv4,...]] [--out DIR] [--tags EXPR] [--timeout name=ms]...
                      [--timeout-scale N] [--consecutive N] [FEATURE_PATH...]
 
 Runs the conformance features against the reference speaker and writes, into DIR (default out/run):
@@ -21,6 +24,11 @@ Runs the conformance features against the reference speaker and writes, into DIR
 scenarios tagged with a feature outside --sut-features are reported NOT_SUPPORTED (not-supported.json).
 --implementation-name/--implementation-version/--url/--contact name the implementation in report.yaml;
 --deviations FILE records vendor deviations ({deviations: [{scenario: NAME|@tag, reason}]}).
+--fault NAME (--sut reference only) runs the reference with a deliberate fault (${FAULT_NAMES.join(', ')});
+  the report names it "reference+fault:NAME". npm run mutation runs them all.
+--baseline FILE (a report.json or run folder) compares the run with it at the end and prints the result
+  (also DIR/comparison.md); the exit code is then 1 only on a regression: a scenario newly failing, a new
+  scenario failing, a run cut off, or a failed run hook. Unreadable FILE: exit 2 before anything runs.
 
 Timeouts (max time a conformant implementation may take):
 ${describeTimeouts()}`;
@@ -59,6 +67,20 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
     io.stderr.write(`--sut command needs --sut-start 'my-speaker --node {node} --config {manifests}'\n`);
     return 2;
   }
+  let fault: ReturnType<typeof parseFault>;
+  let baseline: ConformanceReport | undefined;
+  try {
+    fault = parseFault(values.fault);
+    if (fault && values.sut !== 'reference') throw new Error(`--fault works with --sut reference only (got ${values.sut})`);
+    if (values.baseline) baseline = loadBaseline(values.baseline);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    io.stderr.write(`lbconform run: ${code ? `${code}: ` : ''}${(err as Error).message}\n`);
+    return 2;
+  }
+  // Set or cleared explicitly: a stray LBCONFORM_FAULT in the caller's environment never reaches a speaker.
+  if (fault) process.env.LBCONFORM_FAULT = fault;
+  else delete process.env.LBCONFORM_FAULT;
   process.env.LBCONFORM_SUT = values.sut;
   if (values['sut-start']) process.env.LBCONFORM_SUT_START = values['sut-start'];
   if (values['sut-features']) process.env.LBCONFORM_SUT_FEATURES = values['sut-features'];
@@ -85,22 +107,25 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
   }, { cwd: repoRoot });
   const { success } = await runCucumber(runConfiguration, { cwd: repoRoot });
   let reports: string[] = [];
+  let report: ConformanceReport | undefined;
   try {
     const implementation = {
-      ...(values['implementation-name'] ? { name: values['implementation-name'] } : {}),
+      ...(values['implementation-name'] ? { name: values['implementation-name'] } : fault ? { name: `reference+fault:${fault}` } : {}),
       ...(values['implementation-version'] ? { version: values['implementation-version'] } : {}),
       ...(values.url ? { url: values.url } : {}),
       ...(values.contact ? { contact: values.contact } : {}),
     };
-    reports = (await writeAllReports(outDir, {
+    ({ files: reports, report } = await writeAllReports(outDir, {
       adapter: values.sut!, tagExpression: values.tags ?? '', implementation,
       ...(values.deviations ? { deviationsFile: values.deviations } : {}),
-    })).files;
+    }));
+    for (const w of reportWarnings(report)) io.stderr.write(`warning: ${w}\n`);
   } catch (err) {
     io.stderr.write(`lbconform run: conformance report not written: ${(err as Error).message}\n`);
   }
   io.stdout.write(`\nwall time ${((Date.now() - started) / 1000).toFixed(1)} s`);
   io.stdout.write(`\nreports: ${outDir}/{junit.xml,cucumber.html,messages.ndjson}${reports.length ? `, ${reports.map((r) => r.slice(outDir.length + 1)).join(', ')}` : ''}\nartifacts: ${outDir}/features/\n`);
+  if (baseline) return finishWithBaseline(baseline, report, outDir, io.stdout);
   return success ? 0 : 1;
 }
 
@@ -122,6 +147,8 @@ function parse(args: string[]) {
       url: { type: 'string' },
       contact: { type: 'string' },
       deviations: { type: 'string' },
+      fault: { type: 'string' },
+      baseline: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

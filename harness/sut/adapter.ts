@@ -1,6 +1,12 @@
 /**
  * The contract between the suite and a system under test (SUT): the harness owns the topology and
  * the manifests; an adapter only knows how to start, notify and stop the speaker on one node.
+ *
+ * What the steps observe: the routers' view (the assertions) and the speaker's log file, where a few
+ * steps look for JSON-line events by name: `config.rejected` carrying the validation code
+ * (bad-config scenarios), `bgp.route-refresh` and `bgp.hold-timer.expired` (@session). A speaker
+ * that logs otherwise needs a wrapper that emits them (harness/sut/reference-frr/observer.ts does
+ * this for FRR) or must not declare the capability.
  */
 export interface NodeContext {
   /** Kubernetes node name (also the Node object's kubernetes.io/hostname). */
@@ -13,6 +19,19 @@ export interface NodeContext {
   logFile: string;
   /** Shared secret of the layer 2 membership (the same on every node of a scenario). */
   l2Secret?: string;
+  /**
+   * The node's interfaces and addresses as the harness reads them from the live namespace just before
+   * start (`ip -j addr`; loopback left out): for adapters that configure a speaker from outside (router
+   * id, update source). A speaker running in the namespace may read them itself.
+   */
+  interfaces?: NodeInterface[];
+}
+
+export interface NodeInterface {
+  name: string;
+  mac?: string;
+  /** Global-scope addresses with their prefix length (`192.0.2.11/24`, `2001:db8:0:1::b/64`). */
+  addresses: string[];
 }
 
 export interface SpeakerHandle {

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { CodedError } from '../../common/errors.ts';
 import { spawnIn } from '../exec.ts';
 import type { NodeContext, SpeakerHandle, SystemUnderTest } from './adapter.ts';
@@ -33,10 +34,15 @@ export function splitTemplate(template: string): string[] {
   return out;
 }
 
-/** Substitutes {node}, {manifests}, {netns} in each argument (whole values, no re-splitting). */
+/**
+ * Substitutes {node}, {manifests}, {netns}, {logdir} (the scenario's artifact folder) and {ipv4} /
+ * {ipv6} (the node's first global address of each family, empty when none) in each argument (whole
+ * values, no re-splitting).
+ */
 export function expandTemplate(argv: string[], node: NodeContext): string[] {
-  const values: Record<string, string> = { node: node.name, manifests: node.manifestDir, netns: node.netns };
-  return argv.map((a) => a.replace(/\{(node|manifests|netns)\}/g, (_, k: string) => values[k]!));
+  const first = (v6: boolean): string => node.interfaces?.flatMap((i) => i.addresses).find((a) => a.includes(':') === v6)?.split('/')[0] ?? '';
+  const values: Record<string, string> = { node: node.name, manifests: node.manifestDir, netns: node.netns, logdir: dirname(node.logFile), ipv4: first(false), ipv6: first(true) };
+  return argv.map((a) => a.replace(/\{(node|manifests|netns|logdir|ipv4|ipv6)\}/g, (_, k: string) => values[k]!));
 }
 
 /**

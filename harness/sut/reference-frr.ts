@@ -1,0 +1,53 @@
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { run, spawnIn } from '../exec.ts';
+import { eventually } from '../wait/eventually.ts';
+import type { NodeContext, SpeakerHandle, SystemUnderTest } from './adapter.ts';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const tsxLoader = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
+const cli = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
+
+/**
+ * FRR's bgpd as the speaker (harness/sut/reference-frr/): the same manifests and plan as the reference,
+ * turned into an FRR configuration. Layer 2 is not implemented, so `l2` is not declared.
+ */
+export const referenceFrrSpeaker: SystemUnderTest = {
+  name: 'reference-frr',
+  features: ['bgp', 'ipv4', 'ipv6', 'dualstack', 'ibgp', 'ebgp', 'md5', 'interop', 'session'],
+  async start(node: NodeContext): Promise<SpeakerHandle> {
+    // FRR's logs and every configuration applied go beside the speaker log (scenario artifacts).
+    const logDir = join(dirname(node.logFile), `frr-${node.name}`);
+    const proc = spawnIn(node.netns, process.execPath, ['--import', tsxLoader, cli, 'frr-speaker', '--node', node.name, '--log-dir', logDir, node.manifestDir], {
+      logFile: node.logFile,
+      cwd: repoRoot,
+    });
+    return {
+      node: node.name,
+      pid: proc.pid,
+      configChanged: async () => proc.signal('SIGHUP'),
+      stop: () => proc.stop('SIGTERM', 8000),
+      kill: async () => {
+        await proc.stop('SIGKILL', 5000);
+        // The speaker's watchdog kills bgpd and zebra once it is gone; wait for that, so the next
+        // speaker in this namespace finds port 179 free.
+        await eventually(`${node.name}: FRR daemons gone after SIGKILL`, async () => {
+          const left = await frrDaemonsIn(node.netns);
+          if (left.length) throw new Error(`still running: ${left.join(', ')}`);
+        }, { timeoutMs: 5000, intervalMs: 50 });
+      },
+    };
+  },
+};
+
+async function frrDaemonsIn(netns: string): Promise<number[]> {
+  const pids = (await run('ip', ['netns', 'pids', netns], { allowFail: true })).stdout.split(/\s+/).filter(Boolean).map(Number);
+  return pids.filter((p) => {
+    try {
+      return ['bgpd', 'zebra'].includes(readFileSync(`/proc/${p}/comm`, 'utf8').trim());
+    } catch {
+      return false;
+    }
+  });
+}
