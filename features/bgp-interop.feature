@@ -76,3 +76,36 @@ Feature: The reference speaker interoperates with FRR, GoBGP and BIRD as peers
     Examples: BIRD, eBGP
       | router | session | as path | local pref |
       | bird   | eBGP    | 64500   | absent     |
+
+  Scenario Outline: <router> over <session> on IPv6 transport: both families, graceful stop
+    Given nodes "NodeA" and the <router> router "peer" on one segment
+    And every node peers with "peer" over <session> on IPv6 transport
+    And a dual-stack Service "default/web" requesting "203.0.113.12, 2001:db8:100::12" with a ready endpoint on "NodeA"
+    When the speaker runs on every node
+    Then every node's session with "peer" is Established
+    And "peer" has exactly these routes:
+      | prefix               | next hops | origin | as path   | local pref   | communities | large communities |
+      | 203.0.113.12/32      | NodeA     | IGP    | <as path> | <local pref> | 64512:7     | 4200000000:1:2    |
+      | 2001:db8:100::12/128 | NodeA     | IGP    | <as path> | <local pref> | 64512:7     | 4200000000:1:2    |
+    When the speaker on "NodeA" is stopped with SIGTERM
+    Then "peer" has no routes well before the hold time
+
+    @gobgp @ibgp
+    Examples: GoBGP, iBGP, IPv6 transport
+      | router | session | as path | local pref |
+      | gobgp  | iBGP    | empty   | 150        |
+
+    @gobgp @ebgp
+    Examples: GoBGP, eBGP, IPv6 transport
+      | router | session | as path | local pref |
+      | gobgp  | eBGP    | 64500   | absent     |
+
+    @bird @ibgp
+    Examples: BIRD, iBGP, IPv6 transport
+      | router | session | as path | local pref |
+      | bird   | iBGP    | empty   | 150        |
+
+    @bird @ebgp
+    Examples: BIRD, eBGP, IPv6 transport
+      | router | session | as path | local pref |
+      | bird   | eBGP    | 64500   | absent     |

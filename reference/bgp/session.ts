@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { connect, isIPv4, type Socket } from 'node:net';
+import { isIPv4, type Socket } from 'node:net';
 import { silentLogger, type Logger } from '../../common/log.ts';
 import { BgpDecodeError, CeaseSubcode, ErrorCode, OpenSubcode } from './errors.ts';
 import {
@@ -10,7 +10,7 @@ import { AdjRibOut } from './rib-out.ts';
 import type { AnnouncedRoute } from './route.ts';
 import { MessageStream } from './stream.ts';
 import { decodeUpdate } from './update.ts';
-import { connectWithMd5 } from './tcp-md5.ts';
+import { connectBgpSocket, sessionTtl, setSocketTtl } from './tcp-socket.ts';
 import { ALL_FAMILIES, familyOfAfi, familyOfPrefix, negotiateFamilies, type Family } from './families.ts';
 import { normalizeRoute } from './route.ts';
 
@@ -32,7 +32,7 @@ export interface BgpSessionOptions {
   nextHopV4?: string;
   /** RFC 2385 TCP MD5 key shared with the peer. */
   password?: string;
-  /** TTL for multi-hop eBGP (recorded; the kernel default TTL 64 already allows it). */
+  /** eBGP only: the TTL for a multi-hop peer; without it eBGP packets leave with TTL 1 (iBGP: 255). */
   ebgpMultiHop?: number;
   /** Unicast families offered in OPEN (default both); routes are sent only in families both sides offer. */
   families?: Family[];
@@ -57,6 +57,8 @@ export interface SessionStatus {
   /** Routes given but not sent: family not negotiated or no next hop for it on this session. */
   heldBack: number;
   lastError?: string;
+  /** The TCP connection in use and who opened it (RFC 4271 6.8: only one survives a collision). */
+  connection?: { local: string; remote: string; inbound: boolean };
 }
 
 /** Before OPEN is answered, RFC 4271 suggests a large hold timer (4 minutes). */
@@ -91,11 +93,19 @@ export class BgpSession extends EventEmitter {
   private families: Family[] = [];
   private keepaliveSeconds = 0;
   private heldBack = 0;
+  /** An inbound connection waiting for its OPEN beside our own attempt (RFC 4271 6.8). */
+  private held?: { socket: Socket; stream: MessageStream; timer: NodeJS.Timeout };
+  /** Whether our outbound TCP handshake has completed (one still connecting loses to any inbound). */
+  private outboundConnected: () => boolean = () => false;
 
   constructor(private readonly o: BgpSessionOptions) {
     super();
     this.log = o.logger ?? silentLogger;
+    this.ttl = sessionTtl(o.myAsn, o.peerAsn, o.ebgpMultiHop);
   }
+
+  /** The IP TTL / hop limit of this session's packets (both directions of connection). */
+  readonly ttl: number;
 
   /** Starts connecting; calling it again while running does nothing. */
   start(): void {
@@ -151,6 +161,9 @@ export class BgpSession extends EventEmitter {
         : {}),
       heldBack: this.state === 'Established' ? this.heldBack : 0,
       ...(this.lastError ? { lastError: this.lastError } : {}),
+      ...(this.socket?.remoteAddress
+        ? { connection: { local: `${this.socket.localAddress}:${this.socket.localPort}`, remote: `${this.socket.remoteAddress}:${this.socket.remotePort}`, inbound: !this.outbound } }
+        : {}),
     };
   }
 
@@ -162,6 +175,7 @@ export class BgpSession extends EventEmitter {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    this.refuseHeld('session stopped', ErrorCode.Cease, CeaseSubcode.AdministrativeShutdown);
     const socket = this.socket;
     if (!socket) {
       this.setState('Idle');
@@ -198,39 +212,34 @@ export class BgpSession extends EventEmitter {
     if (this.stopped || this.socket) return;
     this.setState('Connect');
     let socket: Socket;
-    if (this.o.password) {
-      try {
-        socket = connectWithMd5(this.o.peerAddress, this.o.peerPort ?? 179, this.o.localAddress, this.o.password);
-      } catch (err) {
-        this.lastError = (err as Error).message;
-        this.log.error('bgp.tcp.md5-failed', { error: this.lastError });
-        this.setState('Active');
-        this.scheduleReconnect();
-        return;
-      }
-      this.socket = socket;
-      // The adopted fd is still connecting: OPEN is queued and leaves once the handshake completes.
-      queueMicrotask(() => this.socket === socket && this.sendOpen(socket));
-    } else {
-      socket = connect({
-        host: this.o.peerAddress,
-        port: this.o.peerPort ?? 179,
+    let connected: () => boolean;
+    try {
+      // TTL and MD5 key must be on the socket before the SYN: the addon opens it, Node adopts the fd
+      ({ socket, connected } = connectBgpSocket({
+        peerAddress: this.o.peerAddress,
+        peerPort: this.o.peerPort ?? 179,
         ...(this.o.localAddress ? { localAddress: this.o.localAddress } : {}),
-      });
-      this.socket = socket;
-      // ConnectRetryTimer in Connect (RFC 4271 8.2.2): a SYN into a black hole must not wait minutes
-      const timeout = setTimeout(() => {
-        if (this.socket !== socket || this.state !== 'Connect') return;
-        this.lastError = 'connect timed out';
-        socket.destroy();
-      }, (this.o.connectTimeoutSeconds ?? 30) * 1000);
-      socket.once('close', () => clearTimeout(timeout));
-      socket.on('connect', () => {
-        clearTimeout(timeout);
-        this.log.debug('bgp.tcp.connected', { local: `${socket.localAddress}:${socket.localPort}` });
-        this.sendOpen(socket);
-      });
+        ...(this.o.password ? { password: this.o.password } : {}),
+        ttl: this.ttl,
+      }));
+    } catch (err) {
+      this.lastError = (err as Error).message;
+      this.log.error(this.o.password ? 'bgp.tcp.md5-failed' : 'bgp.tcp.socket-failed', { error: this.lastError, code: (err as { code?: string }).code });
+      this.setState('Active');
+      this.scheduleReconnect();
+      return;
     }
+    this.socket = socket;
+    this.outboundConnected = connected;
+    // ConnectRetryTimer (RFC 4271 8.2.2): a SYN into a black hole must not wait minutes
+    const timeout = setTimeout(() => {
+      if (this.socket !== socket || connected()) return;
+      this.lastError = 'connect timed out';
+      socket.destroy();
+    }, (this.o.connectTimeoutSeconds ?? 30) * 1000);
+    socket.once('close', () => clearTimeout(timeout));
+    // The adopted fd is still connecting: OPEN is queued and leaves once the handshake completes.
+    queueMicrotask(() => this.socket === socket && this.sendOpen(socket));
     this.outbound = true;
     socket.setNoDelay(true);
     socket.on('data', (chunk) => this.onData(socket, chunk));
@@ -246,8 +255,9 @@ export class BgpSession extends EventEmitter {
   /**
    * Takes an already-connected inbound socket from a listener. Collisions follow RFC 4271 6.8: an
    * Established session is kept and the newcomer refused with Cease/Connection Collision Resolution;
-   * in OpenConfirm the connection opened by the side with the higher BGP Identifier wins; before
-   * that (no identifier known yet) the inbound connection replaces the attempt in progress.
+   * otherwise the connection opened by the side with the higher BGP Identifier wins. While our own
+   * attempt has no OPEN yet (the peer's identifier is unknown) both connections go on: the inbound
+   * one is held, gets our OPEN, and its OPEN decides.
    */
   acceptIncoming(socket: Socket): void {
     socket.on('error', (err) => this.log.debug('bgp.tcp.error', { error: err.message, inbound: true }));
@@ -257,10 +267,36 @@ export class BgpSession extends EventEmitter {
       setTimeout(() => socket.destroy(), 500).unref();
     };
     if (this.stopped) return refuse('session stopped', CeaseSubcode.AdministrativeShutdown);
+    try {
+      setSocketTtl(socket, this.ttl);
+    } catch (err) {
+      // without its TTL a single-hop eBGP session could run over several hops: refuse it
+      this.log.error('bgp.tcp.ttl-failed', { error: (err as Error).message, inbound: true });
+      socket.destroy();
+      return;
+    }
     if (this.state === 'Established') return refuse('collision with an Established session', CeaseSubcode.ConnectionCollision);
-    if (this.state === 'OpenConfirm' && !(this.outbound && idValue(this.o.routerId) < idValue(this.peerRouterId ?? '0.0.0.0'))) {
+    if (this.state === 'OpenConfirm' && !(this.outbound && this.inboundWins(this.peerRouterId ?? '0.0.0.0'))) {
       return refuse('collision: the existing connection wins', CeaseSubcode.ConnectionCollision);
     }
+    if (this.socket && this.outbound && this.state !== 'OpenConfirm' && this.outboundConnected()) return this.hold(socket);
+    this.takeOver(socket, new MessageStream());
+    socket.on('data', (chunk) => this.onData(socket, chunk));
+    socket.on('close', () => {
+      if (this.socket === socket) this.teardown('connection closed');
+    });
+    this.sendOpen(socket);
+  }
+
+  /** RFC 4271 6.8: the connection opened by the higher BGP Identifier survives. */
+  private inboundWins(peerRouterId: string): boolean {
+    if (this.state === 'Established') return false;
+    if (!this.socket || (this.outbound && !this.outboundConnected())) return true; // ours is gone or still connecting
+    return idValue(this.o.routerId) < idValue(peerRouterId);
+  }
+
+  /** Makes an inbound connection the session's, ending ours with Cease / Connection Collision Resolution. */
+  private takeOver(socket: Socket, stream: MessageStream): void {
     const old = this.socket;
     if (old) {
       if (this.state === 'OpenSent' || this.state === 'OpenConfirm') {
@@ -277,39 +313,109 @@ export class BgpSession extends EventEmitter {
     clearInterval(this.keepaliveTimer);
     this.socket = socket;
     this.outbound = false;
-    this.stream = new MessageStream();
+    this.stream = stream;
     socket.setNoDelay(true);
-    socket.on('data', (chunk) => this.onData(socket, chunk));
-    socket.on('close', () => {
-      if (this.socket === socket) this.teardown('connection closed');
-    });
-    this.sendOpen(socket);
   }
 
-  private sendOpen(socket: Socket): void {
+  /** Keeps an inbound connection beside our own attempt until its OPEN names the peer's identifier. */
+  private hold(socket: Socket): void {
+    this.refuseHeld('a newer inbound connection', ErrorCode.Cease, CeaseSubcode.ConnectionCollision);
+    const timer = setTimeout(() => this.held?.socket === socket && this.refuseHeld('no OPEN', ErrorCode.HoldTimerExpired, 0), OPEN_HOLD_SECONDS * 1000);
+    timer.unref();
+    this.held = { socket, stream: new MessageStream(), timer };
+    socket.setNoDelay(true);
+    this.counters.sent++;
+    socket.write(this.openMessage());
+    socket.on('data', (chunk) => (this.socket === socket ? this.onData(socket, chunk) : this.onHeldData(socket, chunk)));
+    socket.on('close', () => {
+      if (this.held?.socket === socket) {
+        clearTimeout(timer);
+        this.held = undefined;
+      } else if (this.socket === socket) this.teardown('connection closed');
+    });
+    this.log.info('bgp.incoming.held', { state: this.state, remote: `${socket.remoteAddress}:${socket.remotePort}` });
+  }
+
+  private onHeldData(socket: Socket, chunk: Buffer): void {
+    const held = this.held;
+    if (held?.socket !== socket) return;
+    let raws: Buffer[];
+    let open: OpenMessage;
+    try {
+      raws = held.stream.push(chunk);
+      if (!raws.length) return;
+      const first = decodeMessage(raws[0]!);
+      if (first.type !== 'open') return this.refuseHeld(`${first.type.toUpperCase()} before OPEN`, ErrorCode.FsmError, 0);
+      open = first;
+    } catch (err) {
+      return this.refuseHeld(`invalid message: ${(err as Error).message}`, ErrorCode.Cease, 0);
+    }
+    this.counters.received++;
+    if (!this.inboundWins(open.routerId)) return this.refuseHeld('collision: the existing connection wins', ErrorCode.Cease, CeaseSubcode.ConnectionCollision);
+    clearTimeout(held.timer);
+    this.held = undefined;
+    this.takeOver(socket, held.stream);
+    this.wire = this.wireFor(socket);
+    this.setState('OpenSent');
+    this.armHold(OPEN_HOLD_SECONDS);
+    this.guarded(() => {
+      this.onOpen(open);
+      if (this.socket === socket) this.handle(socket, raws.slice(1));
+    });
+  }
+
+  private refuseHeld(why: string, code: number, subcode: number): void {
+    const held = this.held;
+    if (!held) return;
+    this.held = undefined;
+    clearTimeout(held.timer);
+    this.log.info('bgp.incoming.refused', { reason: why, state: this.state });
+    this.counters.sent++;
+    held.socket.end(encodeNotification(code, subcode));
+    setTimeout(() => held.socket.destroy(), 500).unref();
+  }
+
+  private wireFor(socket: Socket): WireContext {
     const local = (socket.localAddress ?? '').replace(/^::ffff:/, '');
     const nextHopV4 = isIPv4(local) ? local : this.o.nextHopV4;
     const nextHopV6 = isIPv4(local) ? this.o.nextHopV6 : (this.o.nextHopV6 ?? local);
-    this.wire = {
+    return {
       ibgp: this.o.myAsn === this.o.peerAsn,
       myAsn: this.o.myAsn,
       fourOctet: true,
       ...(nextHopV4 ? { nextHopV4 } : {}),
       ...(nextHopV6 ? { nextHopV6 } : {}),
     };
-    this.write(encodeOpen({ version: 4, asn: this.o.myAsn, holdTime: this.o.holdTime, routerId: this.o.routerId, capabilities: ourCapabilities(this.o.myAsn, this.o.families ?? ALL_FAMILIES) }));
+  }
+
+  private openMessage(): Buffer {
+    return encodeOpen({ version: 4, asn: this.o.myAsn, holdTime: this.o.holdTime, routerId: this.o.routerId, capabilities: ourCapabilities(this.o.myAsn, this.o.families ?? ALL_FAMILIES) });
+  }
+
+  private sendOpen(socket: Socket): void {
+    this.wire = this.wireFor(socket);
+    this.write(this.openMessage());
     this.setState('OpenSent');
     this.armHold(OPEN_HOLD_SECONDS);
   }
 
   private onData(socket: Socket, chunk: Buffer): void {
     if (socket !== this.socket) return;
+    this.guarded(() => this.handle(socket, this.stream.push(chunk)));
+  }
+
+  /** Received messages in order, until the connection is dropped or replaced. */
+  private handle(socket: Socket, raws: Buffer[]): void {
+    for (const raw of raws) {
+      this.counters.received++;
+      this.onMessage(raw);
+      if (socket !== this.socket) return;
+    }
+  }
+
+  private guarded(fn: () => void): void {
     try {
-      for (const raw of this.stream.push(chunk)) {
-        this.counters.received++;
-        this.onMessage(raw);
-        if (socket !== this.socket) return;
-      }
+      fn();
     } catch (err) {
       if (err instanceof BgpDecodeError) {
         this.log.warn('bgp.message.invalid', { error: err.message, code: err.errorCode, subcode: err.errorSubcode });
@@ -376,6 +482,7 @@ export class BgpSession extends EventEmitter {
     if (open.holdTime === 1 || open.holdTime === 2) return reject(OpenSubcode.UnacceptableHoldTime, `unacceptable hold time ${open.holdTime}`);
     this.negotiatedHold = Math.min(open.holdTime, this.o.holdTime);
     this.peerRouterId = open.routerId;
+    if (this.held && this.outbound && !this.inboundWins(open.routerId)) this.refuseHeld('collision: our connection wins', ErrorCode.Cease, CeaseSubcode.ConnectionCollision);
     this.families = negotiateFamilies(this.o.families ?? ALL_FAMILIES, open.capabilities);
     if (this.wire) this.wire.fourOctet = open.capabilities.some((c) => c.code === 65);
     this.log.info('bgp.open.received', { asn: open.asn, routerId: open.routerId, hold: this.negotiatedHold, fourOctet: this.wire?.fourOctet, families: this.families });
