@@ -124,3 +124,19 @@ t.test('an unchanged config is not applied again; a stop during a reload opens n
   await reload;
   t.same(opened, ['a'], 'the reload that finished after stop opened no session');
 });
+
+t.test('a peer whose session cannot be opened is logged and skipped; the others come up', async (t) => {
+  const opened: string[] = [];
+  const speaker = new Speaker(
+    async () => ok([peer('bad'), peer('good', { peerAddress: '192.0.2.2' })], { good: ['203.0.113.1/32'] }),
+    (p) => {
+      if (p.name === 'bad') throw Object.assign(new Error('no route to 192.0.2.1'), { code: 'NO_ROUTE_TO_PEER' });
+      opened.push(p.name);
+      return { setRoutes: () => {}, stop: async () => {}, status: () => ({}) };
+    },
+    silentLogger,
+  );
+  t.equal(await speaker.start(), true);
+  t.same(opened, ['good']);
+  t.same(Object.keys(speaker.status().sessions), ['good']);
+});

@@ -116,7 +116,15 @@ export class Speaker {
       if (this.stopped) return;
       let entry = this.sessions.get(peer.name);
       if (!entry) {
-        entry = { key: sessionKey(peer), session: this.openSession(peer) };
+        let session: PeerSession;
+        try {
+          session = this.openSession(peer);
+        } catch (err) {
+          // one peer that cannot be reached from here (no route, no source address) must not cost the others
+          this.log.error('peer.unavailable', { peer: peer.name, address: peer.peerAddress, error: err as Error, retry: 'on the next reload' });
+          continue;
+        }
+        entry = { key: sessionKey(peer), session };
         this.sessions.set(peer.name, entry);
         this.log.info('peer.added', { peer: peer.name, address: peer.peerAddress });
       }
