@@ -195,6 +195,7 @@ async function referenceRun(lab: { nsOf(h: string): string }, mon: FrrRouter, wo
       const key = l.event === 'bgp.state' || l.event === 'bgp.session.state' ? `${l.event}:${String(l.to ?? l.state ?? '')}` : l.event;
       if (!(key in phases)) phases[key] = Date.parse(l.ts) - spawnedAt;
     }
+    const stopIdx = lines.findIndex((l) => l.event === 'speaker.stopping');
     const sent = lines.filter((l) => l.event === 'bgp.update.sent');
     // The initial convergence: update.sent lines before the first reload after start.
     const firstReloadIdx = lines.findIndex((l, i) => l.event === 'config.applied' && lines.slice(0, i).some((x) => x.event === 'config.applied'));
@@ -203,7 +204,8 @@ async function referenceRun(lab: { nsOf(h: string): string }, mon: FrrRouter, wo
     return {
       startMs, cost, addMs, changeMs, deleteMs, sigtermMs, costAtEnd, updates, phases,
       reloads: lines.filter((l) => l.event === 'config.applied').length,
-      sessionDrops: lines.filter((l) => l.event === 'bgp.session.down').map((l) => String(l.reason ?? '?')),
+      // before SIGTERM only: the session ending at the stop is the point of the stop
+      sessionDrops: lines.slice(0, stopIdx < 0 ? lines.length : stopIdx).filter((l) => l.event === 'bgp.session.down').map((l) => String(l.reason ?? '?')),
       startupMs: (phases['config.applied'] ?? NaN) - (phases['speaker.starting'] ?? NaN),
       how: 'lbconform speaker (node + tsx loader, from source) reading the manifests folder',
     };

@@ -144,3 +144,19 @@ t.test('an error flood is cut at MAX_ERRORS with one TOO_MANY_ERRORS line counti
   t.equal(errors.at(-1)!.code, 'TOO_MANY_ERRORS');
   t.match(errors.at(-1)!.message, /^50 more errors not shown/);
 });
+
+t.test('an unreadable file is reported alone when the rest is valid; a file gone from a directory is skipped', async (t) => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const { loadTexts, readManifests } = await import('./load.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'lbconform-load-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'S1.yaml'), readFileSync(`${fixtures}doc/S1.yaml`));
+  const { texts } = await readManifests([dir]);
+  const r = loadTexts(texts, [{ code: 'FILE_UNREADABLE', file: 'x.yaml', line: 0, kind: '', name: '', field: '', message: 'cannot read: EACCES' }], { namespace: 'metallb-system' });
+  t.same(r.errors.map((e) => e.code), ['FILE_UNREADABLE']);
+  t.equal(r.config, undefined);
+  const missing = await readManifests([join(dir, 'nope.yaml')]);
+  t.same(missing.errors.map((e) => e.code), ['FILE_UNREADABLE'], 'a file given by name and missing is an error');
+});

@@ -8,8 +8,8 @@ import type { ClusterConfig, ValidationError } from '../model/types.ts';
 import { crossCheck } from './crosscheck.ts';
 import { decodeDocument, emptyCollected, type Collected } from './decode.ts';
 import { compareErrors } from './errors.ts';
-import { flowDepthExceeded, parseYamlDocuments } from './yaml-docs.ts';
-import { parseYamlDocumentsFast } from './yaml-fast.ts';
+import { parseYamlDocuments } from './yaml-docs.ts';
+import { parseYamlDocumentsFast, type ParsedDocsCache } from './yaml-fast.ts';
 
 export interface LoadOptions {
   /** The speaker's namespace (MetalLB resources must be in it; resources without one are put in it). */
@@ -73,8 +73,8 @@ export function parseManifestText(text: string, file: string, opts: LoadOptions 
  * config is read on the fast path; any problem sends the whole input through the precise path, so
  * every error still names its exact line.
  */
-export function parseManifestTexts(files: readonly { file: string; text: string }[], opts: LoadOptions = { namespace: DEFAULT_NAMESPACE }): LoadResult {
-  return fastLoad(files, opts) ?? preciseLoad(files, opts, []);
+export function parseManifestTexts(files: readonly { file: string; text: string }[], opts: LoadOptions = { namespace: DEFAULT_NAMESPACE }, cache?: ParsedDocsCache): LoadResult {
+  return fastLoad(files, opts, cache) ?? preciseLoad(files, opts, []);
 }
 
 /** The precise path: the `yaml` library, with the line of every field. */
@@ -85,13 +85,19 @@ export function preciseLoad(files: readonly { file: string; text: string }[], op
 }
 
 /** The fast path (yaml-fast.ts): a result only when everything is valid, else undefined. */
-export function fastLoad(files: readonly { file: string; text: string }[], opts: LoadOptions): LoadResult | undefined {
+export function fastLoad(files: readonly { file: string; text: string }[], opts: LoadOptions, cache?: ParsedDocsCache): LoadResult | undefined {
+  try {
+    return fastLoadUncached(files, opts, cache);
+  } finally {
+    cache?.endLoad();
+  }
+}
+
+function fastLoadUncached(files: readonly { file: string; text: string }[], opts: LoadOptions, cache?: ParsedDocsCache): LoadResult | undefined {
   const c = emptyCollected();
   const errors: ValidationError[] = [];
   for (const f of files) {
-    // the precise path refuses what this over-estimate flags: take it there
-    if (flowDepthExceeded(f.text, 100) !== undefined) return undefined;
-    const docs = parseYamlDocumentsFast(f.text);
+    const docs = cache ? cache.parse(f.text) : parseYamlDocumentsFast(f.text);
     if (!docs) return undefined;
     for (const d of docs) decodeDocument(d.value, { file: f.file, line: d.line, lines: d.lines }, opts, c, errors);
     if (errors.length > 0) return undefined;
@@ -127,11 +133,14 @@ export async function expandPaths(paths: readonly string[]): Promise<{ files: st
 /** Reads the manifest files of `paths` (unreadable ones become FILE_UNREADABLE errors). */
 export async function readManifests(paths: readonly string[]): Promise<{ texts: { file: string; text: string }[]; errors: ValidationError[] }> {
   const { files, errors } = await expandPaths(paths);
+  const given = new Set(paths);
   const texts: { file: string; text: string }[] = [];
   for (const file of files) {
     try {
       texts.push({ file, text: await readFile(file, 'utf8') });
     } catch (err) {
+      // listed in a directory, then removed before we read it: it is simply gone (an edit in progress)
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !given.has(file)) continue;
       errors.push({ code: 'FILE_UNREADABLE', file, line: 0, kind: '', name: '', field: '', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
     }
   }
@@ -139,8 +148,11 @@ export async function readManifests(paths: readonly string[]): Promise<{ texts: 
 }
 
 /** Texts (from readManifests) -> the config or every problem. */
-export function loadTexts(texts: readonly { file: string; text: string }[], readErrors: ValidationError[], opts: LoadOptions): LoadResult {
-  return readErrors.length > 0 ? preciseLoad(texts, opts, [...readErrors]) : parseManifestTexts(texts, opts);
+export function loadTexts(texts: readonly { file: string; text: string }[], readErrors: ValidationError[], opts: LoadOptions, cache?: ParsedDocsCache): LoadResult {
+  if (readErrors.length === 0) return parseManifestTexts(texts, opts, cache);
+  // Only the read errors to report when the rest is valid: no need for the slow precise path then.
+  if (fastLoad(texts, opts, cache)) return { errors: [...readErrors] };
+  return preciseLoad(texts, opts, [...readErrors]);
 }
 
 export async function loadManifests(paths: readonly string[], opts: LoadOptions = { namespace: DEFAULT_NAMESPACE }): Promise<LoadResult> {

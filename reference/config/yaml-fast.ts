@@ -5,8 +5,9 @@
  * out valid; anything else (a syntax error, an alias, a validation error) is read again through
  * yaml-docs.ts, whose errors point at exact lines. Either way the values are the same.
  */
+import { createHash } from 'node:crypto';
 import { constructFromEvents, parseEvents, EVENT_ID, type Event } from 'js-yaml';
-import type { RawDoc } from './yaml-docs.ts';
+import { flowDepthExceeded, type RawDoc } from './yaml-docs.ts';
 
 /** Same limit as the slow path, so deep input is refused the same way (there). */
 const MAX_DEPTH = 100;
@@ -40,6 +41,8 @@ function startOf(e: Event): number {
  * anything unusual): the caller then takes the slow path, which reports the problem precisely.
  */
 export function parseYamlDocumentsFast(text: string): RawDoc[] | undefined {
+  // the precise path refuses what this over-estimate flags: leave such input to it
+  if (flowDepthExceeded(text, MAX_DEPTH) !== undefined) return undefined;
   let events: Event[];
   let values: unknown[];
   try {
@@ -64,4 +67,31 @@ export function parseYamlDocumentsFast(text: string): RawDoc[] | undefined {
   }
   if (docIndex + 1 !== values.length) return undefined; // documents and values out of step: don't guess
   return docs;
+}
+
+/**
+ * Parsed documents of the texts seen in the last load, by content: a reload where one small file
+ * changed parses only that file (the 10 MB of Services beside it are taken from here). Decoding never
+ * modifies the values it reads, so sharing them between loads is safe. Holds one generation: entries
+ * not used by a load are dropped after it.
+ */
+export class ParsedDocsCache {
+  private current = new Map<string, RawDoc[]>();
+  private next = new Map<string, RawDoc[]>();
+  hits = 0;
+
+  parse(text: string): RawDoc[] | undefined {
+    const key = createHash('sha1').update(text).digest('base64');
+    let docs = this.current.get(key) ?? this.next.get(key);
+    if (docs) this.hits++;
+    else docs = parseYamlDocumentsFast(text);
+    if (docs) this.next.set(key, docs);
+    return docs;
+  }
+
+  /** Ends a load: what it did not use is forgotten. */
+  endLoad(): void {
+    this.current = this.next;
+    this.next = new Map();
+  }
 }

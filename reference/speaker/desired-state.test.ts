@@ -41,3 +41,23 @@ t.test('the planner thread computes what the main thread computes', async (t) =>
   t.same(first, inline);
   t.same(second, inline);
 });
+
+t.test('a reload parses only the files that changed; the result is the same as a fresh load', async (t) => {
+  const dir = manifestDir(t);
+  const { ParsedDocsCache } = await import('../config/yaml-fast.ts');
+  const { readManifests } = await import('../config/load.ts');
+  const { desiredStateFromTexts } = await import('./desired-state.ts');
+  const input = { node: 'NodeA', paths: [dir], namespace: 'metallb-system' };
+  const cache = new ParsedDocsCache();
+  const read = async () => readManifests([dir]);
+  let r = await read();
+  desiredStateFromTexts(input, r.texts, r.errors, cache);
+  t.equal(cache.hits, 0);
+  writeFileSync(join(dir, 'S1.yaml'), readFileSync(join(dir, 'S1.yaml'), 'utf8') + '\n# edit\n');
+  r = await read();
+  const cached = desiredStateFromTexts(input, r.texts, r.errors, cache);
+  t.equal(cache.hits, 1, 'the unchanged cluster file came from the cache');
+  t.same(cached, desiredStateFromTexts(input, r.texts, r.errors), 'same as without a cache');
+  desiredStateFromTexts(input, r.texts, r.errors, cache);
+  t.equal(cache.hits, 3, 'both files cached after a load that used them');
+});

@@ -4,6 +4,7 @@ import { allocate } from '../allocate/allocate.ts';
 import { computePlan, peersForNode, routesForNode } from '../plan/index.ts';
 import { formatError } from '../config/errors.ts';
 import type { ValidationError } from '../model/types.ts';
+import { ParsedDocsCache } from '../config/yaml-fast.ts';
 import type { DesiredState } from './speaker.ts';
 
 export interface DesiredStateInput {
@@ -18,9 +19,9 @@ export interface DesiredStateInput {
  * Manifest texts → what this node announces, through exactly the code `lbconform plan` uses. Every
  * Node in the manifests counts as alive for BGP (liveness only matters to the L2 election).
  */
-export function desiredStateFromTexts(input: DesiredStateInput, texts: readonly { file: string; text: string }[], readErrors: ValidationError[]): DesiredState {
+export function desiredStateFromTexts(input: DesiredStateInput, texts: readonly { file: string; text: string }[], readErrors: ValidationError[], cache?: ParsedDocsCache): DesiredState {
   const { node, namespace, alive } = input;
-  const { config, errors } = loadTexts(texts, readErrors, { namespace });
+  const { config, errors } = loadTexts(texts, readErrors, { namespace }, cache);
   if (!config || errors.length) {
     return { ok: false, errors: errors.map(formatError) };
   }
@@ -55,7 +56,9 @@ export type ComputeFromTexts = (input: DesiredStateInput, texts: ManifestTexts, 
 export class DesiredStateSource {
   private lastKey?: string;
 
-  constructor(private readonly fromTexts: ComputeFromTexts = async (i, t, e) => desiredStateFromTexts(i, t, e)) {}
+  constructor(private readonly fromTexts: ComputeFromTexts = async (i, t, e) => desiredStateFromTexts(i, t, e, this.cache)) {}
+
+  private readonly cache = new ParsedDocsCache();
 
   async compute(input: DesiredStateInput): Promise<DesiredState | 'unchanged'> {
     const { texts, errors } = await readManifests(input.paths);

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../../common/log.ts';
 import type { ValidationError } from '../model/types.ts';
+import { ParsedDocsCache } from '../config/yaml-fast.ts';
 import { DesiredStateSource, desiredStateFromTexts, type DesiredStateInput, type ManifestTexts } from './desired-state.ts';
 import type { DesiredState } from './speaker.ts';
 
@@ -25,6 +26,8 @@ export class PlannerThread {
   private closed = false;
   private nextId = 1;
   private readonly pending = new Map<number, Job>();
+  /** For what runs on this thread (the first computation, or all of them without a worker). */
+  private readonly cache = new ParsedDocsCache();
   private readonly source = new DesiredStateSource((input, texts, errors) => this.fromTexts(input, texts, errors));
 
   constructor(private readonly log: Logger) {}
@@ -42,8 +45,14 @@ export class PlannerThread {
 
   private fromTexts(input: DesiredStateInput, texts: ManifestTexts, errors: ValidationError[]): Promise<DesiredState> {
     if (!this.worker) {
-      const state = desiredStateFromTexts(input, texts, errors);
-      if (!this.started) setImmediate(() => this.start());
+      const state = desiredStateFromTexts(input, texts, errors, this.cache);
+      if (!this.started) {
+        setImmediate(() => {
+          this.start();
+          // the thread reads these texts now, so the first reload finds them parsed (id 0: no answer awaited)
+          this.worker?.postMessage({ id: 0, input, texts, errors });
+        });
+      }
       return Promise.resolve(state);
     }
     const id = this.nextId++;
