@@ -4,6 +4,7 @@
  *   wire         bench/wire.ts (pure): UPDATEs and bytes vs the minimum
  *   convergence  bench/convergence.ts (namespaces, root): reference vs GoBGP, BIRD, FRR; changes; withdraw
  *   speaker cost taken from the convergence run (RSS/CPU when the last route arrived)
+ *   failover     bench/failover.ts (namespaces, root): owner SIGKILL -> gratuitous ARP, median and max of 10
  *   suite        bench/suite.ts: `lbconform run` over every feature, split by setup / waiting / teardown
  * Writes out/bench/results.json, results.md and results.html (the curves plotted) and prints the Markdown. Without --full: 1k and
  * 10k routes (a few minutes on 2 cores); --full adds 50k. `--skip plan,convergence` leaves parts out.
@@ -21,7 +22,7 @@ const { values } = parseArgs({ options: { full: { type: 'boolean', default: fals
 const skip = new Set(values.skip!.split(',').filter(Boolean));
 const sizes = values.full ? [1_000, 10_000, 50_000] : [1_000, 10_000];
 const started = Date.now();
-const results: { machine: string; date: string; full: boolean; plan?: string; wire?: WireRow[]; convergence?: ConvergenceResult; suite?: SuiteTiming; wallS?: number } = {
+const results: { machine: string; date: string; full: boolean; plan?: string; wire?: WireRow[]; convergence?: ConvergenceResult; suite?: SuiteTiming; failover?: string; wallS?: number } = {
   machine: machine(), date: new Date().toISOString(), full: values.full!,
 };
 const md: string[] = [`# lbconform benchmarks`, '', `${results.machine}; ${results.date}${values.full ? '; --full' : ''}.`];
@@ -44,6 +45,16 @@ if (!skip.has('convergence')) {
     progress(`convergence: ${sizes.join(', ')} Services; reference, GoBGP, BIRD, FRR`);
     results.convergence = await convergenceBench(sizes);
     md.push('', '## Convergence', '', convergenceMarkdown(results.convergence), '', '## Speaker cost', '', costMarkdown(results.convergence));
+  }
+}
+if (!skip.has('failover')) {
+  if (process.getuid?.() !== 0) progress('failover: skipped (needs root)');
+  else {
+    progress('failover: L2 owner SIGKILL -> gratuitous ARP, 10 rounds');
+    const failover = fileURLToPath(new URL('./failover.ts', import.meta.url));
+    const out = execFileSync(process.execPath, [...process.execArgv, failover, '--rounds=10'], { encoding: 'utf8', maxBuffer: 16 << 20 });
+    results.failover = out.slice(out.indexOf('| L2 failover')).trim();
+    md.push('', '## L2 failover', '', results.failover);
   }
 }
 if (!skip.has('suite')) {
