@@ -265,7 +265,8 @@ function splitLines(extra: string | string[]): string[] {
   return (typeof extra === 'string' ? extra.split('\n') : extra).map((l) => l.trim()).filter((l) => l !== '' && l !== '!');
 }
 
-function tail(file: string): string {
+/** The last lines of a daemon's output file, on one line, for error messages. */
+export function tail(file: string): string {
   try {
     return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-5).join(' | ') || '(no output)';
   } catch {
@@ -274,7 +275,8 @@ function tail(file: string): string {
 }
 
 let ids: { uid: number; gid: number } | undefined;
-function frrIds(): { uid: number; gid: number } {
+/** The frr user's uid and gid, which FRR's daemons run as (checked once). */
+export function frrIds(): { uid: number; gid: number } {
   if (!ids) {
     try {
       ids = {

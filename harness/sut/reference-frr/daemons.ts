@@ -4,13 +4,13 @@
  * known), and a watchdog that kills them if we die without stopping them (SIGKILL of the speaker).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CodedError } from '../../../common/errors.ts';
 import type { Logger } from '../../../common/log.ts';
 import { run, spawnProcess, type RunResult, type Spawned } from '../../exec.ts';
 import { eventually } from '../../wait/eventually.ts';
+import { frrIds, tail } from '../../routers/frr.ts';
 
 export interface FrrDaemonOptions {
   hostname: string;
@@ -152,26 +152,3 @@ export async function startFrrDaemons(o: FrrDaemonOptions): Promise<FrrDaemons> 
   };
 }
 
-
-function tail(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-5).join(' | ') || '(no output)';
-  } catch {
-    return '(no output)';
-  }
-}
-
-let ids: { uid: number; gid: number } | undefined;
-function frrIds(): { uid: number; gid: number } {
-  if (!ids) {
-    try {
-      ids = {
-        uid: Number(execFileSync('id', ['-u', 'frr'], { encoding: 'utf8' }).trim()),
-        gid: Number(execFileSync('id', ['-g', 'frr'], { encoding: 'utf8' }).trim()),
-      };
-    } catch {
-      throw new CodedError('FRR_NOT_INSTALLED', 'user "frr" not found: install the frr package (make deps)');
-    }
-  }
-  return ids;
-}
