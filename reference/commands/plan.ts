@@ -2,32 +2,17 @@
  * `lbconform plan [--namespace NS] [--alive NodeA,NodeB] PATH...`: prints the plan as JSON (exit 0),
  * or the validation errors (exit 1); 2 on a usage error. Same code path as the speaker.
  */
-import { parseArgs } from 'node:util';
 import { allocate } from '../allocate/allocate.ts';
 import { DEFAULT_NAMESPACE, loadManifests } from '../config/load.ts';
 import { formatError } from '../config/errors.ts';
 import { computePlan } from '../plan/plan.ts';
-import type { CommandIO } from './io.ts';
+import { parseCommandArgs, type CommandIO } from './io.ts';
 
 export const PLAN_USAGE = 'usage: lbconform plan [--namespace NS] [--alive NodeA,NodeB] PATH...';
 
 export async function runPlan(args: string[], io: CommandIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: { namespace: { type: 'string', short: 'n' }, alive: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (err) {
-    io.stderr.write(`${(err as Error).message}\n${PLAN_USAGE}\n`);
-    return 2;
-  }
-  if (parsed.values.help) {
-    io.stdout.write(`${PLAN_USAGE}\n`);
-    return 0;
-  }
+  const parsed = parseCommandArgs(args, { namespace: { type: 'string', short: 'n' }, alive: { type: 'string' } }, PLAN_USAGE, io);
+  if (typeof parsed === 'number') return parsed;
   if (parsed.positionals.length === 0 || parsed.values.namespace === '') {
     io.stderr.write(`${parsed.positionals.length === 0 ? 'no manifest path given' : '--namespace must not be empty'}\n${PLAN_USAGE}\n`);
     return 2;

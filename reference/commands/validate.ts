@@ -2,30 +2,15 @@
  * `lbconform validate [--namespace NS] [--json] PATH...`: exit 0 when the manifests are valid, 1 when
  * not (errors printed), 2 on a usage error.
  */
-import { parseArgs } from 'node:util';
 import { DEFAULT_NAMESPACE, loadManifests } from '../config/load.ts';
 import { formatError } from '../config/errors.ts';
-import type { CommandIO } from './io.ts';
+import { parseCommandArgs, type CommandIO } from './io.ts';
 
 export const VALIDATE_USAGE = 'usage: lbconform validate [--namespace NS] [--json] PATH...';
 
 export async function runValidate(args: string[], io: CommandIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: { namespace: { type: 'string', short: 'n' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (err) {
-    io.stderr.write(`${(err as Error).message}\n${VALIDATE_USAGE}\n`);
-    return 2;
-  }
-  if (parsed.values.help) {
-    io.stdout.write(`${VALIDATE_USAGE}\n`);
-    return 0;
-  }
+  const parsed = parseCommandArgs(args, { namespace: { type: 'string', short: 'n' }, json: { type: 'boolean' } }, VALIDATE_USAGE, io);
+  if (typeof parsed === 'number') return parsed;
   if (parsed.positionals.length === 0 || parsed.values.namespace === '') {
     io.stderr.write(`${parsed.positionals.length === 0 ? 'no manifest path given' : '--namespace must not be empty'}\n${VALIDATE_USAGE}\n`);
     return 2;

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { L2Announcer } from './l2-announcer.ts';
 import { jsonLogger } from '../../common/log.ts';
@@ -10,7 +9,7 @@ import { watchPaths } from './watch-paths.ts';
 import { readStatus, statusPath, writeStatus } from './status-file.ts';
 import { activeFault } from '../faults/index.ts';
 
-import type { CommandIO as Io } from '../commands/io.ts';
+import { parseCommandArgs, type CommandIO as Io } from '../commands/io.ts';
 
 export const speakerUsage = `usage: lbconform speaker --node NAME [--namespace NS] MANIFEST_FILE_OR_DIR...
        lbconform speaker --status --node NAME
@@ -24,31 +23,17 @@ config stays announced. SIGHUP reloads at once; SIGTERM/SIGINT send Cease (Admin
 every peer and exit. Logs are JSON lines on stderr (LBCONFORM_LOG_LEVEL=debug|info|warn|error).`;
 
 export async function runSpeakerCommand(args: string[], io: Io): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        node: { type: 'string' },
-        namespace: { type: 'string', default: 'metallb-system' },
-        status: { type: 'boolean', default: false },
-        'l2-secret-file': { type: 'string' },
-        'l2-port': { type: 'string', default: '7946' },
-        'l2-interval-ms': { type: 'string', default: '200' },
-        'l2-dead-after-ms': { type: 'string', default: '1000' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    io.stderr.write(`${(err as Error).message}\n${speakerUsage}\n`);
-    return 2;
-  }
+  const parsed = parseCommandArgs(args, {
+    node: { type: 'string' },
+    namespace: { type: 'string', default: 'metallb-system' },
+    status: { type: 'boolean', default: false },
+    'l2-secret-file': { type: 'string' },
+    'l2-port': { type: 'string', default: '7946' },
+    'l2-interval-ms': { type: 'string', default: '200' },
+    'l2-dead-after-ms': { type: 'string', default: '1000' },
+  }, speakerUsage, io);
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout.write(speakerUsage + '\n');
-    return 0;
-  }
   if (!values.node) {
     io.stderr.write(`--node is required\n${speakerUsage}\n`);
     return 2;

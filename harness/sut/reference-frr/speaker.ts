@@ -4,7 +4,6 @@
  * bgpd is the BGP speaker: the plan becomes an FRR configuration (model.ts, render.ts), bgpd and zebra
  * run in the namespace this process runs in, and changes are applied in place with `vtysh -f`.
  */
-import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
 import type { NetworkInterfaceInfo } from 'node:os';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,7 +16,7 @@ import { allocate } from '../../../reference/allocate/allocate.ts';
 import { computePlan, peersForNode, routesForNode } from '../../../reference/plan/index.ts';
 import { localEndpointFor } from '../../../reference/speaker/local-addresses.ts';
 import { watchPaths } from '../../../reference/speaker/watch-paths.ts';
-import type { CommandIO as Io } from '../../../reference/commands/io.ts';
+import { parseCommandArgs, type CommandIO as Io } from '../../../reference/commands/io.ts';
 import { buildModel, type FrrModel } from './model.ts';
 import { initialApplied, renderFrrConf, renderReload, type Applied, type RenderOptions } from './render.ts';
 import { startFrrDaemons, type FrrDaemons } from './daemons.ts';
@@ -41,30 +40,16 @@ Logs are JSON lines on stderr, the reference speaker's events (config.applied, c
 bgp.session.state, bgp.route-refresh, bgp.hold-timer.expired, ...).`;
 
 export async function runFrrSpeaker(args: string[], io: Io): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        node: { type: 'string' },
-        namespace: { type: 'string', default: 'metallb-system' },
-        'log-dir': { type: 'string' },
-        'frr-bin': { type: 'string', default: '/usr/lib/frr' },
-        'connect-retry': { type: 'string', default: '1' },
-        'poll-ms': { type: 'string', default: '500' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    io.stderr.write(`${(err as Error).message}\n${frrSpeakerUsage}\n`);
-    return 2;
-  }
+  const parsed = parseCommandArgs(args, {
+    node: { type: 'string' },
+    namespace: { type: 'string', default: 'metallb-system' },
+    'log-dir': { type: 'string' },
+    'frr-bin': { type: 'string', default: '/usr/lib/frr' },
+    'connect-retry': { type: 'string', default: '1' },
+    'poll-ms': { type: 'string', default: '500' },
+  }, frrSpeakerUsage, io);
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout.write(frrSpeakerUsage + '\n');
-    return 0;
-  }
   const connectRetry = Number(values['connect-retry']);
   const pollMs = Number(values['poll-ms']);
   const problem = !values.node ? '--node is required'
