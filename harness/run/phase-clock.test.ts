@@ -7,8 +7,8 @@ t.test('time is added to its phase once, nested calls count in the outer phase',
   await timed('setup', () => delay(30));
   await timed('wait', () => timed('setup', () => delay(30)));
   const p = takePhaseTimes();
-  t.ok(p.setup >= 25 && p.setup < 200, `setup ${p.setup}`);
-  t.ok(p.wait >= 25 && p.wait < 200, `wait ${p.wait}`);
+  t.ok(p.setup >= 25 && p.setup < 2000, `setup ${p.setup}`);
+  t.ok(p.wait >= 25 && p.wait < 2000, `wait ${p.wait}`);
   t.equal(p.teardown, 0);
   t.same(takePhaseTimes(), { setup: 0, wait: 0, teardown: 0 }, 'reset after reading');
 });

@@ -48,7 +48,8 @@ t.test('property: same values and document lines as the yaml library', async (t)
       const text = docs.map((d) => stringify(d, flow ? { collectionStyle: 'flow' } : {})).join('---\n');
       const fast = parseYamlDocumentsFast(text);
       const { docs: precise, errors } = parseYamlDocuments(text, 'p.yaml');
-      if (errors.length > 0 || fast === undefined) return true; // nothing to compare
+      if (errors.length > 0) return true; // the precise path refuses it: nothing to compare
+      if (fast === undefined) return false; // plain YAML both libraries read must take the fast path
       const strip = (d: { value: unknown; line: number }[]) => d.map((x) => ({ value: x.value, line: x.line }));
       t.same(strip(fast), strip(precise));
       return JSON.stringify(strip(fast)) === JSON.stringify(strip(precise));

@@ -85,7 +85,7 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
   );
   const publish = (): void => {
     try {
-      writeStatus(statusFile, { node, pid: process.pid, updated: new Date().toISOString(), ...speaker.status(), ...(l2 ? { l2: l2.status() } : {}) });
+      writeStatus(statusFile, { node, pid: process.pid, updated: new Date().toISOString(), ...speaker.status(), planner: planner.computed, ...(l2 ? { l2: l2.status() } : {}) });
     } catch (err) {
       log.warn('status.write-failed', { error: err as Error });
     }

@@ -37,9 +37,10 @@ t.test('the planner thread computes what the main thread computes', async (t) =>
   const inline = await new DesiredStateSource().compute(input);
   const first = await planner.compute(input); // on the main thread; starts the worker
   writeFileSync(join(dir, 'S1.yaml'), readFileSync(join(dir, 'S1.yaml'), 'utf8') + '\n# edit\n');
-  const second = await planner.compute(input); // on the worker (or inline if it is not up yet)
+  const second = await planner.compute(input); // on the worker, started after the first
   t.same(first, inline);
   t.same(second, inline);
+  t.same(planner.computed, { here: 1, onThread: 1 }, 'the first here, the reload on the thread');
 });
 
 t.test('a reload parses only the files that changed; the result is the same as a fresh load', async (t) => {

@@ -71,8 +71,8 @@ export class L2Announcer {
       this.settleTimer = setTimeout(() => {
         this.settled = true;
         this.log.info('l2.members.settled', { alive: this.alive() });
-        // Settling changes none of the speaker's inputs, so its reload may be skipped as unchanged:
-        // apply the last computed rows now (the reload still follows if the alive set moved meanwhile).
+        // The rows withheld while unsettled are the announcer's to apply now; the speaker recomputes
+        // only if the alive set moved meanwhile (its inputs are otherwise the same).
         const last = this.lastApplied;
         if (last) void this.apply(last.members, last.rows, last.needed).catch((err: unknown) => this.log.error('l2.apply.failed', { error: err as Error }));
         this.onAliveChange();

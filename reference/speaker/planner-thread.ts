@@ -28,6 +28,8 @@ export class PlannerThread {
   private readonly pending = new Map<number, Job>();
   /** For what runs on this thread (the first computation, or all of them without a worker). */
   private readonly cache = new ParsedDocsCache();
+  /** Where computations ran (also in the speaker's status): a thread that never runs shows here. */
+  readonly computed = { here: 0, onThread: 0 };
   private readonly source = new DesiredStateSource((input, texts, errors) => this.fromTexts(input, texts, errors));
 
   constructor(private readonly log: Logger) {}
@@ -46,6 +48,7 @@ export class PlannerThread {
   private fromTexts(input: DesiredStateInput, texts: ManifestTexts, errors: ValidationError[]): Promise<DesiredState> {
     if (!this.worker) {
       const state = desiredStateFromTexts(input, texts, errors, this.cache);
+      this.computed.here++;
       if (!this.started) {
         setImmediate(() => {
           this.start();
@@ -75,7 +78,10 @@ export class PlannerThread {
         this.pending.delete(m.id);
         if (this.pending.size === 0) w.unref();
         if (m.error !== undefined) job.reject(new Error(m.error));
-        else job.resolve(m.result!);
+        else {
+          this.computed.onThread++;
+          job.resolve(m.result!);
+        }
       });
       w.on('error', (err) => this.lose(`planner thread failed: ${err.message}`));
       w.on('exit', (code) => this.lose(`planner thread exited (${code})`));
