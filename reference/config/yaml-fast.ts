@@ -71,8 +71,9 @@ export function parseYamlDocumentsFast(text: string): RawDoc[] | undefined {
 
 /**
  * Parsed documents of the texts seen in the last load, by content: a reload where one small file
- * changed parses only that file (the 10 MB of Services beside it are taken from here). Decoding never
- * modifies the values it reads, so sharing them between loads is safe. Holds one generation: entries
+ * changed parses only that file (the 10 MB of Services beside it are taken from here). Decoding only
+ * reads the values, so loads share them (frozen: a write would throw rather than leak into the next
+ * load). Holds one generation: entries
  * not used by a load are dropped after it.
  */
 export class ParsedDocsCache {
@@ -84,7 +85,11 @@ export class ParsedDocsCache {
     const key = createHash('sha1').update(text).digest('base64');
     let docs = this.current.get(key) ?? this.next.get(key);
     if (docs) this.hits++;
-    else docs = parseYamlDocumentsFast(text);
+    else {
+      docs = parseYamlDocumentsFast(text);
+      // shared between loads: frozen, so code that writes into them fails loudly instead of leaking
+      for (const d of docs ?? []) deepFreeze(d.value);
+    }
     if (docs) this.next.set(key, docs);
     return docs;
   }
@@ -94,4 +99,10 @@ export class ParsedDocsCache {
     this.current = this.next;
     this.next = new Map();
   }
+}
+
+function deepFreeze(v: unknown): void {
+  if (v === null || typeof v !== 'object' || Object.isFrozen(v)) return;
+  Object.freeze(v);
+  for (const x of Object.values(v)) deepFreeze(x);
 }

@@ -62,3 +62,12 @@ t.test('a reload parses only the files that changed; the result is the same as a
   desiredStateFromTexts(input, r.texts, r.errors, cache);
   t.equal(cache.hits, 3, 'both files cached after a load that used them');
 });
+
+t.test('cached documents are frozen: a write into a shared value throws instead of leaking', async (t) => {
+  const { ParsedDocsCache } = await import('../config/yaml-fast.ts');
+  const docs = new ParsedDocsCache().parse('a: {b: [1, {c: 2}]}\n')!;
+  const v = docs[0]!.value as { a: { b: [number, { c: number }] } };
+  t.throws(() => {
+    v.a.b[1].c = 3;
+  }, TypeError);
+});
