@@ -3,7 +3,7 @@ SHELL := /bin/bash
 OUT ?= out
 ARGS ?=
 
-.PHONY: deps conformance test typecheck unit features bench clean
+.PHONY: deps conformance test typecheck lint format unit features bench clean
 
 deps:
 	@scripts/install-deps.sh
@@ -18,6 +18,12 @@ test: deps
 
 typecheck: deps
 	@node_modules/.bin/tsc --noEmit -p .
+
+lint: deps
+	@node_modules/.bin/biome ci .
+
+format: deps
+	@node_modules/.bin/biome check --write .
 
 unit: deps
 	@node_modules/.bin/tap

@@ -24,7 +24,20 @@ import { startBird } from '../harness/routers/bird.ts';
 import { startGobgp } from '../harness/routers/gobgp.ts';
 import { referenceSpeaker } from '../harness/sut/reference.ts';
 import { nodesManifest, peerManifest } from '../features/support/manifests.ts';
-import { AGGREGATE, BENCH_OUT, fmtMs, ipOf, machine, pidIn, procCost, progress, ratio, waitFor, writeOut, type ProcCost } from './lib.ts';
+import {
+  AGGREGATE,
+  BENCH_OUT,
+  fmtMs,
+  ipOf,
+  machine,
+  pidIn,
+  procCost,
+  progress,
+  ratio,
+  waitFor,
+  writeOut,
+  type ProcCost,
+} from './lib.ts';
 import { mrtTableDump } from './mrt.ts';
 
 const NODE = '192.0.2.11';
@@ -103,14 +116,19 @@ function writeManifests(dir: string, n: number): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, '00-pool.yaml'), head);
   writeFileSync(join(dir, '10-nodes.yaml'), nodesManifest(['NodeA']));
-  writeFileSync(join(dir, '20-peer.yaml'), peerManifest([{ name: 'mon', myASN: NODE_ASN, peerASN: MON_ASN, peerAddress: MON }]));
+  writeFileSync(
+    join(dir, '20-peer.yaml'),
+    peerManifest([{ name: 'mon', myASN: NODE_ASN, peerASN: MON_ASN, peerAddress: MON }]),
+  );
   const docs: string[] = [];
   for (let i = 1; i <= n; i++) docs.push(serviceDoc(`s${i}`, ipOf(i)));
   writeFileSync(join(dir, '30-services.yaml'), docs.join('---\n'));
 }
 
 async function pfxRcd(mon: FrrRouter): Promise<number> {
-  const s = await mon.json<{ ipv4Unicast?: { peers?: Record<string, { pfxRcd?: number; state?: string }> } }>('show bgp summary json');
+  const s = await mon.json<{ ipv4Unicast?: { peers?: Record<string, { pfxRcd?: number; state?: string }> } }>(
+    'show bgp summary json',
+  );
   return s.ipv4Unicast?.peers?.[NODE]?.pfxRcd ?? 0;
 }
 
@@ -126,7 +144,11 @@ async function monitorClean(mon: FrrRouter): Promise<void> {
 
 const elapsed = (t0: bigint): number => Math.round(Number(process.hrtime.bigint() - t0) / 1e6);
 
-interface LogLine { ts: string; event: string; [k: string]: unknown }
+interface LogLine {
+  ts: string;
+  event: string;
+  [k: string]: unknown;
+}
 
 function readLog(file: string): LogLine[] {
   if (!existsSync(file)) return [];
@@ -142,7 +164,12 @@ function readLog(file: string): LogLine[] {
   return out;
 }
 
-async function referenceRun(lab: { nsOf(h: string): string }, mon: FrrRouter, work: string, n: number): Promise<ReferenceFigure> {
+async function referenceRun(
+  lab: { nsOf(h: string): string },
+  mon: FrrRouter,
+  work: string,
+  n: number,
+): Promise<ReferenceFigure> {
   const want = n + 1;
   const dir = join(work, `ref-${n}`);
   writeManifests(dir, n);
@@ -151,13 +178,25 @@ async function referenceRun(lab: { nsOf(h: string): string }, mon: FrrRouter, wo
   rmSync(logFile, { force: true });
   const spawnedAt = Date.now();
   let t0 = process.hrtime.bigint();
-  const sp = await referenceSpeaker.start({ name: 'NodeA', netns: lab.nsOf('NodeA'), manifestDir: dir, logFile });
+  const sp = await referenceSpeaker.start({
+    name: 'NodeA',
+    netns: lab.nsOf('NodeA'),
+    manifestDir: dir,
+    logFile,
+  });
   let cost: ProcCost | undefined;
   try {
-    await waitFor(`reference: ${want} prefixes at the monitor`, async () => (await pfxRcd(mon)) >= want, 600_000, POLL_MS);
+    await waitFor(
+      `reference: ${want} prefixes at the monitor`,
+      async () => (await pfxRcd(mon)) >= want,
+      600_000,
+      POLL_MS,
+    );
     const startMs = elapsed(t0);
     cost = procCost(sp.pid);
-    progress(`N=${n}: reference start -> ${want} routes: ${fmtMs(startMs)} (CPU ${cost.cpuS} s, peak RSS ${cost.peakRssMb} MB)`);
+    progress(
+      `N=${n}: reference start -> ${want} routes: ${fmtMs(startMs)} (CPU ${cost.cpuS} s, peak RSS ${cost.peakRssMb} MB)`,
+    );
 
     // One Service added (own file), then its IP changed, then deleted; each followed by SIGHUP like the suite's adapter.
     const probe = join(dir, '40-probe.yaml');
@@ -169,43 +208,88 @@ async function referenceRun(lab: { nsOf(h: string): string }, mon: FrrRouter, wo
     // Each wait also requires the monitor to hold every other route: a session that drops during a reload
     // (seen at 10k: the event loop blocks past the hold time) must not count as "gone" or "converged".
     const all = (k: number) => async (): Promise<boolean> => (await pfxRcd(mon)) === k;
-    await waitFor('reference: added Service visible', async () => (await hasRoute(mon, `${a}/32`)) && (await all(want + 1)()), 120_000, POLL_MS);
+    await waitFor(
+      'reference: added Service visible',
+      async () => (await hasRoute(mon, `${a}/32`)) && (await all(want + 1)()),
+      120_000,
+      POLL_MS,
+    );
     const addMs = elapsed(t0);
     t0 = process.hrtime.bigint();
     writeFileSync(probe, serviceDoc('probe', b));
     await sp.configChanged();
-    await waitFor('reference: changed Service visible, old IP gone', async () => (await hasRoute(mon, `${b}/32`)) && !(await hasRoute(mon, `${a}/32`)) && (await all(want + 1)()), 120_000, POLL_MS);
+    await waitFor(
+      'reference: changed Service visible, old IP gone',
+      async () =>
+        (await hasRoute(mon, `${b}/32`)) && !(await hasRoute(mon, `${a}/32`)) && (await all(want + 1)()),
+      120_000,
+      POLL_MS,
+    );
     const changeMs = elapsed(t0);
     t0 = process.hrtime.bigint();
     rmSync(probe);
     await sp.configChanged();
-    await waitFor('reference: deleted Service gone', async () => !(await hasRoute(mon, `${b}/32`)) && (await all(want)()), 120_000, POLL_MS);
+    await waitFor(
+      'reference: deleted Service gone',
+      async () => !(await hasRoute(mon, `${b}/32`)) && (await all(want)()),
+      120_000,
+      POLL_MS,
+    );
     const deleteMs = elapsed(t0);
     progress(`N=${n}: reference add ${fmtMs(addMs)}, change ${fmtMs(changeMs)}, delete ${fmtMs(deleteMs)}`);
     const costAtEnd = procCost(sp.pid);
     t0 = process.hrtime.bigint();
     await sp.stop();
-    await waitFor('reference: all withdrawn after SIGTERM', async () => (await pfxRcd(mon)) === 0, 60_000, POLL_MS);
+    await waitFor(
+      'reference: all withdrawn after SIGTERM',
+      async () => (await pfxRcd(mon)) === 0,
+      60_000,
+      POLL_MS,
+    );
     const sigtermMs = elapsed(t0);
     progress(`N=${n}: reference SIGTERM -> all gone ${fmtMs(sigtermMs)}`);
 
     const lines = readLog(logFile);
     const phases: Record<string, number> = {};
     for (const l of lines) {
-      const key = l.event === 'bgp.state' || l.event === 'bgp.session.state' ? `${l.event}:${String(l.to ?? l.state ?? '')}` : l.event;
+      const key =
+        l.event === 'bgp.state' || l.event === 'bgp.session.state'
+          ? `${l.event}:${String(l.to ?? l.state ?? '')}`
+          : l.event;
       if (!(key in phases)) phases[key] = Date.parse(l.ts) - spawnedAt;
     }
     const stopIdx = lines.findIndex((l) => l.event === 'speaker.stopping');
     const sent = lines.filter((l) => l.event === 'bgp.update.sent');
     // The initial convergence: update.sent lines before the first reload after start.
-    const firstReloadIdx = lines.findIndex((l, i) => l.event === 'config.applied' && lines.slice(0, i).some((x) => x.event === 'config.applied'));
-    const initial = firstReloadIdx < 0 ? sent : lines.slice(0, firstReloadIdx).filter((l) => l.event === 'bgp.update.sent');
-    const updates = initial.reduce((s, l) => ({ messages: s.messages + Number(l.messages ?? 0), bytes: s.bytes + Number(l.bytes ?? 0), announced: s.announced + Number(l.announced ?? 0) }), { messages: 0, bytes: 0, announced: 0 });
+    const firstReloadIdx = lines.findIndex(
+      (l, i) => l.event === 'config.applied' && lines.slice(0, i).some((x) => x.event === 'config.applied'),
+    );
+    const initial =
+      firstReloadIdx < 0 ? sent : lines.slice(0, firstReloadIdx).filter((l) => l.event === 'bgp.update.sent');
+    const updates = initial.reduce(
+      (s, l) => ({
+        messages: s.messages + Number(l.messages ?? 0),
+        bytes: s.bytes + Number(l.bytes ?? 0),
+        announced: s.announced + Number(l.announced ?? 0),
+      }),
+      { messages: 0, bytes: 0, announced: 0 },
+    );
     return {
-      startMs, cost, addMs, changeMs, deleteMs, sigtermMs, costAtEnd, updates, phases,
+      startMs,
+      cost,
+      addMs,
+      changeMs,
+      deleteMs,
+      sigtermMs,
+      costAtEnd,
+      updates,
+      phases,
       reloads: lines.filter((l) => l.event === 'config.applied').length,
       // before SIGTERM only: the session ending at the stop is the point of the stop
-      sessionDrops: lines.slice(0, stopIdx < 0 ? lines.length : stopIdx).filter((l) => l.event === 'bgp.session.down').map((l) => String(l.reason ?? '?')),
+      sessionDrops: lines
+        .slice(0, stopIdx < 0 ? lines.length : stopIdx)
+        .filter((l) => l.event === 'bgp.session.down')
+        .map((l) => String(l.reason ?? '?')),
       startupMs: (phases['config.applied'] ?? NaN) - (phases['speaker.starting'] ?? NaN),
       how: 'lbconform speaker (node + tsx loader, from source) reading the manifests folder',
     };
@@ -214,15 +298,36 @@ async function referenceRun(lab: { nsOf(h: string): string }, mon: FrrRouter, wo
   }
 }
 
-async function gobgpRun(lab: { nsOf(h: string): string }, mon: FrrRouter, dir: string, n: number): Promise<ImplFigure> {
+async function gobgpRun(
+  lab: { nsOf(h: string): string },
+  mon: FrrRouter,
+  dir: string,
+  n: number,
+): Promise<ImplFigure> {
   const want = n + 1;
   mkdirSync(dir, { recursive: true });
   const mrt = join(dir, 'routes.mrt');
   const padding = Math.max(1024, Math.ceil(n / 4));
-  writeFileSync(mrt, mrtTableDump([...Array.from({ length: n }, (_, i) => `${ipOf(i + 1)}/32`), ...Array.from({ length: padding + 1 }, () => AGGREGATE)], { peerIp: NODE, peerAsn: NODE_ASN, nextHop: NODE }));
+  writeFileSync(
+    mrt,
+    mrtTableDump(
+      [
+        ...Array.from({ length: n }, (_, i) => `${ipOf(i + 1)}/32`),
+        ...Array.from({ length: padding + 1 }, () => AGGREGATE),
+      ],
+      { peerIp: NODE, peerAsn: NODE_ASN, nextHop: NODE },
+    ),
+  );
   const ns = lab.nsOf('NodeA');
   const t0 = process.hrtime.bigint();
-  const g = await startGobgp({ netns: ns, name: 'gobgp', dir, asn: NODE_ASN, routerId: NODE, neighbors: [{ address: MON, remoteAsn: MON_ASN, families: ['ipv4'] }] });
+  const g = await startGobgp({
+    netns: ns,
+    name: 'gobgp',
+    dir,
+    asn: NODE_ASN,
+    routerId: NODE,
+    neighbors: [{ address: MON, remoteAsn: MON_ASN, families: ['ipv4'] }],
+  });
   try {
     // `gobgp mrt inject` (3.10) exits before gobgpd has drained its gRPC stream and loses the tail of the file
     // (seen: 566 of 1001, 9467-9748 of 10001 kept). The file therefore ends with padding: copies of the
@@ -232,17 +337,36 @@ async function gobgpRun(lab: { nsOf(h: string): string }, mon: FrrRouter, dir: s
     let passes = 0;
     let held = 0;
     while (held < want) {
-      if (++passes > 3) throw new Error(`gobgp mrt inject: gobgpd holds ${held} of ${want} routes after 3 passes`);
+      if (++passes > 3)
+        throw new Error(`gobgp mrt inject: gobgpd holds ${held} of ${want} routes after 3 passes`);
       await runIn(ns, 'gobgp', ['mrt', 'inject', 'global', mrt], { timeoutMs: 600_000 });
-      await waitFor('gobgpd RIB complete', async () => (held = await gobgpRibCount(ns)) >= want, 3000, POLL_MS).catch(() => {});
+      await waitFor(
+        'gobgpd RIB complete',
+        async () => (held = await gobgpRibCount(ns)) >= want,
+        3000,
+        POLL_MS,
+      ).catch(() => {});
     }
     const feedMs = elapsed(f0);
-    await waitFor(`gobgp: ${want} prefixes at the monitor`, async () => (await pfxRcd(mon)) >= want, 600_000, POLL_MS);
+    await waitFor(
+      `gobgp: ${want} prefixes at the monitor`,
+      async () => (await pfxRcd(mon)) >= want,
+      600_000,
+      POLL_MS,
+    );
     const startMs = elapsed(t0);
     const pid = await pidIn(ns, 'gobgpd');
     const cost = pid ? procCost(pid) : undefined;
-    progress(`N=${n}: gobgp start -> ${want} routes: ${fmtMs(startMs)} (mrt inject ${fmtMs(feedMs)} in ${passes} pass(es); gobgpd CPU ${cost?.cpuS} s, peak RSS ${cost?.peakRssMb} MB)`);
-    return { startMs, feedMs, feedPasses: passes, ...(cost ? { cost } : {}), how: 'gobgpd started, then `gobgp mrt inject global` of a generated TABLE_DUMP_V2 file ending in max(1024, N/4) copies of the aggregate\'s record as padding, because the CLI drops the tail of its gRPC stream; one pass unless more was lost than padded; time includes start and every pass' };
+    progress(
+      `N=${n}: gobgp start -> ${want} routes: ${fmtMs(startMs)} (mrt inject ${fmtMs(feedMs)} in ${passes} pass(es); gobgpd CPU ${cost?.cpuS} s, peak RSS ${cost?.peakRssMb} MB)`,
+    );
+    return {
+      startMs,
+      feedMs,
+      feedPasses: passes,
+      ...(cost ? { cost } : {}),
+      how: "gobgpd started, then `gobgp mrt inject global` of a generated TABLE_DUMP_V2 file ending in max(1024, N/4) copies of the aggregate's record as padding, because the CLI drops the tail of its gRPC stream; one pass unless more was lost than padded; time includes start and every pass",
+    };
   } finally {
     await g.stop();
     await monitorClean(mon);
@@ -254,49 +378,106 @@ async function gobgpRibCount(ns: string): Promise<number> {
   return Number(/Destination:\s*(\d+)/.exec(stdout)?.[1] ?? 0);
 }
 
-async function birdRun(lab: { nsOf(h: string): string }, mon: FrrRouter, dir: string, n: number): Promise<ImplFigure> {
+async function birdRun(
+  lab: { nsOf(h: string): string },
+  mon: FrrRouter,
+  dir: string,
+  n: number,
+): Promise<ImplFigure> {
   const want = n + 1;
   mkdirSync(dir, { recursive: true });
-  const statics = [...Array.from({ length: n }, (_, i) => `  route ${ipOf(i + 1)}/32 blackhole;`), `  route ${AGGREGATE} blackhole;`].join('\n');
+  const statics = [
+    ...Array.from({ length: n }, (_, i) => `  route ${ipOf(i + 1)}/32 blackhole;`),
+    `  route ${AGGREGATE} blackhole;`,
+  ].join('\n');
   writeFileSync(join(dir, 'extra.conf'), `protocol static bench {\n  ipv4;\n${statics}\n}\n`);
   const ns = lab.nsOf('NodeA');
   const t0 = process.hrtime.bigint();
-  const b = await startBird({ netns: ns, name: 'bird', dir, asn: NODE_ASN, routerId: NODE, neighbors: [{ address: MON, remoteAsn: MON_ASN, families: ['ipv4'] }], includeFile: join(dir, 'extra.conf'), exportAll: true });
+  const b = await startBird({
+    netns: ns,
+    name: 'bird',
+    dir,
+    asn: NODE_ASN,
+    routerId: NODE,
+    neighbors: [{ address: MON, remoteAsn: MON_ASN, families: ['ipv4'] }],
+    includeFile: join(dir, 'extra.conf'),
+    exportAll: true,
+  });
   try {
-    await waitFor(`bird: ${want} prefixes at the monitor`, async () => (await pfxRcd(mon)) >= want, 600_000, POLL_MS);
+    await waitFor(
+      `bird: ${want} prefixes at the monitor`,
+      async () => (await pfxRcd(mon)) >= want,
+      600_000,
+      POLL_MS,
+    );
     const startMs = elapsed(t0);
     const pid = await pidIn(ns, 'bird');
     const cost = pid ? procCost(pid) : undefined;
-    progress(`N=${n}: bird start -> ${want} routes: ${fmtMs(startMs)} (bird CPU ${cost?.cpuS} s, peak RSS ${cost?.peakRssMb} MB)`);
-    return { startMs, ...(cost ? { cost } : {}), how: 'bird with a static protocol of N+1 blackhole routes, exported over BGP' };
+    progress(
+      `N=${n}: bird start -> ${want} routes: ${fmtMs(startMs)} (bird CPU ${cost?.cpuS} s, peak RSS ${cost?.peakRssMb} MB)`,
+    );
+    return {
+      startMs,
+      ...(cost ? { cost } : {}),
+      how: 'bird with a static protocol of N+1 blackhole routes, exported over BGP',
+    };
   } finally {
     await b.stop();
     await monitorClean(mon);
   }
 }
 
-async function frrRun(lab: { nsOf(h: string): string }, mon: FrrRouter, dir: string, n: number): Promise<ImplFigure> {
+async function frrRun(
+  lab: { nsOf(h: string): string },
+  mon: FrrRouter,
+  dir: string,
+  n: number,
+): Promise<ImplFigure> {
   const want = n + 1;
   const ns = lab.nsOf('NodeA');
   const t0 = process.hrtime.bigint();
   const f = await startFrr({
-    netns: ns, name: 'frrspk', dir, asn: NODE_ASN, routerId: NODE, neighbors: [{ address: MON, remoteAsn: MON_ASN, families: ['ipv4'] }],
+    netns: ns,
+    name: 'frrspk',
+    dir,
+    asn: NODE_ASN,
+    routerId: NODE,
+    neighbors: [{ address: MON, remoteAsn: MON_ASN, families: ['ipv4'] }],
     readyTimeoutMs: 120_000,
-    extraConfig: ['address-family ipv4 unicast', ...Array.from({ length: n }, (_, i) => `network ${ipOf(i + 1)}/32`), `network ${AGGREGATE}`, 'exit-address-family'],
+    extraConfig: [
+      'address-family ipv4 unicast',
+      ...Array.from({ length: n }, (_, i) => `network ${ipOf(i + 1)}/32`),
+      `network ${AGGREGATE}`,
+      'exit-address-family',
+    ],
   });
   try {
-    await waitFor(`frr: ${want} prefixes at the monitor`, async () => (await pfxRcd(mon)) >= want, 600_000, POLL_MS);
+    await waitFor(
+      `frr: ${want} prefixes at the monitor`,
+      async () => (await pfxRcd(mon)) >= want,
+      600_000,
+      POLL_MS,
+    );
     const startMs = elapsed(t0);
     const cost = procCost(f.pids.bgpd);
-    progress(`N=${n}: frr start -> ${want} routes: ${fmtMs(startMs)} (bgpd CPU ${cost.cpuS} s, peak RSS ${cost.peakRssMb} MB)`);
-    return { startMs, cost, how: 'zebra + bgpd with N+1 `network` statements in bgpd.conf (no import-check)' };
+    progress(
+      `N=${n}: frr start -> ${want} routes: ${fmtMs(startMs)} (bgpd CPU ${cost.cpuS} s, peak RSS ${cost.peakRssMb} MB)`,
+    );
+    return {
+      startMs,
+      cost,
+      how: 'zebra + bgpd with N+1 `network` statements in bgpd.conf (no import-check)',
+    };
   } finally {
     await f.stop();
     await monitorClean(mon);
   }
 }
 
-export async function convergenceBench(sizes: number[], impls: readonly string[] = ['reference', 'gobgp', 'bird', 'frr']): Promise<ConvergenceResult> {
+export async function convergenceBench(
+  sizes: number[],
+  impls: readonly string[] = ['reference', 'gobgp', 'bird', 'frr'],
+): Promise<ConvergenceResult> {
   const result: ConvergenceResult = { machine: machine(), date: new Date().toISOString(), sizes: [] };
   const run = await createRun({ prefix: 'lbcb' });
   const work = join(run.tempDir, 'w');
@@ -309,7 +490,14 @@ export async function convergenceBench(sizes: number[], impls: readonly string[]
         { name: 'NodeA', role: 'node', interfaces: [{ name: 'eth0', segment: 'nodes', v4: `${NODE}/24` }] },
       ],
     });
-    const mon = await startFrr({ netns: lab.nsOf('mon'), name: 'mon', dir: join(run.tempDir, 'mon'), asn: MON_ASN, routerId: MON, neighbors: [{ address: NODE, remoteAsn: NODE_ASN, families: ['ipv4'] }] });
+    const mon = await startFrr({
+      netns: lab.nsOf('mon'),
+      name: 'mon',
+      dir: join(run.tempDir, 'mon'),
+      asn: MON_ASN,
+      routerId: MON,
+      neighbors: [{ address: NODE, remoteAsn: NODE_ASN, families: ['ipv4'] }],
+    });
     try {
       for (const n of sizes) {
         const row: SizeResult = { services: n, routes: n + 1, errors: [] };
@@ -324,16 +512,22 @@ export async function convergenceBench(sizes: number[], impls: readonly string[]
             return undefined;
           }
         };
-        const set = <K extends 'reference' | 'gobgp' | 'bird' | 'frr'>(k: K, v: SizeResult[K] | undefined): void => {
+        const set = <K extends 'reference' | 'gobgp' | 'bird' | 'frr'>(
+          k: K,
+          v: SizeResult[K] | undefined,
+        ): void => {
           if (v) row[k] = v;
         };
         if (impls.includes('reference')) {
           set('reference', await attempt('reference', () => referenceRun(lab, mon, work, n)));
           await monitorClean(mon).catch(() => {});
         }
-        if (impls.includes('gobgp')) set('gobgp', await attempt('gobgp', () => gobgpRun(lab, mon, join(run.tempDir, `g${n}`), n)));
-        if (impls.includes('bird')) set('bird', await attempt('bird', () => birdRun(lab, mon, join(run.tempDir, `b${n}`), n)));
-        if (impls.includes('frr')) set('frr', await attempt('frr', () => frrRun(lab, mon, join(run.tempDir, `f${n}`), n)));
+        if (impls.includes('gobgp'))
+          set('gobgp', await attempt('gobgp', () => gobgpRun(lab, mon, join(run.tempDir, `g${n}`), n)));
+        if (impls.includes('bird'))
+          set('bird', await attempt('bird', () => birdRun(lab, mon, join(run.tempDir, `b${n}`), n)));
+        if (impls.includes('frr'))
+          set('frr', await attempt('frr', () => frrRun(lab, mon, join(run.tempDir, `f${n}`), n)));
       }
     } finally {
       await mon.stop();
@@ -353,17 +547,33 @@ export function convergenceMarkdown(r: ConvergenceResult): string {
   ];
   for (const s of r.sizes) {
     const ref = s.reference?.startMs;
-    out.push(`| ${s.services} | ${s.routes} | ${fmtMs(ref)} | ${fmtMs(s.gobgp?.startMs)} | ${fmtMs(s.bird?.startMs)} | ${fmtMs(s.frr?.startMs)} | ${ratio(ref, s.gobgp?.startMs)} | ${ratio(ref, s.bird?.startMs)} | ${ratio(ref, s.frr?.startMs)} | ${ref === undefined ? '–' : `${((ref / s.routes) * 1000).toFixed(0)} µs`} |`);
+    out.push(
+      `| ${s.services} | ${s.routes} | ${fmtMs(ref)} | ${fmtMs(s.gobgp?.startMs)} | ${fmtMs(s.bird?.startMs)} | ${fmtMs(s.frr?.startMs)} | ${ratio(ref, s.gobgp?.startMs)} | ${ratio(ref, s.bird?.startMs)} | ${ratio(ref, s.frr?.startMs)} | ${ref === undefined ? '–' : `${((ref / s.routes) * 1000).toFixed(0)} µs`} |`,
+    );
   }
-  out.push('', 'Reference speaker, changes at N Services (manifest written + SIGHUP -> visible at the monitor):', '',
-    '| Services | speaker.starting -> config.applied | one Service added | its IP changed | deleted | SIGTERM -> all gone | reloads logged | session drops | UPDATEs / bytes at start |', '|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  out.push(
+    '',
+    'Reference speaker, changes at N Services (manifest written + SIGHUP -> visible at the monitor):',
+    '',
+    '| Services | speaker.starting -> config.applied | one Service added | its IP changed | deleted | SIGTERM -> all gone | reloads logged | session drops | UPDATEs / bytes at start |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  );
   for (const s of r.sizes) {
     const x = s.reference;
     if (!x) continue;
-    out.push(`| ${s.services} | ${fmtMs(x.startupMs)} | ${fmtMs(x.addMs)} | ${fmtMs(x.changeMs)} | ${fmtMs(x.deleteMs)} | ${fmtMs(x.sigtermMs)} | ${x.reloads} | ${x.sessionDrops.length ? `${x.sessionDrops.length} (${[...new Set(x.sessionDrops)].join(', ')})` : '0'} | ${x.updates.messages} / ${x.updates.bytes} |`);
+    out.push(
+      `| ${s.services} | ${fmtMs(x.startupMs)} | ${fmtMs(x.addMs)} | ${fmtMs(x.changeMs)} | ${fmtMs(x.deleteMs)} | ${fmtMs(x.sigtermMs)} | ${x.reloads} | ${x.sessionDrops.length ? `${x.sessionDrops.length} (${[...new Set(x.sessionDrops)].join(', ')})` : '0'} | ${x.updates.messages} / ${x.updates.bytes} |`,
+    );
   }
   const how = new Map<string, string>();
-  for (const s of r.sizes) for (const [k, f] of [['reference', s.reference], ['GoBGP', s.gobgp], ['BIRD', s.bird], ['FRR', s.frr]] as const) if (f) how.set(k, f.how);
+  for (const s of r.sizes)
+    for (const [k, f] of [
+      ['reference', s.reference],
+      ['GoBGP', s.gobgp],
+      ['BIRD', s.bird],
+      ['FRR', s.frr],
+    ] as const)
+      if (f) how.set(k, f.how);
   out.push('', 'How each implementation was fed:', ...[...how].map(([k, v]) => `- ${k}: ${v}`));
   const errors = r.sizes.flatMap((s) => s.errors.map((e) => `N=${s.services}: ${e}`));
   if (errors.length) out.push('', 'Errors:', ...errors.map((e) => `- ${e}`));
@@ -372,23 +582,41 @@ export function convergenceMarkdown(r: ConvergenceResult): string {
 
 export function costMarkdown(r: ConvergenceResult): string {
   const out = [
-    'Speaker cost at convergence (the announcing daemon only, from /proc: VmHWM, utime+stime):', '',
+    'Speaker cost at convergence (the announcing daemon only, from /proc: VmHWM, utime+stime):',
+    '',
     '| Services | reference RSS | reference CPU | reference CPU after 3 reloads | gobgpd RSS | gobgpd CPU | bird RSS | bird CPU | FRR bgpd RSS | FRR bgpd CPU |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   const mb = (c?: ProcCost): string => (c ? `${c.peakRssMb} MB` : '–');
   const cpu = (c?: ProcCost): string => (c ? `${c.cpuS.toFixed(2)} s` : '–');
   for (const s of r.sizes) {
-    out.push(`| ${s.services} | ${mb(s.reference?.cost)} | ${cpu(s.reference?.cost)} | ${cpu(s.reference?.costAtEnd)} | ${mb(s.gobgp?.cost)} | ${cpu(s.gobgp?.cost)} | ${mb(s.bird?.cost)} | ${cpu(s.bird?.cost)} | ${mb(s.frr?.cost)} | ${cpu(s.frr?.cost)} |`);
+    out.push(
+      `| ${s.services} | ${mb(s.reference?.cost)} | ${cpu(s.reference?.cost)} | ${cpu(s.reference?.costAtEnd)} | ${mb(s.gobgp?.cost)} | ${cpu(s.gobgp?.cost)} | ${mb(s.bird?.cost)} | ${cpu(s.bird?.cost)} | ${mb(s.frr?.cost)} | ${cpu(s.frr?.cost)} |`,
+    );
   }
-  out.push('', 'gobgpd\'s figure excludes the `gobgp mrt inject` client process; FRR\'s excludes zebra.');
+  out.push('', "gobgpd's figure excludes the `gobgp mrt inject` client process; FRR's excludes zebra.");
   return out.join('\n');
 }
 
 export function parseBenchArgs(argv: string[]): { sizes: number[]; impls: string[] } {
-  const { values } = parseArgs({ args: argv, options: { sizes: { type: 'string' }, impls: { type: 'string' }, full: { type: 'boolean', default: false } }, allowPositionals: true, strict: false });
-  const sizes = typeof values.sizes === 'string' ? values.sizes.split(',').map(Number) : values.full ? [1_000, 10_000, 50_000] : [1_000, 10_000];
-  const impls = typeof values.impls === 'string' ? values.impls.split(',') : ['reference', 'gobgp', 'bird', 'frr'];
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      sizes: { type: 'string' },
+      impls: { type: 'string' },
+      full: { type: 'boolean', default: false },
+    },
+    allowPositionals: true,
+    strict: false,
+  });
+  const sizes =
+    typeof values.sizes === 'string'
+      ? values.sizes.split(',').map(Number)
+      : values.full
+        ? [1_000, 10_000, 50_000]
+        : [1_000, 10_000];
+  const impls =
+    typeof values.impls === 'string' ? values.impls.split(',') : ['reference', 'gobgp', 'bird', 'frr'];
   return { sizes, impls };
 }
 

@@ -51,7 +51,9 @@ const { values } = parseArgs({
 });
 const target = values.target!;
 if (!['session', 'speaker'].includes(target)) {
-  process.stderr.write(`--target must be session (in-process BgpSession and decoders) or speaker (the speaker process)\n`);
+  process.stderr.write(
+    `--target must be session (in-process BgpSession and decoders) or speaker (the speaker process)\n`,
+  );
   process.exit(2);
 }
 const mode = values.mode!;
@@ -69,7 +71,9 @@ const timeoutMs = Number(values['timeout-ms'] ?? (target === 'speaker' ? 5000 : 
 if (target === 'speaker') {
   if (!process.env[INSIDE_ENV]) {
     if (process.getuid?.() !== 0) {
-      process.stderr.write('--target speaker needs root (it runs the speaker in a network namespace of its own)\n');
+      process.stderr.write(
+        '--target speaker needs root (it runs the speaker in a network namespace of its own)\n',
+      );
       process.exit(2);
     }
     process.exit(await runInsideLab(fileURLToPath(import.meta.url), process.argv.slice(2)));
@@ -106,7 +110,13 @@ function decodeAll(bytes: Buffer, fourOctet: boolean, outcomes: Counter): void {
     if (m.type === 'update') {
       const u = decodeUpdate(m.body, fourOctet);
       const actions = new Set(u.problems.map((p) => p.action));
-      outcomes.bump(actions.has('treat-as-withdraw') ? 'UPDATE treat-as-withdraw' : actions.has('attribute-discard') ? 'UPDATE attribute-discard' : 'UPDATE accepted');
+      outcomes.bump(
+        actions.has('treat-as-withdraw')
+          ? 'UPDATE treat-as-withdraw'
+          : actions.has('attribute-discard')
+            ? 'UPDATE attribute-discard'
+            : 'UPDATE accepted',
+      );
     } else outcomes.bump(`${m.type.toUpperCase()} accepted`);
   }
 }
@@ -123,7 +133,8 @@ function pure(count: number): { ok: boolean; summary: string } {
     const fourOctet = rnd(2) === 0;
     try {
       decodeAll(bytes, fourOctet, outcomes);
-      if (bytes.length >= 18 && bytes.readUInt16BE(16) > bytes.length && bytes.readUInt16BE(16) <= 4096) outcomes.bump('incomplete (framer waits for more)');
+      if (bytes.length >= 18 && bytes.readUInt16BE(16) > bytes.length && bytes.readUInt16BE(16) <= 4096)
+        outcomes.bump('incomplete (framer waits for more)');
     } catch (err) {
       if (!(err instanceof BgpDecodeError)) {
         Error.stackTraceLimit = stackLimit;
@@ -132,7 +143,9 @@ function pure(count: number): { ok: boolean; summary: string } {
         } catch (again) {
           err = again;
         }
-        process.stderr.write(`FAIL (pure): message ${i} (fourOctet ${fourOctet}: ${bytes.toString('hex')}) threw ${(err as Error)?.stack ?? String(err)}\n`);
+        process.stderr.write(
+          `FAIL (pure): message ${i} (fourOctet ${fourOctet}: ${bytes.toString('hex')}) threw ${(err as Error)?.stack ?? String(err)}\n`,
+        );
         return { ok: false, summary: '' };
       }
       outcomes.bump(`BgpDecodeError -> NOTIFICATION ${err.errorCode}/${err.errorSubcode}`);
@@ -142,7 +155,8 @@ function pure(count: number): { ok: boolean; summary: string } {
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   return {
     ok: true,
-    summary: `## pure: framer + decodeMessage + decodeUpdate\n\n${table('outcome', outcomes.rows())}\n` +
+    summary:
+      `## pure: framer + decodeMessage + decodeUpdate\n\n${table('outcome', outcomes.rows())}\n` +
       `${count} messages in ${seconds.toFixed(2)} s (${Math.round(count / seconds).toLocaleString('en')}/s); only BgpDecodeError thrown\n`,
   };
 }
@@ -152,7 +166,10 @@ function pure(count: number): { ok: boolean; summary: string } {
 let lastSent: { i: number; bytes: Buffer; strategy: string; seed: string } | undefined;
 process.on('uncaughtException', (err) => {
   process.stderr.write(`FAIL (live): uncaught exception ${err?.stack ?? String(err)}\n`);
-  if (lastSent) process.stderr.write(`last message sent: #${lastSent.i} ${lastSent.seed} / ${lastSent.strategy}: ${lastSent.bytes.toString('hex')}\n`);
+  if (lastSent)
+    process.stderr.write(
+      `last message sent: #${lastSent.i} ${lastSent.seed} / ${lastSent.strategy}: ${lastSent.bytes.toString('hex')}\n`,
+    );
   process.exit(1);
 });
 
@@ -174,7 +191,12 @@ async function live(count: number): Promise<{ ok: boolean; summary: string }> {
   const handshakeOutcomes = new Counter();
 
   const peer = await ScriptedPeer.listen({
-    asn: ctx.peerAsn, holdTime: 3, routerId: ctx.peerRouterId, record: false, keepaliveIntervalMs: 0, defaultTimeoutMs: timeoutMs,
+    asn: ctx.peerAsn,
+    holdTime: 3,
+    routerId: ctx.peerRouterId,
+    record: false,
+    keepaliveIntervalMs: 0,
+    defaultTimeoutMs: timeoutMs,
     openBytes: () => {
       if (!fuzzNextHandshake) return peerOpen(ctx);
       fuzzNextHandshake = false;
@@ -185,10 +207,20 @@ async function live(count: number): Promise<{ ok: boolean; summary: string }> {
     },
   });
   const session = new BgpSession({
-    peerAddress: '127.0.0.1', peerPort: peer.port, myAsn: ctx.speakerAsn, peerAsn: ctx.peerAsn, routerId: '192.0.2.11',
-    holdTime: 3, keepaliveTime: 1, nextHopV6: '2001:db8::b', logger, connectRetryCapSeconds: 2,
+    peerAddress: '127.0.0.1',
+    peerPort: peer.port,
+    myAsn: ctx.speakerAsn,
+    peerAsn: ctx.peerAsn,
+    routerId: '192.0.2.11',
+    holdTime: 3,
+    keepaliveTime: 1,
+    nextHopV6: '2001:db8::b',
+    logger,
+    connectRetryCapSeconds: 2,
   });
-  session.setRoutes([{ prefix: '203.0.113.200/32', communities: ['64500:1'], largeCommunities: [], localPref: 100 }]);
+  session.setRoutes([
+    { prefix: '203.0.113.200/32', communities: ['64500:1'], largeCommunities: [], localPref: 100 },
+  ]);
 
   // Live counters, updated from the peer's and the session's events.
   let conn = 0;
@@ -218,13 +250,23 @@ async function live(count: number): Promise<{ ok: boolean; summary: string }> {
       // Up from the speaker's side = its first UPDATE (the table) on this connection.
       let up = false;
       try {
-        await peer.waitUntil(() => (up = updatesOnConn > 0) || peer.current?.id !== n || peer.current.closed, 10_000, `session #${n} up`);
+        await peer.waitUntil(
+          () => (up = updatesOnConn > 0) || peer.current?.id !== n || peer.current.closed,
+          10_000,
+          `session #${n} up`,
+        );
       } catch {
         stalls++;
         peer.dropConnection();
       }
       if (handshakeConn === n) {
-        handshakeOutcomes.bump(up ? 'mutated OPEN -> session up' : notifOnConn.has(n) ? `mutated OPEN -> NOTIFICATION ${notifOnConn.get(n)}` : 'mutated OPEN -> closed');
+        handshakeOutcomes.bump(
+          up
+            ? 'mutated OPEN -> session up'
+            : notifOnConn.has(n)
+              ? `mutated OPEN -> NOTIFICATION ${notifOnConn.get(n)}`
+              : 'mutated OPEN -> closed',
+        );
         handshakeConn = -1;
       }
       notifOnConn.delete(n);
@@ -263,18 +305,30 @@ async function live(count: number): Promise<{ ok: boolean; summary: string }> {
     const me = conn;
     sentNotif = undefined;
     gotNotif = undefined;
-    const before = { twa: logs.get('bgp.update.malformed treat-as-withdraw') ?? 0, ad: logs.get('bgp.update.malformed attribute-discard') ?? 0 };
+    const before = {
+      twa: logs.get('bgp.update.malformed treat-as-withdraw') ?? 0,
+      ad: logs.get('bgp.update.malformed attribute-discard') ?? 0,
+    };
     updatesOnConn = 0;
     peer.send(burst);
     let outcome: string;
     try {
-      await peer.waitUntil(() => (updatesOnConn >= 1 && session.status().messagesReceived >= target) || sentNotif !== undefined || gotNotif !== undefined || peer.current?.id !== me || peer.current.closed, timeoutMs, `message ${i}`);
+      await peer.waitUntil(
+        () =>
+          (updatesOnConn >= 1 && session.status().messagesReceived >= target) ||
+          sentNotif !== undefined ||
+          gotNotif !== undefined ||
+          peer.current?.id !== me ||
+          peer.current.closed,
+        timeoutMs,
+        `message ${i}`,
+      );
       if (sentNotif) outcome = `NOTIFICATION ${sentNotif} (session reset)`;
       else if (gotNotif !== undefined) {
         const code = Number((gotNotif as string).split('/')[0]);
         outcome = `peer NOTIFICATION ${code <= 6 ? `code ${code}` : '(unknown code)'}: session closed`;
-      }
-      else if (peer.current?.id !== me || peer.current.closed) outcome = 'connection closed without NOTIFICATION';
+      } else if (peer.current?.id !== me || peer.current.closed)
+        outcome = 'connection closed without NOTIFICATION';
       else {
         const twa = (logs.get('bgp.update.malformed treat-as-withdraw') ?? 0) > before.twa;
         const ad = (logs.get('bgp.update.malformed attribute-discard') ?? 0) > before.ad;
@@ -306,9 +360,12 @@ async function live(count: number): Promise<{ ok: boolean; summary: string }> {
   const status = session.status();
   return {
     ok: true,
-    summary: `## live: scripted peer -> reference BgpSession over TCP (127.0.0.1)\n\n${table('outcome', outcomes.rows())}\n` +
+    summary:
+      `## live: scripted peer -> reference BgpSession over TCP (127.0.0.1)\n\n${table('outcome', outcomes.rows())}\n` +
       `${table('strategy', byStrategy.rows())}\n` +
-      (handshakeOutcomes.size ? `${table('mutated OPEN in the handshake', handshakeOutcomes.rows())}\n` : '') +
+      (handshakeOutcomes.size
+        ? `${table('mutated OPEN in the handshake', handshakeOutcomes.rows())}\n`
+        : '') +
       `${table('speaker log event', logs.rows())}\n` +
       `${count} messages in ${seconds.toFixed(1)} s (${Math.round(count / seconds).toLocaleString('en')}/s), each followed by a ROUTE-REFRESH round trip\n` +
       `sessions established ${established} (re-established ${reestablished} times after a reset), stalls ${stalls}, speaker counters: ${status.messagesReceived} received / ${status.messagesSent} sent\n` +
@@ -320,7 +377,9 @@ async function live(count: number): Promise<{ ok: boolean; summary: string }> {
 // ---------------------------------------------------------------------------------------------
 
 const rss0 = process.memoryUsage().rss;
-process.stdout.write(`fuzz:bgp seed ${seed}, mode ${mode}; ${seeds.length} seed messages; RSS at start ${mb(rss0)}\n\n`);
+process.stdout.write(
+  `fuzz:bgp seed ${seed}, mode ${mode}; ${seeds.length} seed messages; RSS at start ${mb(rss0)}\n\n`,
+);
 let ok = true;
 if (mode === 'pure' || mode === 'both') {
   const r = pure(pureCount);
@@ -333,5 +392,7 @@ if (ok && (mode === 'live' || mode === 'both')) {
   process.stdout.write(r.summary + '\n');
 }
 fullGc();
-process.stdout.write(`RSS ${mb(rss0)} at start -> ${mb(process.memoryUsage().rss)} at the end; heap after GC ${mb(process.memoryUsage().heapUsed)}\n`);
+process.stdout.write(
+  `RSS ${mb(rss0)} at start -> ${mb(process.memoryUsage().rss)} at the end; heap after GC ${mb(process.memoryUsage().heapUsed)}\n`,
+);
 process.exit(ok ? 0 : 1);

@@ -16,7 +16,13 @@ import { MessageStream } from '../reference/bgp/stream.ts';
 import { peerOpen } from '../harness/scripted-peer/rfc-cases.ts';
 import { ScriptedPeer, type Received } from '../harness/scripted-peer/scripted-peer.ts';
 import {
-  PEER_ADDRESS, startSpeaker, workDir, writeSpeakerManifests, type LogLine, type SpeakerMemory, type SpeakerProcess,
+  PEER_ADDRESS,
+  startSpeaker,
+  workDir,
+  writeSpeakerManifests,
+  type LogLine,
+  type SpeakerMemory,
+  type SpeakerProcess,
 } from '../harness/scripted-peer/speaker-process.ts';
 import { defaultTimeouts } from '../harness/timeouts.ts';
 import { Counter, ctx, framed, mb, mutate, seeds, table, makeRandom } from './fuzz-campaign.ts';
@@ -32,7 +38,13 @@ export interface SpeakerCampaignOptions {
 }
 
 /** Log events that say what the speaker did with a message (the rest are only counted). */
-const TELLING = new Set(['bgp.route-refresh', 'bgp.update.malformed', 'bgp.session.down', 'bgp.notification.received', 'bgp.session.internal-error']);
+const TELLING = new Set([
+  'bgp.route-refresh',
+  'bgp.update.malformed',
+  'bgp.session.down',
+  'bgp.notification.received',
+  'bgp.session.internal-error',
+]);
 
 /** ROUTE-REFRESH messages for IPv4 unicast in `bytes`: each is answered with one UPDATE (the table). */
 function refreshesV4(bytes: Buffer): number {
@@ -69,12 +81,20 @@ export async function speakerCampaign(o: SpeakerCampaignOptions): Promise<{ ok: 
   let fuzzNextHandshake = false;
   const handshakeOutcomes = new Counter();
   let lastSent: { i: number; bytes: Buffer; strategy: string; seed: string } | undefined;
-  const describeLast = (): string => (lastSent ? `#${lastSent.i} ${lastSent.seed} / ${lastSent.strategy}: ${lastSent.bytes.toString('hex')}` : '(none yet)');
+  const describeLast = (): string =>
+    lastSent
+      ? `#${lastSent.i} ${lastSent.seed} / ${lastSent.strategy}: ${lastSent.bytes.toString('hex')}`
+      : '(none yet)';
 
   const peer = await ScriptedPeer.listen({
-    asn: ctx.peerAsn, holdTime: 3, routerId: ctx.peerRouterId, record: false, host: PEER_ADDRESS,
+    asn: ctx.peerAsn,
+    holdTime: 3,
+    routerId: ctx.peerRouterId,
+    record: false,
+    host: PEER_ADDRESS,
     // The peer's own keepalives keep the speaker's 3 s hold timer from firing while we wait.
-    keepaliveIntervalMs: 1000, defaultTimeoutMs: o.timeoutMs,
+    keepaliveIntervalMs: 1000,
+    defaultTimeoutMs: o.timeoutMs,
     openBytes: () => {
       if (!fuzzNextHandshake) return peerOpen(ctx);
       fuzzNextHandshake = false;
@@ -87,7 +107,12 @@ export async function speakerCampaign(o: SpeakerCampaignOptions): Promise<{ ok: 
   const logFile = join(work, 'speaker.log');
   // info: the route-refresh line orders the log against the wire; debug would only add volume.
   const speaker: SpeakerProcess = startSpeaker({
-    manifestDir: join(work, 'manifests'), stateDir: join(work, 'state'), logFile, logLevel: 'info', recordLog: false, onEvent: () => peer.poke(),
+    manifestDir: join(work, 'manifests'),
+    stateDir: join(work, 'state'),
+    logFile,
+    logLevel: 'info',
+    recordLog: false,
+    onEvent: () => peer.poke(),
   });
 
   // What the speaker logged since the current message was sent (telling events only).
@@ -95,7 +120,8 @@ export async function speakerCampaign(o: SpeakerCampaignOptions): Promise<{ ok: 
   speaker.log.onLine((l) => {
     logs.bump(l.event === 'bgp.update.malformed' ? `${l.event} ${String(l.action)}` : l.event);
     if (TELLING.has(l.event)) since.push(l);
-    if (l.event === 'bgp.session.internal-error' && failures.length < 5) failures.push(`internal error after message ${describeLast()}: ${String(l.error).split('\n')[0]}`);
+    if (l.event === 'bgp.session.internal-error' && failures.length < 5)
+      failures.push(`internal error after message ${describeLast()}: ${String(l.error).split('\n')[0]}`);
   });
 
   let conn = 0;
@@ -124,13 +150,23 @@ export async function speakerCampaign(o: SpeakerCampaignOptions): Promise<{ ok: 
       updatesOnConn = 0;
       let up = false;
       try {
-        await peer.waitUntil(() => (up = updatesOnConn > 0) || peer.current?.id !== n || peer.current.closed || !speaker.alive(), timeoutMs, `session #${n} up`);
+        await peer.waitUntil(
+          () => (up = updatesOnConn > 0) || peer.current?.id !== n || peer.current.closed || !speaker.alive(),
+          timeoutMs,
+          `session #${n} up`,
+        );
       } catch {
         stalls++;
         peer.dropConnection();
       }
       if (handshakeConn === n) {
-        handshakeOutcomes.bump(up ? 'mutated OPEN -> session up' : notifOnConn.has(n) ? `mutated OPEN -> NOTIFICATION ${notifOnConn.get(n)}` : 'mutated OPEN -> closed');
+        handshakeOutcomes.bump(
+          up
+            ? 'mutated OPEN -> session up'
+            : notifOnConn.has(n)
+              ? `mutated OPEN -> NOTIFICATION ${notifOnConn.get(n)}`
+              : 'mutated OPEN -> closed',
+        );
         handshakeConn = -1;
       }
       notifOnConn.delete(n);
@@ -149,7 +185,9 @@ export async function speakerCampaign(o: SpeakerCampaignOptions): Promise<{ ok: 
     const m = speaker.memory();
     memory.push({ at, m });
     // Progress on stderr: a full campaign runs for minutes on a busy machine.
-    process.stderr.write(`[fuzz:bgp speaker ${new Date().toISOString().slice(11, 19)}] ${at}: VmRSS ${kb(m.rssKb)}, VmHWM ${kb(m.hwmKb)}, ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+    process.stderr.write(
+      `[fuzz:bgp speaker ${new Date().toISOString().slice(11, 19)}] ${at}: VmRSS ${kb(m.rssKb)}, VmHWM ${kb(m.hwmKb)}, ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
+    );
   };
   try {
     await nextSession(defaultTimeouts.sessionEstablished.ms);
@@ -170,18 +208,32 @@ export async function speakerCampaign(o: SpeakerCampaignOptions): Promise<{ ok: 
       const me = conn;
       since = [];
       updatesOnConn = 0;
-      const refreshed = (): number => since.filter((l) => l.event === 'bgp.route-refresh' && l.afi === 1 && l.safi === 1).length;
+      const refreshed = (): number =>
+        since.filter((l) => l.event === 'bgp.route-refresh' && l.afi === 1 && l.safi === 1).length;
       const closed = (): boolean => peer.current?.id !== me || peer.current.closed;
       peer.send(burst);
       let outcome: string;
       try {
         // Kept: every expected answer arrived and the speaker logged every refresh (its lines about the
         // message come before those, so they are all read). Else: the connection closed.
-        await peer.waitUntil(() => (answers > 0 && updatesOnConn >= answers && refreshed() >= answers) || closed() || !speaker.alive(), o.timeoutMs, `message ${i}`);
+        await peer.waitUntil(
+          () =>
+            (answers > 0 && updatesOnConn >= answers && refreshed() >= answers) ||
+            closed() ||
+            !speaker.alive(),
+          o.timeoutMs,
+          `message ${i}`,
+        );
         if (!speaker.alive()) return { ok: false, summary: crashed() };
         if (closed()) {
           const down = (): LogLine | undefined => since.find((l) => l.event === 'bgp.session.down');
-          await peer.waitUntil(() => down() !== undefined || !speaker.alive(), o.timeoutMs, `the speaker's bgp.session.down for message ${i}`).catch(() => {});
+          await peer
+            .waitUntil(
+              () => down() !== undefined || !speaker.alive(),
+              o.timeoutMs,
+              `the speaker's bgp.session.down for message ${i}`,
+            )
+            .catch(() => {});
           if (!speaker.alive()) return { ok: false, summary: crashed() };
           const reason = String(down()?.reason ?? 'no bgp.session.down logged');
           const notif = notifOnConn.get(me);
@@ -192,7 +244,11 @@ export async function speakerCampaign(o: SpeakerCampaignOptions): Promise<{ ok: 
           } else outcome = `connection closed without NOTIFICATION (${reason.split(':')[0]})`;
         } else {
           const actions = since.filter((l) => l.event === 'bgp.update.malformed').map((l) => l.action);
-          outcome = actions.includes('treat-as-withdraw') ? 'alive: treat-as-withdraw' : actions.includes('attribute-discard') ? 'alive: attribute-discard' : 'alive: accepted';
+          outcome = actions.includes('treat-as-withdraw')
+            ? 'alive: treat-as-withdraw'
+            : actions.includes('attribute-discard')
+              ? 'alive: attribute-discard'
+              : 'alive: accepted';
         }
       } catch {
         stalls++;
@@ -217,19 +273,32 @@ export async function speakerCampaign(o: SpeakerCampaignOptions): Promise<{ ok: 
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     sample(`end (${o.count.toLocaleString('en')} messages)`);
     const exit = await speaker.stop(defaultTimeouts.speakerStop.ms);
-    if (exit.code !== 0) failures.push(`the speaker did not stop cleanly on SIGTERM after the campaign: ${JSON.stringify(exit)}`);
-    const memTable = ['| when | VmRSS | VmHWM |', '|---|---:|---:|', ...memory.map((x) => `| ${x.at} | ${kb(x.m.rssKb)} | ${kb(x.m.hwmKb)} |`)].join('\n');
+    if (exit.code !== 0)
+      failures.push(
+        `the speaker did not stop cleanly on SIGTERM after the campaign: ${JSON.stringify(exit)}`,
+      );
+    const memTable = [
+      '| when | VmRSS | VmHWM |',
+      '|---|---:|---:|',
+      ...memory.map((x) => `| ${x.at} | ${kb(x.m.rssKb)} | ${kb(x.m.hwmKb)} |`),
+    ].join('\n');
     const summary =
       `## speaker: scripted peer -> \`lbconform speaker\` process (pid ${speaker.pid}) in its own namespace\n\n${table('outcome', outcomes.rows())}\n` +
       `${table('strategy', byStrategy.rows())}\n` +
-      (handshakeOutcomes.size ? `${table('mutated OPEN in the handshake', handshakeOutcomes.rows())}\n` : '') +
+      (handshakeOutcomes.size
+        ? `${table('mutated OPEN in the handshake', handshakeOutcomes.rows())}\n`
+        : '') +
       `${table('speaker log event', logs.rows())}\n` +
       `${o.count} messages in ${seconds.toFixed(1)} s (${Math.round(o.count / seconds).toLocaleString('en')}/s), each followed by a KEEPALIVE and a ROUTE-REFRESH round trip\n` +
       `sessions established ${established} (re-established ${reestablished} times after a reset), stalls ${stalls}\n` +
-      (stalledExamples.length ? `first stalled messages:\n${stalledExamples.map((x) => `  ${x}`).join('\n')}\n` : '') +
+      (stalledExamples.length
+        ? `first stalled messages:\n${stalledExamples.map((x) => `  ${x}`).join('\n')}\n`
+        : '') +
       `speaker process memory (/proc/${speaker.pid}/status):\n\n${memTable}\n\n` +
       `speaker exit after SIGTERM: ${JSON.stringify(exit)}\n` +
-      (failures.length ? `FAIL:\n${failures.map((f) => `  ${f}`).join('\n')}\n` : `the speaker process never exited during the campaign and logged no internal error\n`);
+      (failures.length
+        ? `FAIL:\n${failures.map((f) => `  ${f}`).join('\n')}\n`
+        : `the speaker process never exited during the campaign and logged no internal error\n`);
     return { ok: failures.length === 0, summary };
   } finally {
     await speaker.stop();

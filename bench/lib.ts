@@ -23,7 +23,12 @@ export function progress(line: string): void {
 }
 
 /** Polls cond every intervalMs until true; the time is measured by the caller. */
-export async function waitFor(what: string, cond: () => Promise<boolean>, timeoutMs = 300_000, intervalMs = 20): Promise<void> {
+export async function waitFor(
+  what: string,
+  cond: () => Promise<boolean>,
+  timeoutMs = 300_000,
+  intervalMs = 20,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await cond())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
@@ -46,13 +51,20 @@ export function procCost(pid: number): ProcCost {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // Fields after "(comm) ": state=0 ... utime=11, stime=12 (clock ticks; 100 Hz on Linux).
-  return { pid, peakRssMb: Math.round((hwmKb / 1024) * 10) / 10, cpuS: (Number(f[11]) + Number(f[12])) / 100 };
+  return {
+    pid,
+    peakRssMb: Math.round((hwmKb / 1024) * 10) / 10,
+    cpuS: (Number(f[11]) + Number(f[12])) / 100,
+  };
 }
 
 /** Pid of the process named `comm` running in our namespace `netns` (`ip netns pids`). */
 export async function pidIn(netns: string, comm: string): Promise<number | undefined> {
   const { stdout } = await run('ip', ['netns', 'pids', netns]);
-  for (const p of stdout.split('\n').map((s) => Number(s.trim())).filter((n) => n > 0)) {
+  for (const p of stdout
+    .split('\n')
+    .map((s) => Number(s.trim()))
+    .filter((n) => n > 0)) {
     try {
       if (readFileSync(`/proc/${p}/comm`, 'utf8').trim() === comm) return p;
     } catch {
@@ -62,11 +74,15 @@ export async function pidIn(netns: string, comm: string): Promise<number | undef
   return undefined;
 }
 
-export const fmtMs = (ms: number | undefined): string => (ms === undefined ? '–' : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
-export const ratio = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined || b === 0 ? '–' : (a / b).toFixed(2));
+export const fmtMs = (ms: number | undefined): string =>
+  ms === undefined ? '–' : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
+export const ratio = (a: number | undefined, b: number | undefined): string =>
+  a === undefined || b === undefined || b === 0 ? '–' : (a / b).toFixed(2);
 
 export function machine(): string {
   const cpu = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
-  const cores = readFileSync('/proc/cpuinfo', 'utf8').split('\n').filter((l) => l.startsWith('processor')).length;
+  const cores = readFileSync('/proc/cpuinfo', 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('processor')).length;
   return `${cpu.trim()}, ${cores} cores, node ${process.version}`;
 }

@@ -9,7 +9,8 @@ const RIB_IPV4_UNICAST = 2;
 
 function ipv4Bytes(ip: string): number[] {
   const parts = ip.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) throw new Error(`not an IPv4 address: ${ip}`);
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255))
+    throw new Error(`not an IPv4 address: ${ip}`);
   return parts;
 }
 
@@ -50,7 +51,13 @@ export function mrtTableDump(prefixes: readonly string[], o: MrtOptions): Buffer
     entry.writeUInt16BE(0, 0); // peer index
     entry.writeUInt32BE(ts, 2);
     entry.writeUInt16BE(attrs.length, 6);
-    chunks.push(record(RIB_IPV4_UNICAST, Buffer.concat([head, Buffer.from([len, ...bytes]), Buffer.from([0, 1]), entry, attrs]), ts));
+    chunks.push(
+      record(
+        RIB_IPV4_UNICAST,
+        Buffer.concat([head, Buffer.from([len, ...bytes]), Buffer.from([0, 1]), entry, attrs]),
+        ts,
+      ),
+    );
   });
   return Buffer.concat(chunks);
 }

@@ -17,8 +17,17 @@ const sel = (labels: Record<string, string>) => [{ matchLabels: labels, matchExp
 
 function advertisement(name: string, o: Partial<BGPAdvertisement>): BGPAdvertisement {
   return {
-    name, aggregationLength: 32, aggregationLengthV6: 128, communities: [], largeCommunities: [], ipAddressPools: [],
-    ipAddressPoolSelectors: [], nodeSelectors: [], peers: [], src, ...o,
+    name,
+    aggregationLength: 32,
+    aggregationLengthV6: 128,
+    communities: [],
+    largeCommunities: [],
+    ipAddressPools: [],
+    ipAddressPoolSelectors: [],
+    nodeSelectors: [],
+    peers: [],
+    src,
+    ...o,
   };
 }
 
@@ -26,13 +35,23 @@ function service(i: number): { svc: Service; slice: EndpointSlice } {
   const key = `bench/svc-${String(i).padStart(6, '0')}`;
   const local = i % 10 === 3;
   const svc: Service = {
-    namespace: 'bench', name: key.slice(6), key, type: 'LoadBalancer', annotations: {},
-    ipFamilyPolicy: i % 10 === 7 ? 'PreferDualStack' : 'SingleStack', ipFamilies: [],
-    externalTrafficPolicy: local ? 'Local' : 'Cluster', ports: [{ protocol: 'TCP', port: 80 }], src,
+    namespace: 'bench',
+    name: key.slice(6),
+    key,
+    type: 'LoadBalancer',
+    annotations: {},
+    ipFamilyPolicy: i % 10 === 7 ? 'PreferDualStack' : 'SingleStack',
+    ipFamilies: [],
+    externalTrafficPolicy: local ? 'Local' : 'Cluster',
+    ports: [{ protocol: 'TCP', port: 80 }],
+    src,
   };
   const nodes = [`node${i % 10}`, `node${(i + 5) % 10}`];
   const slice: EndpointSlice = {
-    namespace: 'bench', name: `${svc.name}-1`, serviceKey: key, src,
+    namespace: 'bench',
+    name: `${svc.name}-1`,
+    serviceKey: key,
+    src,
     endpoints: nodes.map((nodeName, j) => ({ addresses: [`198.51.100.${j + 1}`], nodeName, ready: true })),
   };
   return { svc, slice };
@@ -47,20 +66,62 @@ export function benchConfig(n: number): ClusterConfig {
   const services = Array.from({ length: n }, (_, i) => service(i));
   return {
     namespace: 'metallb-system',
-    pools: [{ name: 'bench', labels: {}, entries: cidrs.map((c) => ({ text: 'x', family: c.family, cidrs: [c] })), cidrs, autoAssign: true, avoidBuggyIPs: false, src }],
+    pools: [
+      {
+        name: 'bench',
+        labels: {},
+        entries: cidrs.map((c) => ({ text: 'x', family: c.family, cidrs: [c] })),
+        cidrs,
+        autoAssign: true,
+        avoidBuggyIPs: false,
+        src,
+      },
+    ],
     bgpAdvertisements: [
       advertisement('host', { communities: ['65535:65282'], localPref: 100 }),
-      advertisement('agg24', { aggregationLength: 24, aggregationLengthV6: 120, communities: ['8000:800'], peers: ['tor-a'] }),
+      advertisement('agg24', {
+        aggregationLength: 24,
+        aggregationLengthV6: 120,
+        communities: ['8000:800'],
+        peers: ['tor-a'],
+      }),
       advertisement('rack1', { largeCommunities: ['1:2:3'], nodeSelectors: sel({ rack: 'r1' }) }),
       advertisement('agg20', { aggregationLength: 20, aggregationLengthV6: 112, peers: ['tor-b'] }),
     ],
     l2Advertisements: [],
     peers: [
-      { name: 'tor-a', myASN: 64500, peerASN: 64500, peerAddress: '192.0.2.1', peerPort: 179, holdTime: 90, keepaliveTime: 30, nodeSelectors: sel({ rack: 'r1' }), ebgpMultiHop: false, src },
-      { name: 'tor-b', myASN: 64500, peerASN: 64501, peerAddress: '192.0.2.2', peerPort: 179, holdTime: 90, keepaliveTime: 30, nodeSelectors: sel({ rack: 'r2' }), ebgpMultiHop: false, src },
+      {
+        name: 'tor-a',
+        myASN: 64500,
+        peerASN: 64500,
+        peerAddress: '192.0.2.1',
+        peerPort: 179,
+        holdTime: 90,
+        keepaliveTime: 30,
+        nodeSelectors: sel({ rack: 'r1' }),
+        ebgpMultiHop: false,
+        src,
+      },
+      {
+        name: 'tor-b',
+        myASN: 64500,
+        peerASN: 64501,
+        peerAddress: '192.0.2.2',
+        peerPort: 179,
+        holdTime: 90,
+        keepaliveTime: 30,
+        nodeSelectors: sel({ rack: 'r2' }),
+        ebgpMultiHop: false,
+        src,
+      },
     ],
     communityAliases: new Map(),
-    nodes: Array.from({ length: 10 }, (_, i) => ({ name: `node${i}`, labels: { 'kubernetes.io/hostname': `node${i}`, rack: i < 5 ? 'r1' : 'r2' }, addresses: [], src })),
+    nodes: Array.from({ length: 10 }, (_, i) => ({
+      name: `node${i}`,
+      labels: { 'kubernetes.io/hostname': `node${i}`, rack: i < 5 ? 'r1' : 'r2' },
+      addresses: [],
+      src,
+    })),
     services: services.map((s) => s.svc),
     endpointSlices: services.map((s) => s.slice),
   };
@@ -95,7 +156,10 @@ function child(n: number): Result {
   const plan = computePlan(config, allocations);
   const planMs = ms(t0);
   const res: Result = {
-    services: n, allocateMs, planMs, rows: plan.bgp.length,
+    services: n,
+    allocateMs,
+    planMs,
+    rows: plan.bgp.length,
     peakRssMb: Math.max(baseRss, process.resourceUsage().maxRSS) / 1024,
     heapMb: process.memoryUsage().heapUsed / 2 ** 20,
   };
@@ -138,21 +202,37 @@ if (!isMain) {
 } else {
   const sizes = argv.length > 0 ? argv.map(Number) : [1_000, 10_000, 100_000];
   const self = fileURLToPath(import.meta.url);
-  const results: Result[] = sizes.map((n) =>
-    JSON.parse(execFileSync(process.execPath, [...process.execArgv, self, '--child', String(n)], { encoding: 'utf8', maxBuffer: 1 << 20 })) as Result,
+  const results: Result[] = sizes.map(
+    (n) =>
+      JSON.parse(
+        execFileSync(process.execPath, [...process.execArgv, self, '--child', String(n)], {
+          encoding: 'utf8',
+          maxBuffer: 1 << 20,
+        }),
+      ) as Result,
   );
   const f = (x: number): string => x.toFixed(x < 10 ? 2 : 0);
   const out: string[] = [
     '| Services | allocate (ms) | plan (ms) | BGP rows | peak RSS (MB) | heap after (MB) |',
     '|---:|---:|---:|---:|---:|---:|',
-    ...results.map((r) => `| ${r.services} | ${f(r.allocateMs)} | ${f(r.planMs)} | ${r.rows} | ${f(r.peakRssMb)} | ${f(r.heapMb)} |`),
+    ...results.map(
+      (r) =>
+        `| ${r.services} | ${f(r.allocateMs)} | ${f(r.planMs)} | ${r.rows} | ${f(r.peakRssMb)} | ${f(r.heapMb)} |`,
+    ),
   ];
   const at10k = results.find((r) => r.addMs);
   if (at10k) {
     out.push('', '| one-Service update at 10k | p50 (ms) | p99 (ms) |', '|---|---:|---:|');
-    out.push(`| add (allocate + plan rows) | ${at10k.addMs!.p50.toFixed(3)} | ${at10k.addMs!.p99.toFixed(3)} |`);
-    out.push(`| remove (plan rows + release) | ${at10k.removeMs!.p50.toFixed(3)} | ${at10k.removeMs!.p99.toFixed(3)} |`);
+    out.push(
+      `| add (allocate + plan rows) | ${at10k.addMs!.p50.toFixed(3)} | ${at10k.addMs!.p99.toFixed(3)} |`,
+    );
+    out.push(
+      `| remove (plan rows + release) | ${at10k.removeMs!.p50.toFixed(3)} | ${at10k.removeMs!.p99.toFixed(3)} |`,
+    );
   }
-  out.push('', `node ${process.version}, ${process.platform}/${process.arch}; 4 BGPAdvertisements, 10 nodes, 2 peers; plan = computePlan() (context, de-dup index, sorted rows), not printed.`);
+  out.push(
+    '',
+    `node ${process.version}, ${process.platform}/${process.arch}; 4 BGPAdvertisements, 10 nodes, 2 peers; plan = computePlan() (context, de-dup index, sorted rows), not printed.`,
+  );
   process.stdout.write(out.join('\n') + '\n');
 }

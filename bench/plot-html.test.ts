@@ -3,21 +3,53 @@ import { benchPageHtml, convergenceSeries, lineChartSvg, markdownTablesHtml } fr
 import type { ConvergenceResult } from './convergence.ts';
 
 const result: ConvergenceResult = {
-  machine: 'test', date: '2026-11-29',
+  machine: 'test',
+  date: '2026-11-29',
   sizes: [
-    { services: 1000, routes: 1001, reference: { startMs: 900 } as never, gobgp: { startMs: 700, how: 'x' }, errors: [] },
-    { services: 10000, routes: 10001, reference: { startMs: 2000 } as never, gobgp: { startMs: 2300, how: 'x' }, bird: { startMs: 1200, how: 'y' }, errors: [] },
+    {
+      services: 1000,
+      routes: 1001,
+      reference: { startMs: 900 } as never,
+      gobgp: { startMs: 700, how: 'x' },
+      errors: [],
+    },
+    {
+      services: 10000,
+      routes: 10001,
+      reference: { startMs: 2000 } as never,
+      gobgp: { startMs: 2300, how: 'x' },
+      bird: { startMs: 1200, how: 'y' },
+      errors: [],
+    },
   ],
 };
 
 t.test('one series per implementation that has figures, points in route order', async (t) => {
   const s = convergenceSeries(result);
-  t.same(s.map((x) => x.name), ['reference', 'GoBGP', 'BIRD']);
-  t.same(s[0]!.points, [{ x: 1001, y: 900 }, { x: 10001, y: 2000 }]);
+  t.same(
+    s.map((x) => x.name),
+    ['reference', 'GoBGP', 'BIRD'],
+  );
+  t.same(s[0]!.points, [
+    { x: 1001, y: 900 },
+    { x: 10001, y: 2000 },
+  ]);
 });
 
 t.test('the chart has a line and a labelled point per figure, and escapes names', async (t) => {
-  const svg = lineChartSvg([{ name: '<x>', color: '#000', points: [{ x: 10, y: 100 }, { x: 1000, y: 2000 }] }], 'T');
+  const svg = lineChartSvg(
+    [
+      {
+        name: '<x>',
+        color: '#000',
+        points: [
+          { x: 10, y: 100 },
+          { x: 1000, y: 2000 },
+        ],
+      },
+    ],
+    'T',
+  );
   t.equal(svg.match(/<polyline/g)?.length, 1);
   t.equal(svg.match(/<circle/g)?.length, 2);
   t.match(svg, /&#60;x&#62;: 1000 routes, 2000 ms/);

@@ -25,7 +25,9 @@ export function convergenceSeries(r: ConvergenceResult): Series[] {
   return IMPLS.map(({ key, name, color }) => ({
     name,
     color,
-    points: r.sizes.flatMap((s) => (s[key]?.startMs !== undefined ? [{ x: s.routes, y: s[key]!.startMs }] : [])),
+    points: r.sizes.flatMap((s) =>
+      s[key]?.startMs !== undefined ? [{ x: s.routes, y: s[key]!.startMs }] : [],
+    ),
   })).filter((s) => s.points.length > 0);
 }
 
@@ -41,25 +43,42 @@ export function lineChartSvg(series: Series[], title: string, w = 640, h = 400):
   const y1 = Math.ceil(lg(Math.max(...all.map((p) => p.y))) + 1e-9);
   const sx = (x: number): number => pad.l + ((lg(x) - x0) / Math.max(1, x1 - x0)) * (w - pad.l - pad.r);
   const sy = (y: number): number => h - pad.b - ((lg(y) - y0) / Math.max(1, y1 - y0)) * (h - pad.t - pad.b);
-  const parts: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" role="img" aria-label="${esc(title)}" font-family="sans-serif" font-size="12">`];
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" role="img" aria-label="${esc(title)}" font-family="sans-serif" font-size="12">`,
+  ];
   parts.push(`<text x="${w / 2}" y="18" text-anchor="middle" font-weight="bold">${esc(title)}</text>`);
   for (let e = x0; e <= x1; e++) {
     const x = sx(10 ** e);
-    parts.push(`<line x1="${x}" y1="${pad.t}" x2="${x}" y2="${h - pad.b}" stroke="#ddd"/><text x="${x}" y="${h - pad.b + 16}" text-anchor="middle">${(10 ** e).toLocaleString('en')}</text>`);
+    parts.push(
+      `<line x1="${x}" y1="${pad.t}" x2="${x}" y2="${h - pad.b}" stroke="#ddd"/><text x="${x}" y="${h - pad.b + 16}" text-anchor="middle">${(10 ** e).toLocaleString('en')}</text>`,
+    );
   }
   for (let e = y0; e <= y1; e++) {
     const y = sy(10 ** e);
     const label = 10 ** e >= 1000 ? `${10 ** e / 1000} s` : `${10 ** e} ms`;
-    parts.push(`<line x1="${pad.l}" y1="${y}" x2="${w - pad.r}" y2="${y}" stroke="#ddd"/><text x="${pad.l - 6}" y="${y + 4}" text-anchor="end">${label}</text>`);
+    parts.push(
+      `<line x1="${pad.l}" y1="${y}" x2="${w - pad.r}" y2="${y}" stroke="#ddd"/><text x="${pad.l - 6}" y="${y + 4}" text-anchor="end">${label}</text>`,
+    );
   }
-  parts.push(`<text x="${(pad.l + w - pad.r) / 2}" y="${h - 12}" text-anchor="middle">routes announced</text>`);
-  parts.push(`<text x="16" y="${(pad.t + h - pad.b) / 2}" text-anchor="middle" transform="rotate(-90 16 ${(pad.t + h - pad.b) / 2})">start to all routes at the peer</text>`);
+  parts.push(
+    `<text x="${(pad.l + w - pad.r) / 2}" y="${h - 12}" text-anchor="middle">routes announced</text>`,
+  );
+  parts.push(
+    `<text x="16" y="${(pad.t + h - pad.b) / 2}" text-anchor="middle" transform="rotate(-90 16 ${(pad.t + h - pad.b) / 2})">start to all routes at the peer</text>`,
+  );
   series.forEach((s, i) => {
     const pts = [...s.points].sort((a, b) => a.x - b.x);
-    parts.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${pts.map((p) => `${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(' ')}"/>`);
-    for (const p of pts) parts.push(`<circle cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" r="4" fill="${s.color}"><title>${esc(s.name)}: ${p.x} routes, ${Math.round(p.y)} ms</title></circle>`);
+    parts.push(
+      `<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${pts.map((p) => `${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(' ')}"/>`,
+    );
+    for (const p of pts)
+      parts.push(
+        `<circle cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" r="4" fill="${s.color}"><title>${esc(s.name)}: ${p.x} routes, ${Math.round(p.y)} ms</title></circle>`,
+      );
     const ly = pad.t + 10 + i * 18;
-    parts.push(`<rect x="${w - pad.r + 12}" y="${ly - 9}" width="12" height="12" fill="${s.color}"/><text x="${w - pad.r + 30}" y="${ly + 1}">${esc(s.name)}</text>`);
+    parts.push(
+      `<rect x="${w - pad.r + 12}" y="${ly - 9}" width="12" height="12" fill="${s.color}"/><text x="${w - pad.r + 30}" y="${ly + 1}">${esc(s.name)}</text>`,
+    );
   });
   parts.push('</svg>');
   return parts.join('\n');
@@ -73,10 +92,17 @@ export function markdownTablesHtml(md: string): string {
     const line = lines[i]!;
     if (line.startsWith('|')) {
       const rows: string[][] = [];
-      while (i < lines.length && lines[i]!.startsWith('|')) rows.push(lines[i++]!.split('|').slice(1, -1).map((c) => c.trim()));
+      while (i < lines.length && lines[i]!.startsWith('|'))
+        rows.push(
+          lines[i++]!.split('|')
+            .slice(1, -1)
+            .map((c) => c.trim()),
+        );
       i--;
       const [head, , ...body] = rows;
-      out.push(`<table><thead><tr>${head!.map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>${body.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`);
+      out.push(
+        `<table><thead><tr>${head!.map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>${body.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`,
+      );
     } else if (/^#+ /.test(line)) {
       const level = Math.min(6, line.indexOf(' '));
       out.push(`<h${level}>${esc(line.replace(/^#+ /, ''))}</h${level}>`);
@@ -86,8 +112,16 @@ export function markdownTablesHtml(md: string): string {
   return out.join('\n');
 }
 
-export function benchPageHtml(results: { machine: string; date: string; convergence?: ConvergenceResult }, markdown: string): string {
-  const chart = results.convergence ? lineChartSvg(convergenceSeries(results.convergence), 'Convergence: speaker start to every route at an FRR peer') : '<p>No convergence run (needs root).</p>';
+export function benchPageHtml(
+  results: { machine: string; date: string; convergence?: ConvergenceResult },
+  markdown: string,
+): string {
+  const chart = results.convergence
+    ? lineChartSvg(
+        convergenceSeries(results.convergence),
+        'Convergence: speaker start to every route at an FRR peer',
+      )
+    : '<p>No convergence run (needs root).</p>';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>lbconform benchmarks</title>
 <style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f4f4f4}</style>

@@ -12,31 +12,62 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { convergenceBench, convergenceMarkdown, costMarkdown, type ConvergenceResult } from './convergence.ts';
+import {
+  convergenceBench,
+  convergenceMarkdown,
+  costMarkdown,
+  type ConvergenceResult,
+} from './convergence.ts';
 import { machine, progress, writeOut } from './lib.ts';
 import { benchPageHtml } from './plot-html.ts';
 import { suiteBench, suiteMarkdown, type SuiteTiming } from './suite.ts';
 import { wireBench, wireMarkdown, type WireRow } from './wire.ts';
 
-const { values } = parseArgs({ options: { full: { type: 'boolean', default: false }, skip: { type: 'string', default: '' } } });
+const { values } = parseArgs({
+  options: { full: { type: 'boolean', default: false }, skip: { type: 'string', default: '' } },
+});
 const skip = new Set(values.skip!.split(',').filter(Boolean));
 const sizes = values.full ? [1_000, 10_000, 50_000] : [1_000, 10_000];
 const started = Date.now();
-const results: { machine: string; date: string; full: boolean; plan?: string; wire?: WireRow[]; convergence?: ConvergenceResult; suite?: SuiteTiming; failover?: string; wallS?: number } = {
-  machine: machine(), date: new Date().toISOString(), full: values.full!,
+const results: {
+  machine: string;
+  date: string;
+  full: boolean;
+  plan?: string;
+  wire?: WireRow[];
+  convergence?: ConvergenceResult;
+  suite?: SuiteTiming;
+  failover?: string;
+  wallS?: number;
+} = {
+  machine: machine(),
+  date: new Date().toISOString(),
+  full: values.full!,
 };
-const md: string[] = [`# lbconform benchmarks`, '', `${results.machine}; ${results.date}${values.full ? '; --full' : ''}.`];
+const md: string[] = [
+  `# lbconform benchmarks`,
+  '',
+  `${results.machine}; ${results.date}${values.full ? '; --full' : ''}.`,
+];
 
 if (!skip.has('plan')) {
   progress('plan: 1k / 10k / 100k Services');
   const plan = fileURLToPath(new URL('./plan.ts', import.meta.url));
-  results.plan = execFileSync(process.execPath, [...process.execArgv, plan], { encoding: 'utf8', maxBuffer: 16 << 20 });
+  results.plan = execFileSync(process.execPath, [...process.execArgv, plan], {
+    encoding: 'utf8',
+    maxBuffer: 16 << 20,
+  });
   md.push('', '## Plan', '', results.plan.trim());
 }
 if (!skip.has('wire')) {
   progress(`wire: ${[...sizes, ...(values.full ? [] : [50_000])].join(', ')} routes`);
   results.wire = wireBench(values.full ? sizes : [...sizes, 50_000]);
-  md.push('', '## Wire efficiency (packAnnouncements / packWithdrawals vs the minimum)', '', wireMarkdown(results.wire));
+  md.push(
+    '',
+    '## Wire efficiency (packAnnouncements / packWithdrawals vs the minimum)',
+    '',
+    wireMarkdown(results.wire),
+  );
 }
 if (!skip.has('convergence')) {
   if (process.getuid?.() !== 0) {
@@ -44,7 +75,16 @@ if (!skip.has('convergence')) {
   } else {
     progress(`convergence: ${sizes.join(', ')} Services; reference, GoBGP, BIRD, FRR`);
     results.convergence = await convergenceBench(sizes);
-    md.push('', '## Convergence', '', convergenceMarkdown(results.convergence), '', '## Speaker cost', '', costMarkdown(results.convergence));
+    md.push(
+      '',
+      '## Convergence',
+      '',
+      convergenceMarkdown(results.convergence),
+      '',
+      '## Speaker cost',
+      '',
+      costMarkdown(results.convergence),
+    );
   }
 }
 if (!skip.has('failover')) {
@@ -52,7 +92,10 @@ if (!skip.has('failover')) {
   else {
     progress('failover: L2 owner SIGKILL -> gratuitous ARP, 10 rounds');
     const failover = fileURLToPath(new URL('./failover.ts', import.meta.url));
-    const out = execFileSync(process.execPath, [...process.execArgv, failover, '--rounds=10'], { encoding: 'utf8', maxBuffer: 16 << 20 });
+    const out = execFileSync(process.execPath, [...process.execArgv, failover, '--rounds=10'], {
+      encoding: 'utf8',
+      maxBuffer: 16 << 20,
+    });
     results.failover = out.slice(out.indexOf('| L2 failover')).trim();
     md.push('', '## L2 failover', '', results.failover);
   }

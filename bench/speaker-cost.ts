@@ -9,10 +9,26 @@ import { parseArgs } from 'node:util';
 import { convergenceBench, costMarkdown } from './convergence.ts';
 import { writeOut } from './lib.ts';
 
-const { values } = parseArgs({ options: { full: { type: 'boolean', default: false }, sizes: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { full: { type: 'boolean', default: false }, sizes: { type: 'string' } },
+});
 const sizes = values.sizes ? values.sizes.split(',').map(Number) : values.full ? [10_000, 50_000] : [10_000];
 const r = await convergenceBench(sizes);
 const md = costMarkdown(r);
 process.stdout.write(`\n${md}\n`);
-writeOut('speaker-cost.json', JSON.stringify(r.sizes.map((s) => ({ services: s.services, reference: s.reference?.cost, referenceAfterReloads: s.reference?.costAtEnd, gobgpd: s.gobgp?.cost, bird: s.bird?.cost, frrBgpd: s.frr?.cost })), null, 2) + '\n');
+writeOut(
+  'speaker-cost.json',
+  JSON.stringify(
+    r.sizes.map((s) => ({
+      services: s.services,
+      reference: s.reference?.cost,
+      referenceAfterReloads: s.reference?.costAtEnd,
+      gobgpd: s.gobgp?.cost,
+      bird: s.bird?.cost,
+      frrBgpd: s.frr?.cost,
+    })),
+    null,
+    2,
+  ) + '\n',
+);
 writeOut('speaker-cost.md', md + '\n');

@@ -26,7 +26,9 @@ export interface SuiteTiming {
 }
 
 /** Every timing.json under a run's features/ folder. */
-export function readScenarioTimings(runDir: string): { setup: number; wait: number; teardown: number; total?: number }[] {
+export function readScenarioTimings(
+  runDir: string,
+): { setup: number; wait: number; teardown: number; total?: number }[] {
   const out: { setup: number; wait: number; teardown: number }[] = [];
   const walk = (dir: string): void => {
     for (const name of readdirSync(dir)) {
@@ -53,7 +55,11 @@ export function suiteBench(features: string[] = []): SuiteTiming {
   const bin = fileURLToPath(new URL('../bin/lbconform', import.meta.url));
   progress(`suite: lbconform run ${features.join(' ') || '(every feature)'}`);
   const t0 = Date.now();
-  const r = spawnSync(bin, ['run', '--out', out, ...features], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync(bin, ['run', '--out', out, ...features], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
   const wallMs = Date.now() - t0;
   const timings = readScenarioTimings(out);
   const sum = (k: 'setup' | 'wait' | 'teardown'): number => timings.reduce((n, x) => n + x[k], 0);
@@ -61,9 +67,15 @@ export function suiteBench(features: string[] = []): SuiteTiming {
   const [setupMs, waitMs, teardownMs] = [sum('setup'), sum('wait'), sum('teardown')];
   const summary = /(\d+ scenarios?, .*?); wall time/.exec(r.stdout ?? '')?.[1] ?? `exit ${r.status}`;
   return {
-    wallMs, exitCode: r.status ?? -1, scenarios: timings.length, setupMs, waitMs, teardownMs,
+    wallMs,
+    exitCode: r.status ?? -1,
+    scenarios: timings.length,
+    setupMs,
+    waitMs,
+    teardownMs,
     otherMs: Math.max(0, scenarioMs - setupMs - waitMs - teardownMs),
-    outsideMs: Math.max(0, wallMs - scenarioMs), summary,
+    outsideMs: Math.max(0, wallMs - scenarioMs),
+    summary,
   };
 }
 

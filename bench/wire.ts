@@ -28,7 +28,15 @@ export interface WireRow {
 }
 
 /** Minimum: for each attribute group, messages = ceil(total NLRI bytes / room per message) (uniform prefix sizes). */
-function minimum(groups: { attrBytes: number; prefixBytes: number; count: number; perMessageExtra?: number; extraNlri?: number }[]): { messages: number; bytes: number } {
+function minimum(
+  groups: {
+    attrBytes: number;
+    prefixBytes: number;
+    count: number;
+    perMessageExtra?: number;
+    extraNlri?: number;
+  }[],
+): { messages: number; bytes: number } {
   let messages = 0;
   let bytes = 0;
   for (const g of groups) {
@@ -54,34 +62,109 @@ const MP_REACH_V6 = 4 + 2 + 1 + 1 + 16 + 1;
 /** MP_UNREACH_NLRI without prefixes: extended header 4 + AFI 2 + SAFI 1. */
 const MP_UNREACH_V6 = 4 + 3;
 
-const ctx: WireContext = { ibgp: false, myAsn: 64500, fourOctet: true, nextHopV4: '192.0.2.11', nextHopV6: '2001:db8::11' };
+const ctx: WireContext = {
+  ibgp: false,
+  myAsn: 64500,
+  fourOctet: true,
+  nextHopV4: '192.0.2.11',
+  nextHopV6: '2001:db8::11',
+};
 const v6Of = (i: number): string => `2001:db8:1::${i.toString(16)}/128`;
 
-function measure(scenario: string, n: number, routes: AnnouncedRoute[], min: { messages: number; bytes: number }, withdraw = false): WireRow {
+function measure(
+  scenario: string,
+  n: number,
+  routes: AnnouncedRoute[],
+  min: { messages: number; bytes: number },
+  withdraw = false,
+): WireRow {
   const t0 = process.hrtime.bigint();
   const msgs = withdraw ? packWithdrawals(routes.map((r) => r.prefix)) : packAnnouncements(routes, ctx);
   const packMs = Number(process.hrtime.bigint() - t0) / 1e6;
   for (const m of msgs) if (m.length > MAX) throw new Error(`${scenario}: message of ${m.length} bytes`);
-  return { scenario, routes: routes.length, messages: msgs.length, bytes: msgs.reduce((s, m) => s + m.length, 0), minMessages: min.messages, minBytes: min.bytes, packMs: Math.round(packMs * 10) / 10 };
+  return {
+    scenario,
+    routes: routes.length,
+    messages: msgs.length,
+    bytes: msgs.reduce((s, m) => s + m.length, 0),
+    minMessages: min.messages,
+    minBytes: min.bytes,
+    packMs: Math.round(packMs * 10) / 10,
+  };
 }
 
 export function wireBench(sizes: number[]): WireRow[] {
   const rows: WireRow[] = [];
   for (const n of sizes) {
-    const host = (i: number): AnnouncedRoute => ({ prefix: `${ipOf(i)}/32`, communities: [], largeCommunities: [] });
+    const host = (i: number): AnnouncedRoute => ({
+      prefix: `${ipOf(i)}/32`,
+      communities: [],
+      largeCommunities: [],
+    });
     // 1) the convergence benchmark's routes: N /32 + the aggregate, same attributes (one group).
-    const same = [...Array.from({ length: n }, (_, i) => host(i + 1)), { prefix: AGGREGATE, communities: [], largeCommunities: [] }];
+    const same = [
+      ...Array.from({ length: n }, (_, i) => host(i + 1)),
+      { prefix: AGGREGATE, communities: [], largeCommunities: [] },
+    ];
     const base = ORIGIN + AS_PATH_EBGP + NEXT_HOP;
-    rows.push(measure('IPv4 /32 + aggregate, one attribute set', n, same, minimum([{ attrBytes: base, prefixBytes: 5, count: n, extraNlri: 3 }])));
+    rows.push(
+      measure(
+        'IPv4 /32 + aggregate, one attribute set',
+        n,
+        same,
+        minimum([{ attrBytes: base, prefixBytes: 5, count: n, extraNlri: 3 }]),
+      ),
+    );
     // 2) aggregate with its own community (two attribute groups, as with a second BGPAdvertisement carrying communities).
-    const two = [...Array.from({ length: n }, (_, i) => host(i + 1)), { prefix: AGGREGATE, communities: ['8000:800'], largeCommunities: [] }];
-    rows.push(measure('IPv4 /32 + aggregate with a community (2 sets)', n, two, minimum([{ attrBytes: base, prefixBytes: 5, count: n }, { attrBytes: base + community(1), prefixBytes: 3, count: 1 }])));
+    const two = [
+      ...Array.from({ length: n }, (_, i) => host(i + 1)),
+      { prefix: AGGREGATE, communities: ['8000:800'], largeCommunities: [] },
+    ];
+    rows.push(
+      measure(
+        'IPv4 /32 + aggregate with a community (2 sets)',
+        n,
+        two,
+        minimum([
+          { attrBytes: base, prefixBytes: 5, count: n },
+          { attrBytes: base + community(1), prefixBytes: 3, count: 1 },
+        ]),
+      ),
+    );
     // 3) IPv6 /128 in MP_REACH_NLRI.
-    const v6 = Array.from({ length: n }, (_, i): AnnouncedRoute => ({ prefix: v6Of(i + 1), communities: [], largeCommunities: [] }));
-    rows.push(measure('IPv6 /128 (MP_REACH_NLRI)', n, v6, minimum([{ attrBytes: ORIGIN + AS_PATH_EBGP, perMessageExtra: MP_REACH_V6, prefixBytes: 17, count: n }])));
+    const v6 = Array.from(
+      { length: n },
+      (_, i): AnnouncedRoute => ({ prefix: v6Of(i + 1), communities: [], largeCommunities: [] }),
+    );
+    rows.push(
+      measure(
+        'IPv6 /128 (MP_REACH_NLRI)',
+        n,
+        v6,
+        minimum([
+          { attrBytes: ORIGIN + AS_PATH_EBGP, perMessageExtra: MP_REACH_V6, prefixBytes: 17, count: n },
+        ]),
+      ),
+    );
     // 4) withdrawals.
-    rows.push(measure('IPv4 /32 withdrawn', n, same.slice(0, n), minimum([{ attrBytes: 0, prefixBytes: 5, count: n }]), true));
-    rows.push(measure('IPv6 /128 withdrawn (MP_UNREACH_NLRI)', n, v6, minimum([{ attrBytes: 0, perMessageExtra: MP_UNREACH_V6, prefixBytes: 17, count: n }]), true));
+    rows.push(
+      measure(
+        'IPv4 /32 withdrawn',
+        n,
+        same.slice(0, n),
+        minimum([{ attrBytes: 0, prefixBytes: 5, count: n }]),
+        true,
+      ),
+    );
+    rows.push(
+      measure(
+        'IPv6 /128 withdrawn (MP_UNREACH_NLRI)',
+        n,
+        v6,
+        minimum([{ attrBytes: 0, perMessageExtra: MP_UNREACH_V6, prefixBytes: 17, count: n }]),
+        true,
+      ),
+    );
   }
   return rows;
 }
@@ -90,7 +173,10 @@ export function wireMarkdown(rows: WireRow[]): string {
   return [
     '| scenario | routes | UPDATEs | bytes | min UPDATEs | min bytes | bytes / min | pack time |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.scenario} | ${r.routes} | ${r.messages} | ${r.bytes} | ${r.minMessages} | ${r.minBytes} | ${(r.bytes / r.minBytes).toFixed(3)} | ${r.packMs} ms |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.scenario} | ${r.routes} | ${r.messages} | ${r.bytes} | ${r.minMessages} | ${r.minBytes} | ${(r.bytes / r.minBytes).toFixed(3)} | ${r.packMs} ms |`,
+    ),
   ].join('\n');
 }
 

@@ -29,7 +29,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('../reference/commands/plan.ts')).runPlan(rest, io);
     case 'speaker':
       return (await import('../reference/speaker/command.ts')).runSpeakerCommand(rest, io);
-    case 'frr-speaker': return (await import('../harness/sut/reference-frr/speaker.ts')).runFrrSpeaker(rest, io);
+    case 'frr-speaker':
+      return (await import('../harness/sut/reference-frr/speaker.ts')).runFrrSpeaker(rest, io);
     case 'run':
       return (await import('../harness/run/run-suite.ts')).runSuite(rest, io);
     case 'compare':

@@ -9,5 +9,12 @@ t.test('jsonLogger writes one JSON object per line with base fields and drops lo
   t.equal(lines.length, 1);
   t.ok(lines[0]!.endsWith('\n'));
   const rec = JSON.parse(lines[0]!);
-  t.match(rec, { level: 'info', event: 'bgp.session.state', component: 'x', peer: 'p1', to: 'Established', big: '10' });
+  t.match(rec, {
+    level: 'info',
+    event: 'bgp.session.state',
+    component: 'x',
+    peer: 'p1',
+    to: 'Established',
+    big: '10',
+  });
 });

@@ -21,7 +21,9 @@ export function jsonLogger(
 ): Logger {
   const emit = (level: LogLevel, event: string, fields?: Record<string, unknown>): void => {
     if (order[level] < order[minLevel]) return;
-    write(JSON.stringify({ ts: new Date().toISOString(), level, event, ...base, ...fields }, jsonSafe) + '\n');
+    write(
+      JSON.stringify({ ts: new Date().toISOString(), level, event, ...base, ...fields }, jsonSafe) + '\n',
+    );
   };
   return {
     debug: (e, f) => emit('debug', e, f),
@@ -43,6 +45,7 @@ export const silentLogger: Logger = {
 
 function jsonSafe(_key: string, value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();
-  if (value instanceof Error) return { name: value.name, message: value.message, code: (value as { code?: unknown }).code };
+  if (value instanceof Error)
+    return { name: value.name, message: value.message, code: (value as { code?: unknown }).code };
   return value;
 }

@@ -7,7 +7,11 @@ import { ExecError, run, spawnProcess } from './exec.ts';
 // No root needed: plain programs, no namespaces (spawnIn is spawnProcess behind `ip netns exec`).
 
 t.test('run returns stdout, stderr and code 0', async (t) => {
-  t.same(await run('printf', ['%s|%s', 'a b', '$(x)']), { stdout: 'a b|$(x)', stderr: '', code: 0 }, 'arguments are never shell syntax');
+  t.same(
+    await run('printf', ['%s|%s', 'a b', '$(x)']),
+    { stdout: 'a b|$(x)', stderr: '', code: 0 },
+    'arguments are never shell syntax',
+  );
   t.equal((await run('cat', [], { input: 'piped' })).stdout, 'piped');
 });
 
@@ -24,9 +28,21 @@ t.test('allowFail resolves with the code', async (t) => {
 });
 
 t.test('not found, killed and timed out are EXEC_FAILED too', async (t) => {
-  await t.rejects(run('/nonexistent/program', []), { code: 'EXEC_FAILED', exitCode: 127, message: /could not be started \(ENOENT\)/ });
-  await t.rejects(run('sh', ['-c', 'kill -TERM $$']), { code: 'EXEC_FAILED', exitCode: 143, message: /killed by SIGTERM/ });
-  await t.rejects(run('sleep', ['5'], { timeoutMs: 50 }), { code: 'EXEC_FAILED', exitCode: 137, message: /timed out after 50 ms/ });
+  await t.rejects(run('/nonexistent/program', []), {
+    code: 'EXEC_FAILED',
+    exitCode: 127,
+    message: /could not be started \(ENOENT\)/,
+  });
+  await t.rejects(run('sh', ['-c', 'kill -TERM $$']), {
+    code: 'EXEC_FAILED',
+    exitCode: 143,
+    message: /killed by SIGTERM/,
+  });
+  await t.rejects(run('sleep', ['5'], { timeoutMs: 50 }), {
+    code: 'EXEC_FAILED',
+    exitCode: 137,
+    message: /timed out after 50 ms/,
+  });
 });
 
 t.test('spawnProcess: logs to a file, exited resolves, stop is idempotent', async (t) => {
@@ -48,9 +64,12 @@ t.test('spawnProcess: stop sends the signal, then escalates to SIGKILL after the
   const dir = mkdtempSync(join(tmpdir(), 'lbct-exec-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const log = join(dir, 'stubborn.log');
-  const stubborn = spawnProcess('sh', ['-c', 'trap "" TERM; echo READY; while :; do sleep 0.05; done'], { logFile: log });
+  const stubborn = spawnProcess('sh', ['-c', 'trap "" TERM; echo READY; while :; do sleep 0.05; done'], {
+    logFile: log,
+  });
   const deadline = Date.now() + 5000;
-  while (!readFileSync(log, 'utf8').includes('READY') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  while (!readFileSync(log, 'utf8').includes('READY') && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 10));
   const start = Date.now();
   await stubborn.stop('SIGTERM', 150);
   t.equal(await stubborn.exited, 137, 'killed by SIGKILL');

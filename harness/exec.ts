@@ -28,7 +28,10 @@ export class ExecError extends CodedError {
   readonly stdout: string;
 
   constructor(argv: string[], exitCode: number, stdout: string, stderr: string, why: string) {
-    super('EXEC_FAILED', `${argv.map(quoteForDisplay).join(' ')} ${why}: ${stderr.trim() || stdout.trim() || '(no output)'}`);
+    super(
+      'EXEC_FAILED',
+      `${argv.map(quoteForDisplay).join(' ')} ${why}: ${stderr.trim() || stdout.trim() || '(no output)'}`,
+    );
     this.argv = argv;
     this.exitCode = exitCode;
     this.stdout = stdout;
@@ -45,26 +48,37 @@ export class ExecError extends CodedError {
 export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
   const argv = [cmd, ...args];
   return new Promise((resolve, reject) => {
-    const child = execFile(cmd, args, { maxBuffer: 64 * 1024 * 1024, timeout: opts.timeoutMs ?? 30_000, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
-      const out = String(stdout);
-      const errText = String(stderr);
-      if (!err) return resolve({ stdout: out, stderr: errText, code: 0 });
-      const e = err as NodeJS.ErrnoException & { code?: number | string; signal?: NodeJS.Signals | null; killed?: boolean };
-      let code: number;
-      let why: string;
-      if (typeof e.code === 'number') {
-        code = e.code;
-        why = `exited ${code}`;
-      } else if (e.signal) {
-        code = 128 + (constants.signals[e.signal] ?? 0);
-        why = e.killed ? `timed out after ${opts.timeoutMs ?? 30_000} ms (killed)` : `killed by ${e.signal}`;
-      } else {
-        code = e.code === 'ENOENT' ? 127 : 126;
-        why = `could not be started (${e.code ?? e.message})`;
-      }
-      if (opts.allowFail) return resolve({ stdout: out, stderr: errText, code });
-      reject(new ExecError(argv, code, out, errText, why));
-    });
+    const child = execFile(
+      cmd,
+      args,
+      { maxBuffer: 64 * 1024 * 1024, timeout: opts.timeoutMs ?? 30_000, killSignal: 'SIGKILL' },
+      (err, stdout, stderr) => {
+        const out = String(stdout);
+        const errText = String(stderr);
+        if (!err) return resolve({ stdout: out, stderr: errText, code: 0 });
+        const e = err as NodeJS.ErrnoException & {
+          code?: number | string;
+          signal?: NodeJS.Signals | null;
+          killed?: boolean;
+        };
+        let code: number;
+        let why: string;
+        if (typeof e.code === 'number') {
+          code = e.code;
+          why = `exited ${code}`;
+        } else if (e.signal) {
+          code = 128 + (constants.signals[e.signal] ?? 0);
+          why = e.killed
+            ? `timed out after ${opts.timeoutMs ?? 30_000} ms (killed)`
+            : `killed by ${e.signal}`;
+        } else {
+          code = e.code === 'ENOENT' ? 127 : 126;
+          why = `could not be started (${e.code ?? e.message})`;
+        }
+        if (opts.allowFail) return resolve({ stdout: out, stderr: errText, code });
+        reject(new ExecError(argv, code, out, errText, why));
+      },
+    );
     // A program that exits without reading its input must not crash us with EPIPE.
     child.stdin?.on('error', () => {});
     if (opts.input !== undefined) child.stdin?.end(opts.input);

@@ -17,7 +17,8 @@ export interface GcReport {
 export const prefixRe = /^[a-z][a-z0-9]{0,7}$/;
 
 export function checkPrefix(prefix: string): void {
-  if (!prefixRe.test(prefix)) throw new CodedError('RUN_PREFIX_INVALID', `run prefix "${prefix}" must match ${prefixRe}`);
+  if (!prefixRe.test(prefix))
+    throw new CodedError('RUN_PREFIX_INVALID', `run prefix "${prefix}" must match ${prefixRe}`);
 }
 
 /**

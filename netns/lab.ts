@@ -25,7 +25,11 @@ export interface Lab {
  * `ip -batch` creating every veth pair, one `ip -n NS -batch` per namespace for addresses and link
  * state. Returns once every host interface is operationally up.
  */
-export async function bringUp(topology: Topology, base: string, onCreated: (ns: string) => void): Promise<Lab> {
+export async function bringUp(
+  topology: Topology,
+  base: string,
+  onCreated: (ns: string) => void,
+): Promise<Lab> {
   validateTopology(topology);
   const hostNs = new Map(topology.hosts.map((h) => [h.name, `${base}-h-${h.name}`]));
   const switchNs = new Map(topology.segments.map((s) => [s.name, `${base}-s-${s.name}`]));
@@ -38,7 +42,13 @@ export async function bringUp(topology: Topology, base: string, onCreated: (ns: 
       ...topology.hosts.map(async (h) => {
         const ns = hostNs.get(h.name)!;
         onCreated(ns);
-        await addNamespace(ns, h.role === 'router' || h.forwarding ? ['net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1'] : [], { loopbackUp: false });
+        await addNamespace(
+          ns,
+          h.role === 'router' || h.forwarding
+            ? ['net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1']
+            : [],
+          { loopbackUp: false },
+        );
       }),
       ...topology.segments.map(async (s) => {
         const ns = switchNs.get(s.name)!;
@@ -51,12 +61,18 @@ export async function bringUp(topology: Topology, base: string, onCreated: (ns: 
     // not see the veth as a stacked device: its carrier-up counts as non-urgent and is rate-limited to
     // one batch per second machine-wide, so operstate UP came up to ~1 s late (measured ~900 ms).
     let portIndex = 1000;
-    const veths = topology.hosts.flatMap((h, hi) => h.interfaces.map((i, ii) =>
-      `link add ${i.name} index ${10 + ii} netns ${hostNs.get(h.name)} type veth peer name ${port(hi, ii)} index ${portIndex++} netns ${switchNs.get(i.segment)}`));
+    const veths = topology.hosts.flatMap((h, hi) =>
+      h.interfaces.map(
+        (i, ii) =>
+          `link add ${i.name} index ${10 + ii} netns ${hostNs.get(h.name)} type veth peer name ${port(hi, ii)} index ${portIndex++} netns ${switchNs.get(i.segment)}`,
+      ),
+    );
     if (veths.length) await ipBatch(undefined, veths);
     await Promise.all([
       ...topology.segments.map((s) => {
-        const ports = topology.hosts.flatMap((h, hi) => h.interfaces.flatMap((i, ii) => (i.segment === s.name ? [port(hi, ii)] : [])));
+        const ports = topology.hosts.flatMap((h, hi) =>
+          h.interfaces.flatMap((i, ii) => (i.segment === s.name ? [port(hi, ii)] : [])),
+        );
         return ipBatch(switchNs.get(s.name)!, [
           // No multicast snooping: without a querier it may drop solicited-node multicast (NDP).
           'link add br0 type bridge mcast_snooping 0',
@@ -64,14 +80,26 @@ export async function bringUp(topology: Topology, base: string, onCreated: (ns: 
           ...ports.flatMap((p) => [`link set ${p} master br0`, `link set ${p} up`]),
         ]);
       }),
-      ...topology.hosts.map((h) => ipBatch(hostNs.get(h.name)!, ['link set lo up', ...h.interfaces.flatMap((i) => [
-        ...(i.mac ? [`link set ${i.name} address ${i.mac}`] : []),
-        ...(i.v4 ? [`addr add ${i.v4} dev ${i.name}`] : []),
-        ...(i.v6 ? [`addr add ${i.v6} dev ${i.name} nodad`] : []),
-        `link set ${i.name} up`,
-      ])])),
+      ...topology.hosts.map((h) =>
+        ipBatch(hostNs.get(h.name)!, [
+          'link set lo up',
+          ...h.interfaces.flatMap((i) => [
+            ...(i.mac ? [`link set ${i.name} address ${i.mac}`] : []),
+            ...(i.v4 ? [`addr add ${i.v4} dev ${i.name}`] : []),
+            ...(i.v6 ? [`addr add ${i.v6} dev ${i.name} nodad`] : []),
+            `link set ${i.name} up`,
+          ]),
+        ]),
+      ),
     ]);
-    await Promise.all(topology.hosts.map((h) => waitOperUp(hostNs.get(h.name)!, h.interfaces.map((i) => i.name))));
+    await Promise.all(
+      topology.hosts.map((h) =>
+        waitOperUp(
+          hostNs.get(h.name)!,
+          h.interfaces.map((i) => i.name),
+        ),
+      ),
+    );
   } catch (err) {
     await lab.down();
     throw err;
@@ -85,7 +113,8 @@ export async function bringUp(topology: Topology, base: string, onCreated: (ns: 
  */
 async function ipBatch(ns: string | undefined, lines: string[]): Promise<void> {
   for (const l of lines) {
-    if (/[\n\r\\"'#;]/.test(l)) throw new CodedError('NETNS_BATCH_UNSAFE', `refusing ip batch line ${JSON.stringify(l)}`);
+    if (/[\n\r\\"'#;]/.test(l))
+      throw new CodedError('NETNS_BATCH_UNSAFE', `refusing ip batch line ${JSON.stringify(l)}`);
   }
   await run('ip', [...(ns ? ['-n', ns] : []), '-batch', '-'], { input: lines.join('\n') + '\n' });
 }
@@ -101,13 +130,21 @@ export async function waitOperUp(ns: string, ifaces: string | string[], timeoutM
   let notUp: string[] = [];
   for (;;) {
     const { stdout } = await run('ip', ['-n', ns, '-j', 'link', 'show']);
-    const state = new Map((JSON.parse(stdout) as { ifname: string; operstate?: string }[]).map((l) => [l.ifname, l.operstate ?? 'UNKNOWN']));
+    const state = new Map(
+      (JSON.parse(stdout) as { ifname: string; operstate?: string }[]).map((l) => [
+        l.ifname,
+        l.operstate ?? 'UNKNOWN',
+      ]),
+    );
     notUp = want.filter((i) => state.get(i) !== 'UP').map((i) => `${i}=${state.get(i) ?? 'missing'}`);
     if (notUp.length === 0) return;
     if (Date.now() >= deadline) break;
     await delay(10);
   }
-  throw new CodedError('LINK_NOT_UP', `${ns}: not operationally up after ${timeoutMs} ms: ${notUp.join(', ')}`);
+  throw new CodedError(
+    'LINK_NOT_UP',
+    `${ns}: not operationally up after ${timeoutMs} ms: ${notUp.join(', ')}`,
+  );
 }
 
 function makeLab(topology: Topology, hostNs: Map<string, string>, all: string[]): Lab {
@@ -129,11 +166,23 @@ function makeLab(topology: Topology, hostNs: Map<string, string>, all: string[])
         .filter((i) => iface === undefined || i.name === iface)
         .map((i) => (family === 'ipv4' ? i.v4 : i.v6))
         .find(Boolean);
-      if (!cidr) throw new CodedError('NO_ADDRESS', `host "${name}" has no ${family} address${iface ? ` on ${iface}` : ''}`);
+      if (!cidr)
+        throw new CodedError(
+          'NO_ADDRESS',
+          `host "${name}" has no ${family} address${iface ? ` on ${iface}` : ''}`,
+        );
       return cidr.split('/')[0]!;
     },
     async macOf(name, iface) {
-      const { stdout } = await run('ip', ['-n', hostNs.get(host(name).name)!, '-j', 'link', 'show', 'dev', iface]);
+      const { stdout } = await run('ip', [
+        '-n',
+        hostNs.get(host(name).name)!,
+        '-j',
+        'link',
+        'show',
+        'dev',
+        iface,
+      ]);
       return (JSON.parse(stdout) as { address: string }[])[0]!.address;
     },
     async setLink(name, iface, state) {

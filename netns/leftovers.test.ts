@@ -27,7 +27,11 @@ t.test('a suite killed with SIGKILL mid-scenario leaves nothing after the next s
   t.teardown(() => rmSync(out, { recursive: true, force: true }));
   const before = new Set(listNamespaces());
   const vethsBefore = (await run('ip', ['-j', 'link', 'show', 'type', 'veth'])).stdout;
-  const child = spawn(join(repo, 'bin/lbconform'), ['run', '--out', out, join(repo, 'features/bgp-basic.feature')], { stdio: 'ignore' });
+  const child = spawn(
+    join(repo, 'bin/lbconform'),
+    ['run', '--out', out, join(repo, 'features/bgp-basic.feature')],
+    { stdio: 'ignore' },
+  );
   // Wait until the run has namespaces with processes in them (routers up, speakers starting).
   let ours: string[] = [];
   let pids: number[] = [];
@@ -35,17 +39,33 @@ t.test('a suite killed with SIGKILL mid-scenario leaves nothing after the next s
     await delay(50);
     ours = listNamespaces().filter((n) => n.startsWith('lbc-') && !before.has(n));
     pids = [];
-    for (const ns of ours) pids.push(...(await run('ip', ['netns', 'pids', ns], { allowFail: true })).stdout.split(/\s+/).filter(Boolean).map(Number));
+    for (const ns of ours)
+      pids.push(
+        ...(await run('ip', ['netns', 'pids', ns], { allowFail: true })).stdout
+          .split(/\s+/)
+          .filter(Boolean)
+          .map(Number),
+      );
   }
-  t.ok(pids.length >= 3, `routers/speakers were running (${pids.length} processes in ${ours.length} namespaces)`);
+  t.ok(
+    pids.length >= 3,
+    `routers/speakers were running (${pids.length} processes in ${ours.length} namespaces)`,
+  );
   const key = ours[0]!.split('-').slice(0, 2).join('-');
   child.kill('SIGKILL');
   await new Promise((r) => child.once('exit', r));
-  t.ok(listNamespaces().some((n) => n.startsWith(`${key}-`)), 'the killed run left namespaces behind');
+  t.ok(
+    listNamespaces().some((n) => n.startsWith(`${key}-`)),
+    'the killed run left namespaces behind',
+  );
 
   const next = await createRun({ prefix: 'lbc' });
   await next.close();
-  t.same(listNamespaces().filter((n) => n.startsWith(`${key}-`)), [], 'no namespace of the killed run');
+  t.same(
+    listNamespaces().filter((n) => n.startsWith(`${key}-`)),
+    [],
+    'no namespace of the killed run',
+  );
   t.same(pids.filter(alive), [], 'no router, speaker or daemon of the killed run');
   t.notOk(existsSync(`/tmp/lbconform/${key}`), 'no temp folder');
   t.notOk(existsSync(`/run/lbconform/${key}.pid`), 'no pid file');

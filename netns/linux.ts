@@ -14,17 +14,31 @@ export function listNamespaces(): string[] {
 }
 
 /** Creates the namespace, turns DAD off (and sets `sysctls`) inside it, brings `lo` up unless told not to. */
-export async function addNamespace(ns: string, sysctls: string[], opts: { loopbackUp?: boolean } = {}): Promise<void> {
+export async function addNamespace(
+  ns: string,
+  sysctls: string[],
+  opts: { loopbackUp?: boolean } = {},
+): Promise<void> {
   await run('ip', ['netns', 'add', ns]);
   // DAD off before any interface exists, or IPv6 addresses stay tentative and bind() fails.
-  await runIn(ns, 'sysctl', ['-q', '-w', 'net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0', ...sysctls]);
+  await runIn(ns, 'sysctl', [
+    '-q',
+    '-w',
+    'net.ipv6.conf.all.accept_dad=0',
+    'net.ipv6.conf.default.accept_dad=0',
+    ...sysctls,
+  ]);
   if (opts.loopbackUp ?? true) await run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
 }
 
 /** Pids of the processes whose network namespace is `ns` (empty when it does not exist). */
 export async function pidsIn(ns: string): Promise<number[]> {
   const { stdout } = await run('ip', ['netns', 'pids', ns], { allowFail: true });
-  return stdout.split(/\s+/).filter(Boolean).map(Number).filter((p) => Number.isInteger(p) && p > 0);
+  return stdout
+    .split(/\s+/)
+    .filter(Boolean)
+    .map(Number)
+    .filter((p) => Number.isInteger(p) && p > 0);
 }
 
 /**
@@ -60,8 +74,15 @@ async function killAllIn(ns: string): Promise<number[]> {
 /** Synchronous variant for the process `exit` hook, where nothing asynchronous runs any more. */
 export function deleteNamespaceSync(ns: string): void {
   try {
-    const pids = execFileSync('ip', ['netns', 'pids', ns], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    for (const pid of pids.split(/\s+/).filter(Boolean).map(Number).filter((p) => p > 0 && p !== process.pid)) {
+    const pids = execFileSync('ip', ['netns', 'pids', ns], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    for (const pid of pids
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number)
+      .filter((p) => p > 0 && p !== process.pid)) {
       try {
         process.kill(pid, 'SIGKILL');
       } catch {

@@ -15,14 +15,32 @@ export interface RootSnapshot {
   sysctls: Record<string, string>;
 }
 
-const sysctls = ['net/ipv4/ip_forward', 'net/ipv6/conf/all/forwarding', 'net/ipv6/conf/all/accept_dad', 'net/ipv6/conf/default/accept_dad'];
+const sysctls = [
+  'net/ipv4/ip_forward',
+  'net/ipv6/conf/all/forwarding',
+  'net/ipv6/conf/all/accept_dad',
+  'net/ipv6/conf/default/accept_dad',
+];
 
 export async function rootSnapshot(): Promise<RootSnapshot> {
-  const links = JSON.parse((await run('ip', ['-j', 'link', 'show'])).stdout) as { ifname: string; flags?: string[]; address?: string }[];
-  const addrs = JSON.parse((await run('ip', ['-j', 'addr', 'show'])).stdout) as { ifname: string; addr_info: { local: string; prefixlen: number }[] }[];
+  const links = JSON.parse((await run('ip', ['-j', 'link', 'show'])).stdout) as {
+    ifname: string;
+    flags?: string[];
+    address?: string;
+  }[];
+  const addrs = JSON.parse((await run('ip', ['-j', 'addr', 'show'])).stdout) as {
+    ifname: string;
+    addr_info: { local: string; prefixlen: number }[];
+  }[];
   const routes = async (family: '-4' | '-6'): Promise<string[]> =>
-    (JSON.parse((await run('ip', [family, '-j', 'route', 'show', 'table', 'all'])).stdout) as Record<string, unknown>[])
-      .map((r) => `${r.dst} ${r.dev ?? ''} ${r.gateway ?? ''} ${r.table ?? ''}`).sort();
+    (
+      JSON.parse((await run('ip', [family, '-j', 'route', 'show', 'table', 'all'])).stdout) as Record<
+        string,
+        unknown
+      >[]
+    )
+      .map((r) => `${r.dst} ${r.dev ?? ''} ${r.gateway ?? ''} ${r.table ?? ''}`)
+      .sort();
   return {
     // Link state flags (UP/LOWER_UP) of real NICs can change on their own; presence and MAC cannot.
     links: links.map((l) => `${l.ifname} ${l.address ?? ''}`).sort(),
@@ -42,6 +60,7 @@ export function diffSnapshots(before: RootSnapshot, after: RootSnapshot): string
     if (added.length) out.push(`${key} added: ${added.join('; ')}`);
     if (removed.length) out.push(`${key} removed: ${removed.join('; ')}`);
   }
-  if (!isDeepStrictEqual(before.sysctls, after.sysctls)) out.push(`sysctls changed: ${JSON.stringify(before.sysctls)} -> ${JSON.stringify(after.sysctls)}`);
+  if (!isDeepStrictEqual(before.sysctls, after.sysctls))
+    out.push(`sysctls changed: ${JSON.stringify(before.sysctls)} -> ${JSON.stringify(after.sysctls)}`);
   return out;
 }

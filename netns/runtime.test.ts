@@ -13,9 +13,29 @@ import type { Topology } from './topology.ts';
 const topology: Topology = {
   segments: [{ name: 'net', v4: '192.0.2.0/24', v6: '2001:db8:9::/64' }],
   hosts: [
-    { name: 'r1', role: 'router', interfaces: [{ name: 'eth0', segment: 'net', v4: '192.0.2.1/24', v6: '2001:db8:9::1/64' }] },
-    { name: 'NodeA', role: 'node', interfaces: [{ name: 'interfaceA', segment: 'net', v4: '192.0.2.11/24', v6: '2001:db8:9::11/64', mac: '02:00:00:00:00:11' }] },
-    { name: 'NodeB', role: 'node', interfaces: [{ name: 'eth0', segment: 'net', v4: '192.0.2.12/24', v6: '2001:db8:9::12/64' }] },
+    {
+      name: 'r1',
+      role: 'router',
+      interfaces: [{ name: 'eth0', segment: 'net', v4: '192.0.2.1/24', v6: '2001:db8:9::1/64' }],
+    },
+    {
+      name: 'NodeA',
+      role: 'node',
+      interfaces: [
+        {
+          name: 'interfaceA',
+          segment: 'net',
+          v4: '192.0.2.11/24',
+          v6: '2001:db8:9::11/64',
+          mac: '02:00:00:00:00:11',
+        },
+      ],
+    },
+    {
+      name: 'NodeB',
+      role: 'node',
+      interfaces: [{ name: 'eth0', segment: 'net', v4: '192.0.2.12/24', v6: '2001:db8:9::12/64' }],
+    },
   ],
 };
 
@@ -41,15 +61,41 @@ t.test('a dual-stack segment comes up reachable, DAD off, and goes away complete
 
   for (const h of topology.hosts) {
     const ns = lab.nsOf(h.name);
-    for (const i of h.interfaces) t.equal((await runIn(ns, 'cat', [`/sys/class/net/${i.name}/operstate`])).stdout.trim(), 'up', `${h.name}/${i.name} operstate up`);
-    t.equal((await runIn(ns, 'cat', ['/sys/class/net/lo/operstate'])).stdout.trim(), 'unknown', `${h.name}/lo is up (loopback reads "unknown")`);
-    const dad = (await runIn(ns, 'sysctl', ['-n', 'net.ipv6.conf.all.accept_dad', 'net.ipv6.conf.default.accept_dad'])).stdout.split('\n').filter(Boolean);
+    for (const i of h.interfaces)
+      t.equal(
+        (await runIn(ns, 'cat', [`/sys/class/net/${i.name}/operstate`])).stdout.trim(),
+        'up',
+        `${h.name}/${i.name} operstate up`,
+      );
+    t.equal(
+      (await runIn(ns, 'cat', ['/sys/class/net/lo/operstate'])).stdout.trim(),
+      'unknown',
+      `${h.name}/lo is up (loopback reads "unknown")`,
+    );
+    const dad = (
+      await runIn(ns, 'sysctl', ['-n', 'net.ipv6.conf.all.accept_dad', 'net.ipv6.conf.default.accept_dad'])
+    ).stdout
+      .split('\n')
+      .filter(Boolean);
     t.same(dad, ['0', '0'], `${h.name}: DAD off`);
-    const fwd = (await runIn(ns, 'sysctl', ['-n', 'net.ipv4.ip_forward', 'net.ipv6.conf.all.forwarding'])).stdout.split('\n').filter(Boolean);
-    t.same(fwd, h.role === 'router' ? ['1', '1'] : ['0', '0'], `${h.name}: forwarding ${h.role === 'router' ? 'on' : 'off'}`);
+    const fwd = (
+      await runIn(ns, 'sysctl', ['-n', 'net.ipv4.ip_forward', 'net.ipv6.conf.all.forwarding'])
+    ).stdout
+      .split('\n')
+      .filter(Boolean);
+    t.same(
+      fwd,
+      h.role === 'router' ? ['1', '1'] : ['0', '0'],
+      `${h.name}: forwarding ${h.role === 'router' ? 'on' : 'off'}`,
+    );
   }
-  const addr = JSON.parse((await run('ip', ['-n', a, '-j', 'addr', 'show', 'dev', 'interfaceA'])).stdout) as { addr_info: { local: string; tentative?: boolean }[] }[];
-  t.notOk(addr[0]!.addr_info.some((x) => x.tentative), 'no tentative address');
+  const addr = JSON.parse((await run('ip', ['-n', a, '-j', 'addr', 'show', 'dev', 'interfaceA'])).stdout) as {
+    addr_info: { local: string; tentative?: boolean }[];
+  }[];
+  t.notOk(
+    addr[0]!.addr_info.some((x) => x.tentative),
+    'no tentative address',
+  );
 
   await Promise.all([
     runIn(a, 'ping', ['-c1', '-W1', '192.0.2.12']),
@@ -86,7 +132,11 @@ t.test('a bring-up that fails half-way leaves nothing behind', async (t) => {
   const squatter = `${r.key}-0-h-NodeB`;
   await addNamespace(squatter, []);
   await t.rejects(r.up(topology), { code: 'EXEC_FAILED' });
-  t.same(ours(r.key).filter((n) => n !== squatter), [], 'the partial lab is gone');
+  t.same(
+    ours(r.key).filter((n) => n !== squatter),
+    [],
+    'the partial lab is gone',
+  );
   await r.close();
   t.same(ours(r.key), [], 'close removes every namespace of the run, even one no lab knew');
 });
@@ -102,7 +152,8 @@ t.test('close() during a bring-up waits for it and removes everything', async (t
 });
 
 t.test('bad prefixes are refused', async (t) => {
-  for (const prefix of ['', 'LBC', 'lb-c', 'lbc.*', 'averylongprefix']) await t.rejects(createRun({ prefix }), { code: 'RUN_PREFIX_INVALID' }, prefix);
+  for (const prefix of ['', 'LBC', 'lb-c', 'lbc.*', 'averylongprefix'])
+    await t.rejects(createRun({ prefix }), { code: 'RUN_PREFIX_INVALID' }, prefix);
 });
 
 interface Helper {
@@ -115,7 +166,9 @@ interface Helper {
 /** Starts testdata/abandon-run.ts and waits for its READY line. */
 async function startHelper(): Promise<Helper> {
   const script = fileURLToPath(new URL('./testdata/abandon-run.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise<Helper>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d) => {
@@ -137,30 +190,36 @@ function alive(pid: number): boolean {
   }
 }
 
-t.test('a run killed with SIGKILL is collected by the next run, daemons included; live runs are not', async (t) => {
-  const live = await createRun({ prefix: 'lbct' });
-  t.teardown(() => live.close());
-  const liveLab = await live.up({ segments: [{ name: 'y' }], hosts: [{ name: 'k', role: 'host', interfaces: [{ name: 'eth0', segment: 'y' }] }] });
+t.test(
+  'a run killed with SIGKILL is collected by the next run, daemons included; live runs are not',
+  async (t) => {
+    const live = await createRun({ prefix: 'lbct' });
+    t.teardown(() => live.close());
+    const liveLab = await live.up({
+      segments: [{ name: 'y' }],
+      hosts: [{ name: 'k', role: 'host', interfaces: [{ name: 'eth0', segment: 'y' }] }],
+    });
 
-  const h = await startHelper();
-  t.teardown(() => gcStaleRuns('lbct'));
-  t.ok((await pidsIn(h.ns)).includes(h.sleeper), 'a process runs in the abandoned namespace');
-  h.child.kill('SIGKILL');
-  await new Promise((r) => h.child.once('exit', r));
-  t.ok(listNamespaces().includes(h.ns), 'the killed run left its namespace behind');
-  t.ok(existsSync(pidFile(h.key)), 'and its pid file');
+    const h = await startHelper();
+    t.teardown(() => gcStaleRuns('lbct'));
+    t.ok((await pidsIn(h.ns)).includes(h.sleeper), 'a process runs in the abandoned namespace');
+    h.child.kill('SIGKILL');
+    await new Promise((r) => h.child.once('exit', r));
+    t.ok(listNamespaces().includes(h.ns), 'the killed run left its namespace behind');
+    t.ok(existsSync(pidFile(h.key)), 'and its pid file');
 
-  const report = await gcStaleRuns('lbct');
-  t.ok(report.runs.includes(h.key), 'gc names the run');
-  t.ok(report.namespaces.includes(h.ns), 'gc names the namespaces');
-  t.ok(report.processes.includes(h.sleeper), 'gc names the processes it killed');
-  t.same(ours(h.key), [], 'namespaces removed');
-  t.notOk(alive(h.sleeper), 'the process inside was killed');
-  t.notOk(existsSync(pidFile(h.key)), 'pid file removed');
-  t.notOk(existsSync(`${tempRoot}/${h.key}`), 'temp dir removed');
-  t.notOk(report.runs.includes(live.key), 'the live run is not touched');
-  t.ok(listNamespaces().includes(liveLab.nsOf('k')), 'the live run keeps its namespaces');
-});
+    const report = await gcStaleRuns('lbct');
+    t.ok(report.runs.includes(h.key), 'gc names the run');
+    t.ok(report.namespaces.includes(h.ns), 'gc names the namespaces');
+    t.ok(report.processes.includes(h.sleeper), 'gc names the processes it killed');
+    t.same(ours(h.key), [], 'namespaces removed');
+    t.notOk(alive(h.sleeper), 'the process inside was killed');
+    t.notOk(existsSync(pidFile(h.key)), 'pid file removed');
+    t.notOk(existsSync(`${tempRoot}/${h.key}`), 'temp dir removed');
+    t.notOk(report.runs.includes(live.key), 'the live run is not touched');
+    t.ok(listNamespaces().includes(liveLab.nsOf('k')), 'the live run keeps its namespaces');
+  },
+);
 
 t.test('a namespace of the prefix without a pid file is garbage', async (t) => {
   const orphan = `lbct-${'abcdef'}-0-h-x`;
@@ -171,7 +230,10 @@ t.test('a namespace of the prefix without a pid file is garbage', async (t) => {
   t.notOk(listNamespaces().includes(orphan));
 });
 
-for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+for (const [signal, code] of [
+  ['SIGTERM', 143],
+  ['SIGINT', 130],
+] as const) {
   t.test(`${signal}: the run cleans up itself and exits ${code}`, async (t) => {
     const h = await startHelper();
     t.teardown(() => gcStaleRuns('lbct'));

@@ -60,7 +60,11 @@ export async function createRun(opts: RunOptions = {}): Promise<Run> {
   do {
     runId = randomBytes(3).toString('hex');
     key = runKey(prefix, runId);
-  } while (existsSync(pidFile(key)) || existsSync(join(tempRoot, key)) || listNamespaces().some((n) => n.startsWith(`${key}-`)));
+  } while (
+    existsSync(pidFile(key)) ||
+    existsSync(join(tempRoot, key)) ||
+    listNamespaces().some((n) => n.startsWith(`${key}-`))
+  );
   claimRun(key);
   const tempDir = join(tempRoot, key);
   mkdirSync(tempDir, { recursive: true });
@@ -95,7 +99,11 @@ export async function createRun(opts: RunOptions = {}): Promise<Run> {
         inFlight.delete(bringing);
       }
       labs.add(lab);
-      opts.log?.info('netns.lab.up', { run: key, namespaces: lab.namespaces().length, ms: Date.now() - started });
+      opts.log?.info('netns.lab.up', {
+        run: key,
+        namespaces: lab.namespaces().length,
+        ms: Date.now() - started,
+      });
       const down = lab.down.bind(lab);
       return Object.assign(lab, {
         down: async () => {
@@ -138,9 +146,13 @@ function installHooks(): void {
   if (hooksInstalled) return;
   hooksInstalled = true;
   process.on('exit', cleanupSync);
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     process.on(signal, () => {
-      if (openRuns.size > 0) process.stderr.write(`\nlbconform: ${signal}: removing namespaces and daemons of this run\n`);
+      if (openRuns.size > 0)
+        process.stderr.write(`\nlbconform: ${signal}: removing namespaces and daemons of this run\n`);
       cleanupSync();
       process.exit(code);
     });

@@ -4,18 +4,30 @@ import { parseCidr, validateTopology, type Topology } from './topology.ts';
 const ok: Topology = {
   segments: [{ name: 'nodes', v4: '192.0.2.0/24', v6: '2001:db8::/64' }, { name: 'free' }],
   hosts: [
-    { name: 'tor', role: 'router', interfaces: [{ name: 'eth0', segment: 'nodes', v4: '192.0.2.1/24', v6: '2001:db8::1/64' }] },
-    { name: 'NodeA', role: 'node', forwarding: true, interfaces: [
-      { name: 'interfaceA', segment: 'nodes', v4: '192.0.2.11/24', mac: '02:00:00:00:00:11' },
-      { name: 'eth1', segment: 'free', v4: '198.51.100.11/24', v6: '2001:db8:1::11/64' },
-    ] },
+    {
+      name: 'tor',
+      role: 'router',
+      interfaces: [{ name: 'eth0', segment: 'nodes', v4: '192.0.2.1/24', v6: '2001:db8::1/64' }],
+    },
+    {
+      name: 'NodeA',
+      role: 'node',
+      forwarding: true,
+      interfaces: [
+        { name: 'interfaceA', segment: 'nodes', v4: '192.0.2.11/24', mac: '02:00:00:00:00:11' },
+        { name: 'eth1', segment: 'free', v4: '198.51.100.11/24', v6: '2001:db8:1::11/64' },
+      ],
+    },
     { name: 'client', role: 'host', interfaces: [] },
   ],
 };
 
 const host = (iface: Partial<Topology['hosts'][number]['interfaces'][number]>): Topology => ({
   ...ok,
-  hosts: [...ok.hosts, { name: 'x', role: 'host', interfaces: [{ name: 'eth0', segment: 'nodes', ...iface }] }],
+  hosts: [
+    ...ok.hosts,
+    { name: 'x', role: 'host', interfaces: [{ name: 'eth0', segment: 'nodes', ...iface }] },
+  ],
 });
 
 t.test('a sound topology passes', async (t) => {
@@ -45,7 +57,10 @@ t.test('each kind of mistake is named', async (t) => {
     ['prefix length 33 is too long', host({ v4: '192.0.2.5/33' })],
     ['address 198.51.100.5 is not inside segment "nodes" (192.0.2.0/24)', host({ v4: '198.51.100.5/24' })],
     ['address 2001:db8:1::5 is not inside segment "nodes" (2001:db8::/64)', host({ v6: '2001:db8:1::5/64' })],
-    ['segment "bad": prefix length 40', { ...ok, segments: [...ok.segments, { name: 'bad', v4: '10.0.0.0/40' }] }],
+    [
+      'segment "bad": prefix length 40',
+      { ...ok, segments: [...ok.segments, { name: 'bad', v4: '10.0.0.0/40' }] },
+    ],
   ];
   for (const [message, topo] of cases) {
     const err = (() => {
@@ -62,8 +77,23 @@ t.test('each kind of mistake is named', async (t) => {
 });
 
 t.test('every problem is listed, not only the first', async (t) => {
-  t.throws(() => validateTopology({ segments: [], hosts: [{ name: 'a', role: 'host', interfaces: [{ name: 'e', segment: 's1' }, { name: 'f', segment: 's2' }] }] }),
-    { message: /s1[\s\S]*s2/ });
+  t.throws(
+    () =>
+      validateTopology({
+        segments: [],
+        hosts: [
+          {
+            name: 'a',
+            role: 'host',
+            interfaces: [
+              { name: 'e', segment: 's1' },
+              { name: 'f', segment: 's2' },
+            ],
+          },
+        ],
+      }),
+    { message: /s1[\s\S]*s2/ },
+  );
 });
 
 t.test('parseCidr', async (t) => {

@@ -59,10 +59,14 @@ export function validateTopology(t: Topology): void {
   const problems: string[] = [];
   const segments = new Map<string, Partial<Record<Family, BlockList>>>();
   for (const s of t.segments ?? []) {
-    if (typeof s.name !== 'string' || !nameRe.test(s.name) || s.name.length > 20) problems.push(`segment name "${s.name}": letters, digits, _ . - only, at most 20`);
+    if (typeof s.name !== 'string' || !nameRe.test(s.name) || s.name.length > 20)
+      problems.push(`segment name "${s.name}": letters, digits, _ . - only, at most 20`);
     if (segments.has(s.name)) problems.push(`segment "${s.name}" defined twice`);
     const subnets: Partial<Record<Family, BlockList>> = {};
-    for (const [family, cidr] of [['ipv4', s.v4], ['ipv6', s.v6]] as const) {
+    for (const [family, cidr] of [
+      ['ipv4', s.v4],
+      ['ipv6', s.v6],
+    ] as const) {
       if (cidr === undefined) continue;
       const c = parseCidr(cidr, family);
       if (typeof c === 'string') {
@@ -78,22 +82,31 @@ export function validateTopology(t: Topology): void {
   const hosts = new Set<string>();
   const addresses = new Set<string>();
   for (const h of t.hosts ?? []) {
-    if (typeof h.name !== 'string' || !nameRe.test(h.name) || h.name.length > 32) problems.push(`host name "${h.name}": letters, digits, _ . - only, at most 32`);
+    if (typeof h.name !== 'string' || !nameRe.test(h.name) || h.name.length > 32)
+      problems.push(`host name "${h.name}": letters, digits, _ . - only, at most 32`);
     if (hosts.has(h.name)) problems.push(`host "${h.name}" defined twice`);
     hosts.add(h.name);
-    if (!roles.includes(h.role)) problems.push(`host "${h.name}": role "${h.role}" is not one of ${roles.join(', ')}`);
+    if (!roles.includes(h.role))
+      problems.push(`host "${h.name}": role "${h.role}" is not one of ${roles.join(', ')}`);
     const ifs = new Set<string>();
     for (const i of h.interfaces ?? []) {
       const where = `${h.name}/${i.name}`;
-      if (typeof i.name !== 'string' || !ifNameRe.test(i.name)) problems.push(`${where}: interface names are 1-15 characters of letters, digits, _ . -`);
+      if (typeof i.name !== 'string' || !ifNameRe.test(i.name))
+        problems.push(`${where}: interface names are 1-15 characters of letters, digits, _ . -`);
       if (ifs.has(i.name)) problems.push(`${where}: interface defined twice`);
       ifs.add(i.name);
       const segment = segments.get(i.segment);
       if (!segment) problems.push(`${where}: unknown segment "${i.segment}"`);
-      if (i.mac !== undefined && (!macRe.test(i.mac) || (parseInt(i.mac.slice(0, 2), 16) & 1) === 1 || /^(00:){5}00$/.test(i.mac))) {
+      if (
+        i.mac !== undefined &&
+        (!macRe.test(i.mac) || (parseInt(i.mac.slice(0, 2), 16) & 1) === 1 || /^(00:){5}00$/.test(i.mac))
+      ) {
         problems.push(`${where}: bad MAC "${i.mac}" (six hex pairs, unicast, not all zero)`);
       }
-      for (const [family, a] of [['ipv4', i.v4], ['ipv6', i.v6]] as const) {
+      for (const [family, a] of [
+        ['ipv4', i.v4],
+        ['ipv6', i.v6],
+      ] as const) {
         if (a === undefined) continue;
         const c = parseCidr(a, family);
         if (typeof c === 'string') {
@@ -105,10 +118,13 @@ export function validateTopology(t: Topology): void {
         addresses.add(key);
         const subnet = segment?.[family];
         if (subnet && !subnet.check(c.address, family)) {
-          problems.push(`${where}: address ${c.address} is not inside segment "${i.segment}" (${family === 'ipv4' ? t.segments.find((s) => s.name === i.segment)?.v4 : t.segments.find((s) => s.name === i.segment)?.v6})`);
+          problems.push(
+            `${where}: address ${c.address} is not inside segment "${i.segment}" (${family === 'ipv4' ? t.segments.find((s) => s.name === i.segment)?.v4 : t.segments.find((s) => s.name === i.segment)?.v6})`,
+          );
         }
       }
     }
   }
-  if (problems.length) throw new CodedError('TOPOLOGY_INVALID', `invalid topology:\n  ${problems.join('\n  ')}`);
+  if (problems.length)
+    throw new CodedError('TOPOLOGY_INVALID', `invalid topology:\n  ${problems.join('\n  ')}`);
 }

@@ -6,7 +6,14 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
-import { buildConformanceReport, loadDeviations, reportWarnings, writeConformanceReport, type ConformanceReport, type Implementation } from './conformance.ts';
+import {
+  buildConformanceReport,
+  loadDeviations,
+  reportWarnings,
+  writeConformanceReport,
+  type ConformanceReport,
+  type Implementation,
+} from './conformance.ts';
 import { readRun } from './model.ts';
 import { summaryHtml } from './summary-html.ts';
 import type { CommandIO } from '../reference/commands/io.ts';
@@ -27,7 +34,10 @@ export interface WriteReportsOptions {
  * `summary.html` beside it. Throws REPORT_NO_MESSAGES (no stream), REPORT_DEVIATIONS_INVALID /
  * REPORT_DEVIATIONS_UNREADABLE (bad deviations file), REPORT_NOT_SUPPORTED_INVALID.
  */
-export function writeAllReportsSync(runDir: string, opts: WriteReportsOptions = {}): { files: string[]; report: ConformanceReport } {
+export function writeAllReportsSync(
+  runDir: string,
+  opts: WriteReportsOptions = {},
+): { files: string[]; report: ConformanceReport } {
   const run = readRun(runDir);
   const report = buildConformanceReport(run, {
     ...(opts.implementation ? { implementation: opts.implementation } : {}),
@@ -43,7 +53,10 @@ export function writeAllReportsSync(runDir: string, opts: WriteReportsOptions = 
   return { files, report };
 }
 
-export async function writeAllReports(runDir: string, opts: WriteReportsOptions = {}): Promise<{ files: string[]; report: ConformanceReport }> {
+export async function writeAllReports(
+  runDir: string,
+  opts: WriteReportsOptions = {},
+): Promise<{ files: string[]; report: ConformanceReport }> {
   return writeAllReportsSync(runDir, opts);
 }
 
@@ -86,7 +99,8 @@ export async function runReport(args: string[], io: CommandIO): Promise<number> 
   }
   const implementation: Partial<Implementation> = {};
   if (values['implementation-name'] !== undefined) implementation.name = values['implementation-name'];
-  if (values['implementation-version'] !== undefined) implementation.version = values['implementation-version'];
+  if (values['implementation-version'] !== undefined)
+    implementation.version = values['implementation-version'];
   if (values.url !== undefined) implementation.url = values.url;
   if (values.contact !== undefined) implementation.contact = values.contact;
   try {
@@ -96,7 +110,10 @@ export async function runReport(args: string[], io: CommandIO): Promise<number> 
       ...(values.tags !== undefined ? { tagExpression: values.tags } : {}),
       ...(values.deviations !== undefined ? { deviationsFile: values.deviations } : {}),
     });
-    for (const [p, r] of Object.entries(report.profiles)) io.stdout.write(`${p}: ${r.result} (${r.statistics.passed} passed, ${r.statistics.failed} failed, ${r.statistics.skipped} skipped, ${r.statistics.notSupported} not supported)\n`);
+    for (const [p, r] of Object.entries(report.profiles))
+      io.stdout.write(
+        `${p}: ${r.result} (${r.statistics.passed} passed, ${r.statistics.failed} failed, ${r.statistics.skipped} skipped, ${r.statistics.notSupported} not supported)\n`,
+      );
     for (const w of reportWarnings(report)) io.stderr.write(`warning: ${w}\n`);
     io.stdout.write(files.map((f) => `wrote ${f}\n`).join(''));
     return 0;

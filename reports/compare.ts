@@ -6,7 +6,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildConformanceReport, readConformanceReport, type ConformanceReport, type ScenarioTiming } from './conformance.ts';
+import {
+  buildConformanceReport,
+  readConformanceReport,
+  type ConformanceReport,
+  type ScenarioTiming,
+} from './conformance.ts';
 import { readRun, type ScenarioStatus } from './model.ts';
 import { CodedError } from '../common/errors.ts';
 import type { CommandIO } from '../reference/commands/io.ts';
@@ -60,7 +65,9 @@ export interface CompareOptions {
 
 const key = (t: { feature: string; scenario: string }): string => `${t.feature} › ${t.scenario}`;
 const who = (r: ConformanceReport): { implementation: string; date: string } => ({
-  implementation: `${r.implementation?.name ?? '?'} ${r.implementation?.version ?? ''}`.trim() + ` (${r.implementation?.adapter ?? '?'})`,
+  implementation:
+    `${r.implementation?.name ?? '?'} ${r.implementation?.version ?? ''}`.trim() +
+    ` (${r.implementation?.adapter ?? '?'})`,
   date: r.date ?? '',
 });
 
@@ -73,15 +80,29 @@ function change(k: string, old: ScenarioTiming | undefined, now: ScenarioTiming 
   return c;
 }
 
-export function compareReports(before: ConformanceReport, after: ConformanceReport, opts: CompareOptions = {}): Comparison {
+export function compareReports(
+  before: ConformanceReport,
+  after: ConformanceReport,
+  opts: CompareOptions = {},
+): Comparison {
   const ratio = opts.ratio ?? 1.5;
   const ms = opts.ms ?? 500;
   const a = new Map(before.timings.map((t) => [key(t), t]));
   const b = new Map(after.timings.map((t) => [key(t), t]));
   const c: Comparison = {
-    before: who(before), after: who(after),
-    regressions: [], fixes: [], stillFailing: [], newlyUnsupported: [], otherChanges: [], appeared: [], disappeared: [], notRun: [], slower: [],
-    afterIncomplete: after.runComplete === false, afterHookFailures: after.runHookFailures ?? [],
+    before: who(before),
+    after: who(after),
+    regressions: [],
+    fixes: [],
+    stillFailing: [],
+    newlyUnsupported: [],
+    otherChanges: [],
+    appeared: [],
+    disappeared: [],
+    notRun: [],
+    slower: [],
+    afterIncomplete: after.runComplete === false,
+    afterHookFailures: after.runHookFailures ?? [],
     thresholds: { ratio, ms },
   };
   for (const [k, now] of b) {
@@ -96,12 +117,18 @@ export function compareReports(before: ConformanceReport, after: ConformanceRepo
     else if (old.status === 'FAILED' && now.status === 'SUCCEEDED') c.fixes.push(x);
     else if (old.status !== 'NOT_SUPPORTED' && now.status === 'NOT_SUPPORTED') c.newlyUnsupported.push(x);
     else if (old.status !== now.status) c.otherChanges.push(x);
-    if (old.status === 'SUCCEEDED' && now.status === 'SUCCEEDED' && now.durationMs > old.durationMs * ratio && now.durationMs - old.durationMs > ms) {
+    if (
+      old.status === 'SUCCEEDED' &&
+      now.status === 'SUCCEEDED' &&
+      now.durationMs > old.durationMs * ratio &&
+      now.durationMs - old.durationMs > ms
+    ) {
       c.slower.push({ scenario: k, beforeMs: old.durationMs, afterMs: now.durationMs });
     }
   }
   const cutOff = new Set([...(after.unfinishedTests ?? []), ...(after.notStartedTests ?? [])]);
-  for (const [k, old] of a) if (!b.has(k)) (cutOff.has(k) ? c.notRun : c.disappeared).push(change(k, old, undefined));
+  for (const [k, old] of a)
+    if (!b.has(k)) (cutOff.has(k) ? c.notRun : c.disappeared).push(change(k, old, undefined));
   c.slower.sort((x, y) => y.afterMs - y.beforeMs - (x.afterMs - x.beforeMs));
   return c;
 }
@@ -116,7 +143,10 @@ export function regressionReasons(c: Comparison): string[] {
   if (c.regressions.length) out.push(`${c.regressions.length} scenario(s) newly failing`);
   const newFailing = c.appeared.filter((x) => x.after === 'FAILED');
   if (newFailing.length) out.push(`${newFailing.length} new scenario(s) failing`);
-  if (c.afterIncomplete) out.push(`the new run did not finish${c.notRun.length ? ` (${c.notRun.length} scenario(s) of the old run not run)` : ''}`);
+  if (c.afterIncomplete)
+    out.push(
+      `the new run did not finish${c.notRun.length ? ` (${c.notRun.length} scenario(s) of the old run not run)` : ''}`,
+    );
   if (c.afterHookFailures.length) out.push(`${c.afterHookFailures.length} run hook(s) failed`);
   return out;
 }
@@ -125,16 +155,36 @@ export function hasRegression(c: Comparison): boolean {
   return regressionReasons(c).length > 0;
 }
 
-const label: Record<string, string> = { SUCCEEDED: 'passed', FAILED: 'failed', SKIPPED: 'skipped', NOT_SUPPORTED: 'not supported' };
+const label: Record<string, string> = {
+  SUCCEEDED: 'passed',
+  FAILED: 'failed',
+  SKIPPED: 'skipped',
+  NOT_SUPPORTED: 'not supported',
+};
 /** Markdown-inert: no HTML, no link or emphasis syntax can come from scenario names or messages. */
 const md = (s: string): string => s.replace(/[\\`*_[\]<>|#]/g, (ch) => `\\${ch}`).replace(/\n/g, ' ');
 const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
-function section(title: string, items: ScenarioChange[], withStatus: boolean, withMessage: boolean, absent = 'gone'): string {
+function section(
+  title: string,
+  items: ScenarioChange[],
+  withStatus: boolean,
+  withMessage: boolean,
+  absent = 'gone',
+): string {
   if (!items.length) return '';
   const lines = items.map((i) => {
-    const status = withStatus ? ` (${i.before ? label[i.before] : 'new'} → ${i.after ? label[i.after] : absent})` : '';
-    const msg = withMessage && i.message ? `\n  \`\`\`\n  ${i.message.split('\n').slice(0, 6).map((l) => l.replace(/```/g, "'''")).join('\n  ')}\n  \`\`\`` : '';
+    const status = withStatus
+      ? ` (${i.before ? label[i.before] : 'new'} → ${i.after ? label[i.after] : absent})`
+      : '';
+    const msg =
+      withMessage && i.message
+        ? `\n  \`\`\`\n  ${i.message
+            .split('\n')
+            .slice(0, 6)
+            .map((l) => l.replace(/```/g, "'''"))
+            .join('\n  ')}\n  \`\`\``
+        : '';
     return `- ${md(i.scenario)}${status}${i.artifacts && withMessage ? ` — artifacts: \`${i.artifacts.replace(/`/g, '')}/\`` : ''}${msg}`;
   });
   return `### ${title} (${items.length})\n\n${lines.join('\n')}\n`;
@@ -144,12 +194,16 @@ export function comparisonMarkdown(c: Comparison): string {
   const reasons = regressionReasons(c);
   const verdict = c.regressions.length
     ? `**${c.regressions.length} regression${c.regressions.length === 1 ? '' : 's'}**`
-    : reasons.length ? '**Regressed**' : '**No regressions**';
+    : reasons.length
+      ? '**Regressed**'
+      : '**No regressions**';
   const parts = [
     `## lbconform compare: ${verdict}, ${c.fixes.length} fixed, ${c.stillFailing.length} still failing`,
     `Old: ${md(c.before.implementation)} ${md(c.before.date)}  \nNew: ${md(c.after.implementation)} ${md(c.after.date)}\n`,
     reasons.length ? `Regressed because: ${reasons.map(md).join('; ')}.\n` : '',
-    c.afterHookFailures.length ? `### Failed run hooks (${c.afterHookFailures.length})\n\n${c.afterHookFailures.map((h) => `- ${md(h.split('\n')[0] ?? '')}`).join('\n')}\n` : '',
+    c.afterHookFailures.length
+      ? `### Failed run hooks (${c.afterHookFailures.length})\n\n${c.afterHookFailures.map((h) => `- ${md(h.split('\n')[0] ?? '')}`).join('\n')}\n`
+      : '',
     section('Regressions (newly failing)', c.regressions, true, true),
     section('Fixed', c.fixes, false, false),
     section('Still failing', c.stillFailing, false, true),
@@ -159,8 +213,9 @@ export function comparisonMarkdown(c: Comparison): string {
     section('Gone scenarios', c.disappeared, true, false),
     section('Not run (the new run was cut off before them)', c.notRun, true, false, 'not run'),
     c.slower.length
-      ? `### Slower (> ${Math.round((c.thresholds.ratio - 1) * 100)}% and > ${c.thresholds.ms} ms) (${c.slower.length})\n\n| scenario | before | after |\n|---|---:|---:|\n${
-        c.slower.map((s) => `| ${md(s.scenario)} | ${secs(s.beforeMs)} | ${secs(s.afterMs)} |`).join('\n')}\n`
+      ? `### Slower (> ${Math.round((c.thresholds.ratio - 1) * 100)}% and > ${c.thresholds.ms} ms) (${c.slower.length})\n\n| scenario | before | after |\n|---|---:|---:|\n${c.slower
+          .map((s) => `| ${md(s.scenario)} | ${secs(s.beforeMs)} | ${secs(s.afterMs)} |`)
+          .join('\n')}\n`
       : '',
   ];
   return parts.filter(Boolean).join('\n');
@@ -171,11 +226,18 @@ export function comparisonMarkdown(c: Comparison): string {
  * REPORT_NOT_FOUND, REPORT_UNREADABLE, REPORT_INVALID or REPORT_NO_MESSAGES.
  */
 export function loadReportOrRun(path: string): ConformanceReport {
-  if (!existsSync(path)) throw new CodedError('REPORT_NOT_FOUND', `no such file or folder: ${path} (expected a report.json or a run folder)`);
+  if (!existsSync(path))
+    throw new CodedError(
+      'REPORT_NOT_FOUND',
+      `no such file or folder: ${path} (expected a report.json or a run folder)`,
+    );
   if (statSync(path).isDirectory()) {
     const file = join(path, 'report.json');
     if (existsSync(file)) return readConformanceReport(file);
-    return buildConformanceReport(readRun(path), { suiteVersion: '?', machine: { os: '', kernel: '', node: '', arch: '', cpus: 0 } });
+    return buildConformanceReport(readRun(path), {
+      suiteVersion: '?',
+      machine: { os: '', kernel: '', node: '', arch: '', cpus: 0 },
+    });
   }
   return readConformanceReport(path);
 }
@@ -203,7 +265,14 @@ export function loadPair(oldPath: string, newPath: string): [ConformanceReport, 
 export async function runCompare(args: string[], io: CommandIO): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
   } catch (err) {
     io.stderr.write(`lbconform compare: ${(err as Error).message}\n${compareUsage}`);
     return 2;
@@ -213,7 +282,9 @@ export async function runCompare(args: string[], io: CommandIO): Promise<number>
     return 0;
   }
   if (parsed.positionals.length !== 2) {
-    io.stderr.write(`lbconform compare: expected two runs, got ${parsed.positionals.length}\n${compareUsage}`);
+    io.stderr.write(
+      `lbconform compare: expected two runs, got ${parsed.positionals.length}\n${compareUsage}`,
+    );
     return 2;
   }
   const [oldPath, newPath] = parsed.positionals as [string, string];

@@ -102,12 +102,17 @@ export function currentMachine(): Machine {
 
 /** The suite's version (package.json). */
 export function suiteVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version?: string;
+  };
   return pkg.version ?? '0.0.0';
 }
 
 /** Whether a deviation's `scenario` selects this scenario. */
-export function deviationMatches(d: Deviation, s: { feature: string; name: string; tags: string[] }): boolean {
+export function deviationMatches(
+  d: Deviation,
+  s: { feature: string; name: string; tags: string[] },
+): boolean {
   const sel = d.scenario.trim();
   return sel.startsWith('@') ? s.tags.includes(sel) : sel === s.name || sel === scenarioKey(s);
 }
@@ -120,7 +125,8 @@ export function buildConformanceReport(run: RunResult, opts: BuildOptions = {}):
   const adapter = opts.implementation?.adapter ?? opts.adapter ?? 'reference';
   const version = opts.suiteVersion ?? suiteVersion();
   const deviations = opts.deviations ?? [];
-  const deviationOf = (s: ScenarioResult): Deviation | undefined => deviations.find((d) => deviationMatches(d, s));
+  const deviationOf = (s: ScenarioResult): Deviation | undefined =>
+    deviations.find((d) => deviationMatches(d, s));
   const profiles: ConformanceReport['profiles'] = {};
   for (const profile of PROFILES) {
     const mine = run.scenarios.filter((s) => s.tags.includes(`@${profile}`));
@@ -129,9 +135,18 @@ export function buildConformanceReport(run: RunResult, opts: BuildOptions = {}):
     const failedTests = of('FAILED');
     const skippedTests = of('SKIPPED');
     const notSupportedTests = of('NOT_SUPPORTED');
-    const statistics = { passed: of('SUCCEEDED').length, failed: failedTests.length, skipped: skippedTests.length, notSupported: notSupportedTests.length };
+    const statistics = {
+      passed: of('SUCCEEDED').length,
+      failed: failedTests.length,
+      skipped: skippedTests.length,
+      notSupported: notSupportedTests.length,
+    };
     const applied = deviations
-      .map((d) => ({ scenario: d.scenario, reason: d.reason, scenarios: mine.filter((s) => deviationMatches(d, s)).map(scenarioKey) }))
+      .map((d) => ({
+        scenario: d.scenario,
+        reason: d.reason,
+        scenarios: mine.filter((s) => deviationMatches(d, s)).map(scenarioKey),
+      }))
       .filter((d) => d.scenarios.length);
     profiles[profile] = {
       result: profileResult(statistics),
@@ -165,7 +180,14 @@ export function buildConformanceReport(run: RunResult, opts: BuildOptions = {}):
     deviations,
     unmatchedDeviations: deviations.filter((d) => !run.scenarios.some((s) => deviationMatches(d, s))),
     timings: run.scenarios.map((s) => {
-      const t: ScenarioTiming = { feature: s.feature, scenario: s.name, tags: s.tags, status: s.status, durationMs: s.durationMs, artifacts: s.artifacts };
+      const t: ScenarioTiming = {
+        feature: s.feature,
+        scenario: s.name,
+        tags: s.tags,
+        status: s.status,
+        durationMs: s.durationMs,
+        artifacts: s.artifacts,
+      };
       if (s.message !== undefined) t.message = s.message;
       if (s.failedStep !== undefined) t.failedStep = s.failedStep;
       const d = deviationOf(s);
@@ -181,17 +203,36 @@ export function parseDeviations(text: string, source = 'deviations'): Deviation[
   try {
     doc = parseYaml(text);
   } catch (err) {
-    throw new CodedError('REPORT_DEVIATIONS_INVALID', `${source}: not YAML: ${(err as Error).message}`, { cause: err });
+    throw new CodedError('REPORT_DEVIATIONS_INVALID', `${source}: not YAML: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   if (doc === null || doc === undefined) return [];
   const list = (doc as { deviations?: unknown }).deviations;
-  if (typeof doc !== 'object' || Array.isArray(doc) || (list !== undefined && list !== null && !Array.isArray(list))) {
-    throw new CodedError('REPORT_DEVIATIONS_INVALID', `${source}: expected { deviations: [{ scenario, reason }] }`);
+  if (
+    typeof doc !== 'object' ||
+    Array.isArray(doc) ||
+    (list !== undefined && list !== null && !Array.isArray(list))
+  ) {
+    throw new CodedError(
+      'REPORT_DEVIATIONS_INVALID',
+      `${source}: expected { deviations: [{ scenario, reason }] }`,
+    );
   }
   return ((list ?? []) as unknown[]).map((d, i) => {
     const x = d as { scenario?: unknown; reason?: unknown } | null;
-    if (!x || typeof x !== 'object' || typeof x.scenario !== 'string' || !x.scenario.trim() || typeof x.reason !== 'string' || !x.reason.trim()) {
-      throw new CodedError('REPORT_DEVIATIONS_INVALID', `${source}: deviations[${i}] needs a non-empty "scenario" and "reason"`);
+    if (
+      !x ||
+      typeof x !== 'object' ||
+      typeof x.scenario !== 'string' ||
+      !x.scenario.trim() ||
+      typeof x.reason !== 'string' ||
+      !x.reason.trim()
+    ) {
+      throw new CodedError(
+        'REPORT_DEVIATIONS_INVALID',
+        `${source}: deviations[${i}] needs a non-empty "scenario" and "reason"`,
+      );
     }
     return { scenario: x.scenario.trim(), reason: x.reason.trim() };
   });
@@ -202,7 +243,9 @@ export function loadDeviations(file: string): Deviation[] {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new CodedError('REPORT_DEVIATIONS_UNREADABLE', `cannot read ${file}: ${(err as Error).message}`, { cause: err });
+    throw new CodedError('REPORT_DEVIATIONS_UNREADABLE', `cannot read ${file}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   return parseDeviations(text, file);
 }
@@ -234,7 +277,11 @@ export function readConformanceReport(file: string): ConformanceReport {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new CodedError(missing ? 'REPORT_NOT_FOUND' : 'REPORT_UNREADABLE', missing ? `no such file: ${file}` : `cannot read ${file}: ${(err as Error).message}`, { cause: err });
+    throw new CodedError(
+      missing ? 'REPORT_NOT_FOUND' : 'REPORT_UNREADABLE',
+      missing ? `no such file: ${file}` : `cannot read ${file}: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   let doc: unknown;
   try {
@@ -243,8 +290,16 @@ export function readConformanceReport(file: string): ConformanceReport {
     throw new CodedError('REPORT_INVALID', `${file}: not JSON: ${(err as Error).message}`, { cause: err });
   }
   const r = doc as Partial<ConformanceReport> | null;
-  if (!r || r.kind !== 'ConformanceReport' || !Array.isArray(r.timings)) throw new CodedError('REPORT_INVALID', `${file}: not a ConformanceReport`);
-  return { ...r, unfinishedTests: r.unfinishedTests ?? [], notStartedTests: r.notStartedTests ?? [], runHookFailures: r.runHookFailures ?? [], deviations: r.deviations ?? [], unmatchedDeviations: r.unmatchedDeviations ?? [] } as ConformanceReport;
+  if (r?.kind !== 'ConformanceReport' || !Array.isArray(r.timings))
+    throw new CodedError('REPORT_INVALID', `${file}: not a ConformanceReport`);
+  return {
+    ...r,
+    unfinishedTests: r.unfinishedTests ?? [],
+    notStartedTests: r.notStartedTests ?? [],
+    runHookFailures: r.runHookFailures ?? [],
+    deviations: r.deviations ?? [],
+    unmatchedDeviations: r.unmatchedDeviations ?? [],
+  } as ConformanceReport;
 }
 
 /** What a reader of this report must not miss: a cut-off run, deviations that matched nothing. */
@@ -255,6 +310,9 @@ export function reportWarnings(r: ConformanceReport): string[] {
     for (const s of r.unfinishedTests) out.push(`unfinished (started, never ended): ${s}`);
     for (const s of r.notStartedTests) out.push(`never started: ${s}`);
   }
-  for (const d of r.unmatchedDeviations) out.push(`deviation ${JSON.stringify(d.scenario)} matches no scenario of this run (a typo, a renamed scenario, or one not selected)`);
+  for (const d of r.unmatchedDeviations)
+    out.push(
+      `deviation ${JSON.stringify(d.scenario)} matches no scenario of this run (a typo, a renamed scenario, or one not selected)`,
+    );
   return out;
 }

@@ -35,29 +35,61 @@ export interface FlakeRow {
   verdict: Verdict;
 }
 
-const firstLine = (s: string | undefined): string => (s ?? '').split('\n').map((l) => l.trim()).find(Boolean) ?? '';
+const firstLine = (s: string | undefined): string =>
+  (s ?? '')
+    .split('\n')
+    .map((l) => l.trim())
+    .find(Boolean) ?? '';
 
 const key = (feature: string, scenario: string): string => `${feature} › ${scenario}`;
 
 /** Outcomes from a conformance report (report.json): `timings` lists every scenario of the run. */
 export function outcomesFromReport(report: unknown): { scenarios: ScenarioOutcome[]; problems: string[] } {
-  const r = report as { timings?: unknown; runComplete?: unknown; runHookFailures?: unknown; unfinishedTests?: unknown };
+  const r = report as {
+    timings?: unknown;
+    runComplete?: unknown;
+    runHookFailures?: unknown;
+    unfinishedTests?: unknown;
+  };
   if (!r || !Array.isArray(r.timings)) return { scenarios: [], problems: ['report.json has no timings'] };
   const problems: string[] = [];
   if (r.runComplete === false) problems.push('the run was cut short (runComplete: false)');
-  if (Array.isArray(r.unfinishedTests) && r.unfinishedTests.length) problems.push(`unfinished: ${r.unfinishedTests.join(', ')}`);
-  if (Array.isArray(r.runHookFailures)) for (const h of r.runHookFailures) problems.push(`run hook failed: ${firstLine(String(h))}`);
-  const scenarios = (r.timings as { feature?: string; scenario?: string; status?: string; message?: string; failedStep?: string }[]).map((t) => {
-    const outcome: Outcome = t.status === 'SUCCEEDED' ? 'passed' : t.status === 'FAILED' ? 'failed' : 'skipped';
-    const error = outcome === 'failed' ? firstLine(t.message) || (t.failedStep ? `failed at: ${t.failedStep}` : 'failed') : undefined;
+  if (Array.isArray(r.unfinishedTests) && r.unfinishedTests.length)
+    problems.push(`unfinished: ${r.unfinishedTests.join(', ')}`);
+  if (Array.isArray(r.runHookFailures))
+    for (const h of r.runHookFailures) problems.push(`run hook failed: ${firstLine(String(h))}`);
+  const scenarios = (
+    r.timings as {
+      feature?: string;
+      scenario?: string;
+      status?: string;
+      message?: string;
+      failedStep?: string;
+    }[]
+  ).map((t) => {
+    const outcome: Outcome =
+      t.status === 'SUCCEEDED' ? 'passed' : t.status === 'FAILED' ? 'failed' : 'skipped';
+    const error =
+      outcome === 'failed'
+        ? firstLine(t.message) || (t.failedStep ? `failed at: ${t.failedStep}` : 'failed')
+        : undefined;
     return { key: key(t.feature ?? '?', t.scenario ?? '?'), outcome, ...(error ? { error } : {}) };
   });
   return { scenarios, problems };
 }
 
 const unescapeXml = (s: string): string =>
-  s.replace(/&(quot|amp|lt|gt|apos|#(\d+)|#x([0-9a-f]+));/gi, (m, name: string, dec?: string, hex?: string) =>
-    dec ? String.fromCodePoint(Number(dec)) : hex ? String.fromCodePoint(parseInt(hex, 16)) : ({ quot: '"', amp: '&', lt: '<', gt: '>', apos: "'" } as Record<string, string>)[name.toLowerCase()] ?? m);
+  s.replace(
+    /&(quot|amp|lt|gt|apos|#(\d+)|#x([0-9a-f]+));/gi,
+    (m, name: string, dec?: string, hex?: string) =>
+      dec
+        ? String.fromCodePoint(Number(dec))
+        : hex
+          ? String.fromCodePoint(parseInt(hex, 16))
+          : (({ quot: '"', amp: '&', lt: '<', gt: '>', apos: "'" } as Record<string, string>)[
+              name.toLowerCase()
+            ] ?? m),
+  );
 
 const attr = (tag: string, name: string): string | undefined => {
   const m = new RegExp(`\\s${name}="([^"]*)"`).exec(tag);
@@ -75,7 +107,11 @@ export function outcomesFromJunit(xml: string): ScenarioOutcome[] {
     const failure = /<(failure|error)\b([^>]*?)(\/>|>([\s\S]*?)<\/\1>)/.exec(body);
     if (failure) {
       const text = (failure[4] ?? '').replace(/^\s*<!\[CDATA\[|\]\]>\s*$/g, '');
-      out.push({ key: k, outcome: 'failed', error: firstLine(attr(failure[2]!, 'message')) || firstLine(unescapeXml(text)) || 'failed' });
+      out.push({
+        key: k,
+        outcome: 'failed',
+        error: firstLine(attr(failure[2]!, 'message')) || firstLine(unescapeXml(text)) || 'failed',
+      });
     } else {
       out.push({ key: k, outcome: /<skipped\b/.test(body) ? 'skipped' : 'passed' });
     }
@@ -88,7 +124,13 @@ export function flakeTable(runs: RunOutcome[]): FlakeRow[] {
   const rows = new Map<string, FlakeRow>();
   for (const run of [...runs].sort((a, b) => a.run - b.run)) {
     for (const s of run.scenarios) {
-      const row = rows.get(s.key) ?? { scenario: s.key, runs: 0, failures: 0, lastError: '', verdict: 'skipped' as Verdict };
+      const row = rows.get(s.key) ?? {
+        scenario: s.key,
+        runs: 0,
+        failures: 0,
+        lastError: '',
+        verdict: 'skipped' as Verdict,
+      };
       if (s.outcome !== 'skipped') row.runs++;
       if (s.outcome === 'failed') {
         row.failures++;
@@ -99,8 +141,22 @@ export function flakeTable(runs: RunOutcome[]): FlakeRow[] {
   }
   const order: Record<Verdict, number> = { flaky: 0, failing: 1, passing: 2, skipped: 3 };
   return [...rows.values()]
-    .map((r) => ({ ...r, verdict: (r.runs === 0 ? 'skipped' : r.failures === 0 ? 'passing' : r.failures === r.runs ? 'failing' : 'flaky') as Verdict }))
-    .sort((a, b) => order[a.verdict] - order[b.verdict] || b.failures - a.failures || a.scenario.localeCompare(b.scenario));
+    .map((r) => ({
+      ...r,
+      verdict: (r.runs === 0
+        ? 'skipped'
+        : r.failures === 0
+          ? 'passing'
+          : r.failures === r.runs
+            ? 'failing'
+            : 'flaky') as Verdict,
+    }))
+    .sort(
+      (a, b) =>
+        order[a.verdict] - order[b.verdict] ||
+        b.failures - a.failures ||
+        a.scenario.localeCompare(b.scenario),
+    );
 }
 
 const clip = (s: string, n: number): string => (s.length <= n ? s : `${s.slice(0, Math.max(0, n - 1))}…`);
@@ -119,9 +175,19 @@ export function clipKey(key: string, n: number): string {
 /** The table as fixed-width text (scenario and error clipped to keep one line per scenario). */
 export function formatFlakeTable(rows: FlakeRow[], width = { scenario: 90, error: 100 }): string {
   const head = ['scenario', 'runs', 'failures', 'verdict', 'last error'];
-  const cells = rows.map((r) => [clipKey(r.scenario, width.scenario), String(r.runs), String(r.failures), r.verdict, clip(r.lastError, width.error)]);
+  const cells = rows.map((r) => [
+    clipKey(r.scenario, width.scenario),
+    String(r.runs),
+    String(r.failures),
+    r.verdict,
+    clip(r.lastError, width.error),
+  ]);
   const w = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]): string => c.map((x, i) => (i === 1 || i === 2 ? x.padStart(w[i]!) : x.padEnd(w[i]!))).join('  ').trimEnd();
+  const line = (c: string[]): string =>
+    c
+      .map((x, i) => (i === 1 || i === 2 ? x.padStart(w[i]!) : x.padEnd(w[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(head), ...cells.map(line)].join('\n');
 }
 
@@ -139,7 +205,8 @@ export function soakVerdict(runs: RunOutcome[], rows: FlakeRow[] = flakeTable(ru
   const failing = rows.filter((r) => r.verdict === 'failing').length;
   const problems = runs.flatMap((r) => r.problems.map((p) => `run ${r.run}: ${p}`));
   const ok = flaky === 0 && failing === 0 && problems.length === 0;
-  const summary = `${runs.length} runs, ${rows.length} scenarios: ${flaky} flaky, ${failing} failing in every run, ${rows.filter((r) => r.verdict === 'passing').length} passing in every run` +
+  const summary =
+    `${runs.length} runs, ${rows.length} scenarios: ${flaky} flaky, ${failing} failing in every run, ${rows.filter((r) => r.verdict === 'passing').length} passing in every run` +
     (problems.length ? `, ${problems.length} run problem(s)` : '');
   return { exitCode: ok ? 0 : 1, flaky, failing, problems, summary };
 }

@@ -6,14 +6,23 @@ import { join } from 'node:path';
 
 const features: FakeFeature[] = [
   {
-    name: 'BGP basic <one>', uri: 'features/bgp-basic.feature', scenarios: [
+    name: 'BGP basic <one>',
+    uri: 'features/bgp-basic.feature',
+    scenarios: [
       { name: 'ok', tags: ['@bgp', '@S1', '@ipv4'], steps: ['PASSED', 'PASSED'], seconds: 2.5 },
-      { name: 'bad', tags: ['@bgp', '@S2'], steps: ['PASSED', 'FAILED', 'SKIPPED'], message: 'missing 203.0.113.200/32' },
+      {
+        name: 'bad',
+        tags: ['@bgp', '@S2'],
+        steps: ['PASSED', 'FAILED', 'SKIPPED'],
+        message: 'missing 203.0.113.200/32',
+      },
       { name: 'undefined', tags: ['@bgp'], steps: ['UNDEFINED', 'SKIPPED'] },
     ],
   },
   {
-    name: 'L2', uri: 'features/l2.feature', scenarios: [
+    name: 'L2',
+    uri: 'features/l2.feature',
+    scenarios: [
       { name: 'skipped by hook', tags: ['@l2', '@ipv6'], steps: ['PASSED'], hook: 'SKIPPED' },
       { name: 'l2 ok', tags: ['@l2'], steps: ['PASSED'] },
     ],
@@ -27,7 +36,16 @@ t.test('statuses, durations, messages, artifacts', async (t) => {
   t.same(run.unfinished, []);
   t.equal(run.cucumber?.version, 'cucumber-js 12.9.0');
   t.ok(run.startedAt && run.finishedAt);
-  t.same(run.scenarios.map((s) => [s.name, s.status]), [['ok', 'SUCCEEDED'], ['bad', 'FAILED'], ['undefined', 'FAILED'], ['skipped by hook', 'SKIPPED'], ['l2 ok', 'SUCCEEDED']]);
+  t.same(
+    run.scenarios.map((s) => [s.name, s.status]),
+    [
+      ['ok', 'SUCCEEDED'],
+      ['bad', 'FAILED'],
+      ['undefined', 'FAILED'],
+      ['skipped by hook', 'SKIPPED'],
+      ['l2 ok', 'SUCCEEDED'],
+    ],
+  );
   const [ok, bad, undef] = run.scenarios;
   t.equal(ok!.durationMs, 2500);
   t.same(ok!.tags, ['@bgp', '@S1', '@ipv4']);
@@ -43,8 +61,16 @@ t.test('statuses, durations, messages, artifacts', async (t) => {
 });
 
 t.test('a retried scenario counts by its last attempt', async (t) => {
-  const run = parseMessages(messageStream([{ name: 'F', uri: 'f.feature', scenarios: [{ name: 'flaky', tags: ['@bgp'], steps: ['PASSED'] }] }], { retryFirst: true }));
-  t.same(run.scenarios.map((s) => s.status), ['SUCCEEDED']);
+  const run = parseMessages(
+    messageStream(
+      [{ name: 'F', uri: 'f.feature', scenarios: [{ name: 'flaky', tags: ['@bgp'], steps: ['PASSED'] }] }],
+      { retryFirst: true },
+    ),
+  );
+  t.same(
+    run.scenarios.map((s) => s.status),
+    ['SUCCEEDED'],
+  );
 });
 
 t.test('a truncated stream (killed run) yields what finished', async (t) => {
@@ -53,7 +79,10 @@ t.test('a truncated stream (killed run) yields what finished', async (t) => {
   const run = parseMessages(full.slice(0, full.length - 30));
   t.equal(run.complete, false);
   t.equal(run.success, undefined);
-  t.same(run.scenarios.map((s) => s.name), ['ok', 'bad', 'undefined', 'skipped by hook']);
+  t.same(
+    run.scenarios.map((s) => s.name),
+    ['ok', 'bad', 'undefined', 'skipped by hook'],
+  );
   t.same(run.unfinished, ['L2 › l2 ok']);
   // A complete last line but no testRunFinished: still incomplete.
   t.equal(parseMessages(full).complete, false);
@@ -64,7 +93,10 @@ t.test('a truncated stream (killed run) yields what finished', async (t) => {
 
 t.test('not-supported.json turns skipped scenarios NOT_SUPPORTED (never a failure)', async (t) => {
   const run = parseMessages(messageStream(features));
-  applyNotSupported(run, [{ pickleId: pickleId(1, 0), feature: 'l2, ipv6' }, { pickleId: pickleId(0, 1), feature: 'bgp' }]);
+  applyNotSupported(run, [
+    { pickleId: pickleId(1, 0), feature: 'l2, ipv6' },
+    { pickleId: pickleId(0, 1), feature: 'bgp' },
+  ]);
   const s = run.scenarios.find((x) => x.name === 'skipped by hook')!;
   t.equal(s.status, 'NOT_SUPPORTED');
   t.same(s.unsupported, ['l2', 'ipv6']);
@@ -72,7 +104,12 @@ t.test('not-supported.json turns skipped scenarios NOT_SUPPORTED (never a failur
 });
 
 t.test('readRun reads the folder', async (t) => {
-  const dir = t.testdir({ 'messages.ndjson': messageStream(features), 'not-supported.json': JSON.stringify([{ pickleId: pickleId(1, 0), scenario: 'skipped by hook', feature: 'ipv6' }]) });
+  const dir = t.testdir({
+    'messages.ndjson': messageStream(features),
+    'not-supported.json': JSON.stringify([
+      { pickleId: pickleId(1, 0), scenario: 'skipped by hook', feature: 'ipv6' },
+    ]),
+  });
   const run = readRun(dir);
   t.equal(run.scenarios.find((x) => x.name === 'skipped by hook')!.status, 'NOT_SUPPORTED');
   t.throws(() => readRun(join(dir, 'nope')), { code: 'REPORT_NO_MESSAGES' });
@@ -82,11 +119,22 @@ t.test('readRun reads the folder', async (t) => {
 
 t.test('a run cut off between scenarios: the ones that never started are listed', async (t) => {
   const lines = messageStream(features, { finished: false }).split('\n');
-  const secondStart = lines.findIndex((l, i) => l.includes('"testCaseStarted"') && lines.slice(0, i).some((x) => x.includes('"testCaseStarted"')));
+  const secondStart = lines.findIndex(
+    (l, i) =>
+      l.includes('"testCaseStarted"') && lines.slice(0, i).some((x) => x.includes('"testCaseStarted"')),
+  );
   const run = parseMessages(lines.slice(0, secondStart).join('\n'));
   t.equal(run.complete, false);
-  t.same(run.scenarios.map((s) => s.name), ['ok']);
+  t.same(
+    run.scenarios.map((s) => s.name),
+    ['ok'],
+  );
   t.same(run.unfinished, []);
-  t.same(run.notStarted, ['BGP basic <one> › bad', 'BGP basic <one> › undefined', 'L2 › skipped by hook', 'L2 › l2 ok']);
+  t.same(run.notStarted, [
+    'BGP basic <one> › bad',
+    'BGP basic <one> › undefined',
+    'L2 › skipped by hook',
+    'L2 › l2 ok',
+  ]);
   t.same(parseMessages(messageStream(features)).notStarted, [], 'a finished run has none');
 });

@@ -58,13 +58,34 @@ export function artifactsFolder(feature: string, name: string, pickleId: string)
   return posix.join('features', slug(feature), slug(`${name} ${pickleId.slice(0, 6)}`));
 }
 
-interface Timestamp { seconds: number | string; nanos: number }
-interface StepResult { status?: string; message?: string; exception?: { type?: string; message?: string } }
+interface Timestamp {
+  seconds: number | string;
+  nanos: number;
+}
+interface StepResult {
+  status?: string;
+  message?: string;
+  exception?: { type?: string; message?: string };
+}
 interface Envelope {
-  meta?: { implementation?: { name?: string; version?: string }; os?: { name?: string; version?: string }; runtime?: { name?: string; version?: string } };
+  meta?: {
+    implementation?: { name?: string; version?: string };
+    os?: { name?: string; version?: string };
+    runtime?: { name?: string; version?: string };
+  };
   gherkinDocument?: { uri?: string; feature?: { name?: string } };
-  pickle?: { id: string; uri: string; name: string; tags?: { name: string }[]; steps?: { id: string; text: string }[] };
-  testCase?: { id: string; pickleId: string; testSteps?: { id: string; pickleStepId?: string; hookId?: string }[] };
+  pickle?: {
+    id: string;
+    uri: string;
+    name: string;
+    tags?: { name: string }[];
+    steps?: { id: string; text: string }[];
+  };
+  testCase?: {
+    id: string;
+    pickleId: string;
+    testSteps?: { id: string; pickleStepId?: string; hookId?: string }[];
+  };
   testRunStarted?: { timestamp?: Timestamp };
   testRunHookFinished?: { result?: StepResult };
   testCaseStarted?: { id: string; testCaseId: string; timestamp: Timestamp };
@@ -74,28 +95,45 @@ interface Envelope {
 }
 
 const toMs = (t: Timestamp): number => Number(t.seconds) * 1000 + Math.round((t.nanos ?? 0) / 1e6);
-const iso = (t: Timestamp | undefined): string | undefined => (t ? new Date(toMs(t)).toISOString() : undefined);
+const iso = (t: Timestamp | undefined): string | undefined =>
+  t ? new Date(toMs(t)).toISOString() : undefined;
 
 // Cucumber's own ordering (getWorstTestStepResult): the worst step decides the scenario.
-const rank: Record<string, number> = { UNKNOWN: 0, PASSED: 1, SKIPPED: 2, PENDING: 3, UNDEFINED: 4, AMBIGUOUS: 5, FAILED: 6 };
+const rank: Record<string, number> = {
+  UNKNOWN: 0,
+  PASSED: 1,
+  SKIPPED: 2,
+  PENDING: 3,
+  UNDEFINED: 4,
+  AMBIGUOUS: 5,
+  FAILED: 6,
+};
 
 // eslint-disable-next-line no-control-regex
 const ansi = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
 
 function trimMessage(text: string): string {
   const lines = text.replace(ansi, '').split('\n');
-  const cut = lines.length > 40 ? [...lines.slice(0, 40), `… (${lines.length - 40} more lines)`].join('\n') : lines.join('\n');
+  const cut =
+    lines.length > 40
+      ? [...lines.slice(0, 40), `… (${lines.length - 40} more lines)`].join('\n')
+      : lines.join('\n');
   return cut.length > 4000 ? cut.slice(0, 4000) + '…' : cut;
 }
 
 function stepMessage(r: StepResult): string {
-  if (r.exception?.message !== undefined) return r.exception.type ? `${r.exception.type}: ${r.exception.message}` : r.exception.message;
+  if (r.exception?.message !== undefined)
+    return r.exception.type ? `${r.exception.type}: ${r.exception.message}` : r.exception.message;
   if (r.message) return r.message;
   switch (r.status) {
-    case 'UNDEFINED': return 'undefined step';
-    case 'PENDING': return 'pending step';
-    case 'AMBIGUOUS': return 'ambiguous step';
-    default: return r.status ?? 'failed';
+    case 'UNDEFINED':
+      return 'undefined step';
+    case 'PENDING':
+      return 'pending step';
+    case 'AMBIGUOUS':
+      return 'ambiguous step';
+    default:
+      return r.status ?? 'failed';
   }
 }
 
@@ -104,11 +142,23 @@ export function parseMessages(ndjson: string): RunResult {
   const features = new Map<string, string>();
   const pickles = new Map<string, NonNullable<Envelope['pickle']>>();
   const cases = new Map<string, NonNullable<Envelope['testCase']>>();
-  interface Attempt { testCaseId: string; at: number; worst: string; message?: string; failedStep?: string }
+  interface Attempt {
+    testCaseId: string;
+    at: number;
+    worst: string;
+    message?: string;
+    failedStep?: string;
+  }
   const attempts = new Map<string, Attempt>();
   const finished = new Set<string>();
   const byPickle = new Map<string, ScenarioResult>();
-  const run: RunResult = { scenarios: [], complete: false, unfinished: [], notStarted: [], runHookFailures: [] };
+  const run: RunResult = {
+    scenarios: [],
+    complete: false,
+    unfinished: [],
+    notStarted: [],
+    runHookFailures: [],
+  };
   let cutLine = false;
   for (const line of ndjson.split('\n')) {
     if (!line.trim()) continue;
@@ -128,7 +178,8 @@ export function parseMessages(ndjson: string): RunResult {
         runtime: `${m.runtime?.name ?? ''} ${m.runtime?.version ?? ''}`.trim(),
       };
     } else if (e.gherkinDocument) {
-      if (e.gherkinDocument.uri && e.gherkinDocument.feature?.name !== undefined) features.set(e.gherkinDocument.uri, e.gherkinDocument.feature.name);
+      if (e.gherkinDocument.uri && e.gherkinDocument.feature?.name !== undefined)
+        features.set(e.gherkinDocument.uri, e.gherkinDocument.feature.name);
     } else if (e.pickle) {
       pickles.set(e.pickle.id, e.pickle);
     } else if (e.testCase) {
@@ -138,9 +189,14 @@ export function parseMessages(ndjson: string): RunResult {
       if (at) run.startedAt = at;
     } else if (e.testRunHookFinished) {
       const r = e.testRunHookFinished.result ?? {};
-      if ((rank[r.status ?? 'UNKNOWN'] ?? 0) > rank['SKIPPED']!) run.runHookFailures.push(trimMessage(stepMessage(r)));
+      if ((rank[r.status ?? 'UNKNOWN'] ?? 0) > rank['SKIPPED']!)
+        run.runHookFailures.push(trimMessage(stepMessage(r)));
     } else if (e.testCaseStarted) {
-      attempts.set(e.testCaseStarted.id, { testCaseId: e.testCaseStarted.testCaseId, at: toMs(e.testCaseStarted.timestamp), worst: 'UNKNOWN' });
+      attempts.set(e.testCaseStarted.id, {
+        testCaseId: e.testCaseStarted.testCaseId,
+        at: toMs(e.testCaseStarted.timestamp),
+        worst: 'UNKNOWN',
+      });
     } else if (e.testStepFinished) {
       const a = attempts.get(e.testStepFinished.testCaseStartedId);
       const r = e.testStepFinished.testStepResult ?? {};
@@ -152,7 +208,11 @@ export function parseMessages(ndjson: string): RunResult {
         const tc = cases.get(a.testCaseId);
         const step = tc?.testSteps?.find((s) => s.id === e.testStepFinished!.testStepId);
         const pickle = tc ? pickles.get(tc.pickleId) : undefined;
-        const text = step?.pickleStepId ? pickle?.steps?.find((s) => s.id === step.pickleStepId)?.text : step?.hookId ? '(hook)' : undefined;
+        const text = step?.pickleStepId
+          ? pickle?.steps?.find((s) => s.id === step.pickleStepId)?.text
+          : step?.hookId
+            ? '(hook)'
+            : undefined;
         if (text !== undefined) a.failedStep = text;
         else delete a.failedStep;
       }
@@ -192,13 +252,15 @@ export function parseMessages(ndjson: string): RunResult {
     if (finished.has(id)) continue;
     const tc = cases.get(a.testCaseId);
     const p = tc ? pickles.get(tc.pickleId) : undefined;
-    if (p && !byPickle.has(p.id)) run.unfinished.push(scenarioKey({ feature: features.get(p.uri) ?? p.uri, name: p.name }));
+    if (p && !byPickle.has(p.id))
+      run.unfinished.push(scenarioKey({ feature: features.get(p.uri) ?? p.uri, name: p.name }));
   }
   // testCase envelopes come up front, one per scenario the run will execute: those never started were cut off.
   const started = new Set([...attempts.values()].map((a) => a.testCaseId));
   for (const tc of cases.values()) {
     const p = pickles.get(tc.pickleId);
-    if (p && !started.has(tc.id) && !byPickle.has(p.id)) run.notStarted.push(scenarioKey({ feature: features.get(p.uri) ?? p.uri, name: p.name }));
+    if (p && !started.has(tc.id) && !byPickle.has(p.id))
+      run.notStarted.push(scenarioKey({ feature: features.get(p.uri) ?? p.uri, name: p.name }));
   }
   return run;
 }
@@ -218,7 +280,10 @@ export function applyNotSupported(run: RunResult, entries: NotSupportedEntry[]):
     const e = byId.get(s.id);
     if (!e || s.status === 'FAILED') continue;
     s.status = 'NOT_SUPPORTED';
-    const lacking = (e.feature ?? '').split(',').map((f) => f.trim()).filter(Boolean);
+    const lacking = (e.feature ?? '')
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean);
     if (lacking.length) s.unsupported = lacking;
   }
   return run;
@@ -237,8 +302,16 @@ export function readRun(runDir: string): RunResult {
     } catch (err) {
       throw new CodedError('REPORT_NOT_SUPPORTED_INVALID', `${ns}: not JSON`, { cause: err });
     }
-    if (!Array.isArray(entries) || !entries.every((x) => x && typeof x === 'object' && typeof (x as NotSupportedEntry).pickleId === 'string')) {
-      throw new CodedError('REPORT_NOT_SUPPORTED_INVALID', `${ns}: expected [{ "pickleId": "...", "feature": "..." }]`);
+    if (
+      !Array.isArray(entries) ||
+      !entries.every(
+        (x) => x && typeof x === 'object' && typeof (x as NotSupportedEntry).pickleId === 'string',
+      )
+    ) {
+      throw new CodedError(
+        'REPORT_NOT_SUPPORTED_INVALID',
+        `${ns}: expected [{ "pickleId": "...", "feature": "..." }]`,
+      );
     }
     applyNotSupported(run, entries as NotSupportedEntry[]);
   }

@@ -1,30 +1,81 @@
 import t from 'tap';
 import { FAULTS, faultInfo } from '../reference/faults/index.ts';
 import type { ConformanceReport, ScenarioTiming } from './conformance.ts';
-import { chooseFaults, controlFailures, judgeFault, mutationExitCode, mutationTable, runArgs, selectionFor, unionSelection } from './mutation.ts';
+import {
+  chooseFaults,
+  controlFailures,
+  judgeFault,
+  mutationExitCode,
+  mutationTable,
+  runArgs,
+  selectionFor,
+  unionSelection,
+} from './mutation.ts';
 
-const timing = (scenario: string, status: ScenarioTiming['status']): ScenarioTiming => ({ feature: 'F', scenario, tags: [], status, durationMs: 1, artifacts: '' });
+const timing = (scenario: string, status: ScenarioTiming['status']): ScenarioTiming => ({
+  feature: 'F',
+  scenario,
+  tags: [],
+  status,
+  durationMs: 1,
+  artifacts: '',
+});
 const report = (timings: ScenarioTiming[], complete = true): ConformanceReport => ({
-  apiVersion: 'lbconform.dev/v1alpha1', kind: 'ConformanceReport',
-  implementation: { name: 'reference+fault:x', version: '1', adapter: 'reference', url: '', contact: '' }, suiteVersion: '1', date: '',
-  machine: { os: '', kernel: '', node: '', arch: '', cpus: 2 }, tagExpression: '', runComplete: complete, unfinishedTests: [], notStartedTests: complete ? [] : ['F › later'],
-  runHookFailures: [], profiles: {}, deviations: [], unmatchedDeviations: [], timings,
+  apiVersion: 'lbconform.dev/v1alpha1',
+  kind: 'ConformanceReport',
+  implementation: { name: 'reference+fault:x', version: '1', adapter: 'reference', url: '', contact: '' },
+  suiteVersion: '1',
+  date: '',
+  machine: { os: '', kernel: '', node: '', arch: '', cpus: 2 },
+  tagExpression: '',
+  runComplete: complete,
+  unfinishedTests: [],
+  notStartedTests: complete ? [] : ['F › later'],
+  runHookFailures: [],
+  profiles: {},
+  deviations: [],
+  unmatchedDeviations: [],
+  timings,
 });
 const nw = faultInfo('never-withdraw')!;
 
 t.test('selection: the registry entry, or everything with --all-features; run arguments', async (t) => {
   t.same(selectionFor(nw, false), { paths: ['features/bgp-fields.feature'], tags: '@lifecycle' });
   t.same(selectionFor(nw, true), { paths: [] });
-  t.same(runArgs('never-withdraw', selectionFor(nw, false), '/o/nw'), ['run', '--out', '/o/nw', '--fault', 'never-withdraw', '--tags', '@lifecycle', 'features/bgp-fields.feature']);
+  t.same(runArgs('never-withdraw', selectionFor(nw, false), '/o/nw'), [
+    'run',
+    '--out',
+    '/o/nw',
+    '--fault',
+    'never-withdraw',
+    '--tags',
+    '@lifecycle',
+    'features/bgp-fields.feature',
+  ]);
   t.same(runArgs(undefined, { paths: [] }, '/o/c'), ['run', '--out', '/o/c']);
-  t.same(unionSelection([{ paths: ['b'], tags: '@x' }, { paths: ['a', 'b'], tags: '@y or @z' }]), { paths: ['a', 'b'], tags: '(@x) or (@y or @z)' });
-  t.same(unionSelection([{ paths: ['b'], tags: '@x' }, { paths: ['a'] }]), { paths: ['a', 'b'] }, 'an untagged selection takes its features whole');
+  t.same(
+    unionSelection([
+      { paths: ['b'], tags: '@x' },
+      { paths: ['a', 'b'], tags: '@y or @z' },
+    ]),
+    { paths: ['a', 'b'], tags: '(@x) or (@y or @z)' },
+  );
+  t.same(
+    unionSelection([{ paths: ['b'], tags: '@x' }, { paths: ['a'] }]),
+    { paths: ['a', 'b'] },
+    'an untagged selection takes its features whole',
+  );
   t.same(unionSelection([{ paths: ['b'] }, { paths: [] }]), { paths: [] });
   for (const f of FAULTS) t.ok(selectionFor(f, false).paths.length > 0, `${f.name} names features`);
 });
 
 t.test('judge: caught only by a scenario that fails under the fault and not without it', async (t) => {
-  const r = report([timing('a', 'FAILED'), timing('b', 'FAILED'), timing('c', 'SUCCEEDED'), timing('d', 'SKIPPED')]);
+  const r = report([
+    timing('a', 'FAILED'),
+    timing('b', 'FAILED'),
+    timing('c', 'SUCCEEDED'),
+    timing('d', 'SKIPPED'),
+  ]);
   const j = judgeFault(nw, r);
   t.equal(j.caught, true);
   t.same(j.failing, ['F › a', 'F › b']);
@@ -53,6 +104,9 @@ t.test('table and exit code', async (t) => {
 
 t.test('--only picks faults by name; an unknown one is FAULT_UNKNOWN', async (t) => {
   t.equal(chooseFaults(undefined).length, FAULTS.length);
-  t.same(chooseFaults('no-dedup, never-withdraw').map((f) => f.name), ['no-dedup', 'never-withdraw']);
+  t.same(
+    chooseFaults('no-dedup, never-withdraw').map((f) => f.name),
+    ['no-dedup', 'never-withdraw'],
+  );
   t.throws(() => chooseFaults('no-dedup,bogus'), { code: 'FAULT_UNKNOWN' });
 });

@@ -29,7 +29,14 @@ export function unionSelection(sels: Selection[]): Selection {
 
 /** `lbconform run` arguments for one fault (or the control run when `fault` is undefined). */
 export function runArgs(fault: string | undefined, sel: Selection, outDir: string): string[] {
-  return ['run', '--out', outDir, ...(fault ? ['--fault', fault] : []), ...(sel.tags ? ['--tags', sel.tags] : []), ...sel.paths];
+  return [
+    'run',
+    '--out',
+    outDir,
+    ...(fault ? ['--fault', fault] : []),
+    ...(sel.tags ? ['--tags', sel.tags] : []),
+    ...sel.paths,
+  ];
 }
 
 export interface MutationResult {
@@ -46,12 +53,28 @@ export interface MutationResult {
   seconds?: number;
 }
 
-const failedOf = (r: ConformanceReport): string[] => r.timings.filter((t) => t.status === 'FAILED').map((t) => scenarioKey({ feature: t.feature, name: t.scenario }));
+const failedOf = (r: ConformanceReport): string[] =>
+  r.timings
+    .filter((t) => t.status === 'FAILED')
+    .map((t) => scenarioKey({ feature: t.feature, name: t.scenario }));
 
 /** Caught = at least one scenario failed under the fault that did not fail without it. */
-export function judgeFault(fault: FaultInfo, report: ConformanceReport | undefined, controlFailed: ReadonlySet<string> = new Set(), error?: string): MutationResult {
+export function judgeFault(
+  fault: FaultInfo,
+  report: ConformanceReport | undefined,
+  controlFailed: ReadonlySet<string> = new Set(),
+  error?: string,
+): MutationResult {
   const base = { fault: fault.name, description: fault.description };
-  if (!report) return { ...base, caught: false, failing: [], failingInControl: [], passed: 0, error: error ?? 'no report' };
+  if (!report)
+    return {
+      ...base,
+      caught: false,
+      failing: [],
+      failingInControl: [],
+      passed: 0,
+      error: error ?? 'no report',
+    };
   const failed = failedOf(report);
   const failing = failed.filter((s) => !controlFailed.has(s));
   const result: MutationResult = {
@@ -61,7 +84,8 @@ export function judgeFault(fault: FaultInfo, report: ConformanceReport | undefin
     failingInControl: failed.filter((s) => controlFailed.has(s)),
     passed: report.timings.filter((t) => t.status === 'SUCCEEDED').length,
   };
-  if (!report.runComplete) result.error = `run did not finish (${report.notStartedTests.length} never started)`;
+  if (!report.runComplete)
+    result.error = `run did not finish (${report.notStartedTests.length} never started)`;
   return result;
 }
 
@@ -75,17 +99,28 @@ export function mutationTable(results: MutationResult[]): string {
   const rows = results.map((r) => {
     const verdict = r.caught ? 'caught' : r.error ? `NOT CAUGHT (${r.error})` : 'NOT CAUGHT';
     const failing = r.failing.length ? r.failing.map(cell).join('<br>') : '—';
-    const extra = r.failingInControl.length ? `<br>(also failing without the fault: ${r.failingInControl.map(cell).join(', ')})` : '';
+    const extra = r.failingInControl.length
+      ? `<br>(also failing without the fault: ${r.failingInControl.map(cell).join(', ')})`
+      : '';
     return `| ${r.fault} | ${verdict} | ${r.failing.length} failed, ${r.passed} passed${r.seconds !== undefined ? `, ${r.seconds.toFixed(0)} s` : ''} | ${failing}${extra} |`;
   });
   const caught = results.filter((r) => r.caught).length;
-  return [
-    '| fault | caught? | scenarios | failing scenarios |',
-    '|---|---|---|---|',
-    ...rows,
-    '',
-    `${caught} of ${results.length} faults caught${caught === results.length ? '' : `; not caught: ${results.filter((r) => !r.caught).map((r) => r.fault).join(', ')}`}`,
-  ].join('\n') + '\n';
+  return (
+    [
+      '| fault | caught? | scenarios | failing scenarios |',
+      '|---|---|---|---|',
+      ...rows,
+      '',
+      `${caught} of ${results.length} faults caught${
+        caught === results.length
+          ? ''
+          : `; not caught: ${results
+              .filter((r) => !r.caught)
+              .map((r) => r.fault)
+              .join(', ')}`
+      }`,
+    ].join('\n') + '\n'
+  );
 }
 
 /** 0 when every fault was caught, else 1. */
@@ -96,8 +131,15 @@ export function mutationExitCode(results: MutationResult[]): number {
 /** Faults by name (`--only a,b`), FAULT_UNKNOWN for a name not in the registry. */
 export function chooseFaults(only: string | undefined): FaultInfo[] {
   if (!only) return [...FAULTS];
-  const names = only.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = only
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = names.filter((n) => !FAULTS.some((f) => f.name === n));
-  if (unknown.length) throw new CodedError('FAULT_UNKNOWN', `unknown fault(s) ${unknown.join(', ')}; known: ${FAULTS.map((f) => f.name).join(', ')}`);
+  if (unknown.length)
+    throw new CodedError(
+      'FAULT_UNKNOWN',
+      `unknown fault(s) ${unknown.join(', ')}; known: ${FAULTS.map((f) => f.name).join(', ')}`,
+    );
   return FAULTS.filter((f) => names.includes(f.name));
 }

@@ -22,7 +22,12 @@ function href(base: string, rel: string): string {
 }
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
-const statusLabel: Record<string, string> = { SUCCEEDED: 'passed', FAILED: 'failed', SKIPPED: 'skipped', NOT_SUPPORTED: 'not supported' };
+const statusLabel: Record<string, string> = {
+  SUCCEEDED: 'passed',
+  FAILED: 'failed',
+  SKIPPED: 'skipped',
+  NOT_SUPPORTED: 'not supported',
+};
 const key = (t: ScenarioTiming): string => `${t.feature} › ${t.scenario}`;
 
 function columnTitle(r: ConformanceReport): string {
@@ -32,52 +37,95 @@ function columnTitle(r: ConformanceReport): string {
 export function summaryHtml(columns: SummaryColumn[] | ConformanceReport, title?: string): string {
   const cols: SummaryColumn[] = Array.isArray(columns) ? columns : [{ report: columns }];
   const e = escapeHtml;
-  const heading = title ?? (cols.length === 1 ? `Conformance: ${columnTitle(cols[0]!.report)}` : `Conformance: ${cols.length} implementations`);
+  const heading =
+    title ??
+    (cols.length === 1
+      ? `Conformance: ${columnTitle(cols[0]!.report)}`
+      : `Conformance: ${cols.length} implementations`);
 
   const profileHeader = `<tr><th>implementation</th>${PROFILES.map((p) => `<th>${e(p)}</th>`).join('')}<th>suite</th><th>date</th><th>machine</th><th>tags</th></tr>`;
-  const profileRows = cols.map(({ report: r }) => {
-    const cells = PROFILES.map((p) => {
-      const pr = r.profiles[p];
-      if (!pr) return '<td class="none">not run</td>';
-      const s = pr.statistics;
-      return `<td class="${pr.result}"><b>${pr.result}</b><br><small>${s.passed} passed · ${s.failed} failed · ${s.skipped} skipped · ${s.notSupported} not supported</small>${
-        pr.unsupportedFeatures.length ? `<br><small>unsupported: ${e(pr.unsupportedFeatures.join(', '))}</small>` : ''}</td>`;
-    }).join('');
-    const m = r.machine;
-    return `<tr><th>${e(columnTitle(r))}${r.implementation.url ? `<br><small>${e(r.implementation.url)}</small>` : ''}${r.implementation.contact ? `<br><small>${e(r.implementation.contact)}</small>` : ''}</th>${cells}<td>${e(r.suiteVersion)}</td><td>${e(r.date)}</td><td>${e(`${m.os} ${m.kernel} · node ${m.node} · ${m.arch} × ${m.cpus}`)}</td><td><code>${e(r.tagExpression || '(all)')}</code>${
-      r.runComplete ? '' : `<br><b class="failure">run cut short</b>${r.unfinishedTests.length ? `: ${e(r.unfinishedTests.join(', '))} unfinished` : ''}${(r.notStartedTests ?? []).length ? `; ${r.notStartedTests.length} never started: ${e(r.notStartedTests.join(', '))}` : ''}`}</td></tr>`;
-  }).join('\n');
+  const profileRows = cols
+    .map(({ report: r }) => {
+      const cells = PROFILES.map((p) => {
+        const pr = r.profiles[p];
+        if (!pr) return '<td class="none">not run</td>';
+        const s = pr.statistics;
+        return `<td class="${pr.result}"><b>${pr.result}</b><br><small>${s.passed} passed · ${s.failed} failed · ${s.skipped} skipped · ${s.notSupported} not supported</small>${
+          pr.unsupportedFeatures.length
+            ? `<br><small>unsupported: ${e(pr.unsupportedFeatures.join(', '))}</small>`
+            : ''
+        }</td>`;
+      }).join('');
+      const m = r.machine;
+      return `<tr><th>${e(columnTitle(r))}${r.implementation.url ? `<br><small>${e(r.implementation.url)}</small>` : ''}${r.implementation.contact ? `<br><small>${e(r.implementation.contact)}</small>` : ''}</th>${cells}<td>${e(r.suiteVersion)}</td><td>${e(r.date)}</td><td>${e(`${m.os} ${m.kernel} · node ${m.node} · ${m.arch} × ${m.cpus}`)}</td><td><code>${e(r.tagExpression || '(all)')}</code>${
+        r.runComplete
+          ? ''
+          : `<br><b class="failure">run cut short</b>${r.unfinishedTests.length ? `: ${e(r.unfinishedTests.join(', '))} unfinished` : ''}${(r.notStartedTests ?? []).length ? `; ${r.notStartedTests.length} never started: ${e(r.notStartedTests.join(', '))}` : ''}`
+      }</td></tr>`;
+    })
+    .join('\n');
 
   // Scenario rows: union over all reports, first-seen order.
   const rows = new Map<string, { feature: string; scenario: string }>();
-  for (const { report } of cols) for (const t of report.timings) if (!rows.has(key(t))) rows.set(key(t), { feature: t.feature, scenario: t.scenario });
+  for (const { report } of cols)
+    for (const t of report.timings)
+      if (!rows.has(key(t))) rows.set(key(t), { feature: t.feature, scenario: t.scenario });
   const lookup = cols.map(({ report }) => new Map(report.timings.map((t) => [key(t), t])));
-  const matrix = [...rows].map(([k, row]) => {
-    const cells = lookup.map((m, i) => {
-      const t = m.get(k);
-      if (!t) return '<td class="none">—</td>';
-      const label = statusLabel[t.status] ?? t.status;
-      const link = t.status === 'FAILED' ? ` <a href="${e(href(cols[i]!.runHref ?? '', t.artifacts))}">artifacts</a>` : '';
-      return `<td class="${e(t.status)}"${t.deviation ? ` title="deviation: ${e(t.deviation)}"` : ''}>${e(label)}${t.deviation ? ' <small>(deviation)</small>' : ''}<br><small>${seconds(t.durationMs)}</small>${link}</td>`;
-    }).join('');
-    return `<tr><td>${e(row.feature)}</td><td>${e(row.scenario)}</td>${cells}</tr>`;
-  }).join('\n');
+  const matrix = [...rows]
+    .map(([k, row]) => {
+      const cells = lookup
+        .map((m, i) => {
+          const t = m.get(k);
+          if (!t) return '<td class="none">—</td>';
+          const label = statusLabel[t.status] ?? t.status;
+          const link =
+            t.status === 'FAILED'
+              ? ` <a href="${e(href(cols[i]!.runHref ?? '', t.artifacts))}">artifacts</a>`
+              : '';
+          return `<td class="${e(t.status)}"${t.deviation ? ` title="deviation: ${e(t.deviation)}"` : ''}>${e(label)}${t.deviation ? ' <small>(deviation)</small>' : ''}<br><small>${seconds(t.durationMs)}</small>${link}</td>`;
+        })
+        .join('');
+      return `<tr><td>${e(row.feature)}</td><td>${e(row.scenario)}</td>${cells}</tr>`;
+    })
+    .join('\n');
 
-  const failures = cols.flatMap(({ report, runHref }) => report.timings.filter((t) => t.status === 'FAILED').map((t) =>
-    `<div class="fail"><h3>${e(t.scenario)} <small>${e(t.feature)}${cols.length > 1 ? ` · ${e(columnTitle(report))}` : ''}</small></h3>${
-      t.failedStep ? `<p>step: <code>${e(t.failedStep)}</code></p>` : ''}${
-      t.deviation ? `<p>deviation: ${e(t.deviation)}</p>` : ''}<pre>${e(t.message ?? '(no message)')}</pre><p><a href="${e(href(runHref ?? '', t.artifacts))}">artifacts: ${e(t.artifacts)}/</a></p></div>`)).join('\n');
+  const failures = cols
+    .flatMap(({ report, runHref }) =>
+      report.timings
+        .filter((t) => t.status === 'FAILED')
+        .map(
+          (t) =>
+            `<div class="fail"><h3>${e(t.scenario)} <small>${e(t.feature)}${cols.length > 1 ? ` · ${e(columnTitle(report))}` : ''}</small></h3>${
+              t.failedStep ? `<p>step: <code>${e(t.failedStep)}</code></p>` : ''
+            }${
+              t.deviation ? `<p>deviation: ${e(t.deviation)}</p>` : ''
+            }<pre>${e(t.message ?? '(no message)')}</pre><p><a href="${e(href(runHref ?? '', t.artifacts))}">artifacts: ${e(t.artifacts)}/</a></p></div>`,
+        ),
+    )
+    .join('\n');
 
-  const deviations = cols.flatMap(({ report }) => report.deviations.map((d) =>
-    `<tr>${cols.length > 1 ? `<td>${e(columnTitle(report))}</td>` : ''}<td>${e(d.scenario)}</td><td>${e(d.reason)}</td></tr>`)).join('\n');
+  const deviations = cols
+    .flatMap(({ report }) =>
+      report.deviations.map(
+        (d) =>
+          `<tr>${cols.length > 1 ? `<td>${e(columnTitle(report))}</td>` : ''}<td>${e(d.scenario)}</td><td>${e(d.reason)}</td></tr>`,
+      ),
+    )
+    .join('\n');
 
   // Slowest first, per report.
-  const timings = cols.map(({ report }) => {
-    const slow = [...report.timings].sort((a, b) => b.durationMs - a.durationMs);
-    const total = report.timings.reduce((n, t) => n + t.durationMs, 0);
-    return `<h3>${e(columnTitle(report))}: ${seconds(total)} in ${report.timings.length} scenarios</h3><table><tr><th>scenario</th><th>result</th><th>time</th></tr>${
-      slow.map((t) => `<tr><td>${e(key(t))}</td><td class="${e(t.status)}">${e(statusLabel[t.status] ?? t.status)}</td><td class="num">${seconds(t.durationMs)}</td></tr>`).join('')}</table>`;
-  }).join('\n');
+  const timings = cols
+    .map(({ report }) => {
+      const slow = [...report.timings].sort((a, b) => b.durationMs - a.durationMs);
+      const total = report.timings.reduce((n, t) => n + t.durationMs, 0);
+      return `<h3>${e(columnTitle(report))}: ${seconds(total)} in ${report.timings.length} scenarios</h3><table><tr><th>scenario</th><th>result</th><th>time</th></tr>${slow
+        .map(
+          (t) =>
+            `<tr><td>${e(key(t))}</td><td class="${e(t.status)}">${e(statusLabel[t.status] ?? t.status)}</td><td class="num">${seconds(t.durationMs)}</td></tr>`,
+        )
+        .join('')}</table>`;
+    })
+    .join('\n');
 
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">

@@ -14,7 +14,18 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { readConformanceReport, type ConformanceReport } from '../reports/conformance.ts';
-import { chooseFaults, controlFailures, judgeFault, mutationExitCode, mutationTable, runArgs, selectionFor, unionSelection, type MutationResult, type Selection } from '../reports/mutation.ts';
+import {
+  chooseFaults,
+  controlFailures,
+  judgeFault,
+  mutationExitCode,
+  mutationTable,
+  runArgs,
+  selectionFor,
+  unionSelection,
+  type MutationResult,
+  type Selection,
+} from '../reports/mutation.ts';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 const cli = join(repoRoot, 'bin/lbconform');
@@ -23,7 +34,11 @@ const cli = join(repoRoot, 'bin/lbconform');
 function runSuite(args: string[], log: string, label: string): Promise<number> {
   return new Promise((done) => {
     const out = createWriteStream(log);
-    const child = spawn(cli, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LBCONFORM_FAULT: '' } });
+    const child = spawn(cli, args, {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LBCONFORM_FAULT: '' },
+    });
     let buf = '';
     const feed = (chunk: Buffer): void => {
       out.write(chunk);
@@ -74,7 +89,9 @@ async function main(): Promise<number> {
   let controlFailed = new Set<string>();
   if (values.control) {
     const sel: Selection = unionSelection(faults.map((f) => selectionFor(f, all)));
-    process.stdout.write(`== control: the reference without a fault (${sel.tags ?? 'all tags'}; ${sel.paths.join(' ') || 'every feature'})\n`);
+    process.stdout.write(
+      `== control: the reference without a fault (${sel.tags ?? 'all tags'}; ${sel.paths.join(' ') || 'every feature'})\n`,
+    );
     const dir = join(out, 'control');
     await runSuite(withExtra(runArgs(undefined, sel, dir)), join(out, 'control.log'), 'control');
     const { report, error } = readReport(dir);
@@ -83,13 +100,18 @@ async function main(): Promise<number> {
       return 1;
     }
     controlFailed = controlFailures(report);
-    if (controlFailed.size) process.stdout.write(`  control: ${controlFailed.size} scenario(s) fail without a fault; they will not count as catching anything\n`);
+    if (controlFailed.size)
+      process.stdout.write(
+        `  control: ${controlFailed.size} scenario(s) fail without a fault; they will not count as catching anything\n`,
+      );
   }
 
   const results: MutationResult[] = [];
   for (const f of faults) {
     const sel = selectionFor(f, all);
-    process.stdout.write(`== ${f.name}: ${f.description}\n   (${sel.tags ?? 'all tags'}; ${sel.paths.join(' ') || 'every feature'})\n`);
+    process.stdout.write(
+      `== ${f.name}: ${f.description}\n   (${sel.tags ?? 'all tags'}; ${sel.paths.join(' ') || 'every feature'})\n`,
+    );
     const dir = join(out, f.name);
     const started = Date.now();
     await runSuite(withExtra(runArgs(f.name, sel, dir)), join(out, `${f.name}.log`), f.name);
@@ -101,8 +123,13 @@ async function main(): Promise<number> {
   }
   const table = mutationTable(results);
   writeFileSync(join(out, 'mutation.md'), `# Mutation run\n\n${table}`);
-  writeFileSync(join(out, 'mutation.json'), JSON.stringify({ allFeatures: all, control: values.control, results }, null, 2) + '\n');
-  process.stdout.write(`\n${table}\nwritten: ${join(out, 'mutation.md')}, ${join(out, 'mutation.json')}; per fault: ${out}/<fault>/ and <fault>.log\n`);
+  writeFileSync(
+    join(out, 'mutation.json'),
+    JSON.stringify({ allFeatures: all, control: values.control, results }, null, 2) + '\n',
+  );
+  process.stdout.write(
+    `\n${table}\nwritten: ${join(out, 'mutation.md')}, ${join(out, 'mutation.json')}; per fault: ${out}/<fault>/ and <fault>.log\n`,
+  );
   return mutationExitCode(results);
 }
 
@@ -111,7 +138,9 @@ main().then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`mutation: ${(err as { code?: string }).code ? `${(err as { code?: string }).code}: ` : ''}${(err as Error)?.message ?? String(err)}\n`);
+    process.stderr.write(
+      `mutation: ${(err as { code?: string }).code ? `${(err as { code?: string }).code}: ` : ''}${(err as Error)?.message ?? String(err)}\n`,
+    );
     process.exitCode = 2;
   },
 );

@@ -11,7 +11,14 @@ import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, write
 import { constants } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { flakeTable, formatFlakeTable, outcomesFromJunit, outcomesFromReport, soakVerdict, type RunOutcome } from '../reports/flakes.ts';
+import {
+  flakeTable,
+  formatFlakeTable,
+  outcomesFromJunit,
+  outcomesFromReport,
+  soakVerdict,
+  type RunOutcome,
+} from '../reports/flakes.ts';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 const lbconform = join(repoRoot, 'bin/lbconform');
@@ -24,7 +31,10 @@ function parse(argv: string[]): { runs: number; out: string; rest: string[] } | 
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    const [name, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const [name, inline] =
+      a.startsWith('--') && a.includes('=')
+        ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]
+        : [a, undefined];
     if (name === '--runs' || name === '--out') {
       const v = inline ?? argv[++i];
       if (v === undefined) return `${name} needs a value`;
@@ -49,7 +59,10 @@ function runOnce(dir: string, rest: string[]): Promise<number> {
   for (const f of ['report.json', 'junit.xml']) rmSync(join(dir, f), { force: true });
   const fd = openSync(join(dir, 'run.log'), 'w');
   try {
-    current = spawn(lbconform, ['run', '--out', dir, ...rest], { stdio: ['ignore', fd, fd], cwd: process.cwd() });
+    current = spawn(lbconform, ['run', '--out', dir, ...rest], {
+      stdio: ['ignore', fd, fd],
+      cwd: process.cwd(),
+    });
   } finally {
     closeSync(fd);
   }
@@ -58,7 +71,7 @@ function runOnce(dir: string, rest: string[]): Promise<number> {
     child.on('error', () => resolveCode(127));
     child.on('exit', (code, signal) => {
       current = undefined;
-      resolveCode(code ?? 128 + (signal ? constants.signals[signal] ?? 0 : 0));
+      resolveCode(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0));
     });
   });
 }
@@ -78,7 +91,11 @@ function readRun(run: number, dir: string, exitCode: number): RunOutcome {
     const scenarios = outcomesFromJunit(readFileSync(junit, 'utf8'));
     return { run, scenarios, problems: scenarios.length ? [] : ['junit.xml lists no scenario'] };
   }
-  return { run, scenarios: [], problems: [`no report.json or junit.xml (exit ${exitCode}, see ${join(dir, 'run.log')})`] };
+  return {
+    run,
+    scenarios: [],
+    problems: [`no report.json or junit.xml (exit ${exitCode}, see ${join(dir, 'run.log')})`],
+  };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -95,7 +112,9 @@ async function main(argv: string[]): Promise<number> {
     });
   }
   const runs: RunOutcome[] = [];
-  process.stdout.write(`soak: ${opts.runs} runs of lbconform run ${opts.rest.join(' ')} into ${opts.out}/run-<i>\n`);
+  process.stdout.write(
+    `soak: ${opts.runs} runs of lbconform run ${opts.rest.join(' ')} into ${opts.out}/run-<i>\n`,
+  );
   for (let i = 1; i <= opts.runs && !interrupted; i++) {
     const dir = join(opts.out, `run-${i}`);
     const started = Date.now();
@@ -104,15 +123,22 @@ async function main(argv: string[]): Promise<number> {
     runs.push(r);
     const n = (o: string): number => r.scenarios.filter((s) => s.outcome === o).length;
     const failed = r.scenarios.filter((s) => s.outcome === 'failed').map((s) => s.key);
-    process.stdout.write(`run ${i}/${opts.runs}: ${n('passed')} passed, ${n('failed')} failed, ${n('skipped')} skipped in ${((Date.now() - started) / 1000).toFixed(1)} s (exit ${code})` +
-      `${failed.length ? `; failed: ${failed.join('; ')}` : ''}${r.problems.length ? `; ${r.problems.join('; ')}` : ''}\n`);
+    process.stdout.write(
+      `run ${i}/${opts.runs}: ${n('passed')} passed, ${n('failed')} failed, ${n('skipped')} skipped in ${((Date.now() - started) / 1000).toFixed(1)} s (exit ${code})` +
+        `${failed.length ? `; failed: ${failed.join('; ')}` : ''}${r.problems.length ? `; ${r.problems.join('; ')}` : ''}\n`,
+    );
   }
   const rows = flakeTable(runs);
   const verdict = soakVerdict(runs, rows);
-  process.stdout.write(`\n${formatFlakeTable(rows)}\n\n${verdict.summary}${interrupted ? ' (interrupted)' : ''}\n`);
+  process.stdout.write(
+    `\n${formatFlakeTable(rows)}\n\n${verdict.summary}${interrupted ? ' (interrupted)' : ''}\n`,
+  );
   for (const p of verdict.problems) process.stdout.write(`  ${p}\n`);
   mkdirSync(opts.out, { recursive: true });
-  writeFileSync(join(opts.out, 'flakes.json'), JSON.stringify({ runs: runs.length, rows, verdict }, null, 2) + '\n');
+  writeFileSync(
+    join(opts.out, 'flakes.json'),
+    JSON.stringify({ runs: runs.length, rows, verdict }, null, 2) + '\n',
+  );
   return interrupted ? 130 : verdict.exitCode;
 }
 

@@ -7,13 +7,25 @@ import { mkdirSync, readFileSync, existsSync, createWriteStream } from 'node:fs'
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { out: { type: 'string', default: 'out/test' }, only: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { out: { type: 'string', default: 'out/test' }, only: { type: 'string' } },
+});
 const out = resolve(values.out!);
 mkdirSync(out, { recursive: true });
 
-interface Tally { name: string; passed: number; failed: number; note?: string }
+interface Tally {
+  name: string;
+  passed: number;
+  failed: number;
+  note?: string;
+}
 
-function runStreaming(cmd: string, args: string[], onLine: (line: string) => void, logFile: string): Promise<number> {
+function runStreaming(
+  cmd: string,
+  args: string[],
+  onLine: (line: string) => void,
+  logFile: string,
+): Promise<number> {
   return new Promise((done) => {
     const log = createWriteStream(logFile);
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -39,22 +51,48 @@ function runStreaming(cmd: string, args: string[], onLine: (line: string) => voi
 
 async function typecheck(): Promise<Tally> {
   process.stdout.write('== typecheck (tsc --noEmit)\n');
-  const code = await runStreaming('node_modules/.bin/tsc', ['--noEmit', '-p', '.'], (l) => console.log(l), `${out}/typecheck.log`);
+  const code = await runStreaming(
+    'node_modules/.bin/tsc',
+    ['--noEmit', '-p', '.'],
+    (l) => console.log(l),
+    `${out}/typecheck.log`,
+  );
   return { name: 'typecheck', passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1 };
+}
+
+async function lint(): Promise<Tally> {
+  process.stdout.write('== lint and format check (biome ci)\n');
+  const code = await runStreaming(
+    'node_modules/.bin/biome',
+    ['ci', '--reporter=summary', '.'],
+    (l) => console.log(l),
+    `${out}/lint.log`,
+  );
+  return { name: 'lint', passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, note: `${out}/lint.log` };
 }
 
 async function unit(): Promise<Tally> {
   process.stdout.write('== unit and property tests (tap)\n');
   let summary: { total?: number; pass?: number; fail?: number } = {};
-  const code = await runStreaming('node_modules/.bin/tap', ['-R', 'tap'], (line) => {
-    // Top-level lines are one per test file; nested assertion lines stay in the log.
-    if (/^(not )?ok \d+ - /.test(line)) console.log(line);
-    if (/^\s+not ok /.test(line)) console.log(line);
-    const m = /^# (\{.*\})$/.exec(line);
-    if (m) summary = Function(`return (${m[1]})`)() as typeof summary;
-  }, `${out}/unit.tap`);
+  const code = await runStreaming(
+    'node_modules/.bin/tap',
+    ['-R', 'tap'],
+    (line) => {
+      // Top-level lines are one per test file; nested assertion lines stay in the log.
+      if (/^(not )?ok \d+ - /.test(line)) console.log(line);
+      if (/^\s+not ok /.test(line)) console.log(line);
+      const m = /^# (\{.*\})$/.exec(line);
+      if (m) summary = Function(`return (${m[1]})`)() as typeof summary;
+    },
+    `${out}/unit.tap`,
+  );
   const failed = summary.fail ?? (code === 0 ? 0 : 1);
-  return { name: 'unit', passed: summary.pass ?? 0, failed: code !== 0 && failed === 0 ? 1 : failed, note: `${out}/unit.tap` };
+  return {
+    name: 'unit',
+    passed: summary.pass ?? 0,
+    failed: code !== 0 && failed === 0 ? 1 : failed,
+    note: `${out}/unit.tap`,
+  };
 }
 
 async function features(): Promise<Tally> {
@@ -63,24 +101,36 @@ async function features(): Promise<Tally> {
   // Compared with the committed baseline when there is one: the run then also fails on a regression
   // junit cannot show (a cut-off run, a failed run hook), and features.log ends with the comparison.
   const baseline = 'reports/baselines/reference.json';
-  const code = await runStreaming('bin/lbconform', ['run', '--out', dir, ...(existsSync(baseline) ? ['--baseline', baseline] : [])], (l) => console.log(l), `${out}/features.log`);
+  const code = await runStreaming(
+    'bin/lbconform',
+    ['run', '--out', dir, ...(existsSync(baseline) ? ['--baseline', baseline] : [])],
+    (l) => console.log(l),
+    `${out}/features.log`,
+  );
   const junit = `${dir}/junit.xml`;
   if (!existsSync(junit)) return { name: 'features', passed: 0, failed: 1, note: 'no junit.xml written' };
   const xml = readFileSync(junit, 'utf8');
-  const attr = (n: string): number => Number(new RegExp(`<testsuite[^>]*\\s${n}="(\\d+)"`).exec(xml)?.[1] ?? 0);
+  const attr = (n: string): number =>
+    Number(new RegExp(`<testsuite[^>]*\\s${n}="(\\d+)"`).exec(xml)?.[1] ?? 0);
   const tests = attr('tests');
   const failed = attr('failures') + attr('errors');
   const skipped = attr('skipped');
-  return { name: 'features', passed: tests - failed - skipped, failed: failed || (code !== 0 && failed === 0 ? 1 : 0), note: dir };
+  return {
+    name: 'features',
+    passed: tests - failed - skipped,
+    failed: failed || (code !== 0 && failed === 0 ? 1 : 0),
+    note: dir,
+  };
 }
 
-const suites = { typecheck, unit, features };
+const suites = { typecheck, lint, unit, features };
 const chosen = values.only ? values.only.split(',') : Object.keys(suites);
 const tallies: Tally[] = [];
 for (const name of chosen) tallies.push(await suites[name as keyof typeof suites]());
 
 console.log('');
-for (const t of tallies) console.log(`${t.name.padEnd(10)} ${t.passed} passed, ${t.failed} failed${t.note ? `  (${t.note})` : ''}`);
+for (const t of tallies)
+  console.log(`${t.name.padEnd(10)} ${t.passed} passed, ${t.failed} failed${t.note ? `  (${t.note})` : ''}`);
 const passed = tallies.reduce((a, t) => a + t.passed, 0);
 const failed = tallies.reduce((a, t) => a + t.failed, 0);
 console.log(`${passed} passed, ${failed} failed`);

@@ -31,122 +31,240 @@ const baseline = new WeakMap<LbWorld, number>();
  * The nodes, a transit router (forwarding only, no BGP) on their segment and a router behind it on a
  * second segment: two hops from every node, with static routes both ways.
  */
-Given('nodes {string}, the transit router {string} and the router {string} behind it, routed both ways', async function (this: LbWorld, nodes: string, transit: string, far: string) {
-  this.defineNodeSegment(nodes.split(',').map((s) => s.trim()), [transit]);
-  this.addRouterBehind(far, transit);
-  this.writeManifest('10-nodes.yaml', this.nodesYaml());
-  const lab = await this.labUp();
-  this.labDirty = true;
-  const farSegment = `${transit}-${far}`.slice(0, 20);
-  for (const f of ['ipv4', 'ipv6'] as const) {
-    const v = f === 'ipv4' ? [] : ['-6'];
-    const farNet = f === 'ipv4' ? '198.51.100.0/24' : '2001:db8:0:2::/64';
-    const nodeNet = f === 'ipv4' ? '192.0.2.0/24' : '2001:db8:0:1::/64';
-    for (const node of this.nodes) await run('ip', [...v, '-n', lab.nsOf(node), 'route', 'replace', farNet, 'via', this.address(transit, f)]);
-    await run('ip', [...v, '-n', lab.nsOf(far), 'route', 'replace', nodeNet, 'via', this.address(transit, f, farSegment)]);
-  }
-});
+Given(
+  'nodes {string}, the transit router {string} and the router {string} behind it, routed both ways',
+  async function (this: LbWorld, nodes: string, transit: string, far: string) {
+    this.defineNodeSegment(
+      nodes.split(',').map((s) => s.trim()),
+      [transit],
+    );
+    this.addRouterBehind(far, transit);
+    this.writeManifest('10-nodes.yaml', this.nodesYaml());
+    const lab = await this.labUp();
+    this.labDirty = true;
+    const farSegment = `${transit}-${far}`.slice(0, 20);
+    for (const f of ['ipv4', 'ipv6'] as const) {
+      const v = f === 'ipv4' ? [] : ['-6'];
+      const farNet = f === 'ipv4' ? '198.51.100.0/24' : '2001:db8:0:2::/64';
+      const nodeNet = f === 'ipv4' ? '192.0.2.0/24' : '2001:db8:0:1::/64';
+      for (const node of this.nodes)
+        await run('ip', [
+          ...v,
+          '-n',
+          lab.nsOf(node),
+          'route',
+          'replace',
+          farNet,
+          'via',
+          this.address(transit, f),
+        ]);
+      await run('ip', [
+        ...v,
+        '-n',
+        lab.nsOf(far),
+        'route',
+        'replace',
+        nodeNet,
+        'via',
+        this.address(transit, f, farSegment),
+      ]);
+    }
+  },
+);
 
 /**
  * eBGP with a router that is not directly connected. The router allows multihop and only listens
  * (passive), so whether the session comes up depends on the TTL of the speaker's own packets alone.
  */
-Given('every node peers with {string} over eBGP on {word} transport with ebgpMultiHop {word}', async function (this: LbWorld, router: string, transport: string, multihop: string) {
-  if (multihop !== 'true' && multihop !== 'false') throw new Error(`ebgpMultiHop must be true or false, got ${multihop}`);
-  const f = family(transport);
-  this.transport.set(router, f);
-  this.routerAsn.set(router, EBGP_ROUTER_ASN);
-  // one BGPPeer per node: a peer off the node's subnets needs sourceAddress (the node's own address)
-  const peers = this.nodes.map((node): PeerSpec & { ebgpMultiHop: boolean; sourceAddress: string } => ({
-    name: `${router}-${node.toLowerCase()}`, myASN: SPEAKER_ASN, peerASN: EBGP_ROUTER_ASN, peerAddress: this.address(router, f),
-    sourceAddress: this.address(node, f), ebgpMultiHop: multihop === 'true', nodeSelectors: [{ matchLabels: { 'kubernetes.io/hostname': node } }],
-  }));
-  this.writeManifest(`20-peer-${router}.yaml`, peerManifest(peers));
-  for (const node of this.nodes) {
-    this.declareNeighbor(router, { address: this.address(node, f), remoteAsn: SPEAKER_ASN, families: ['ipv4', 'ipv6'], ebgpMultihop: 255, passive: true });
-  }
-  const lab = await this.labUp();
-  const transit = this.topology.hosts.find((h) => h.role === 'router' && h.name !== router)!.name;
-  baseline.set(this, await timeExceededSent(lab.nsOf(transit), f));
-});
+Given(
+  'every node peers with {string} over eBGP on {word} transport with ebgpMultiHop {word}',
+  async function (this: LbWorld, router: string, transport: string, multihop: string) {
+    if (multihop !== 'true' && multihop !== 'false')
+      throw new Error(`ebgpMultiHop must be true or false, got ${multihop}`);
+    const f = family(transport);
+    this.transport.set(router, f);
+    this.routerAsn.set(router, EBGP_ROUTER_ASN);
+    // one BGPPeer per node: a peer off the node's subnets needs sourceAddress (the node's own address)
+    const peers = this.nodes.map((node): PeerSpec & { ebgpMultiHop: boolean; sourceAddress: string } => ({
+      name: `${router}-${node.toLowerCase()}`,
+      myASN: SPEAKER_ASN,
+      peerASN: EBGP_ROUTER_ASN,
+      peerAddress: this.address(router, f),
+      sourceAddress: this.address(node, f),
+      ebgpMultiHop: multihop === 'true',
+      nodeSelectors: [{ matchLabels: { 'kubernetes.io/hostname': node } }],
+    }));
+    this.writeManifest(`20-peer-${router}.yaml`, peerManifest(peers));
+    for (const node of this.nodes) {
+      this.declareNeighbor(router, {
+        address: this.address(node, f),
+        remoteAsn: SPEAKER_ASN,
+        families: ['ipv4', 'ipv6'],
+        ebgpMultihop: 255,
+        passive: true,
+      });
+    }
+    const lab = await this.labUp();
+    const transit = this.topology.hosts.find((h) => h.role === 'router' && h.name !== router)!.name;
+    baseline.set(this, await timeExceededSent(lab.nsOf(transit), f));
+  },
+);
 
 /** A route that crossed hops: its next hop is the node's own address on its segment. */
-Then('{string} has the route {string} from {string}', async function (this: LbWorld, router: string, prefix: string, node: string) {
-  const nextHop = this.address(node, prefix.includes(':') ? 'ipv6' : 'ipv4');
-  await eventually(`${prefix} from ${node} at ${router}`, async () => {
-    const paths = (await this.router(router).ribView())[prefix] ?? [];
-    if (!paths.some((p) => p.nextHop === nextHop)) throw new Error(`${prefix}: paths ${JSON.stringify(paths)}, want next hop ${nextHop}`);
-  }, { timeoutMs: this.timeouts.routeAnnounced, consecutive: this.parameters.consecutive });
-});
+Then(
+  '{string} has the route {string} from {string}',
+  async function (this: LbWorld, router: string, prefix: string, node: string) {
+    const nextHop = this.address(node, prefix.includes(':') ? 'ipv6' : 'ipv4');
+    await eventually(
+      `${prefix} from ${node} at ${router}`,
+      async () => {
+        const paths = (await this.router(router).ribView())[prefix] ?? [];
+        if (!paths.some((p) => p.nextHop === nextHop))
+          throw new Error(`${prefix}: paths ${JSON.stringify(paths)}, want next hop ${nextHop}`);
+      },
+      { timeoutMs: this.timeouts.routeAnnounced, consecutive: this.parameters.consecutive },
+    );
+  },
+);
 
 /**
  * TTL 1: the transit router drops the speaker's packets and says so (ICMP time exceeded), and the
  * session never comes up at the far router.
  */
-Then('{string} drops the packets of every node for {string} as TTL expired, and no session comes up', async function (this: LbWorld, transit: string, router: string) {
-  const lab = await this.labUp();
-  const f = this.transportOf(router);
-  const before = baseline.get(this) ?? 0;
-  await eventually(`${transit} sends ICMP time exceeded`, async () => {
-    const now = await timeExceededSent(lab.nsOf(transit), f);
-    if (!(now > before)) throw new Error(`${transit} sent ${now - before} time-exceeded messages (${f})`);
-  }, { timeoutMs: this.timeouts.sessionEstablished });
-  const addresses = this.nodes.map((n) => this.address(n, f));
-  await eventually(`no session at ${router}`, async () => {
-    const states = await this.router(router).sessionStates();
-    const up = addresses.filter((a) => states[a] === 'Established');
-    if (up.length) throw new Error(`Established over more than one hop with TTL 1: ${up.join(', ')}`);
-  }, { timeoutMs: this.timeouts.sessionEstablished, consecutive: Math.max(5, this.parameters.consecutive) });
-});
+Then(
+  '{string} drops the packets of every node for {string} as TTL expired, and no session comes up',
+  async function (this: LbWorld, transit: string, router: string) {
+    const lab = await this.labUp();
+    const f = this.transportOf(router);
+    const before = baseline.get(this) ?? 0;
+    await eventually(
+      `${transit} sends ICMP time exceeded`,
+      async () => {
+        const now = await timeExceededSent(lab.nsOf(transit), f);
+        if (!(now > before)) throw new Error(`${transit} sent ${now - before} time-exceeded messages (${f})`);
+      },
+      { timeoutMs: this.timeouts.sessionEstablished },
+    );
+    const addresses = this.nodes.map((n) => this.address(n, f));
+    await eventually(
+      `no session at ${router}`,
+      async () => {
+        const states = await this.router(router).sessionStates();
+        const up = addresses.filter((a) => states[a] === 'Established');
+        if (up.length) throw new Error(`Established over more than one hop with TTL 1: ${up.join(', ')}`);
+      },
+      { timeoutMs: this.timeouts.sessionEstablished, consecutive: Math.max(5, this.parameters.consecutive) },
+    );
+  },
+);
 
 /**
  * The router connects to the nodes (the speaker's passive side takes it); the nodes' BGPPeer points
  * at a port where nothing listens, so their own attempts are refused and only inbound can work.
  */
-Given('{string} connects to every node over iBGP {word} TCP MD5, while the nodes\' own attempts go to a closed port', function (this: LbWorld, router: string, md5: string) {
-  if (md5 !== 'with' && md5 !== 'without') throw new Error(`expected "with" or "without" TCP MD5, got ${md5}`);
-  const password = md5 === 'with' ? 'inbound-s3cret' : undefined;
-  this.routerAsn.set(router, SPEAKER_ASN);
-  const peer: PeerSpec & { peerPort: number } = { name: router, myASN: SPEAKER_ASN, peerASN: SPEAKER_ASN, peerAddress: this.address(router, 'ipv4'), peerPort: 1179, ...(password ? { password } : {}) };
-  this.writeManifest(`20-peer-${router}.yaml`, peerManifest([peer]));
-  for (const node of this.nodes) {
-    this.declareNeighbor(router, { address: this.address(node, 'ipv4'), remoteAsn: SPEAKER_ASN, families: ['ipv4', 'ipv6'], ...(password ? { password } : {}) });
-  }
-});
-
-Given('{string} tries to peer with every node, which has no BGPPeer for it', function (this: LbWorld, router: string) {
-  this.routerAsn.set(router, SPEAKER_ASN);
-  for (const node of this.nodes) this.declareNeighbor(router, { address: this.address(node, 'ipv4'), remoteAsn: SPEAKER_ASN, families: ['ipv4'] });
-});
-
-function speakerLog(world: LbWorld, node: string): { event?: string; peer?: string; remote?: string; replaced?: unknown }[] {
-  return readFileSync(join(world.scenarioDir, `speaker-${node}.log`), 'utf8').split('\n').filter(Boolean).flatMap((l) => {
-    try {
-      return [JSON.parse(l) as { event?: string }];
-    } catch {
-      return [];
+Given(
+  "{string} connects to every node over iBGP {word} TCP MD5, while the nodes' own attempts go to a closed port",
+  function (this: LbWorld, router: string, md5: string) {
+    if (md5 !== 'with' && md5 !== 'without')
+      throw new Error(`expected "with" or "without" TCP MD5, got ${md5}`);
+    const password = md5 === 'with' ? 'inbound-s3cret' : undefined;
+    this.routerAsn.set(router, SPEAKER_ASN);
+    const peer: PeerSpec & { peerPort: number } = {
+      name: router,
+      myASN: SPEAKER_ASN,
+      peerASN: SPEAKER_ASN,
+      peerAddress: this.address(router, 'ipv4'),
+      peerPort: 1179,
+      ...(password ? { password } : {}),
+    };
+    this.writeManifest(`20-peer-${router}.yaml`, peerManifest([peer]));
+    for (const node of this.nodes) {
+      this.declareNeighbor(router, {
+        address: this.address(node, 'ipv4'),
+        remoteAsn: SPEAKER_ASN,
+        families: ['ipv4', 'ipv6'],
+        ...(password ? { password } : {}),
+      });
     }
-  });
+  },
+);
+
+Given(
+  '{string} tries to peer with every node, which has no BGPPeer for it',
+  function (this: LbWorld, router: string) {
+    this.routerAsn.set(router, SPEAKER_ASN);
+    for (const node of this.nodes)
+      this.declareNeighbor(router, {
+        address: this.address(node, 'ipv4'),
+        remoteAsn: SPEAKER_ASN,
+        families: ['ipv4'],
+      });
+  },
+);
+
+function speakerLog(
+  world: LbWorld,
+  node: string,
+): { event?: string; peer?: string; remote?: string; replaced?: unknown }[] {
+  return readFileSync(join(world.scenarioDir, `speaker-${node}.log`), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l) as { event?: string }];
+      } catch {
+        return [];
+      }
+    });
 }
 
-Then('the speaker on {string} took the session with {string} inbound', async function (this: LbWorld, node: string, router: string) {
-  const from = this.address(router, 'ipv4');
-  await eventually(`${node} accepted ${router}'s connection`, async () => {
-    const lines = speakerLog(this, node);
-    if (!lines.some((l) => l.event === 'bgp.incoming.accepted' && l.peer === router && l.remote?.startsWith(`${from}:`))) {
-      throw new Error(`no bgp.incoming.accepted from ${from} for peer ${router}`);
-    }
-  }, { timeoutMs: this.timeouts.sessionEstablished });
-});
+Then(
+  'the speaker on {string} took the session with {string} inbound',
+  async function (this: LbWorld, node: string, router: string) {
+    const from = this.address(router, 'ipv4');
+    await eventually(
+      `${node} accepted ${router}'s connection`,
+      async () => {
+        const lines = speakerLog(this, node);
+        if (
+          !lines.some(
+            (l) =>
+              l.event === 'bgp.incoming.accepted' && l.peer === router && l.remote?.startsWith(`${from}:`),
+          )
+        ) {
+          throw new Error(`no bgp.incoming.accepted from ${from} for peer ${router}`);
+        }
+      },
+      { timeoutMs: this.timeouts.sessionEstablished },
+    );
+  },
+);
 
-Then('the speaker on {string} refuses {string}, which never gets a session', async function (this: LbWorld, node: string, router: string) {
-  const from = this.address(router, 'ipv4');
-  await eventually(`${node} refused ${router}`, async () => {
-    if (!speakerLog(this, node).some((l) => l.event === 'bgp.listener.refused' && l.remote?.startsWith(`${from}:`))) throw new Error(`no bgp.listener.refused from ${from}`);
-  }, { timeoutMs: this.timeouts.sessionEstablished });
-  const address = this.address(node, 'ipv4');
-  await eventually(`no session at ${router}`, async () => {
-    const state = (await this.router(router).sessionStates())[address];
-    if (state === 'Established') throw new Error(`${router} Established with ${node} though no BGPPeer names it`);
-  }, { timeoutMs: this.timeouts.sessionEstablished, consecutive: Math.max(5, this.parameters.consecutive) });
-});
+Then(
+  'the speaker on {string} refuses {string}, which never gets a session',
+  async function (this: LbWorld, node: string, router: string) {
+    const from = this.address(router, 'ipv4');
+    await eventually(
+      `${node} refused ${router}`,
+      async () => {
+        if (
+          !speakerLog(this, node).some(
+            (l) => l.event === 'bgp.listener.refused' && l.remote?.startsWith(`${from}:`),
+          )
+        )
+          throw new Error(`no bgp.listener.refused from ${from}`);
+      },
+      { timeoutMs: this.timeouts.sessionEstablished },
+    );
+    const address = this.address(node, 'ipv4');
+    await eventually(
+      `no session at ${router}`,
+      async () => {
+        const state = (await this.router(router).sessionStates())[address];
+        if (state === 'Established')
+          throw new Error(`${router} Established with ${node} though no BGPPeer names it`);
+      },
+      { timeoutMs: this.timeouts.sessionEstablished, consecutive: Math.max(5, this.parameters.consecutive) },
+    );
+  },
+);

@@ -8,65 +8,104 @@ import type { LbWorld } from '../support/world.ts';
 Then("every node's session with {string} is Established", async function (this: LbWorld, routerName: string) {
   const router = this.router(routerName);
   const addresses = this.nodes.map((n) => this.address(n, this.transportOf(routerName)));
-  await eventually(`sessions ${this.nodes.join(',')} Established at ${routerName}`, async () => {
-    const states = await router.sessionStates();
-    const notUp = addresses.filter((a) => states[a] !== 'Established')
-      .map((a) => `${a}: ${states[a] ?? 'unknown'}`);
-    if (notUp.length) throw new Error(`not Established: ${notUp.join(', ')}`);
-  }, { timeoutMs: this.timeouts.sessionEstablished, consecutive: this.parameters.consecutive });
+  await eventually(
+    `sessions ${this.nodes.join(',')} Established at ${routerName}`,
+    async () => {
+      const states = await router.sessionStates();
+      const notUp = addresses
+        .filter((a) => states[a] !== 'Established')
+        .map((a) => `${a}: ${states[a] ?? 'unknown'}`);
+      if (notUp.length) throw new Error(`not Established: ${notUp.join(', ')}`);
+    },
+    { timeoutMs: this.timeouts.sessionEstablished, consecutive: this.parameters.consecutive },
+  );
 });
 
 /** Hop by hop: the router-to-router sessions (every family) are up before routes are expected there. */
-Then('the sessions between {string} and {string} are Established', async function (this: LbWorld, a: string, b: string) {
-  const router = this.router(b);
-  await eventually(`sessions ${a} <-> ${b} Established`, async () => {
-    const states = await router.sessionStates();
-    const wanted = (['ipv4', 'ipv6'] as const).map((f) => this.addressSeenBy(a, b, f));
-    const down = wanted.filter((addr) => states[addr] !== 'Established').map((addr) => `${addr}: ${states[addr] ?? 'unknown'}`);
-    if (down.length) throw new Error(`not Established at ${b}: ${down.join(', ')}`);
-  }, { timeoutMs: this.timeouts.sessionEstablished, consecutive: this.parameters.consecutive });
-});
+Then(
+  'the sessions between {string} and {string} are Established',
+  async function (this: LbWorld, a: string, b: string) {
+    const router = this.router(b);
+    await eventually(
+      `sessions ${a} <-> ${b} Established`,
+      async () => {
+        const states = await router.sessionStates();
+        const wanted = (['ipv4', 'ipv6'] as const).map((f) => this.addressSeenBy(a, b, f));
+        const down = wanted
+          .filter((addr) => states[addr] !== 'Established')
+          .map((addr) => `${addr}: ${states[addr] ?? 'unknown'}`);
+        if (down.length) throw new Error(`not Established at ${b}: ${down.join(', ')}`);
+      },
+      { timeoutMs: this.timeouts.sessionEstablished, consecutive: this.parameters.consecutive },
+    );
+  },
+);
 
 /** Selected nodes are Established and the others never open a session (checked over several polls). */
-Then('only {string} has/have a session with {string}', async function (this: LbWorld, nodes: string, routerName: string) {
-  const router = this.router(routerName);
-  const selected = new Set(nameList(nodes));
-  await eventually(`only ${nodes} Established at ${routerName}`, async () => {
-    const states = await router.sessionStates();
-    const wrong = this.nodes.filter((n) => (states[this.address(n, this.transportOf(routerName))] === 'Established') !== selected.has(n))
-      .map((n) => `${n}: ${states[this.address(n, this.transportOf(routerName))] ?? 'unknown'}`);
-    if (wrong.length) throw new Error(`unexpected session states: ${wrong.join(', ')}`);
-  }, { timeoutMs: this.timeouts.sessionEstablished, consecutive: Math.max(5, this.parameters.consecutive) });
-});
+Then(
+  'only {string} has/have a session with {string}',
+  async function (this: LbWorld, nodes: string, routerName: string) {
+    const router = this.router(routerName);
+    const selected = new Set(nameList(nodes));
+    await eventually(
+      `only ${nodes} Established at ${routerName}`,
+      async () => {
+        const states = await router.sessionStates();
+        const wrong = this.nodes
+          .filter(
+            (n) =>
+              (states[this.address(n, this.transportOf(routerName))] === 'Established') !== selected.has(n),
+          )
+          .map((n) => `${n}: ${states[this.address(n, this.transportOf(routerName))] ?? 'unknown'}`);
+        if (wrong.length) throw new Error(`unexpected session states: ${wrong.join(', ')}`);
+      },
+      { timeoutMs: this.timeouts.sessionEstablished, consecutive: Math.max(5, this.parameters.consecutive) },
+    );
+  },
+);
 
 /**
  * The router's whole table must equal the expected one: no missing route, no extra route, exactly one
  * path per listed node, and every attribute as stated.
  */
-Then('{string} has exactly these routes:', async function (this: LbWorld, routerName: string, table: DataTable) {
-  const expected: RibView = {};
-  for (const row of table.hashes()) {
-    const prefix = row['prefix']!;
-    const family = prefix.includes(':') ? 'ipv6' : 'ipv4';
-    expected[prefix] = nameList(row['next hops']!).map((node): PathView => ({
-      nextHop: this.addressSeenBy(node, routerName, family),
-      origin: row['origin']!,
-      asPath: row['as path'] === 'empty' ? '' : row['as path']!,
-      localPref: row['local pref'] === 'absent' ? null : Number(row['local pref']),
-      communities: row['communities'] === 'none' ? [] : nameList(row['communities']!).sort(),
-      largeCommunities: row['large communities'] === undefined || row['large communities'] === 'none' ? [] : nameList(row['large communities']!).sort(),
-    })).sort((a, b) => a.nextHop.localeCompare(b.nextHop));
-  }
-  await expectRib(this, routerName, expected, this.timeouts.routeAnnounced);
-});
+Then(
+  '{string} has exactly these routes:',
+  async function (this: LbWorld, routerName: string, table: DataTable) {
+    const expected: RibView = {};
+    for (const row of table.hashes()) {
+      const prefix = row['prefix']!;
+      const family = prefix.includes(':') ? 'ipv6' : 'ipv4';
+      expected[prefix] = nameList(row['next hops']!)
+        .map(
+          (node): PathView => ({
+            nextHop: this.addressSeenBy(node, routerName, family),
+            origin: row['origin']!,
+            asPath: row['as path'] === 'empty' ? '' : row['as path']!,
+            localPref: row['local pref'] === 'absent' ? null : Number(row['local pref']),
+            communities: row['communities'] === 'none' ? [] : nameList(row['communities']!).sort(),
+            largeCommunities:
+              row['large communities'] === undefined || row['large communities'] === 'none'
+                ? []
+                : nameList(row['large communities']!).sort(),
+          }),
+        )
+        .sort((a, b) => a.nextHop.localeCompare(b.nextHop));
+    }
+    await expectRib(this, routerName, expected, this.timeouts.routeAnnounced);
+  },
+);
 
 /** The speaker answered the router's ROUTE-REFRESH (its log says so) and nothing was lost. */
 Then('the speaker on {string} answered a route refresh', async function (this: LbWorld, node: string) {
   const log = `${this.scenarioDir}/speaker-${node}.log`;
-  await eventually(`${node} answered a ROUTE-REFRESH`, async () => {
-    const text = (await import('node:fs')).readFileSync(log, 'utf8');
-    if (!text.includes('"bgp.route-refresh"')) throw new Error(`no bgp.route-refresh in ${log}`);
-  }, { timeoutMs: this.timeouts.routeAnnounced });
+  await eventually(
+    `${node} answered a ROUTE-REFRESH`,
+    async () => {
+      const text = (await import('node:fs')).readFileSync(log, 'utf8');
+      if (!text.includes('"bgp.route-refresh"')) throw new Error(`no bgp.route-refresh in ${log}`);
+    },
+    { timeoutMs: this.timeouts.routeAnnounced },
+  );
 });
 
 Then('{string} has no routes', async function (this: LbWorld, routerName: string) {
@@ -78,12 +117,22 @@ Then('{string} has no routes well before the hold time', async function (this: L
   await expectRib(this, routerName, {}, this.timeouts.ceaseWithdrawn, 1);
 });
 
-async function expectRib(world: LbWorld, routerName: string, expected: RibView, timeoutMs: number, consecutive = world.parameters.consecutive): Promise<void> {
+async function expectRib(
+  world: LbWorld,
+  routerName: string,
+  expected: RibView,
+  timeoutMs: number,
+  consecutive = world.parameters.consecutive,
+): Promise<void> {
   const router = world.router(routerName);
-  await eventually(`routes at ${routerName}`, async () => {
-    const actual = await router.ribView();
-    if (!isDeepStrictEqual(actual, expected)) throw new Error(describeDiff(expected, actual));
-  }, { timeoutMs, consecutive });
+  await eventually(
+    `routes at ${routerName}`,
+    async () => {
+      const actual = await router.ribView();
+      if (!isDeepStrictEqual(actual, expected)) throw new Error(describeDiff(expected, actual));
+    },
+    { timeoutMs, consecutive },
+  );
 }
 
 function describeDiff(expected: RibView, actual: RibView): string {
@@ -93,7 +142,8 @@ function describeDiff(expected: RibView, actual: RibView): string {
     const a = actual[prefix];
     if (!a) lines.push(`missing ${prefix}: expected ${JSON.stringify(e)}`);
     else if (!e) lines.push(`unexpected ${prefix}: ${JSON.stringify(a)}`);
-    else if (!isDeepStrictEqual(e, a)) lines.push(`${prefix}:\n    expected ${JSON.stringify(e)}\n    actual   ${JSON.stringify(a)}`);
+    else if (!isDeepStrictEqual(e, a))
+      lines.push(`${prefix}:\n    expected ${JSON.stringify(e)}\n    actual   ${JSON.stringify(a)}`);
   }
   return lines.join('\n  ');
 }

@@ -16,73 +16,113 @@ import type { LbWorld } from '../support/world.ts';
  * sees carrier loss (its addresses, IPv6 included, stay), not an administrative down that would flush
  * the node's IPv6 addresses and so test our topology instead of the speaker.
  */
-async function switchPortOf(world: LbWorld, node: string, router: string): Promise<{ switchNs: string; port: string; nodeNs: string; iface: string }> {
+async function switchPortOf(
+  world: LbWorld,
+  node: string,
+  router: string,
+): Promise<{ switchNs: string; port: string; nodeNs: string; iface: string }> {
   const lab = await world.labUp();
   const iface = world.interfaceFacing(node, router);
-  const segment = world.topology.hosts.find((h) => h.name === node)?.interfaces.find((i) => i.name === iface)?.segment;
+  const segment = world.topology.hosts
+    .find((h) => h.name === node)
+    ?.interfaces.find((i) => i.name === iface)?.segment;
   const switchNs = lab.namespaces().find((n) => n.endsWith(`-s-${segment}`));
   if (!segment || !switchNs) throw new Error(`no switch namespace for ${node}/${iface}`);
   const nodeNs = lab.nsOf(node);
-  const [link] = JSON.parse((await run('ip', ['-n', nodeNs, '-j', 'link', 'show', 'dev', iface])).stdout) as { link_index?: number }[];
-  const ports = JSON.parse((await run('ip', ['-n', switchNs, '-j', 'link', 'show'])).stdout) as { ifindex: number; ifname: string }[];
+  const [link] = JSON.parse((await run('ip', ['-n', nodeNs, '-j', 'link', 'show', 'dev', iface])).stdout) as {
+    link_index?: number;
+  }[];
+  const ports = JSON.parse((await run('ip', ['-n', switchNs, '-j', 'link', 'show'])).stdout) as {
+    ifindex: number;
+    ifname: string;
+  }[];
   const port = ports.find((p) => p.ifindex === link?.link_index)?.ifname;
-  if (!port) throw new Error(`the peer of ${node}/${iface} (ifindex ${link?.link_index}) is not in ${switchNs}`);
+  if (!port)
+    throw new Error(`the peer of ${node}/${iface} (ifindex ${link?.link_index}) is not in ${switchNs}`);
   return { switchNs, port, nodeNs, iface };
 }
 
-When('the link of {string} toward {string} goes down', async function (this: LbWorld, node: string, router: string) {
-  const { switchNs, port, nodeNs, iface } = await switchPortOf(this, node, router);
-  // If the scenario stops before the link is back, the lab must not be handed to the next one.
-  this.labDirty = true;
-  await run('ip', ['-n', switchNs, 'link', 'set', port, 'down']);
-  await eventually(`${node}/${iface} loses carrier`, async () => {
-    const [l] = JSON.parse((await run('ip', ['-n', nodeNs, '-j', 'link', 'show', 'dev', iface])).stdout) as { operstate?: string }[];
-    if (l?.operstate === 'UP') throw new Error(`${iface} is still operationally UP`);
-  }, { timeoutMs: 5000, intervalMs: 20 });
-  this.log(`${node}/${iface}: carrier lost (switch port ${port} down)`);
-});
+When(
+  'the link of {string} toward {string} goes down',
+  async function (this: LbWorld, node: string, router: string) {
+    const { switchNs, port, nodeNs, iface } = await switchPortOf(this, node, router);
+    // If the scenario stops before the link is back, the lab must not be handed to the next one.
+    this.labDirty = true;
+    await run('ip', ['-n', switchNs, 'link', 'set', port, 'down']);
+    await eventually(
+      `${node}/${iface} loses carrier`,
+      async () => {
+        const [l] = JSON.parse(
+          (await run('ip', ['-n', nodeNs, '-j', 'link', 'show', 'dev', iface])).stdout,
+        ) as { operstate?: string }[];
+        if (l?.operstate === 'UP') throw new Error(`${iface} is still operationally UP`);
+      },
+      { timeoutMs: 5000, intervalMs: 20 },
+    );
+    this.log(`${node}/${iface}: carrier lost (switch port ${port} down)`);
+  },
+);
 
-When('the link of {string} toward {string} comes back up', async function (this: LbWorld, node: string, router: string) {
-  const { switchNs, port, nodeNs, iface } = await switchPortOf(this, node, router);
-  await run('ip', ['-n', switchNs, 'link', 'set', port, 'up']);
-  await waitOperUp(nodeNs, iface);
-});
+When(
+  'the link of {string} toward {string} comes back up',
+  async function (this: LbWorld, node: string, router: string) {
+    const { switchNs, port, nodeNs, iface } = await switchPortOf(this, node, router);
+    await run('ip', ['-n', switchNs, 'link', 'set', port, 'up']);
+    await waitOperUp(nodeNs, iface);
+  },
+);
 
 /** The router's side of the session: not Established (checked on consecutive polls). */
-Then('the session of {string} with {string} is down at the router', async function (this: LbWorld, node: string, routerName: string) {
-  const router = this.router(routerName);
-  const address = this.address(node, this.transportOf(routerName));
-  await eventually(`${routerName} drops the session with ${node}`, async () => {
-    const state = (await router.sessionStates())[address];
-    if (state === 'Established') throw new Error(`${address} is still Established at ${routerName}`);
-  }, { timeoutMs: this.timeouts.sessionEstablished, consecutive: this.parameters.consecutive });
-});
+Then(
+  'the session of {string} with {string} is down at the router',
+  async function (this: LbWorld, node: string, routerName: string) {
+    const router = this.router(routerName);
+    const address = this.address(node, this.transportOf(routerName));
+    await eventually(
+      `${routerName} drops the session with ${node}`,
+      async () => {
+        const state = (await router.sessionStates())[address];
+        if (state === 'Established') throw new Error(`${address} is still Established at ${routerName}`);
+      },
+      { timeoutMs: this.timeouts.sessionEstablished, consecutive: this.parameters.consecutive },
+    );
+  },
+);
 
 /** FRR dies without a word (no NOTIFICATION, no clean close of its own), then starts from scratch. */
-When('the routing daemons of {string} are killed with SIGKILL and started again', async function (this: LbWorld, routerName: string) {
-  const router = this.router(routerName);
-  const lab = await this.labUp();
-  const pids = (await run('ip', ['netns', 'pids', lab.nsOf(routerName)])).stdout.split(/\s+/).filter(Boolean).map(Number);
-  const daemons = pids.filter((p) => {
-    try {
-      return ['bgpd', 'zebra'].includes(readFileSync(`/proc/${p}/comm`, 'utf8').trim());
-    } catch {
-      return false;
-    }
-  });
-  if (daemons.length !== 2) throw new Error(`expected bgpd and zebra in ${routerName}, found pids [${daemons.join(', ')}]`);
-  for (const p of daemons) process.kill(p, 'SIGKILL');
-  // stop() reaps the dead daemons and removes their sockets and pid files.
-  await router.stop();
-  this.routers.delete(routerName);
-  await this.routersUp();
-});
+When(
+  'the routing daemons of {string} are killed with SIGKILL and started again',
+  async function (this: LbWorld, routerName: string) {
+    const router = this.router(routerName);
+    const lab = await this.labUp();
+    const pids = (await run('ip', ['netns', 'pids', lab.nsOf(routerName)])).stdout
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+    const daemons = pids.filter((p) => {
+      try {
+        return ['bgpd', 'zebra'].includes(readFileSync(`/proc/${p}/comm`, 'utf8').trim());
+      } catch {
+        return false;
+      }
+    });
+    if (daemons.length !== 2)
+      throw new Error(`expected bgpd and zebra in ${routerName}, found pids [${daemons.join(', ')}]`);
+    for (const p of daemons) process.kill(p, 'SIGKILL');
+    // stop() reaps the dead daemons and removes their sockets and pid files.
+    await router.stop();
+    this.routers.delete(routerName);
+    await this.routersUp();
+  },
+);
 
 /** config.applied lines per node when a fault began: a later one proves a change was applied during it. */
 const appliedBefore = new WeakMap<LbWorld, Map<string, number>>();
 
 function appliedCount(world: LbWorld, node: string): number {
-  return readFileSync(join(world.scenarioDir, `speaker-${node}.log`), 'utf8').split('\n').filter((l) => l.includes('"config.applied"')).length;
+  return readFileSync(join(world.scenarioDir, `speaker-${node}.log`), 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('"config.applied"')).length;
 }
 
 When('the router {string} is stopped', async function (this: LbWorld, routerName: string) {
@@ -95,10 +135,14 @@ When('the router {string} is stopped', async function (this: LbWorld, routerName
 Then('every speaker has applied the changed configuration', async function (this: LbWorld) {
   const before = appliedBefore.get(this);
   if (!before) throw new Error('no fault recorded a baseline (use "the router ... is stopped" first)');
-  await eventually('every speaker applied the changed configuration', async () => {
-    const behind = [...before].filter(([n, count]) => appliedCount(this, n) <= count).map(([n]) => n);
-    if (behind.length) throw new Error(`no config.applied since the fault on: ${behind.join(', ')}`);
-  }, { timeoutMs: this.timeouts.routeAnnounced });
+  await eventually(
+    'every speaker applied the changed configuration',
+    async () => {
+      const behind = [...before].filter(([n, count]) => appliedCount(this, n) <= count).map(([n]) => n);
+      if (behind.length) throw new Error(`no config.applied since the fault on: ${behind.join(', ')}`);
+    },
+    { timeoutMs: this.timeouts.routeAnnounced },
+  );
 });
 
 When('the router {string} starts again', async function (this: LbWorld, routerName: string) {

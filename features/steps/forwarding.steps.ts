@@ -5,26 +5,35 @@ import { nameList } from '../support/constants.ts';
 import type { LbWorld } from '../support/world.ts';
 
 /** A host standing in for the workload: holds the Service IP and routes replies back through the node. */
-Given('{string} holds the Service IP {string} and answers the second segment through {string}', async function (this: LbWorld, host: string, ip: string, node: string) {
-  const lab = await this.labUp();
-  this.labDirty = true;
-  const ns = lab.nsOf(host);
-  await run('ip', ['-n', ns, 'addr', 'add', `${ip}/32`, 'dev', 'lo']);
-  await run('ip', ['-n', ns, 'route', 'add', '198.51.100.0/24', 'via', this.address(node, 'ipv4')]);
-});
+Given(
+  '{string} holds the Service IP {string} and answers the second segment through {string}',
+  async function (this: LbWorld, host: string, ip: string, node: string) {
+    const lab = await this.labUp();
+    this.labDirty = true;
+    const ns = lab.nsOf(host);
+    await run('ip', ['-n', ns, 'addr', 'add', `${ip}/32`, 'dev', 'lo']);
+    await run('ip', ['-n', ns, 'route', 'add', '198.51.100.0/24', 'via', this.address(node, 'ipv4')]);
+  },
+);
 
 /** What kube-proxy provides on a node: the Service IP leads to the workload. */
-Given('{string} routes {string} to {string}', async function (this: LbWorld, node: string, ip: string, host: string) {
-  const lab = await this.labUp();
-  this.labDirty = true;
-  await run('ip', ['-n', lab.nsOf(node), 'route', 'add', `${ip}/32`, 'via', this.address(host, 'ipv4')]);
-});
+Given(
+  '{string} routes {string} to {string}',
+  async function (this: LbWorld, node: string, ip: string, host: string) {
+    const lab = await this.labUp();
+    this.labDirty = true;
+    await run('ip', ['-n', lab.nsOf(node), 'route', 'add', `${ip}/32`, 'via', this.address(host, 'ipv4')]);
+  },
+);
 
-Given('{string} sends traffic for {string} out of eth0', async function (this: LbWorld, host: string, ip: string) {
-  const lab = await this.labUp();
-  this.labDirty = true;
-  await run('ip', ['-n', lab.nsOf(host), 'route', 'replace', `${ip}/32`, 'dev', 'eth0']);
-});
+Given(
+  '{string} sends traffic for {string} out of eth0',
+  async function (this: LbWorld, host: string, ip: string) {
+    const lab = await this.labUp();
+    this.labDirty = true;
+    await run('ip', ['-n', lab.nsOf(host), 'route', 'replace', `${ip}/32`, 'dev', 'eth0']);
+  },
+);
 
 async function ping(world: LbWorld, host: string, ip: string): Promise<boolean> {
   const lab = await world.labUp();
@@ -33,28 +42,52 @@ async function ping(world: LbWorld, host: string, ip: string): Promise<boolean> 
 
 Then('{string} cannot reach {string}', async function (this: LbWorld, host: string, ip: string) {
   for (let i = 0; i < 3; i++) {
-    if (await ping(this, host, ip)) throw new Error(`${host} reached ${ip}, but forwarding is off on the announcing interface`);
+    if (await ping(this, host, ip))
+      throw new Error(`${host} reached ${ip}, but forwarding is off on the announcing interface`);
   }
 });
 
 Then('{string} reaches {string}', async function (this: LbWorld, host: string, ip: string) {
-  await eventually(`${host} pings ${ip}`, async () => {
-    if (!(await ping(this, host, ip))) throw new Error(`no reply from ${ip}`);
-  }, { timeoutMs: this.timeouts.l2Answered });
+  await eventually(
+    `${host} pings ${ip}`,
+    async () => {
+      if (!(await ping(this, host, ip))) throw new Error(`no reply from ${ip}`);
+    },
+    { timeoutMs: this.timeouts.l2Answered },
+  );
 });
 
 /** The document's per-interface prerequisite (27.2.9.1), inside the node's namespace only. */
-When('IP forwarding is enabled on {string} for the interfaces {string}, with rp_filter off', async function (this: LbWorld, node: string, ifaces: string) {
-  const lab = await this.labUp();
-  this.labDirty = true;
-  const settings = nameList(ifaces).flatMap((i) => [`net.ipv4.conf.${i}.forwarding=1`, `net.ipv4.conf.${i}.rp_filter=0`, `net.ipv6.conf.${i}.forwarding=1`]);
-  await runIn(lab.nsOf(node), 'sysctl', ['-q', '-w', 'net.ipv4.conf.all.rp_filter=0', ...settings]);
-});
+When(
+  'IP forwarding is enabled on {string} for the interfaces {string}, with rp_filter off',
+  async function (this: LbWorld, node: string, ifaces: string) {
+    const lab = await this.labUp();
+    this.labDirty = true;
+    const settings = nameList(ifaces).flatMap((i) => [
+      `net.ipv4.conf.${i}.forwarding=1`,
+      `net.ipv4.conf.${i}.rp_filter=0`,
+      `net.ipv6.conf.${i}.forwarding=1`,
+    ]);
+    await runIn(lab.nsOf(node), 'sysctl', ['-q', '-w', 'net.ipv4.conf.all.rp_filter=0', ...settings]);
+  },
+);
 
-Then('the speaker on {string} warns that forwarding is disabled on {string}', async function (this: LbWorld, node: string, iface: string) {
-  const log = `${this.scenarioDir}/speaker-${node}.log`;
-  await eventually(`${node} warns about forwarding on ${iface}`, async () => {
-    const text = (await import('node:fs')).readFileSync(log, 'utf8');
-    if (!text.split('\n').some((l) => l.includes('"l2.forwarding.disabled"') && l.includes(`"iface":"${iface}"`))) throw new Error(`no l2.forwarding.disabled warning for ${iface} in ${log}`);
-  }, { timeoutMs: this.timeouts.l2Answered });
-});
+Then(
+  'the speaker on {string} warns that forwarding is disabled on {string}',
+  async function (this: LbWorld, node: string, iface: string) {
+    const log = `${this.scenarioDir}/speaker-${node}.log`;
+    await eventually(
+      `${node} warns about forwarding on ${iface}`,
+      async () => {
+        const text = (await import('node:fs')).readFileSync(log, 'utf8');
+        if (
+          !text
+            .split('\n')
+            .some((l) => l.includes('"l2.forwarding.disabled"') && l.includes(`"iface":"${iface}"`))
+        )
+          throw new Error(`no l2.forwarding.disabled warning for ${iface} in ${log}`);
+      },
+      { timeoutMs: this.timeouts.l2Answered },
+    );
+  },
+);

@@ -43,41 +43,69 @@ function existing(world: LbWorld, ref: string): ServiceSpec {
   return s;
 }
 
-Given('a dual-stack Service {string} with a ready endpoint on {string}', function (this: LbWorld, ref: string, nodes: string) {
-  return putService(this, { ...splitName(ref), dualStack: true, readyOn: nameList(nodes) });
-});
+Given(
+  'a dual-stack Service {string} with a ready endpoint on {string}',
+  function (this: LbWorld, ref: string, nodes: string) {
+    return putService(this, { ...splitName(ref), dualStack: true, readyOn: nameList(nodes) });
+  },
+);
 
 /** Asks for specific IPs with the metallb.io/loadBalancerIPs annotation (needed for autoAssign: false pools). */
 const requesting = function (this: LbWorld, ref: string, ips: string, nodes: string): Promise<void> {
   const list = nameList(ips);
   return putService(this, {
-    ...splitName(ref), dualStack: list.some((i) => i.includes(':')) && list.some((i) => i.includes('.')),
-    ipv6Only: list.every((i) => i.includes(':')), readyOn: nameList(nodes),
+    ...splitName(ref),
+    dualStack: list.some((i) => i.includes(':')) && list.some((i) => i.includes('.')),
+    ipv6Only: list.every((i) => i.includes(':')),
+    readyOn: nameList(nodes),
     annotations: { 'metallb.io/loadBalancerIPs': list.join(',') },
   });
 };
 Given('a (dual-stack )Service {string} requesting {string} with a ready endpoint on {string}', requesting);
-When('a (dual-stack )Service {string} requesting {string} with a ready endpoint on {string} is created', requesting);
+When(
+  'a (dual-stack )Service {string} requesting {string} with a ready endpoint on {string} is created',
+  requesting,
+);
 
-Given('a Service {string} from the pool {string} with a ready endpoint on {string}', function (this: LbWorld, ref: string, pool: string, nodes: string) {
-  return putService(this, { ...splitName(ref), dualStack: false, readyOn: nameList(nodes), annotations: { 'metallb.io/address-pool': pool } });
-});
+Given(
+  'a Service {string} from the pool {string} with a ready endpoint on {string}',
+  function (this: LbWorld, ref: string, pool: string, nodes: string) {
+    return putService(this, {
+      ...splitName(ref),
+      dualStack: false,
+      readyOn: nameList(nodes),
+      annotations: { 'metallb.io/address-pool': pool },
+    });
+  },
+);
 
-Given('a Service {string} with externalTrafficPolicy Local requesting {string} with a ready endpoint on {string}', function (this: LbWorld, ref: string, ips: string, nodes: string) {
-  return putService(this, {
-    ...splitName(ref), dualStack: false, readyOn: nameList(nodes), externalTrafficPolicy: 'Local',
-    annotations: { 'metallb.io/loadBalancerIPs': nameList(ips).join(',') },
-  });
-});
+Given(
+  'a Service {string} with externalTrafficPolicy Local requesting {string} with a ready endpoint on {string}',
+  function (this: LbWorld, ref: string, ips: string, nodes: string) {
+    return putService(this, {
+      ...splitName(ref),
+      dualStack: false,
+      readyOn: nameList(nodes),
+      externalTrafficPolicy: 'Local',
+      annotations: { 'metallb.io/loadBalancerIPs': nameList(ips).join(',') },
+    });
+  },
+);
 
 When('the Service {string} now requests {string}', function (this: LbWorld, ref: string, ips: string) {
   const s = existing(this, ref);
-  return putService(this, { ...s, annotations: { ...s.annotations, 'metallb.io/loadBalancerIPs': nameList(ips).join(',') } });
+  return putService(this, {
+    ...s,
+    annotations: { ...s.annotations, 'metallb.io/loadBalancerIPs': nameList(ips).join(',') },
+  });
 });
 
-When("the Service {string}'s ready endpoint moves to {string}", function (this: LbWorld, ref: string, nodes: string) {
-  return putService(this, { ...existing(this, ref), readyOn: nameList(nodes) });
-});
+When(
+  "the Service {string}'s ready endpoint moves to {string}",
+  function (this: LbWorld, ref: string, nodes: string) {
+    return putService(this, { ...existing(this, ref), readyOn: nameList(nodes) });
+  },
+);
 
 When('the Service {string} is deleted', async function (this: LbWorld, ref: string) {
   const { namespace, name } = splitName(ref);
@@ -87,14 +115,24 @@ When('the Service {string} is deleted', async function (this: LbWorld, ref: stri
 });
 
 /** The speaker must say, in its log, that it rejected the config and why (a stable error code). */
-Then('the speaker on {string} reports the configuration rejected with {string}', async function (this: LbWorld, node: string, code: string) {
-  const log = join(this.scenarioDir, `speaker-${node}.log`);
-  await eventually(`speaker on ${node} logs config.rejected with ${code}`, async () => {
-    const text = existsSync(log) ? readFileSync(log, 'utf8') : '';
-    const rejected = text.split('\n').filter((l) => l.includes('"config.rejected"'));
-    if (!rejected.some((l) => l.includes(code))) throw new Error(`no config.rejected line naming ${code}; saw ${rejected.length} config.rejected lines:\n${rejected.slice(-2).join('\n')}`);
-  }, { timeoutMs: this.timeouts.routeAnnounced });
-});
+Then(
+  'the speaker on {string} reports the configuration rejected with {string}',
+  async function (this: LbWorld, node: string, code: string) {
+    const log = join(this.scenarioDir, `speaker-${node}.log`);
+    await eventually(
+      `speaker on ${node} logs config.rejected with ${code}`,
+      async () => {
+        const text = existsSync(log) ? readFileSync(log, 'utf8') : '';
+        const rejected = text.split('\n').filter((l) => l.includes('"config.rejected"'));
+        if (!rejected.some((l) => l.includes(code)))
+          throw new Error(
+            `no config.rejected line naming ${code}; saw ${rejected.length} config.rejected lines:\n${rejected.slice(-2).join('\n')}`,
+          );
+      },
+      { timeoutMs: this.timeouts.routeAnnounced },
+    );
+  },
+);
 
 async function notifySpeakers(world: LbWorld): Promise<void> {
   await Promise.all([...world.speakers.values()].map((s) => s.configChanged()));

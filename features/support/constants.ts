@@ -16,5 +16,8 @@ export function nodeSegmentAddress(index: number): { v4: string; v6: string } {
 
 /** Splits "NodeA, NodeB" into names. */
 export function nameList(text: string): string[] {
-  return text.split(',').map((s) => s.trim()).filter(Boolean);
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

@@ -21,10 +21,21 @@ const outDir = process.env.LBCONFORM_OUT ?? 'out/features';
 let rootBefore: RootSnapshot | undefined;
 
 /** Tags that name a capability; a SUT that does not list one gets NOT_SUPPORTED for the scenario. */
-const capabilityTags = ['bgp', 'l2', 'ipv4', 'ipv6', 'dualstack', 'ibgp', 'ebgp', 'md5', 'interop', 'session'];
+const capabilityTags = [
+  'bgp',
+  'l2',
+  'ipv4',
+  'ipv6',
+  'dualstack',
+  'ibgp',
+  'ebgp',
+  'md5',
+  'interop',
+  'session',
+];
 const notSupported: { pickleId: string; scenario: string; feature: string }[] = [];
 
-BeforeAll(async function () {
+BeforeAll(async () => {
   rootBefore = await rootSnapshot();
   if (process.env.LBCONFORM_SUT !== 'command') {
     // The reference must support every capability the suite knows: a tag it lacks is a bug here.
@@ -34,14 +45,22 @@ BeforeAll(async function () {
   // createRun first removes what killed runs left behind (namespaces, daemons, temp dirs).
   // LBCONFORM_NETNS_PREFIX lets concurrent runs (developers, CI jobs) keep apart; checkPrefix validates it
   const run = await createRun({ prefix: process.env.LBCONFORM_NETNS_PREFIX ?? 'lbc' });
-  const sut = process.env.LBCONFORM_SUT === 'command'
-    ? commandSpeaker(process.env.LBCONFORM_SUT_START ?? '', (process.env.LBCONFORM_SUT_FEATURES ?? 'bgp,ipv4').split(',').map((f) => f.trim()))
-    : process.env.LBCONFORM_SUT === 'reference-frr' ? referenceFrrSpeaker : referenceSpeaker;
+  const sut =
+    process.env.LBCONFORM_SUT === 'command'
+      ? commandSpeaker(
+          process.env.LBCONFORM_SUT_START ?? '',
+          (process.env.LBCONFORM_SUT_FEATURES ?? 'bgp,ipv4').split(',').map((f) => f.trim()),
+        )
+      : process.env.LBCONFORM_SUT === 'reference-frr'
+        ? referenceFrrSpeaker
+        : referenceSpeaker;
   setSuite({ run, sut: withNodeFacts(sut) });
 });
 
 Before(function (this: LbWorld, { pickle }) {
-  const missing = pickle.tags.map((t) => t.name.slice(1)).filter((t) => capabilityTags.includes(t) && !suite().sut.features.includes(t));
+  const missing = pickle.tags
+    .map((t) => t.name.slice(1))
+    .filter((t) => capabilityTags.includes(t) && !suite().sut.features.includes(t));
   if (missing.length) {
     notSupported.push({ pickleId: pickle.id, scenario: pickle.name, feature: missing.join(',') });
     return 'skipped';
@@ -49,8 +68,9 @@ Before(function (this: LbWorld, { pickle }) {
   return undefined;
 });
 
-AfterAll(async function () {
-  if (notSupported.length) writeFileSync(join(outDir, '..', 'not-supported.json'), JSON.stringify(notSupported, null, 2) + '\n');
+AfterAll(async () => {
+  if (notSupported.length)
+    writeFileSync(join(outDir, '..', 'not-supported.json'), JSON.stringify(notSupported, null, 2) + '\n');
   try {
     await dropCachedLab();
     await suite().run.close();
@@ -59,12 +79,19 @@ AfterAll(async function () {
   }
   // The suite may only ever touch namespaces it created: prove the root namespace is as it was.
   const changes = rootBefore ? diffSnapshots(rootBefore, await rootSnapshot()) : [];
-  if (changes.length) throw new Error(`the root namespace changed during the run:\n  ${changes.join('\n  ')}`);
+  if (changes.length)
+    throw new Error(`the root namespace changed during the run:\n  ${changes.join('\n  ')}`);
 });
 
 Before(async function (this: LbWorld, { pickle, gherkinDocument }) {
   takePhaseTimes(); // a scenario's phases start at zero
-  this.prepareDirs(scenarioDir(outDir, gherkinDocument.feature?.name ?? 'feature', pickle.name + ' ' + pickle.id.slice(0, 6)));
+  this.prepareDirs(
+    scenarioDir(
+      outDir,
+      gherkinDocument.feature?.name ?? 'feature',
+      pickle.name + ' ' + pickle.id.slice(0, 6),
+    ),
+  );
   this.sut = suite().sut;
   this.featureName = gherkinDocument.uri ?? '';
 });
@@ -85,19 +112,34 @@ After(async function (this: LbWorld, { result }) {
     await attempt(`dump ${name}`, () => router.dumpArtifacts(join(this.scenarioDir, 'routers', name)));
   }
   if (this.capture) await attempt('stop capture', () => this.capture!.stop());
-  await Promise.all(this.extraProcesses.map((p) => attempt('stop helper process', () => p.stop('SIGTERM', 2000))));
-  await Promise.all([...this.speakers.values()].map((s) => attempt(`stop speaker ${s.node}`, () => s.stop())));
+  await Promise.all(
+    this.extraProcesses.map((p) => attempt('stop helper process', () => p.stop('SIGTERM', 2000))),
+  );
+  await Promise.all(
+    [...this.speakers.values()].map((s) => attempt(`stop speaker ${s.node}`, () => s.stop())),
+  );
   await Promise.all([...this.routers.values()].map((r) => attempt('stop router', () => r.stop())));
   // A lab whose processes all stopped cleanly is kept for the feature's next scenario.
-  if (this.lab) await attempt('lab release', () => releaseLab(this.featureName, this.topology, this.lab!, problems.length === 0 && !this.labDirty));
-  writeFileSync(join(this.scenarioDir, 'result.txt'), `${result?.status ?? 'UNKNOWN'}\n${problems.join('\n')}\n`);
+  if (this.lab)
+    await attempt('lab release', () =>
+      releaseLab(this.featureName, this.topology, this.lab!, problems.length === 0 && !this.labDirty),
+    );
+  writeFileSync(
+    join(this.scenarioDir, 'result.txt'),
+    `${result?.status ?? 'UNKNOWN'}\n${problems.join('\n')}\n`,
+  );
   // where the scenario's time went (bench/suite.ts adds these up)
-  writeFileSync(join(this.scenarioDir, 'timing.json'), JSON.stringify({ ...takePhaseTimes(), teardown: Math.round(performance.now() - teardownStart) }) + '\n');
+  writeFileSync(
+    join(this.scenarioDir, 'timing.json'),
+    JSON.stringify({ ...takePhaseTimes(), teardown: Math.round(performance.now() - teardownStart) }) + '\n',
+  );
   if (result?.status === Status.FAILED) {
     // The first thing a reader needs: where everything is, and the end of each speaker's log.
     const tails = [...this.speakers.keys()].map((node) => {
       const file = join(this.scenarioDir, `speaker-${node}.log`);
-      const lines = existsSync(file) ? readFileSync(file, 'utf8').trimEnd().split('\n').slice(-8) : ['(no log)'];
+      const lines = existsSync(file)
+        ? readFileSync(file, 'utf8').trimEnd().split('\n').slice(-8)
+        : ['(no log)'];
       return `--- speaker ${node} (last lines of ${file})\n${lines.join('\n')}`;
     });
     this.log(`artifacts: ${this.scenarioDir}\n${tails.join('\n')}`);

@@ -15,7 +15,11 @@ export async function acquireLab(feature: string, topology: Topology): Promise<L
   if (cached && cached.feature === feature && cached.key === key) {
     const lab = cached.lab;
     cached = undefined;
-    await Promise.all(topology.hosts.map((h) => run('ip', ['-n', lab.nsOf(h.name), 'neigh', 'flush', 'all'], { allowFail: true })));
+    await Promise.all(
+      topology.hosts.map((h) =>
+        run('ip', ['-n', lab.nsOf(h.name), 'neigh', 'flush', 'all'], { allowFail: true }),
+      ),
+    );
     return lab;
   }
   await dropCachedLab();
@@ -23,7 +27,12 @@ export async function acquireLab(feature: string, topology: Topology): Promise<L
 }
 
 /** Keeps a lab for the next scenario of the same feature (call after its processes are stopped). */
-export async function releaseLab(feature: string, topology: Topology, lab: Lab, reusable: boolean): Promise<void> {
+export async function releaseLab(
+  feature: string,
+  topology: Topology,
+  lab: Lab,
+  reusable: boolean,
+): Promise<void> {
   await dropCachedLab();
   if (reusable) cached = { feature, key: JSON.stringify(topology), lab };
   else await lab.down();

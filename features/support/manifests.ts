@@ -3,13 +3,28 @@ import { SPEAKER_NAMESPACE } from './constants.ts';
 
 /** Kubernetes objects the steps generate around the document's own manifests. */
 
-export function nodesManifest(nodes: string[], labels: Record<string, Record<string, string>> = {}, addresses: Record<string, string> = {}): string {
-  return docs(nodes.map((name) => ({
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: { name, labels: { 'kubernetes.io/hostname': name, ...labels[name] } },
-    ...(addresses[name] ? { status: { addresses: [{ type: 'InternalIP', address: addresses[name] }, { type: 'Hostname', address: name }] } } : {}),
-  })));
+export function nodesManifest(
+  nodes: string[],
+  labels: Record<string, Record<string, string>> = {},
+  addresses: Record<string, string> = {},
+): string {
+  return docs(
+    nodes.map((name) => ({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name, labels: { 'kubernetes.io/hostname': name, ...labels[name] } },
+      ...(addresses[name]
+        ? {
+            status: {
+              addresses: [
+                { type: 'InternalIP', address: addresses[name] },
+                { type: 'Hostname', address: name },
+              ],
+            },
+          }
+        : {}),
+    })),
+  );
 }
 
 export interface PeerSpec {
@@ -25,12 +40,14 @@ export interface PeerSpec {
 }
 
 export function peerManifest(peers: PeerSpec[]): string {
-  return docs(peers.map(({ name, ...spec }) => ({
-    apiVersion: 'metallb.io/v1beta2',
-    kind: 'BGPPeer',
-    metadata: { name, namespace: SPEAKER_NAMESPACE },
-    spec: { holdTime: '3s', keepaliveTime: '1s', ...spec },
-  })));
+  return docs(
+    peers.map(({ name, ...spec }) => ({
+      apiVersion: 'metallb.io/v1beta2',
+      kind: 'BGPPeer',
+      metadata: { name, namespace: SPEAKER_NAMESPACE },
+      spec: { holdTime: '3s', keepaliveTime: '1s', ...spec },
+    })),
+  );
 }
 
 export interface ServiceSpec {
@@ -49,7 +66,11 @@ export function serviceManifest(s: ServiceSpec): string {
   const service = {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name: s.name, namespace: s.namespace, ...(s.annotations ? { annotations: s.annotations } : {}) },
+    metadata: {
+      name: s.name,
+      namespace: s.namespace,
+      ...(s.annotations ? { annotations: s.annotations } : {}),
+    },
     spec: {
       type: 'LoadBalancer',
       ...(s.dualStack ? { ipFamilyPolicy: 'RequireDualStack', ipFamilies: ['IPv4', 'IPv6'] } : {}),
@@ -62,7 +83,11 @@ export function serviceManifest(s: ServiceSpec): string {
   const slice = {
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
-    metadata: { name: `${s.name}-1`, namespace: s.namespace, labels: { 'kubernetes.io/service-name': s.name } },
+    metadata: {
+      name: `${s.name}-1`,
+      namespace: s.namespace,
+      labels: { 'kubernetes.io/service-name': s.name },
+    },
     addressType: 'IPv4',
     endpoints: s.readyOn.map((node, i) => ({
       addresses: [`10.244.${i}.10`],

@@ -72,30 +72,52 @@ export class LbWorld extends World<WorldParameters> {
 
   /** Node manifests with labels and each node's InternalIP (the membership reaches speakers there). */
   nodesYaml(): string {
-    return nodesManifest(this.nodes, Object.fromEntries(this.nodeLabels), Object.fromEntries(this.nodes.map((n) => [n, this.address(n, 'ipv4')])));
+    return nodesManifest(
+      this.nodes,
+      Object.fromEntries(this.nodeLabels),
+      Object.fromEntries(this.nodes.map((n) => [n, this.address(n, 'ipv4')])),
+    );
   }
 
   /**
    * S6: every node on two segments — `nodes` through `mainIf`, `second` through `secondIf` — with a
    * probe host on each.
    */
-  defineTwoSegments(nodes: string[], mainIfs: string[], secondIf: string, mainHost: string, secondHost: string): void {
+  defineTwoSegments(
+    nodes: string[],
+    mainIfs: string[],
+    secondIf: string,
+    mainHost: string,
+    secondHost: string,
+  ): void {
     const second = { name: 'second', v4: '198.51.100.0/24', v6: '2001:db8:0:2::/64' };
     this.nodes = nodes;
-    const at = (seg: 'main' | 'second', i: number) => (seg === 'main' ? nodeSegmentAddress(i) : { v4: `198.51.100.${i}/24`, v6: `2001:db8:0:2::${i.toString(16)}/64` });
+    const at = (seg: 'main' | 'second', i: number) =>
+      seg === 'main'
+        ? nodeSegmentAddress(i)
+        : { v4: `198.51.100.${i}/24`, v6: `2001:db8:0:2::${i.toString(16)}/64` };
     this.topology = {
       segments: [{ ...NODE_SEGMENT }, second],
       hosts: [
         ...nodes.map((name, i) => ({
-          name, role: 'node' as const,
+          name,
+          role: 'node' as const,
           interfaces: [
             // One name per node, cycling: S6 gives NodeA interfaceA and NodeB interfaceB.
             { name: mainIfs[i % mainIfs.length]!, segment: NODE_SEGMENT.name, ...at('main', 11 + i) },
             { name: secondIf, segment: second.name, ...at('second', 11 + i) },
           ],
         })),
-        { name: mainHost, role: 'host' as const, interfaces: [{ name: 'eth0', segment: NODE_SEGMENT.name, ...at('main', 201) }] },
-        { name: secondHost, role: 'host' as const, interfaces: [{ name: 'eth0', segment: second.name, ...at('second', 201) }] },
+        {
+          name: mainHost,
+          role: 'host' as const,
+          interfaces: [{ name: 'eth0', segment: NODE_SEGMENT.name, ...at('main', 201) }],
+        },
+        {
+          name: secondHost,
+          role: 'host' as const,
+          interfaces: [{ name: 'eth0', segment: second.name, ...at('second', 201) }],
+        },
       ],
     };
   }
@@ -103,16 +125,22 @@ export class LbWorld extends World<WorldParameters> {
   /** The interface of `node` on the segment `host` is on. */
   interfaceFacing(node: string, host: string): string {
     const h = this.topology.hosts.find((x) => x.name === host);
-    const i = this.topology.hosts.find((x) => x.name === node)?.interfaces.find((j) => h?.interfaces.some((k) => k.segment === j.segment));
+    const i = this.topology.hosts
+      .find((x) => x.name === node)
+      ?.interfaces.find((j) => h?.interfaces.some((k) => k.segment === j.segment));
     if (!i) throw new Error(`${node} has no interface on ${host}'s segment`);
     return i.name;
   }
 
   /** Adds plain hosts (probes) to the node segment: 201, 202, ... */
   addHosts(hosts: string[]): void {
-    hosts.forEach((name, i) => this.topology.hosts.push({
-      name, role: 'host', interfaces: [{ name: 'eth0', segment: NODE_SEGMENT.name, ...nodeSegmentAddress(201 + i) }],
-    }));
+    hosts.forEach((name, i) =>
+      this.topology.hosts.push({
+        name,
+        role: 'host',
+        interfaces: [{ name: 'eth0', segment: NODE_SEGMENT.name, ...nodeSegmentAddress(201 + i) }],
+      }),
+    );
   }
 
   /** One segment holding the nodes and the routers; indexes give stable documentation addresses. */
@@ -122,11 +150,14 @@ export class LbWorld extends World<WorldParameters> {
       segments: [{ ...NODE_SEGMENT }],
       hosts: [
         ...routers.map((name, i) => ({
-          name, role: 'router' as const, forwarding: true,
+          name,
+          role: 'router' as const,
+          forwarding: true,
           interfaces: [{ name: 'eth0', segment: NODE_SEGMENT.name, ...nodeSegmentAddress(1 + i) }],
         })),
         ...nodes.map((name, i) => ({
-          name, role: 'node' as const,
+          name,
+          role: 'node' as const,
           interfaces: [{ name: 'eth0', segment: NODE_SEGMENT.name, ...nodeSegmentAddress(11 + i) }],
         })),
       ],
@@ -135,13 +166,24 @@ export class LbWorld extends World<WorldParameters> {
 
   /** A second router on its own segment behind `front` (S2's `core` behind `tor`). */
   addRouterBehind(router: string, front: string): void {
-    const segment = { name: `${front}-${router}`.slice(0, 20), v4: '198.51.100.0/24', v6: '2001:db8:0:2::/64' };
+    const segment = {
+      name: `${front}-${router}`.slice(0, 20),
+      v4: '198.51.100.0/24',
+      v6: '2001:db8:0:2::/64',
+    };
     this.topology.segments.push(segment);
     const frontHost = this.topology.hosts.find((h) => h.name === front);
     if (!frontHost) throw new Error(`router "${front}" must be defined before "${router}" behind it`);
-    frontHost.interfaces.push({ name: 'eth1', segment: segment.name, v4: '198.51.100.1/24', v6: '2001:db8:0:2::1/64' });
+    frontHost.interfaces.push({
+      name: 'eth1',
+      segment: segment.name,
+      v4: '198.51.100.1/24',
+      v6: '2001:db8:0:2::1/64',
+    });
     this.topology.hosts.push({
-      name: router, role: 'router', forwarding: true,
+      name: router,
+      role: 'router',
+      forwarding: true,
       interfaces: [{ name: 'eth0', segment: segment.name, v4: '198.51.100.2/24', v6: '2001:db8:0:2::2/64' }],
     });
   }
@@ -159,17 +201,19 @@ export class LbWorld extends World<WorldParameters> {
     const lab = await this.labUp();
     const pending = [...this.routerAsn].filter(([name]) => !this.routers.has(name));
     const start = { frr: startFrr, gobgp: startGobgp, bird: startBird };
-    const started = await Promise.all(pending.map(([name, asn]) => {
-      const kind = this.routerKind.get(name) ?? 'frr';
-      return start[kind]({
-        netns: lab.nsOf(name),
-        name,
-        dir: join(suite().run.tempDir, `${kind}-${nextRouterId()}-${name}`),
-        asn,
-        routerId: this.address(name, 'ipv4'),
-        neighbors: this.routerNeighbors.get(name) ?? [],
-      });
-    }));
+    const started = await Promise.all(
+      pending.map(([name, asn]) => {
+        const kind = this.routerKind.get(name) ?? 'frr';
+        return start[kind]({
+          netns: lab.nsOf(name),
+          name,
+          dir: join(suite().run.tempDir, `${kind}-${nextRouterId()}-${name}`),
+          asn,
+          routerId: this.address(name, 'ipv4'),
+          neighbors: this.routerNeighbors.get(name) ?? [],
+        });
+      }),
+    );
     for (const r of started) this.routers.set(r.name, r);
   }
 
@@ -190,7 +234,9 @@ export class LbWorld extends World<WorldParameters> {
   /** The address of `host` on a segment it shares with `viewer` (a next hop as the viewer sees it). */
   addressSeenBy(host: string, viewer: string, family: 'ipv4' | 'ipv6'): string {
     const v = this.topology.hosts.find((x) => x.name === viewer);
-    const shared = this.topology.hosts.find((x) => x.name === host)?.interfaces.find((i) => v?.interfaces.some((j) => j.segment === i.segment));
+    const shared = this.topology.hosts
+      .find((x) => x.name === host)
+      ?.interfaces.find((i) => v?.interfaces.some((j) => j.segment === i.segment));
     if (!shared) throw new Error(`${host} and ${viewer} share no segment`);
     return this.address(host, family, shared.segment);
   }

@@ -18,7 +18,11 @@ t.test('slug keeps readable names and drops path syntax', async (t) => {
 t.test('scenarioDir stays inside outDir whatever the names', async (t) => {
   const out = mkdtempSync(join(tmpdir(), 'lbct-art-'));
   t.teardown(() => rmSync(out, { recursive: true, force: true }));
-  for (const [f, s] of [['..', '..'], ['../x', '/etc'], ['bgp-basic', 'iBGP: routes (1/2)']] as const) {
+  for (const [f, s] of [
+    ['..', '..'],
+    ['../x', '/etc'],
+    ['bgp-basic', 'iBGP: routes (1/2)'],
+  ] as const) {
     const dir = scenarioDir(out, f, s);
     t.ok(existsSync(dir));
     const rel = relative(out, dir);
@@ -34,5 +38,6 @@ t.test('writeArtifact writes text and JSON, refuses names with path syntax', asy
   t.same(JSON.parse(readFileSync(writeArtifact(dir, 'rib.json', { routes: {} }), 'utf8')), { routes: {} });
   t.equal(readFileSync(writeJsonArtifact(dir, 's.json', 'x'), 'utf8'), '"x"\n');
   t.equal(readFileSync(writeJsonArtifact(dir, 'n.json', { n: 10n }), 'utf8'), '{\n  "n": "10"\n}\n');
-  for (const bad of ['../x', 'a/b', '.', '..', '', '.hidden']) t.throws(() => writeArtifact(dir, bad, ''), { code: 'ARTIFACT_NAME_INVALID' }, bad);
+  for (const bad of ['../x', 'a/b', '.', '..', '', '.hidden'])
+    t.throws(() => writeArtifact(dir, bad, ''), { code: 'ARTIFACT_NAME_INVALID' }, bad);
 });

@@ -7,13 +7,15 @@ import { CodedError } from '../../common/errors.ts';
  * only, never starting with a dot (so never `.` or `..`, never hidden), at most 150 characters.
  */
 export function slug(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .replace(/[^A-Za-z0-9._-]+/g, '-')
-    .replace(/^[.-]+|-+$/g, '')
-    .slice(0, 150)
-    .replace(/-+$/, '') || 'unnamed';
+  return (
+    text
+      .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^[.-]+|-+$/g, '')
+      .slice(0, 150)
+      .replace(/-+$/, '') || 'unnamed'
+  );
 }
 
 /** `<out>/<feature>/<scenario>/` with both names slugged (nothing can escape outDir), created. */
@@ -30,7 +32,8 @@ const fileName = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,199}$/;
  * `name` must be a plain file name (ARTIFACT_NAME_INVALID otherwise). Returns the file's path.
  */
 export function writeArtifact(dir: string, name: string, content: unknown): string {
-  if (!fileName.test(name)) throw new CodedError('ARTIFACT_NAME_INVALID', `artifact name "${name}" must be a plain file name`);
+  if (!fileName.test(name))
+    throw new CodedError('ARTIFACT_NAME_INVALID', `artifact name "${name}" must be a plain file name`);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, name);
   writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content, jsonSafe, 2) + '\n');

@@ -6,7 +6,17 @@
  */
 import { networkInterfaces } from 'node:os';
 import { readFileSync } from 'node:fs';
-import { ETHERTYPE_ARP, ETHERTYPE_IPV6, ARP_REPLY, arpRequestFrame, decodeArpFrame, decodeNdpFrame, nsFrame, ICMPV6_NA, IPPROTO_ICMPV6 } from '../../reference/l2/frames.ts';
+import {
+  ETHERTYPE_ARP,
+  ETHERTYPE_IPV6,
+  ARP_REPLY,
+  arpRequestFrame,
+  decodeArpFrame,
+  decodeNdpFrame,
+  nsFrame,
+  ICMPV6_NA,
+  IPPROTO_ICMPV6,
+} from '../../reference/l2/frames.ts';
 import { canonicalIP } from '../../reference/model/ip.ts';
 import { openPacketSocket, PacketType } from '../../reference/l2/packet-socket.ts';
 
@@ -33,13 +43,17 @@ if (kind === 'arp') {
       if (t === PacketType.outgoing) return;
       const d = decodeArpFrame(f);
       // Replies to our request only: a gratuitous reply (to broadcast) is not an answer.
-      if (d && d.arp.op === ARP_REPLY && d.arp.senderIp === ip && d.arp.targetMac === mac) answers.push({ mac: d.arp.senderMac, atMs: Date.now() - start });
+      if (d && d.arp.op === ARP_REPLY && d.arp.senderIp === ip && d.arp.targetMac === mac)
+        answers.push({ mac: d.arp.senderMac, atMs: Date.now() - start });
     },
   });
   sock.send(arpRequestFrame(mac, from, ip));
   setTimeout(() => finish(() => sock.close()), timeoutMs);
 } else {
-  from = addrs.find((a) => a.family === 'IPv6' && a.address.toLowerCase().startsWith('fe80:'))?.address.split('%')[0] ?? '::';
+  from =
+    addrs
+      .find((a) => a.family === 'IPv6' && a.address.toLowerCase().startsWith('fe80:'))
+      ?.address.split('%')[0] ?? '::';
   const sock = openPacketSocket({
     ifname: iface,
     ethertype: ETHERTYPE_IPV6,
@@ -54,7 +68,7 @@ if (kind === 'arp') {
     onFrame: (f, t) => {
       if (t === PacketType.outgoing) return;
       const d = decodeNdpFrame(f);
-      if (!d || d.msg.type !== 'na' || d.msg.target !== ip) return;
+      if (d?.msg.type !== 'na' || d.msg.target !== ip) return;
       // Solicited answers to us; when we asked from :: the answers go to ff02::1 unsolicited.
       if (from !== '::' && (!d.msg.flags.solicited || d.ip.dst !== from)) return;
       answers.push({ mac: d.msg.targetLinkAddr ?? d.eth.src, atMs: Date.now() - start });

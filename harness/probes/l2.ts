@@ -2,7 +2,13 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { CodedError } from '../../common/errors.ts';
 import { run } from '../exec.ts';
-import { decodeArpFrame, decodeEthernet, decodeNdpFrame, type ArpPacket, type NdpMessage } from '../../reference/l2/frames.ts';
+import {
+  decodeArpFrame,
+  decodeEthernet,
+  decodeNdpFrame,
+  type ArpPacket,
+  type NdpMessage,
+} from '../../reference/l2/frames.ts';
 
 /**
  * Layer-2 observations from a host's namespace, for the L2 features: who answers ARP / NS for an IP
@@ -33,17 +39,47 @@ export interface ProbeResult {
   sentFrom: { mac: string; ip: string };
 }
 
-async function probe(kind: 'arp' | 'ndp', ns: string, iface: string, ip: string, timeoutMs: number): Promise<ProbeResult> {
-  const { stdout } = await run('ip', ['netns', 'exec', ns, process.execPath, '--import', tsxImport(), probeScript, kind, iface, ip, String(timeoutMs)], {
-    timeoutMs: timeoutMs + 15_000,
-  }).catch((err: unknown) => {
-    throw new CodedError('PROBE_FAILED', `${kind} probe for ${ip} on ${ns}/${iface}: ${(err as Error).message}`, { cause: err });
+async function probe(
+  kind: 'arp' | 'ndp',
+  ns: string,
+  iface: string,
+  ip: string,
+  timeoutMs: number,
+): Promise<ProbeResult> {
+  const { stdout } = await run(
+    'ip',
+    [
+      'netns',
+      'exec',
+      ns,
+      process.execPath,
+      '--import',
+      tsxImport(),
+      probeScript,
+      kind,
+      iface,
+      ip,
+      String(timeoutMs),
+    ],
+    {
+      timeoutMs: timeoutMs + 15_000,
+    },
+  ).catch((err: unknown) => {
+    throw new CodedError(
+      'PROBE_FAILED',
+      `${kind} probe for ${ip} on ${ns}/${iface}: ${(err as Error).message}`,
+      { cause: err },
+    );
   });
   const line = stdout.trim().split('\n').at(-1) ?? '';
   try {
     return JSON.parse(line) as ProbeResult;
   } catch (err) {
-    throw new CodedError('PROBE_FAILED', `${kind} probe for ${ip}: unreadable output ${JSON.stringify(stdout)}`, { cause: err });
+    throw new CodedError(
+      'PROBE_FAILED',
+      `${kind} probe for ${ip}: unreadable output ${JSON.stringify(stdout)}`,
+      { cause: err },
+    );
   }
 }
 
@@ -62,7 +98,13 @@ export async function ndpProbe(ns: string, iface: string, ip: string, timeoutMs 
 }
 
 /** Same as arpProbe/ndpProbe, with answer times and what we sent from. */
-export function l2ProbeDetailed(kind: 'arp' | 'ndp', ns: string, iface: string, ip: string, timeoutMs = 1000): Promise<ProbeResult> {
+export function l2ProbeDetailed(
+  kind: 'arp' | 'ndp',
+  ns: string,
+  iface: string,
+  ip: string,
+  timeoutMs = 1000,
+): Promise<ProbeResult> {
   return probe(kind, ns, iface, ip, timeoutMs);
 }
 
@@ -75,9 +117,16 @@ export interface NeighbourEntry {
 /** The host's neighbour (ARP / NDP cache) entry for `ip`, or undefined; `state` like REACHABLE, STALE. */
 export async function neighbourEntry(ns: string, ip: string): Promise<NeighbourEntry | undefined> {
   const { stdout } = await run('ip', ['-n', ns, '-j', 'neigh', 'show', 'to', ip]);
-  const rows = JSON.parse(stdout || '[]') as { dst: string; dev: string; lladdr?: string; state?: string[] }[];
+  const rows = JSON.parse(stdout || '[]') as {
+    dst: string;
+    dev: string;
+    lladdr?: string;
+    state?: string[];
+  }[];
   const row = rows.find((r) => r.lladdr);
-  return row ? { mac: row.lladdr!.toLowerCase(), state: (row.state ?? []).join(','), dev: row.dev } : undefined;
+  return row
+    ? { mac: row.lladdr!.toLowerCase(), state: (row.state ?? []).join(','), dev: row.dev }
+    : undefined;
 }
 
 export interface CapturedFrame {
@@ -111,7 +160,13 @@ export function parseTcpdump(text: string): CapturedFrame[] {
     const ts = Number(head.split(' ', 1)[0]);
     const eth = decodeEthernet(bytes);
     if (eth && Number.isFinite(ts)) {
-      const f: CapturedFrame = { timeMs: Math.round(ts * 1000), src: eth.src, dst: eth.dst, ethertype: eth.ethertype, summary: head };
+      const f: CapturedFrame = {
+        timeMs: Math.round(ts * 1000),
+        src: eth.src,
+        dst: eth.dst,
+        ethertype: eth.ethertype,
+        summary: head,
+      };
       const arp = decodeArpFrame(bytes);
       if (arp) f.arp = arp.arp;
       const ndp = decodeNdpFrame(bytes);
@@ -139,8 +194,28 @@ export function parseTcpdump(text: string): CapturedFrame[] {
  * listening. Frames are decoded with the project's codecs, so callers can check e.g. that a
  * gratuitous ARP reply or an unsolicited NA with Override came from a given MAC.
  */
-export async function startCapture(ns: string, iface: string, filter: string, opts: { startTimeoutMs?: number } = {}): Promise<Capture> {
-  const args = ['netns', 'exec', ns, 'tcpdump', '-i', iface, '-tt', '-e', '-n', '-l', '-U', '-xx', '-s', '256'];
+export async function startCapture(
+  ns: string,
+  iface: string,
+  filter: string,
+  opts: { startTimeoutMs?: number } = {},
+): Promise<Capture> {
+  const args = [
+    'netns',
+    'exec',
+    ns,
+    'tcpdump',
+    '-i',
+    iface,
+    '-tt',
+    '-e',
+    '-n',
+    '-l',
+    '-U',
+    '-xx',
+    '-s',
+    '256',
+  ];
   if (filter.trim()) args.push(filter);
   const child = spawn('ip', args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: repoRoot });
   let stdout = '';
@@ -150,7 +225,9 @@ export async function startCapture(ns: string, iface: string, filter: string, op
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new CodedError('CAPTURE_FAILED', `tcpdump in ${ns} on ${iface} did not start: ${stderr.trim()}`));
+      reject(
+        new CodedError('CAPTURE_FAILED', `tcpdump in ${ns} on ${iface} did not start: ${stderr.trim()}`),
+      );
     }, opts.startTimeoutMs ?? 5000);
     child.stderr.setEncoding('utf8').on('data', (d: string) => {
       stderr += d;
@@ -161,11 +238,14 @@ export async function startCapture(ns: string, iface: string, filter: string, op
     });
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new CodedError('CAPTURE_FAILED', `tcpdump in ${ns} on ${iface} exited ${code}: ${stderr.trim()}`));
+      reject(
+        new CodedError('CAPTURE_FAILED', `tcpdump in ${ns} on ${iface} exited ${code}: ${stderr.trim()}`),
+      );
     });
   });
   // Only whole frames: with -U each frame arrives in one write, so parse up to the last complete block.
-  const parsed = (): CapturedFrame[] => parseTcpdump(stdout.endsWith('\n') ? stdout : stdout.slice(0, stdout.lastIndexOf('\n') + 1));
+  const parsed = (): CapturedFrame[] =>
+    parseTcpdump(stdout.endsWith('\n') ? stdout : stdout.slice(0, stdout.lastIndexOf('\n') + 1));
   let stopped: Promise<CapturedFrame[]> | undefined;
   return {
     frames: parsed,
@@ -184,12 +264,22 @@ export async function startCapture(ns: string, iface: string, filter: string, op
 
 /** Gratuitous ARP from `mac` for `ip` (either form) among captured frames. */
 export function sawGratuitousArp(frames: CapturedFrame[], mac: string, ip: string): CapturedFrame[] {
-  return frames.filter((f) => f.arp && f.src === mac && f.arp.senderMac === mac && f.arp.senderIp === ip && f.arp.targetIp === ip);
+  return frames.filter(
+    (f) =>
+      f.arp && f.src === mac && f.arp.senderMac === mac && f.arp.senderIp === ip && f.arp.targetIp === ip,
+  );
 }
 
 /** Unsolicited NA (to ff02::1, Override set, S clear) from `mac` for `ip` among captured frames. */
 export function sawUnsolicitedNa(frames: CapturedFrame[], mac: string, ip: string): CapturedFrame[] {
   return frames.filter(
-    (f) => f.ndp && f.ndp.type === 'na' && f.src === mac && f.ndp.target === ip && f.ndp.dstIp === 'ff02::1' && f.ndp.flags.override && !f.ndp.flags.solicited,
+    (f) =>
+      f.ndp &&
+      f.ndp.type === 'na' &&
+      f.src === mac &&
+      f.ndp.target === ip &&
+      f.ndp.dstIp === 'ff02::1' &&
+      f.ndp.flags.override &&
+      !f.ndp.flags.solicited,
   );
 }

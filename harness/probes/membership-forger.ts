@@ -36,7 +36,10 @@ const MAC_LEN = 32;
 export function forgeDatagram(m: Omit<ForgedMessage, 'address'>, nowMs = Date.now()): Buffer {
   const counter = m.counter === 'max' ? (1n << 64n) - 1n : BigInt(Math.floor(nowMs)) * 1000n + 1_000_000_000n;
   const key = randomBytes(32); // never the shared secret: nobody outside the scenario knows it
-  const b = encodeMessage({ type: m.type === 'leave' ? LEAVE : HEARTBEAT, from: m.from, to: m.to, counter, timestampMs: nowMs }, key);
+  const b = encodeMessage(
+    { type: m.type === 'leave' ? LEAVE : HEARTBEAT, from: m.from, to: m.to, counter, timestampMs: nowMs },
+    key,
+  );
   if (m.signature === 'none') b.fill(0, b.length - MAC_LEN);
   return b;
 }
@@ -63,7 +66,13 @@ export function peekDatagram(b: Buffer): PeekedMessage | undefined {
   if (o + tl + 16 + MAC_LEN !== b.length) return undefined;
   const to = b.toString('utf8', o, o + tl);
   o += tl;
-  return { type: type === LEAVE ? 'leave' : 'heartbeat', from, to, counter: b.readBigUInt64BE(o), timestampMs: Number(b.readBigUInt64BE(o + 8)) };
+  return {
+    type: type === LEAVE ? 'leave' : 'heartbeat',
+    from,
+    to,
+    counter: b.readBigUInt64BE(o),
+    timestampMs: Number(b.readBigUInt64BE(o + 8)),
+  };
 }
 
 export interface UdpDatagram {
@@ -86,7 +95,13 @@ export function udpFromFrame(frame: Buffer): UdpDatagram | undefined {
   const len = udp.readUInt16BE(4);
   if (len < 8 || len > udp.length) return undefined;
   const addr = (o: number): string => [...ip.subarray(o, o + 4)].join('.');
-  return { src: addr(12), dst: addr(16), sport: udp.readUInt16BE(0), dport: udp.readUInt16BE(2), payload: Buffer.from(udp.subarray(8, len)) };
+  return {
+    src: addr(12),
+    dst: addr(16),
+    sport: udp.readUInt16BE(0),
+    dport: udp.readUInt16BE(2),
+    payload: Buffer.from(udp.subarray(8, len)),
+  };
 }
 
 export interface CapturedDatagram extends PeekedMessage {
@@ -99,7 +114,15 @@ export interface CapturedDatagram extends PeekedMessage {
 
 /** One capture line as JSON (bigint counter as a decimal string). */
 export function captureLine(d: UdpDatagram, m: PeekedMessage, timeMs: number): string {
-  return JSON.stringify({ ...m, counter: m.counter.toString(), src: d.src, dst: d.dst, dport: d.dport, hex: d.payload.toString('hex'), timeMs });
+  return JSON.stringify({
+    ...m,
+    counter: m.counter.toString(),
+    src: d.src,
+    dst: d.dst,
+    dport: d.dport,
+    hex: d.payload.toString('hex'),
+    timeMs,
+  });
 }
 
 async function sendAll(items: { address: string; port: number; payload: Buffer }[]): Promise<number> {
@@ -107,7 +130,9 @@ async function sendAll(items: { address: string; port: number; payload: Buffer }
   let sent = 0;
   try {
     for (const it of items) {
-      await new Promise<void>((resolve, reject) => sock.send(it.payload, it.port, it.address, (err) => (err ? reject(err) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        sock.send(it.payload, it.port, it.address, (err) => (err ? reject(err) : resolve())),
+      );
       sent++;
     }
   } finally {
@@ -128,13 +153,17 @@ async function main(argv: string[]): Promise<number> {
   if (cmd === 'forge') {
     const port = Number(spec['port']);
     const messages = spec['messages'] as ForgedMessage[];
-    const sent = await sendAll(messages.map((m) => ({ address: m.address, port, payload: forgeDatagram(m) })));
+    const sent = await sendAll(
+      messages.map((m) => ({ address: m.address, port, payload: forgeDatagram(m) })),
+    );
     process.stdout.write(JSON.stringify({ sent }) + '\n');
     return 0;
   }
   if (cmd === 'replay') {
     const datagrams = spec['datagrams'] as { dst: string; dport: number; hex: string }[];
-    const sent = await sendAll(datagrams.map((d) => ({ address: d.dst, port: d.dport, payload: Buffer.from(d.hex, 'hex') })));
+    const sent = await sendAll(
+      datagrams.map((d) => ({ address: d.dst, port: d.dport, payload: Buffer.from(d.hex, 'hex') })),
+    );
     process.stdout.write(JSON.stringify({ sent }) + '\n');
     return 0;
   }
@@ -168,7 +197,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: unknown) => {
-      process.stderr.write(`membership-forger: ${err instanceof CodedError ? `${err.code}: ` : ''}${(err as Error).message}\n`);
+      process.stderr.write(
+        `membership-forger: ${err instanceof CodedError ? `${err.code}: ` : ''}${(err as Error).message}\n`,
+      );
       process.exit(1);
     },
   );

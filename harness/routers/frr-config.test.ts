@@ -11,7 +11,13 @@ function family(conf: string, f: 'ipv4' | 'ipv6'): string[] {
 }
 
 t.test('renders fast timers, multipath, both families and 4-octet ASNs', async (t) => {
-  const conf = renderBgpd({ ...base, neighbors: [{ address: '192.0.2.11', remoteAsn: 64500, families: ['ipv4', 'ipv6'] }, { address: '192.0.2.12', remoteAsn: 64500, families: ['ipv4'] }] });
+  const conf = renderBgpd({
+    ...base,
+    neighbors: [
+      { address: '192.0.2.11', remoteAsn: 64500, families: ['ipv4', 'ipv6'] },
+      { address: '192.0.2.12', remoteAsn: 64500, families: ['ipv4'] },
+    ],
+  });
   t.match(conf, /^frr defaults traditional\n/);
   t.match(conf, /\nlog file \/tmp\/x\/bgpd\.log/);
   t.match(conf, /\nrouter bgp 4200000000\n/);
@@ -28,29 +34,64 @@ t.test('renders fast timers, multipath, both families and 4-octet ASNs', async (
   }
   t.ok(family(conf, 'ipv4').includes('neighbor 192.0.2.11 activate'));
   t.ok(family(conf, 'ipv4').includes('neighbor 192.0.2.12 activate'));
-  t.ok(family(conf, 'ipv6').includes('neighbor 192.0.2.11 activate'), 'an IPv4 neighbour carrying IPv6 routes is activated under ipv6');
-  t.notOk(family(conf, 'ipv6').includes('neighbor 192.0.2.12 activate'), 'not activated where it does not carry the family');
+  t.ok(
+    family(conf, 'ipv6').includes('neighbor 192.0.2.11 activate'),
+    'an IPv4 neighbour carrying IPv6 routes is activated under ipv6',
+  );
+  t.notOk(
+    family(conf, 'ipv6').includes('neighbor 192.0.2.12 activate'),
+    'not activated where it does not carry the family',
+  );
 });
 
 t.test('an IPv6-only neighbour is not active for IPv4 (no default ipv4-unicast)', async (t) => {
-  const conf = renderBgpd({ ...base, neighbors: [{ address: '2001:db8::11', remoteAsn: 64500, families: ['ipv6'] }] });
+  const conf = renderBgpd({
+    ...base,
+    neighbors: [{ address: '2001:db8::11', remoteAsn: 64500, families: ['ipv6'] }],
+  });
   t.match(conf, / no bgp default ipv4-unicast\n/);
-  t.same(family(conf, 'ipv4').filter((l) => l.startsWith('neighbor')), []);
-  t.same(family(conf, 'ipv6').filter((l) => l.startsWith('neighbor')), ['neighbor 2001:db8::11 activate']);
+  t.same(
+    family(conf, 'ipv4').filter((l) => l.startsWith('neighbor')),
+    [],
+  );
+  t.same(
+    family(conf, 'ipv6').filter((l) => l.startsWith('neighbor')),
+    ['neighbor 2001:db8::11 activate'],
+  );
 });
 
 t.test('password, passive, multihop, description', async (t) => {
-  const conf = renderBgpd({ ...base, neighbors: [{ address: '192.0.2.11', remoteAsn: 64500, families: ['ipv4'], password: 'S3cret', passive: true, ebgpMultihop: 2, description: 'NodeA' }] });
+  const conf = renderBgpd({
+    ...base,
+    neighbors: [
+      {
+        address: '192.0.2.11',
+        remoteAsn: 64500,
+        families: ['ipv4'],
+        password: 'S3cret',
+        passive: true,
+        ebgpMultihop: 2,
+        description: 'NodeA',
+      },
+    ],
+  });
   t.match(conf, / neighbor 192\.0\.2\.11 password S3cret\n/);
   t.match(conf, / neighbor 192\.0\.2\.11 passive\n/);
   t.match(conf, / neighbor 192\.0\.2\.11 ebgp-multihop 2\n/);
   t.match(conf, / neighbor 192\.0\.2\.11 description NodeA\n/);
-  const plain = renderBgpd({ ...base, neighbors: [{ address: '192.0.2.11', remoteAsn: 64500, families: ['ipv4'] }] });
+  const plain = renderBgpd({
+    ...base,
+    neighbors: [{ address: '192.0.2.11', remoteAsn: 64500, families: ['ipv4'] }],
+  });
   t.notMatch(plain, /password|passive|multihop|description/);
 });
 
 t.test('extra config goes inside router bgp, before the address families', async (t) => {
-  const conf = renderBgpd({ ...base, neighbors: [], extraConfig: ['address-family ipv4 unicast', 'network 203.0.113.0/24', 'exit-address-family'] });
+  const conf = renderBgpd({
+    ...base,
+    neighbors: [],
+    extraConfig: ['address-family ipv4 unicast', 'network 203.0.113.0/24', 'exit-address-family'],
+  });
   const lines = conf.split('\n');
   const network = lines.indexOf(' network 203.0.113.0/24');
   t.ok(network > lines.indexOf('router bgp 4200000000'));
@@ -64,7 +105,11 @@ t.test('zebra config', async (t) => {
 
 t.test('hostile or impossible values cannot reach a config', async (t) => {
   for (const bad of ['tor\nrouter bgp 1', 'x ! y', 'a; rm -rf /', 'tor#', '']) {
-    t.throws(() => renderBgpd({ ...base, hostname: bad, neighbors: [] }), { code: 'FRR_CONFIG_UNSAFE' }, JSON.stringify(bad));
+    t.throws(
+      () => renderBgpd({ ...base, hostname: bad, neighbors: [] }),
+      { code: 'FRR_CONFIG_UNSAFE' },
+      JSON.stringify(bad),
+    );
   }
   const n = { address: '192.0.2.11', remoteAsn: 64500, families: ['ipv4' as const] };
   const cases: [string, Parameters<typeof renderBgpd>[0]][] = [

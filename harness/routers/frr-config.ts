@@ -25,12 +25,17 @@ export interface FrrBgpSpec {
 const token = /^[A-Za-z0-9_.:/-]+$/;
 
 function check(what: string, value: string, pattern = token): string {
-  if (!pattern.test(value)) throw new CodedError('FRR_CONFIG_UNSAFE', `${what} "${value}" cannot go into an FRR config (allowed: ${pattern})`);
+  if (!pattern.test(value))
+    throw new CodedError(
+      'FRR_CONFIG_UNSAFE',
+      `${what} "${value}" cannot go into an FRR config (allowed: ${pattern})`,
+    );
   return value;
 }
 
 function asn(n: number): string {
-  if (!Number.isInteger(n) || n < 1 || n > 4294967295) throw new CodedError('FRR_CONFIG_UNSAFE', `ASN ${n} out of range`);
+  if (!Number.isInteger(n) || n < 1 || n > 4294967295)
+    throw new CodedError('FRR_CONFIG_UNSAFE', `ASN ${n} out of range`);
   return String(n);
 }
 
@@ -61,7 +66,9 @@ export function renderBgpd(spec: FrrBgpSpec): string {
     const a = check('neighbor address', n.address);
     if (seen.has(a)) throw new CodedError('FRR_CONFIG_UNSAFE', `neighbor ${a} listed twice`);
     seen.add(a);
-    for (const f of n.families) if (f !== 'ipv4' && f !== 'ipv6') throw new CodedError('FRR_CONFIG_UNSAFE', `neighbor ${a}: unknown family "${String(f)}"`);
+    for (const f of n.families)
+      if (f !== 'ipv4' && f !== 'ipv6')
+        throw new CodedError('FRR_CONFIG_UNSAFE', `neighbor ${a}: unknown family "${String(f)}"`);
     lines.push(` neighbor ${a} remote-as ${asn(n.remoteAsn)}`);
     lines.push(` neighbor ${a} timers connect 1`);
     if (n.description) lines.push(` neighbor ${a} description ${check('description', n.description)}`);
@@ -69,16 +76,21 @@ export function renderBgpd(spec: FrrBgpSpec): string {
     if (n.passive) lines.push(` neighbor ${a} passive`);
     if (n.ebgpMultihop !== undefined) {
       if (!Number.isInteger(n.ebgpMultihop) || n.ebgpMultihop < 1 || n.ebgpMultihop > 255) {
-        throw new CodedError('FRR_CONFIG_UNSAFE', `ebgp-multihop for ${a} must be an integer 1-255, got ${n.ebgpMultihop}`);
+        throw new CodedError(
+          'FRR_CONFIG_UNSAFE',
+          `ebgp-multihop for ${a} must be an integer 1-255, got ${n.ebgpMultihop}`,
+        );
       }
       lines.push(` neighbor ${a} ebgp-multihop ${n.ebgpMultihop}`);
     }
   }
-  for (const extra of spec.extraConfig ?? []) lines.push(` ${check('extra config line', extra, /^[A-Za-z0-9_.:/ -]+$/)}`);
+  for (const extra of spec.extraConfig ?? [])
+    lines.push(` ${check('extra config line', extra, /^[A-Za-z0-9_.:/ -]+$/)}`);
   for (const family of ['ipv4', 'ipv6'] as const) {
     lines.push(` address-family ${family} unicast`);
     lines.push('  maximum-paths 16', '  maximum-paths ibgp 16');
-    for (const n of spec.neighbors.filter((x) => x.families.includes(family))) lines.push(`  neighbor ${n.address} activate`);
+    for (const n of spec.neighbors.filter((x) => x.families.includes(family)))
+      lines.push(`  neighbor ${n.address} activate`);
     lines.push(' exit-address-family');
   }
   lines.push('!', '');
@@ -86,5 +98,7 @@ export function renderBgpd(spec: FrrBgpSpec): string {
 }
 
 export function renderZebra(hostname: string, logFile: string): string {
-  return [`hostname ${check('hostname', hostname)}`, `log file ${check('log file', logFile)}`, '!', ''].join('\n');
+  return [`hostname ${check('hostname', hostname)}`, `log file ${check('log file', logFile)}`, '!', ''].join(
+    '\n',
+  );
 }

@@ -23,7 +23,9 @@ export async function frrRibView(router: JsonQuery): Promise<RibView> {
   for (const family of ['ipv4', 'ipv6'] as const) {
     const table = await router.json<{ routes?: Record<string, unknown> }>(`show bgp ${family} unicast json`);
     for (const prefix of Object.keys(table.routes ?? {})) {
-      const detail = await router.json<{ paths?: FrrPathDetail[] }>(`show bgp ${family} unicast ${prefix} json`);
+      const detail = await router.json<{ paths?: FrrPathDetail[] }>(
+        `show bgp ${family} unicast ${prefix} json`,
+      );
       view[prefix] = sortPaths((detail.paths ?? []).map(toPathView));
     }
   }
@@ -36,7 +38,7 @@ function toPathView(p: FrrPathDetail): PathView {
     nextHop: global?.ip ?? '(none)',
     origin: p.origin ?? '(none)',
     // FRR prints an empty AS_PATH as "Local"; the length says it is empty.
-    asPath: p.aspath?.length === 0 || p.aspath?.segments?.length === 0 ? '' : p.aspath?.string ?? '',
+    asPath: p.aspath?.length === 0 || p.aspath?.segments?.length === 0 ? '' : (p.aspath?.string ?? ''),
     localPref: p.locPrf ?? null,
     communities: (p.community?.list ?? []).map((c) => wellKnownCommunities[c] ?? c).sort(),
     largeCommunities: [...(p.largeCommunity?.list ?? [])].sort(),

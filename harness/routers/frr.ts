@@ -34,7 +34,17 @@ export interface FrrBgpSummary {
 export interface FrrFamilySummary {
   routerId?: string;
   as?: number;
-  peers: Record<string, { remoteAs?: number; state?: string; peerState?: string; pfxRcd?: number; pfxSnt?: number; [k: string]: unknown }>;
+  peers: Record<
+    string,
+    {
+      remoteAs?: number;
+      state?: string;
+      peerState?: string;
+      pfxRcd?: number;
+      pfxSnt?: number;
+      [k: string]: unknown;
+    }
+  >;
   [k: string]: unknown;
 }
 
@@ -113,9 +123,11 @@ const prefixRe = /^[0-9A-Fa-f.:]+\/\d{1,3}$/;
  * zombies, and their pids are known without reading pid files.
  */
 export async function startFrr(o: FrrOptions): Promise<FrrRouter> {
-  if (!isAbsolute(o.dir)) throw new CodedError('FRR_DIR_INVALID', `FRR instance dir must be absolute, got "${o.dir}"`);
+  if (!isAbsolute(o.dir))
+    throw new CodedError('FRR_DIR_INVALID', `FRR instance dir must be absolute, got "${o.dir}"`);
   const dir = resolve(o.dir);
-  if (dir.split('/').length < 3) throw new CodedError('FRR_DIR_INVALID', `refusing FRR instance dir "${dir}" (too close to /)`);
+  if (dir.split('/').length < 3)
+    throw new CodedError('FRR_DIR_INVALID', `refusing FRR instance dir "${dir}" (too close to /)`);
   const runDir = join(dir, 'run');
   if (runDir.length + '/zserv.api'.length > 100) {
     throw new CodedError('FRR_DIR_TOO_LONG', `FRR instance dir ${dir} is too long for unix socket paths`);
@@ -126,8 +138,12 @@ export async function startFrr(o: FrrOptions): Promise<FrrRouter> {
   // Render first: a config that cannot be rendered must not cost a directory or a process.
   const zebraConf = renderZebra(o.name, join(logDir, 'zebra.log'));
   const bgpdConf = renderBgpd({
-    hostname: o.name, asn: o.asn, routerId: o.routerId, neighbors: o.neighbors,
-    logFile: join(logDir, 'bgpd.log'), ...(o.extraConfig !== undefined ? { extraConfig: splitLines(o.extraConfig) } : {}),
+    hostname: o.name,
+    asn: o.asn,
+    routerId: o.routerId,
+    neighbors: o.neighbors,
+    logFile: join(logDir, 'bgpd.log'),
+    ...(o.extraConfig !== undefined ? { extraConfig: splitLines(o.extraConfig) } : {}),
   });
   // The instance dir is ours alone: a previous instance's sockets and pid files must not confuse this one.
   rmSync(dir, { recursive: true, force: true });
@@ -137,23 +153,54 @@ export async function startFrr(o: FrrOptions): Promise<FrrRouter> {
   writeFileSync(join(dir, 'bgpd.conf'), bgpdConf);
   writeFileSync(join(dir, 'vtysh.conf'), '');
   const { uid, gid } = frrIds();
-  for (const p of [dir, runDir, logDir, ...['zebra.conf', 'bgpd.conf', 'vtysh.conf'].map((f) => join(dir, f))]) chownSync(p, uid, gid);
+  for (const p of [
+    dir,
+    runDir,
+    logDir,
+    ...['zebra.conf', 'bgpd.conf', 'vtysh.conf'].map((f) => join(dir, f)),
+  ])
+    chownSync(p, uid, gid);
 
-  const common = ['-u', 'frr', '-g', 'frr', '-P', '0', '-z', join(runDir, 'zserv.api'), '--vty_socket', runDir];
+  const common = [
+    '-u',
+    'frr',
+    '-g',
+    'frr',
+    '-P',
+    '0',
+    '-z',
+    join(runDir, 'zserv.api'),
+    '--vty_socket',
+    runDir,
+  ];
   const procs: { daemon: 'zebra' | 'bgpd'; proc: Spawned }[] = [];
   const startDaemon = async (d: 'zebra' | 'bgpd', ready: string[]): Promise<Spawned> => {
-    const proc = spawnIn(o.netns, `/usr/lib/frr/${d}`, [...common, '-f', join(dir, `${d}.conf`), '-i', join(runDir, `${d}.pid`)],
-      { logFile: join(logDir, `${d}.stdout.log`), ...(log ? { log } : {}) });
+    const proc = spawnIn(
+      o.netns,
+      `/usr/lib/frr/${d}`,
+      [...common, '-f', join(dir, `${d}.conf`), '-i', join(runDir, `${d}.pid`)],
+      { logFile: join(logDir, `${d}.stdout.log`), ...(log ? { log } : {}) },
+    );
     procs.push({ daemon: d, proc });
     // Sockets appear once the daemon has read its config and, for zebra, the kernel's interfaces.
     // A daemon that dies on start fails the wait at once, with the end of its output.
     const abort = new AbortController();
-    void proc.exited.then((code) => abort.abort(new CodedError('FRR_START_FAILED',
-      `${o.name}: ${d} exited ${code} on start: ${tail(join(logDir, `${d}.stdout.log`))}`)));
-    await eventually(`${o.name}: ${d} sockets ${ready.join(', ')}`, async () => {
-      const missing = ready.filter((f) => !existsSync(join(runDir, f)));
-      if (missing.length) throw new Error(`missing ${missing.join(', ')}`);
-    }, { timeoutMs, intervalMs: 5, signal: abort.signal });
+    void proc.exited.then((code) =>
+      abort.abort(
+        new CodedError(
+          'FRR_START_FAILED',
+          `${o.name}: ${d} exited ${code} on start: ${tail(join(logDir, `${d}.stdout.log`))}`,
+        ),
+      ),
+    );
+    await eventually(
+      `${o.name}: ${d} sockets ${ready.join(', ')}`,
+      async () => {
+        const missing = ready.filter((f) => !existsSync(join(runDir, f)));
+        if (missing.length) throw new Error(`missing ${missing.join(', ')}`);
+      },
+      { timeoutMs, intervalMs: 5, signal: abort.signal },
+    );
     return proc;
   };
 
@@ -167,7 +214,10 @@ export async function startFrr(o: FrrOptions): Promise<FrrRouter> {
     try {
       return JSON.parse(out) as T;
     } catch {
-      throw new CodedError('FRR_BAD_JSON', `${o.name}: "${command}" did not print JSON: ${out.slice(0, 300)}`);
+      throw new CodedError(
+        'FRR_BAD_JSON',
+        `${o.name}: "${command}" did not print JSON: ${out.slice(0, 300)}`,
+      );
     }
   };
 
@@ -188,14 +238,35 @@ export async function startFrr(o: FrrOptions): Promise<FrrRouter> {
     const zebra = await startDaemon('zebra', ['zserv.api', 'zebra.vty']);
     // bgpd starts only once zebra knows every interface as up: a session that comes up before bgpd has
     // the interface cannot use the peer's IPv6 link-local next hop, and FRR then withdraws its routes.
-    await eventually(`${o.name}: zebra reports every interface up`, async () => {
-      const out = (await run('vtysh', ['--vty_socket', runDir, '--config_dir', dir, '-d', 'zebra', '-c', 'show interface json'])).stdout;
-      const ifs = JSON.parse(out) as Record<string, { operationalStatus?: string }>;
-      const down = Object.entries(ifs).filter(([name, i]) => name !== 'lo' && i.operationalStatus !== 'up').map(([name]) => name);
-      if (Object.keys(ifs).length < 2 || down.length) throw new Error(`interfaces not up in zebra: ${down.join(', ') || '(none listed yet)'}`);
-    }, { timeoutMs, intervalMs: 25 });
+    await eventually(
+      `${o.name}: zebra reports every interface up`,
+      async () => {
+        const out = (
+          await run('vtysh', [
+            '--vty_socket',
+            runDir,
+            '--config_dir',
+            dir,
+            '-d',
+            'zebra',
+            '-c',
+            'show interface json',
+          ])
+        ).stdout;
+        const ifs = JSON.parse(out) as Record<string, { operationalStatus?: string }>;
+        const down = Object.entries(ifs)
+          .filter(([name, i]) => name !== 'lo' && i.operationalStatus !== 'up')
+          .map(([name]) => name);
+        if (Object.keys(ifs).length < 2 || down.length)
+          throw new Error(`interfaces not up in zebra: ${down.join(', ') || '(none listed yet)'}`);
+      },
+      { timeoutMs, intervalMs: 25 },
+    );
     const bgpd = await startDaemon('bgpd', ['bgpd.vty']);
-    await eventually(`${o.name}: vtysh answers for bgpd`, () => json('show bgp summary json'), { timeoutMs, intervalMs: 25 });
+    await eventually(`${o.name}: vtysh answers for bgpd`, () => json('show bgp summary json'), {
+      timeoutMs,
+      intervalMs: 25,
+    });
     log?.info('frr.started', { ms: Date.now() - started, zebra: zebra.pid, bgpd: bgpd.pid });
   } catch (err) {
     await stop();
@@ -215,24 +286,34 @@ export async function startFrr(o: FrrOptions): Promise<FrrRouter> {
     ribView: () => frrRibView(router),
     async sessionStates() {
       const neighbors = await json<Record<string, { bgpState?: string }>>('show bgp neighbors json');
-      return Object.fromEntries(Object.entries(neighbors).map(([addr, n]) => [addr, n.bgpState ?? 'unknown']));
+      return Object.fromEntries(
+        Object.entries(neighbors).map(([addr, n]) => [addr, n.bgpState ?? 'unknown']),
+      );
     },
     vtysh,
     json,
     bgpSummary: () => json<FrrBgpSummary>('show bgp summary json'),
     async routes(family) {
-      if (family !== 'ipv4' && family !== 'ipv6') throw new CodedError('FRR_BAD_ARGUMENT', `family must be ipv4 or ipv6, got "${String(family)}"`);
+      if (family !== 'ipv4' && family !== 'ipv6')
+        throw new CodedError('FRR_BAD_ARGUMENT', `family must be ipv4 or ipv6, got "${String(family)}"`);
       const table = await json<Partial<FrrTable>>(`show bgp ${family} unicast json`);
       return { ...table, routes: table.routes ?? {} };
     },
     async route(prefix) {
-      if (!prefixRe.test(prefix)) throw new CodedError('FRR_BAD_ARGUMENT', `"${prefix}" is not a prefix (address/length)`);
-      const detail = await json<Partial<FrrRouteDetail>>(`show bgp ${prefix.includes(':') ? 'ipv6' : 'ipv4'} unicast ${prefix} json`);
+      if (!prefixRe.test(prefix))
+        throw new CodedError('FRR_BAD_ARGUMENT', `"${prefix}" is not a prefix (address/length)`);
+      const detail = await json<Partial<FrrRouteDetail>>(
+        `show bgp ${prefix.includes(':') ? 'ipv6' : 'ipv4'} unicast ${prefix} json`,
+      );
       return detail.paths ? (detail as FrrRouteDetail) : undefined;
     },
     async configure(lines) {
       for (const l of lines) {
-        if (!safeLine.test(l)) throw new CodedError('FRR_CONFIG_UNSAFE', `config line ${JSON.stringify(l)} cannot be sent to FRR (allowed: ${safeLine})`);
+        if (!safeLine.test(l))
+          throw new CodedError(
+            'FRR_CONFIG_UNSAFE',
+            `config line ${JSON.stringify(l)} cannot be sent to FRR (allowed: ${safeLine})`,
+          );
       }
       await vtysh('configure terminal', ...lines);
     },
@@ -245,14 +326,23 @@ export async function startFrr(o: FrrOptions): Promise<FrrRouter> {
         ['rib-ipv4.json', 'show bgp ipv4 unicast json'],
         ['rib-ipv6.json', 'show bgp ipv6 unicast json'],
       ];
-      await Promise.all(queries.map(async ([file, cmd]) => {
-        try {
-          writeArtifact(outDir, file, await vtysh(cmd));
-        } catch (err) {
-          writeArtifact(outDir, file, `(${cmd} failed: ${(err as Error).message})\n`);
-        }
-      }));
-      for (const [from, name] of [[logDir, 'bgpd.log'], [logDir, 'zebra.log'], [logDir, 'bgpd.stdout.log'], [logDir, 'zebra.stdout.log'], [dir, 'bgpd.conf'], [dir, 'zebra.conf']] as const) {
+      await Promise.all(
+        queries.map(async ([file, cmd]) => {
+          try {
+            writeArtifact(outDir, file, await vtysh(cmd));
+          } catch (err) {
+            writeArtifact(outDir, file, `(${cmd} failed: ${(err as Error).message})\n`);
+          }
+        }),
+      );
+      for (const [from, name] of [
+        [logDir, 'bgpd.log'],
+        [logDir, 'zebra.log'],
+        [logDir, 'bgpd.stdout.log'],
+        [logDir, 'zebra.stdout.log'],
+        [dir, 'bgpd.conf'],
+        [dir, 'zebra.conf'],
+      ] as const) {
         if (existsSync(join(from, name))) copyFileSync(join(from, name), join(outDir, name));
       }
     },
@@ -262,7 +352,9 @@ export async function startFrr(o: FrrOptions): Promise<FrrRouter> {
 }
 
 function splitLines(extra: string | string[]): string[] {
-  return (typeof extra === 'string' ? extra.split('\n') : extra).map((l) => l.trim()).filter((l) => l !== '' && l !== '!');
+  return (typeof extra === 'string' ? extra.split('\n') : extra)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && l !== '!');
 }
 
 /** The last lines of a daemon's output file, on one line, for error messages. */

@@ -4,7 +4,13 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { CodedError } from '../../common/errors.ts';
 import { runIn, spawnIn, type Spawned } from '../exec.ts';
 import { writeArtifact } from '../artifacts/paths.ts';
-import { sortPaths, type PathView, type PeerRouter, type RibView, type RouterOptions } from './peer-router.ts';
+import {
+  sortPaths,
+  type PathView,
+  type PeerRouter,
+  type RibView,
+  type RouterOptions,
+} from './peer-router.ts';
 
 export type GobgpOptions = RouterOptions;
 
@@ -17,10 +23,22 @@ export function renderGobgpConfig(o: Pick<GobgpOptions, 'asn' | 'routerId' | 'ne
   }
   const lines = ['[global.config]', `  as = ${o.asn}`, `  router-id = "${o.routerId}"`, ''];
   for (const n of o.neighbors) {
-    lines.push('[[neighbors]]', '  [neighbors.config]', `    neighbor-address = "${n.address}"`, `    peer-as = ${n.remoteAsn}`,
-      '  [neighbors.timers.config]', '    hold-time = 3', '    keepalive-interval = 1', '    connect-retry = 1');
+    lines.push(
+      '[[neighbors]]',
+      '  [neighbors.config]',
+      `    neighbor-address = "${n.address}"`,
+      `    peer-as = ${n.remoteAsn}`,
+      '  [neighbors.timers.config]',
+      '    hold-time = 3',
+      '    keepalive-interval = 1',
+      '    connect-retry = 1',
+    );
     for (const f of n.families) {
-      lines.push('  [[neighbors.afi-safis]]', '    [neighbors.afi-safis.config]', `      afi-safi-name = "${f}-unicast"`);
+      lines.push(
+        '  [[neighbors.afi-safis]]',
+        '    [neighbors.afi-safis.config]',
+        `      afi-safi-name = "${f}-unicast"`,
+      );
     }
     lines.push('');
   }
@@ -31,7 +49,21 @@ type GobgpAttr = NonNullable<GobgpPath['attrs']>[number];
 
 interface GobgpPath {
   nlri?: { prefix?: string };
-  attrs?: { type: number; as_paths?: { segment_type: number; asns: number[] }[]; nexthop?: string; communities?: number[]; value?: unknown; large_communities?: { ASN?: number; asn?: number; LocalData1?: number; local_data1?: number; LocalData2?: number; local_data2?: number }[] }[];
+  attrs?: {
+    type: number;
+    as_paths?: { segment_type: number; asns: number[] }[];
+    nexthop?: string;
+    communities?: number[];
+    value?: unknown;
+    large_communities?: {
+      ASN?: number;
+      asn?: number;
+      LocalData1?: number;
+      local_data1?: number;
+      LocalData2?: number;
+      local_data2?: number;
+    }[];
+  }[];
   'source-id'?: string;
   neighbor?: string;
 }
@@ -41,7 +73,9 @@ export async function startGobgp(o: GobgpOptions): Promise<PeerRouter> {
   mkdirSync(o.dir, { recursive: true });
   const conf = join(o.dir, 'gobgpd.toml');
   writeFileSync(conf, renderGobgpConfig(o));
-  const proc: Spawned = spawnIn(o.netns, 'gobgpd', ['-f', conf, '-t', 'toml', '--log-plain', '-l', 'debug'], { logFile: join(o.dir, 'gobgpd.log') });
+  const proc: Spawned = spawnIn(o.netns, 'gobgpd', ['-f', conf, '-t', 'toml', '--log-plain', '-l', 'debug'], {
+    logFile: join(o.dir, 'gobgpd.log'),
+  });
   const cli = async <T>(args: string[]): Promise<T> => {
     const { stdout } = await runIn(o.netns, 'gobgp', [...args, '-j']);
     return JSON.parse(stdout || 'null') as T;
@@ -52,7 +86,11 @@ export async function startGobgp(o: GobgpOptions): Promise<PeerRouter> {
       await cli(['neighbor']);
       break;
     } catch (err) {
-      if (Date.now() > deadline) throw new CodedError('GOBGP_NOT_READY', `gobgpd in ${o.netns} did not answer: ${(err as Error).message}`);
+      if (Date.now() > deadline)
+        throw new CodedError(
+          'GOBGP_NOT_READY',
+          `gobgpd in ${o.netns} did not answer: ${(err as Error).message}`,
+        );
       await delay(50);
     }
   }
@@ -68,20 +106,35 @@ export async function startGobgp(o: GobgpOptions): Promise<PeerRouter> {
       return view;
     },
     async sessionStates() {
-      const list = (await cli<{ conf?: { neighbor_address?: string }; state?: { session_state?: number | string } }[]>(['neighbor'])) ?? [];
+      const list =
+        (await cli<{ conf?: { neighbor_address?: string }; state?: { session_state?: number | string } }[]>([
+          'neighbor',
+        ])) ?? [];
       // gobgp prints the FSM state as a number (6 = established) or a name, depending on version.
-      return Object.fromEntries(list.map((n) => [n.conf?.neighbor_address ?? '?', n.state?.session_state === 6 || n.state?.session_state === 'established' ? 'Established' : String(n.state?.session_state)]));
+      return Object.fromEntries(
+        list.map((n) => [
+          n.conf?.neighbor_address ?? '?',
+          n.state?.session_state === 6 || n.state?.session_state === 'established'
+            ? 'Established'
+            : String(n.state?.session_state),
+        ]),
+      );
     },
     async dumpArtifacts(outDir) {
       mkdirSync(outDir, { recursive: true });
-      for (const [file, args] of [['neighbors.json', ['neighbor']], ['rib-ipv4.json', ['global', 'rib', '-a', 'ipv4']], ['rib-ipv6.json', ['global', 'rib', '-a', 'ipv6']]] as const) {
+      for (const [file, args] of [
+        ['neighbors.json', ['neighbor']],
+        ['rib-ipv4.json', ['global', 'rib', '-a', 'ipv4']],
+        ['rib-ipv6.json', ['global', 'rib', '-a', 'ipv6']],
+      ] as const) {
         try {
           writeArtifact(outDir, file, await cli([...args]));
         } catch (err) {
           writeArtifact(outDir, file, `(${(err as Error).message})\n`);
         }
       }
-      for (const f of ['gobgpd.toml', 'gobgpd.log']) if (existsSync(join(o.dir, f))) copyFileSync(join(o.dir, f), join(outDir, f));
+      for (const f of ['gobgpd.toml', 'gobgpd.log'])
+        if (existsSync(join(o.dir, f))) copyFileSync(join(o.dir, f), join(outDir, f));
     },
     stop: () => proc.stop('SIGTERM', 3000),
   };
@@ -97,7 +150,11 @@ function toPathView(p: GobgpPath): PathView {
   const lp = get(5)?.value as number | undefined;
   const communities = (get(8)?.communities ?? []).map((c) => `${c >>> 16}:${c & 0xffff}`).sort();
   // gobgp 3.x prints LARGE_COMMUNITY as `value: [{ASN, LocalData1, LocalData2}]`.
-  const largeList = (get(32)?.large_communities ?? get(32)?.value ?? []) as NonNullable<GobgpAttr['large_communities']>;
-  const large = largeList.map((c) => `${c.ASN ?? c.asn}:${c.LocalData1 ?? c.local_data1}:${c.LocalData2 ?? c.local_data2}`).sort();
+  const largeList = (get(32)?.large_communities ?? get(32)?.value ?? []) as NonNullable<
+    GobgpAttr['large_communities']
+  >;
+  const large = largeList
+    .map((c) => `${c.ASN ?? c.asn}:${c.LocalData1 ?? c.local_data1}:${c.LocalData2 ?? c.local_data2}`)
+    .sort();
   return { nextHop, origin, asPath, localPref: lp ?? null, communities, largeCommunities: large };
 }

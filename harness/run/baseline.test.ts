@@ -6,12 +6,36 @@ import { reportJson } from '../../reports/conformance.ts';
 import { finishWithBaseline, judgeAgainstBaseline, loadBaseline } from './baseline.ts';
 import { runSuite } from './run-suite.ts';
 
-const timing = (scenario: string, status: ScenarioTiming['status']): ScenarioTiming => ({ feature: 'F', scenario, tags: ['@bgp'], status, durationMs: 1000, artifacts: `features/F/${scenario}` });
+const timing = (scenario: string, status: ScenarioTiming['status']): ScenarioTiming => ({
+  feature: 'F',
+  scenario,
+  tags: ['@bgp'],
+  status,
+  durationMs: 1000,
+  artifacts: `features/F/${scenario}`,
+});
 const report = (timings: ScenarioTiming[]): ConformanceReport => ({
-  apiVersion: 'lbconform.dev/v1alpha1', kind: 'ConformanceReport',
-  implementation: { name: 'lbconform reference speaker', version: '0.1.0', adapter: 'reference', url: '', contact: '' }, suiteVersion: '0.1.0', date: '',
-  machine: { os: '', kernel: '', node: '', arch: '', cpus: 2 }, tagExpression: '', runComplete: true, unfinishedTests: [], notStartedTests: [],
-  runHookFailures: [], profiles: {}, deviations: [], unmatchedDeviations: [], timings,
+  apiVersion: 'lbconform.dev/v1alpha1',
+  kind: 'ConformanceReport',
+  implementation: {
+    name: 'lbconform reference speaker',
+    version: '0.1.0',
+    adapter: 'reference',
+    url: '',
+    contact: '',
+  },
+  suiteVersion: '0.1.0',
+  date: '',
+  machine: { os: '', kernel: '', node: '', arch: '', cpus: 2 },
+  tagExpression: '',
+  runComplete: true,
+  unfinishedTests: [],
+  notStartedTests: [],
+  runHookFailures: [],
+  profiles: {},
+  deviations: [],
+  unmatchedDeviations: [],
+  timings,
 });
 
 function sink() {
@@ -21,7 +45,10 @@ function sink() {
 
 t.test('judged against a baseline: known failures pass, a new failure regresses', async (t) => {
   const baseline = report([timing('a', 'SUCCEEDED'), timing('b', 'FAILED')]);
-  t.equal(judgeAgainstBaseline(baseline, report([timing('a', 'SUCCEEDED'), timing('b', 'FAILED')])).regressed, false);
+  t.equal(
+    judgeAgainstBaseline(baseline, report([timing('a', 'SUCCEEDED'), timing('b', 'FAILED')])).regressed,
+    false,
+  );
   const o = judgeAgainstBaseline(baseline, report([timing('a', 'FAILED'), timing('b', 'FAILED')]));
   t.equal(o.regressed, true);
   t.same(o.reasons, ['1 scenario(s) newly failing']);
@@ -64,5 +91,13 @@ t.test('lbconform run refuses a bad --fault or --baseline with exit 2 before run
   o = io();
   t.equal(await runSuite(['--baseline', '/nonexistent/baseline.json'], o), 2);
   t.match(o.stderr.text, /REPORT_NOT_FOUND/);
-  t.match(o.stdout.text + (await (async () => { const h = io(); await runSuite(['--help'], h); return h.stdout.text; })()), /--baseline FILE/);
+  t.match(
+    o.stdout.text +
+      (await (async () => {
+        const h = io();
+        await runSuite(['--help'], h);
+        return h.stdout.text;
+      })()),
+    /--baseline FILE/,
+  );
 });

@@ -6,7 +6,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compareReports, comparisonMarkdown, loadReportOrRun, regressionReasons } from '../../reports/compare.ts';
+import {
+  compareReports,
+  comparisonMarkdown,
+  loadReportOrRun,
+  regressionReasons,
+} from '../../reports/compare.ts';
 import type { ConformanceReport } from '../../reports/conformance.ts';
 
 export interface BaselineOutcome {
@@ -20,14 +25,22 @@ export function loadBaseline(path: string): ConformanceReport {
   return loadReportOrRun(path);
 }
 
-export function judgeAgainstBaseline(baseline: ConformanceReport, report: ConformanceReport): BaselineOutcome {
+export function judgeAgainstBaseline(
+  baseline: ConformanceReport,
+  report: ConformanceReport,
+): BaselineOutcome {
   const c = compareReports(baseline, report);
   const reasons = regressionReasons(c);
   return { regressed: reasons.length > 0, reasons, markdown: comparisonMarkdown(c) };
 }
 
 /** Prints the comparison, writes it as `comparison.md` in the run folder, returns the exit code. */
-export function finishWithBaseline(baseline: ConformanceReport, report: ConformanceReport | undefined, outDir: string, out: { write(s: string): unknown }): number {
+export function finishWithBaseline(
+  baseline: ConformanceReport,
+  report: ConformanceReport | undefined,
+  outDir: string,
+  out: { write(s: string): unknown },
+): number {
   if (!report) {
     out.write('\nbaseline: no report was written, so nothing could be compared: failing\n');
     return 1;

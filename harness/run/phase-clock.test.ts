@@ -15,9 +15,12 @@ t.test('time is added to its phase once, nested calls count in the outer phase',
 
 t.test('a failing fn still counts, and its error passes through', async (t) => {
   takePhaseTimes();
-  await t.rejects(timed('teardown', async () => {
-    await delay(10);
-    throw new Error('boom');
-  }), /boom/);
+  await t.rejects(
+    timed('teardown', async () => {
+      await delay(10);
+      throw new Error('boom');
+    }),
+    /boom/,
+  );
   t.ok(takePhaseTimes().teardown >= 5);
 });

@@ -23,7 +23,11 @@ export async function timed<T>(phase: Phase, fn: () => Promise<T>): Promise<T> {
 
 /** The counters since the last call, rounded to ms; resets them. */
 export function takePhaseTimes(): Record<Phase, number> {
-  const out = { setup: Math.round(spent.setup), wait: Math.round(spent.wait), teardown: Math.round(spent.teardown) };
+  const out = {
+    setup: Math.round(spent.setup),
+    wait: Math.round(spent.wait),
+    teardown: Math.round(spent.teardown),
+  };
   spent.setup = spent.wait = spent.teardown = 0;
   return out;
 }

@@ -53,7 +53,10 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
   const outDir = resolve(values.out ?? 'out/run');
   let timeouts;
   try {
-    timeouts = resolveTimeouts(values.timeout ?? [], values['timeout-scale'] ? Number(values['timeout-scale']) : 1);
+    timeouts = resolveTimeouts(
+      values.timeout ?? [],
+      values['timeout-scale'] ? Number(values['timeout-scale']) : 1,
+    );
   } catch (err) {
     io.stderr.write(`${(err as Error).message}\n`);
     return 2;
@@ -71,7 +74,8 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
   let baseline: ConformanceReport | undefined;
   try {
     fault = parseFault(values.fault);
-    if (fault && values.sut !== 'reference') throw new Error(`--fault works with --sut reference only (got ${values.sut})`);
+    if (fault && values.sut !== 'reference')
+      throw new Error(`--fault works with --sut reference only (got ${values.sut})`);
     if (values.baseline) baseline = loadBaseline(values.baseline);
   } catch (err) {
     const code = (err as { code?: string }).code;
@@ -88,35 +92,44 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
   mkdirSync(outDir, { recursive: true });
   process.env.LBCONFORM_OUT = resolve(outDir, 'features');
 
-  const { runConfiguration } = await loadConfiguration({
-    file: false,
-    provided: {
-      paths: positionals.length ? positionals : [resolve(repoRoot, 'features/**/*.feature')],
-      import: [resolve(repoRoot, 'features/support/**/*.ts'), resolve(repoRoot, 'features/steps/**/*.ts')],
-      format: [
-        `"file://${resolve(repoRoot, 'harness/run/scenario-lines-formatter.ts')}"`,
-        `junit:${resolve(outDir, 'junit.xml')}`,
-        `html:${resolve(outDir, 'cucumber.html')}`,
-        `message:${resolve(outDir, 'messages.ndjson')}`,
-        `summary:${resolve(outDir, 'summary.txt')}`,
-      ],
-      tags: values.tags ?? '',
-      strict: true,
-      worldParameters: { outDir: process.env.LBCONFORM_OUT, timeouts, consecutive },
+  const { runConfiguration } = await loadConfiguration(
+    {
+      file: false,
+      provided: {
+        paths: positionals.length ? positionals : [resolve(repoRoot, 'features/**/*.feature')],
+        import: [resolve(repoRoot, 'features/support/**/*.ts'), resolve(repoRoot, 'features/steps/**/*.ts')],
+        format: [
+          `"file://${resolve(repoRoot, 'harness/run/scenario-lines-formatter.ts')}"`,
+          `junit:${resolve(outDir, 'junit.xml')}`,
+          `html:${resolve(outDir, 'cucumber.html')}`,
+          `message:${resolve(outDir, 'messages.ndjson')}`,
+          `summary:${resolve(outDir, 'summary.txt')}`,
+        ],
+        tags: values.tags ?? '',
+        strict: true,
+        worldParameters: { outDir: process.env.LBCONFORM_OUT, timeouts, consecutive },
+      },
     },
-  }, { cwd: repoRoot });
+    { cwd: repoRoot },
+  );
   const { success } = await runCucumber(runConfiguration, { cwd: repoRoot });
   let reports: string[] = [];
   let report: ConformanceReport | undefined;
   try {
     const implementation = {
-      ...(values['implementation-name'] ? { name: values['implementation-name'] } : fault ? { name: `reference+fault:${fault}` } : {}),
+      ...(values['implementation-name']
+        ? { name: values['implementation-name'] }
+        : fault
+          ? { name: `reference+fault:${fault}` }
+          : {}),
       ...(values['implementation-version'] ? { version: values['implementation-version'] } : {}),
       ...(values.url ? { url: values.url } : {}),
       ...(values.contact ? { contact: values.contact } : {}),
     };
     ({ files: reports, report } = await writeAllReports(outDir, {
-      adapter: values.sut!, tagExpression: values.tags ?? '', implementation,
+      adapter: values.sut!,
+      tagExpression: values.tags ?? '',
+      implementation,
       ...(values.deviations ? { deviationsFile: values.deviations } : {}),
     }));
     for (const w of reportWarnings(report)) io.stderr.write(`warning: ${w}\n`);
@@ -124,7 +137,9 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
     io.stderr.write(`lbconform run: conformance report not written: ${(err as Error).message}\n`);
   }
   io.stdout.write(`\nwall time ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  io.stdout.write(`\nreports: ${outDir}/{junit.xml,cucumber.html,messages.ndjson}${reports.length ? `, ${reports.map((r) => r.slice(outDir.length + 1)).join(', ')}` : ''}\nartifacts: ${outDir}/features/\n`);
+  io.stdout.write(
+    `\nreports: ${outDir}/{junit.xml,cucumber.html,messages.ndjson}${reports.length ? `, ${reports.map((r) => r.slice(outDir.length + 1)).join(', ')}` : ''}\nartifacts: ${outDir}/features/\n`,
+  );
   if (baseline) return finishWithBaseline(baseline, report, outDir, io.stdout);
   return success ? 0 : 1;
 }

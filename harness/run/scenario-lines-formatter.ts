@@ -1,8 +1,21 @@
 import { Formatter, type IFormatterOptions } from '@cucumber/cucumber';
 
-interface Row { feature: string; scenario: string; status: string; ms: number }
+interface Row {
+  feature: string;
+  scenario: string;
+  status: string;
+  ms: number;
+}
 
-const mark: Record<string, string> = { PASSED: '✔', FAILED: '✖', SKIPPED: '-', PENDING: '?', UNDEFINED: '?', AMBIGUOUS: '?', UNKNOWN: '?' };
+const mark: Record<string, string> = {
+  PASSED: '✔',
+  FAILED: '✖',
+  SKIPPED: '-',
+  PENDING: '?',
+  UNDEFINED: '?',
+  AMBIGUOUS: '?',
+  UNKNOWN: '?',
+};
 
 /**
  * One line per scenario as it finishes (status, feature › scenario, seconds), then a summary table per
@@ -31,8 +44,13 @@ export default class ScenarioLinesFormatter extends Formatter {
           ms: Date.now() - (this.started.get(id) ?? Date.now()),
         };
         this.rows.push(row);
-        const msg = status === 'FAILED' ? `\n    ${(attempt.worstTestStepResult.message ?? '').split('\n').slice(0, 12).join('\n    ')}` : '';
-        this.log(`${mark[status] ?? '?'} ${row.feature} › ${row.scenario}  (${(row.ms / 1000).toFixed(1)} s)${msg}\n`);
+        const msg =
+          status === 'FAILED'
+            ? `\n    ${(attempt.worstTestStepResult.message ?? '').split('\n').slice(0, 12).join('\n    ')}`
+            : '';
+        this.log(
+          `${mark[status] ?? '?'} ${row.feature} › ${row.scenario}  (${(row.ms / 1000).toFixed(1)} s)${msg}\n`,
+        );
       }
       if (env.testRunFinished) this.log(this.summary());
     });
@@ -51,11 +69,17 @@ export default class ScenarioLinesFormatter extends Formatter {
     const width = Math.max(7, ...[...byFeature.keys()].map((k) => k.length));
     const lines = ['', `${'feature'.padEnd(width)}  passed  failed  other   time`];
     for (const [name, f] of byFeature) {
-      lines.push(`${name.padEnd(width)}  ${String(f.passed).padStart(6)}  ${String(f.failed).padStart(6)}  ${String(f.other).padStart(5)}  ${(f.ms / 1000).toFixed(1).padStart(5)} s`);
+      lines.push(
+        `${name.padEnd(width)}  ${String(f.passed).padStart(6)}  ${String(f.failed).padStart(6)}  ${String(f.other).padStart(5)}  ${(f.ms / 1000).toFixed(1).padStart(5)} s`,
+      );
     }
     const total = this.rows.length;
     const failed = this.rows.filter((r) => r.status === 'FAILED').length;
-    lines.push('', `${total} scenarios, ${total - failed - this.rows.filter((r) => r.status !== 'PASSED' && r.status !== 'FAILED').length} passed, ${failed} failed; wall time ${((Date.now() - this.runStart) / 1000).toFixed(1)} s`, '');
+    lines.push(
+      '',
+      `${total} scenarios, ${total - failed - this.rows.filter((r) => r.status !== 'PASSED' && r.status !== 'FAILED').length} passed, ${failed} failed; wall time ${((Date.now() - this.runStart) / 1000).toFixed(1)} s`,
+      '',
+    );
     return lines.join('\n');
   }
 }

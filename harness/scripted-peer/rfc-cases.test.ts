@@ -4,11 +4,24 @@ import { BgpSession } from '../../reference/bgp/session.ts';
 import { is, ScriptedPeer } from './scripted-peer.ts';
 import { defaultContext, rfcCases, type RfcCase } from './rfc-cases.ts';
 
-interface LogLine { level: string; event: string; fields: Record<string, unknown> }
+interface LogLine {
+  level: string;
+  event: string;
+  fields: Record<string, unknown>;
+}
 
 function recordingLogger(lines: LogLine[]): Logger {
-  const log = (level: string) => (event: string, fields: Record<string, unknown> = {}): void => void lines.push({ level, event, fields });
-  const logger: Logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), child: () => logger };
+  const log =
+    (level: string) =>
+    (event: string, fields: Record<string, unknown> = {}): void =>
+      void lines.push({ level, event, fields });
+  const logger: Logger = {
+    debug: log('debug'),
+    info: log('info'),
+    warn: log('warn'),
+    error: log('error'),
+    child: () => logger,
+  };
   return logger;
 }
 
@@ -24,13 +37,22 @@ async function runCase(t: Test, c: RfcCase): Promise<void> {
     holdTime: ctx.holdTime,
     routerId: ctx.peerRouterId,
     handshake: c.phase === 'open' || c.phase === 'established' ? 'auto' : 'manual',
-    ...(c.phase === 'open' ? { openBytes: (conn: number) => (conn === 1 ? c.bytes(ctx) : peer.openMessage()) } : {}),
+    ...(c.phase === 'open'
+      ? { openBytes: (conn: number) => (conn === 1 ? c.bytes(ctx) : peer.openMessage()) }
+      : {}),
     defaultTimeoutMs: WAIT_MS,
   });
   const logs: LogLine[] = [];
   const session = new BgpSession({
-    peerAddress: '127.0.0.1', peerPort: peer.port, myAsn: ctx.speakerAsn, peerAsn: ctx.peerAsn, routerId: '192.0.2.11',
-    holdTime: 3, keepaliveTime: 1, nextHopV6: '2001:db8::b', logger: recordingLogger(logs),
+    peerAddress: '127.0.0.1',
+    peerPort: peer.port,
+    myAsn: ctx.speakerAsn,
+    peerAsn: ctx.peerAsn,
+    routerId: '192.0.2.11',
+    holdTime: 3,
+    keepaliveTime: 1,
+    nextHopV6: '2001:db8::b',
+    logger: recordingLogger(logs),
   });
   // One route, so that a ROUTE-REFRESH is answered: the round trip that proves a message was processed.
   session.setRoutes([{ prefix: '203.0.113.200/32', communities: [], largeCommunities: [] }]);
@@ -86,7 +108,7 @@ async function runCase(t: Test, c: RfcCase): Promise<void> {
 
   if (c.expect === 'session-drops') {
     await peer.closed(1);
-    t.same(gotFromPeer, [[bytes[19], bytes[20]]], 'the session saw the peer\'s NOTIFICATION');
+    t.same(gotFromPeer, [[bytes[19], bytes[20]]], "the session saw the peer's NOTIFICATION");
     t.same(sent, [], 'no NOTIFICATION in answer to a NOTIFICATION');
     t.same(notificationsAfter().filter((r) => r.conn === 1).length, 0, 'none on the wire either');
     await peer.nextConnection(2);
@@ -111,12 +133,30 @@ async function runCase(t: Test, c: RfcCase): Promise<void> {
   t.equal(peer.connections, 1, 'no reconnect');
   const actions = logs.filter((l) => l.event === 'bgp.update.malformed').map((l) => l.fields.action);
   t.ok(actions.includes(c.expect), `logged ${c.expect} (${JSON.stringify(actions)})`);
-  if (c.expect === 'attribute-discard') t.notOk(actions.includes('treat-as-withdraw'), 'not treated as withdraw');
+  if (c.expect === 'attribute-discard')
+    t.notOk(actions.includes('treat-as-withdraw'), 'not treated as withdraw');
 }
 
 t.test('the table covers what issue 9 asks for', async (t) => {
-  const outcomes = rfcCases.map((c) => (typeof c.expect === 'string' ? c.expect : `${c.expect.notification[0]}/${c.expect.notification[1]}`));
-  for (const need of ['1/1', '1/2', '1/3', '2/1', '2/2', '2/3', '2/6', '3/1', '3/2', '3/10', '5/0', 'treat-as-withdraw', 'attribute-discard', 'session-drops']) {
+  const outcomes = rfcCases.map((c) =>
+    typeof c.expect === 'string' ? c.expect : `${c.expect.notification[0]}/${c.expect.notification[1]}`,
+  );
+  for (const need of [
+    '1/1',
+    '1/2',
+    '1/3',
+    '2/1',
+    '2/2',
+    '2/3',
+    '2/6',
+    '3/1',
+    '3/2',
+    '3/10',
+    '5/0',
+    'treat-as-withdraw',
+    'attribute-discard',
+    'session-drops',
+  ]) {
     t.ok(outcomes.includes(need), `a case expecting ${need}`);
   }
   t.equal(new Set(rfcCases.map((c) => c.name)).size, rfcCases.length, 'case names are unique');

@@ -9,7 +9,13 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { CodedError } from '../../common/errors.ts';
 import {
-  decodeMessage, encodeKeepalive, encodeOpen, encodeRouteRefresh, ourCapabilities, type Capability, type Message,
+  decodeMessage,
+  encodeKeepalive,
+  encodeOpen,
+  encodeRouteRefresh,
+  ourCapabilities,
+  type Capability,
+  type Message,
 } from '../../reference/bgp/messages.ts';
 import { MessageStream } from '../../reference/bgp/stream.ts';
 
@@ -55,12 +61,19 @@ export type Match = (r: Received) => boolean;
 
 /** Matchers for next(). */
 export const is = {
-  type: (type: Message['type']): Match => (r) => r.msg.type === type,
+  type:
+    (type: Message['type']): Match =>
+    (r) =>
+      r.msg.type === type,
   open: (): Match => (r) => r.msg.type === 'open',
   keepalive: (): Match => (r) => r.msg.type === 'keepalive',
   update: (): Match => (r) => r.msg.type === 'update',
-  notification: (code?: number, subcode?: number): Match => (r) =>
-    r.msg.type === 'notification' && (code === undefined || r.msg.code === code) && (subcode === undefined || r.msg.subcode === subcode),
+  notification:
+    (code?: number, subcode?: number): Match =>
+    (r) =>
+      r.msg.type === 'notification' &&
+      (code === undefined || r.msg.code === code) &&
+      (subcode === undefined || r.msg.subcode === subcode),
   any: (): Match => () => true,
 };
 
@@ -99,7 +112,8 @@ export class ScriptedPeer {
   private cursor = 0;
   private seq = 0;
   private readonly listeners = new Set<(r: Received) => void>();
-  private readonly o: Required<Omit<ScriptedPeerOptions, 'openBytes'>> & Pick<ScriptedPeerOptions, 'openBytes'>;
+  private readonly o: Required<Omit<ScriptedPeerOptions, 'openBytes'>> &
+    Pick<ScriptedPeerOptions, 'openBytes'>;
 
   constructor(options: ScriptedPeerOptions) {
     this.o = {
@@ -163,7 +177,13 @@ export class ScriptedPeer {
   }
 
   openMessage(): Buffer {
-    return encodeOpen({ version: 4, asn: this.o.asn, holdTime: this.o.holdTime, routerId: this.o.routerId, capabilities: this.o.capabilities });
+    return encodeOpen({
+      version: 4,
+      asn: this.o.asn,
+      holdTime: this.o.holdTime,
+      routerId: this.o.routerId,
+      capabilities: this.o.capabilities,
+    });
   }
 
   /** Calls `fn` for every message received (recorded or not); returns the unsubscribe function. */
@@ -186,18 +206,26 @@ export class ScriptedPeer {
    * The first message after the cursor that matches (earlier non-matching ones are skipped); the
    * cursor moves past it. Rejects with SCRIPTED_PEER_TIMEOUT listing what did arrive.
    */
-  next(match: Match = is.any(), timeoutMs = this.o.defaultTimeoutMs, what = 'a matching message'): Promise<Received> {
+  next(
+    match: Match = is.any(),
+    timeoutMs = this.o.defaultTimeoutMs,
+    what = 'a matching message',
+  ): Promise<Received> {
     let found: Received | undefined;
-    return this.waitUntil(() => {
-      while (this.cursor < this.received.length) {
-        const r = this.received[this.cursor++]!;
-        if (match(r)) {
-          found = r;
-          return true;
+    return this.waitUntil(
+      () => {
+        while (this.cursor < this.received.length) {
+          const r = this.received[this.cursor++]!;
+          if (match(r)) {
+            found = r;
+            return true;
+          }
         }
-      }
-      return false;
-    }, timeoutMs, what).then(() => found!);
+        return false;
+      },
+      timeoutMs,
+      what,
+    ).then(() => found!);
   }
 
   /** Resolves when connection number `n` (default: the next one) has been accepted. */
@@ -209,7 +237,11 @@ export class ScriptedPeer {
   /** Resolves when connection `n` (default: the current one) has both sent and received KEEPALIVE. */
   async established(n?: number, timeoutMs = this.o.defaultTimeoutMs): Promise<number> {
     const id = n ?? Math.max(1, this.conns.length);
-    await this.waitUntil(() => this.conns[id - 1]?.established === true, timeoutMs, `session up on connection #${id}`);
+    await this.waitUntil(
+      () => this.conns[id - 1]?.established === true,
+      timeoutMs,
+      `session up on connection #${id}`,
+    );
     return id;
   }
 
@@ -236,8 +268,15 @@ export class ScriptedPeer {
       };
       const timer = setTimeout(() => {
         this.waiters.delete(w);
-        const tail = this.received.slice(-8).map((r) => describe(r)).join(', ');
-        reject(new ScriptedPeerTimeout(`timed out after ${timeoutMs} ms waiting for ${what}; connections ${this.conns.length}, last received: [${tail}]`));
+        const tail = this.received
+          .slice(-8)
+          .map((r) => describe(r))
+          .join(', ');
+        reject(
+          new ScriptedPeerTimeout(
+            `timed out after ${timeoutMs} ms waiting for ${what}; connections ${this.conns.length}, last received: [${tail}]`,
+          ),
+        );
       }, timeoutMs);
       this.waiters.add(w);
     });
@@ -268,7 +307,13 @@ export class ScriptedPeer {
   }
 
   private accept(socket: Socket): void {
-    const c: Conn = { id: this.conns.length + 1, socket, stream: new MessageStream(), closed: false, established: false };
+    const c: Conn = {
+      id: this.conns.length + 1,
+      socket,
+      stream: new MessageStream(),
+      closed: false,
+      established: false,
+    };
     this.conns.push(c);
     socket.on('data', (chunk: Buffer) => this.onData(c, chunk));
     socket.on('error', () => {});
@@ -313,7 +358,10 @@ export class ScriptedPeer {
 
   private script(c: Conn, socket: Socket, msg: Message): void {
     if (this.o.handshake === 'auto' && msg.type === 'open') {
-      const open = typeof this.o.openBytes === 'function' ? this.o.openBytes(c.id) : (this.o.openBytes ?? this.openMessage());
+      const open =
+        typeof this.o.openBytes === 'function'
+          ? this.o.openBytes(c.id)
+          : (this.o.openBytes ?? this.openMessage());
       this.bytesSent += open.length + 19;
       socket.write(open);
       socket.write(encodeKeepalive());

@@ -18,8 +18,18 @@ import { defaultTimeouts } from '../timeouts.ts';
 import { ScriptedPeer, type Received } from './scripted-peer.ts';
 import { defaultContext, rfcCases, type RfcCase } from './rfc-cases.ts';
 import {
-  INSIDE_ENV, insideArgv, insideEnv, NETNS_PREFIX, PEER_ADDRESS, SERVICE_PREFIX, startSpeaker, withSpeakerLab, workDir, writeSpeakerManifests,
-  type LogLine, type SpeakerProcess,
+  INSIDE_ENV,
+  insideArgv,
+  insideEnv,
+  NETNS_PREFIX,
+  PEER_ADDRESS,
+  SERVICE_PREFIX,
+  startSpeaker,
+  withSpeakerLab,
+  workDir,
+  writeSpeakerManifests,
+  type LogLine,
+  type SpeakerProcess,
 } from './speaker-process.ts';
 
 type Test = Parameters<Parameters<typeof t.test>[0]>[0];
@@ -37,11 +47,19 @@ async function inside(): Promise<void> {
   t.setTimeout(TABLE_MS);
   const work = workDir('test');
   const peer = await ScriptedPeer.listen({
-    asn: ctx.peerAsn, holdTime: ctx.holdTime, routerId: ctx.peerRouterId, handshake: 'manual', host: PEER_ADDRESS, defaultTimeoutMs: WAIT_MS,
+    asn: ctx.peerAsn,
+    holdTime: ctx.holdTime,
+    routerId: ctx.peerRouterId,
+    handshake: 'manual',
+    host: PEER_ADDRESS,
+    defaultTimeoutMs: WAIT_MS,
   });
   writeSpeakerManifests(join(work, 'manifests'), { peerPort: peer.port, holdTime: `${ctx.holdTime}s` });
   const speaker = startSpeaker({
-    manifestDir: join(work, 'manifests'), stateDir: join(work, 'state'), logFile: join(work, 'speaker.log'), onEvent: () => peer.poke(),
+    manifestDir: join(work, 'manifests'),
+    stateDir: join(work, 'state'),
+    logFile: join(work, 'speaker.log'),
+    onEvent: () => peer.poke(),
   });
   t.teardown(async () => {
     await speaker.stop();
@@ -53,9 +71,11 @@ async function inside(): Promise<void> {
   const d = new Driver(peer, speaker);
   for (const c of rfcCases) {
     const what = typeof c.expect === 'string' ? c.expect : `NOTIFICATION ${c.expect.notification.join('/')}`;
-    await t.test(`${c.name} [${c.rfc}] -> ${what}`, (t) => d.runCase(t, c).catch((err: Error) => {
-      t.fail(`${err.message}\nspeaker log tail:\n${speaker.log.tail(15).join('\n')}`);
-    }));
+    await t.test(`${c.name} [${c.rfc}] -> ${what}`, (t) =>
+      d.runCase(t, c).catch((err: Error) => {
+        t.fail(`${err.message}\nspeaker log tail:\n${speaker.log.tail(15).join('\n')}`);
+      }),
+    );
     if (!speaker.alive()) break;
   }
 
@@ -68,7 +88,10 @@ async function inside(): Promise<void> {
     const before = peer.received.length;
     const stopped = await speaker.stop(defaultTimeouts.speakerStop.ms);
     t.same(stopped, { code: 0, signal: null }, 'SIGTERM: clean exit 0');
-    const cease = peer.received.slice(before).filter((r) => r.conn === n && r.msg.type === 'notification').map(notif);
+    const cease = peer.received
+      .slice(before)
+      .filter((r) => r.conn === n && r.msg.type === 'notification')
+      .map(notif);
     t.same(cease, [[6, 2]], 'Cease / Administrative Shutdown on the way out');
   });
 }
@@ -77,14 +100,20 @@ const notif = (r: Received): [number, number] => {
   const m = r.msg as { code: number; subcode: number };
   return [m.code, m.subcode];
 };
-const onConn = (n: number, type?: Received['msg']['type']) => (r: Received): boolean => r.conn === n && (type === undefined || r.msg.type === type);
+const onConn =
+  (n: number, type?: Received['msg']['type']) =>
+  (r: Received): boolean =>
+    r.conn === n && (type === undefined || r.msg.type === type);
 
 /** Keeps one speaker process going through every case: which connection is a good session, back-off. */
 class Driver {
   /** The connection that is a healthy Established session with its table received, if any. */
   private good: number | undefined;
 
-  constructor(private readonly peer: ScriptedPeer, private readonly speaker: SpeakerProcess) {}
+  constructor(
+    private readonly peer: ScriptedPeer,
+    private readonly speaker: SpeakerProcess,
+  ) {}
 
   /** Speaker OPEN on connection n, our OPEN and KEEPALIVE, its KEEPALIVE and its table. */
   async handshake(n: number): Promise<void> {
@@ -126,7 +155,8 @@ class Driver {
     const bytes = c.bytes(ctx);
     const n = c.phase === 'established' ? await this.goodSession() : await this.freshConnection();
     const conns = peer.connections;
-    if (c.phase !== 'established') await peer.next(onConn(n, 'open'), SESSION_MS, `the speaker's OPEN on connection #${n}`);
+    if (c.phase !== 'established')
+      await peer.next(onConn(n, 'open'), SESSION_MS, `the speaker's OPEN on connection #${n}`);
     const seq = peer.received.length;
     const mark = speaker.log.lines.length;
     const after = (match: (r: Received) => boolean): Received[] => peer.received.slice(seq).filter(match);
@@ -151,15 +181,38 @@ class Driver {
     if (typeof c.expect === 'object') {
       const [code, subcode] = c.expect.notification;
       this.good = undefined;
-      const r = await peer.next(onConn(n, 'notification'), WAIT_MS, `NOTIFICATION ${code}/${subcode} on connection #${n}`);
+      const r = await peer.next(
+        onConn(n, 'notification'),
+        WAIT_MS,
+        `NOTIFICATION ${code}/${subcode} on connection #${n}`,
+      );
       t.same(notif(r), [code, subcode], `NOTIFICATION ${code}/${subcode} on the wire`);
-      if (c.expect.data) t.equal((r.msg as { data: Buffer }).data.toString('hex'), c.expect.data.toString('hex'), 'NOTIFICATION data');
+      if (c.expect.data)
+        t.equal(
+          (r.msg as { data: Buffer }).data.toString('hex'),
+          c.expect.data.toString('hex'),
+          'NOTIFICATION data',
+        );
       await peer.closed(n, WAIT_MS);
-      t.same(after(onConn(n, 'notification')).map(notif), [[code, subcode]], 'exactly that NOTIFICATION, then the speaker closed the connection');
-      if (c.phase !== 'established') t.same(after(onConn(n, 'update')), [], 'never Established (no table sent on that connection)');
-      if (c.phase === 'open') t.same(after(onConn(n, 'keepalive')), [], 'the OPEN was not accepted (no KEEPALIVE for it)');
-      await peer.waitUntil(() => logged('bgp.session.down').length > 0, WAIT_MS, 'the speaker to log bgp.session.down');
-      t.match(String(logged('bgp.session.down')[0]!.reason), /NOTIFICATION|unexpected|peer AS|identifier|hold time|version|parameter/, 'the speaker logged why it ended the session');
+      t.same(
+        after(onConn(n, 'notification')).map(notif),
+        [[code, subcode]],
+        'exactly that NOTIFICATION, then the speaker closed the connection',
+      );
+      if (c.phase !== 'established')
+        t.same(after(onConn(n, 'update')), [], 'never Established (no table sent on that connection)');
+      if (c.phase === 'open')
+        t.same(after(onConn(n, 'keepalive')), [], 'the OPEN was not accepted (no KEEPALIVE for it)');
+      await peer.waitUntil(
+        () => logged('bgp.session.down').length > 0,
+        WAIT_MS,
+        'the speaker to log bgp.session.down',
+      );
+      t.match(
+        String(logged('bgp.session.down')[0]!.reason),
+        /NOTIFICATION|unexpected|peer AS|identifier|hold time|version|parameter/,
+        'the speaker logged why it ended the session',
+      );
       t.ok(speaker.alive(), 'the speaker process is alive');
       return;
     }
@@ -168,7 +221,11 @@ class Driver {
       this.good = undefined;
       await peer.closed(n, WAIT_MS);
       t.same(after(onConn(n, 'notification')), [], 'no NOTIFICATION in answer to a NOTIFICATION');
-      await peer.waitUntil(() => logged('bgp.notification.received').length > 0, WAIT_MS, 'the speaker to log bgp.notification.received');
+      await peer.waitUntil(
+        () => logged('bgp.notification.received').length > 0,
+        WAIT_MS,
+        'the speaker to log bgp.notification.received',
+      );
       const l = logged('bgp.notification.received')[0]!;
       t.same([l.code, l.subcode], [bytes[19], bytes[20]], "the speaker saw the peer's NOTIFICATION");
       const next = await peer.nextConnection(n + 1, SESSION_MS);
@@ -187,16 +244,29 @@ class Driver {
     const answer = await peer.next(onConn(n, 'update'), WAIT_MS, 'the ROUTE-REFRESH answer after the case');
     const nlri = decodeUpdate((answer.msg as UpdateFrame).body).nlri.map(formatPrefix);
     t.same(nlri, [SERVICE_PREFIX], 'the answer re-sends the table');
-    const ka = await peer.next(onConn(n, 'keepalive'), WAIT_MS, 'a KEEPALIVE from the speaker after the case');
+    const ka = await peer.next(
+      onConn(n, 'keepalive'),
+      WAIT_MS,
+      'a KEEPALIVE from the speaker after the case',
+    );
     t.ok(ka.seq > answer.seq, 'the speaker still sends keepalives on the same connection');
-    t.same(after((r) => r.msg.type === 'notification'), [], 'no NOTIFICATION on the wire');
+    t.same(
+      after((r) => r.msg.type === 'notification'),
+      [],
+      'no NOTIFICATION on the wire',
+    );
     t.equal(peer.connections, conns, 'no reconnect');
     t.notOk(peer.current?.closed, 'the connection is open');
     // The route-refresh log line comes after the case's own lines: once it is read, they all are.
-    await peer.waitUntil(() => logged('bgp.route-refresh').length > 0, WAIT_MS, 'the speaker to log the ROUTE-REFRESH');
+    await peer.waitUntil(
+      () => logged('bgp.route-refresh').length > 0,
+      WAIT_MS,
+      'the speaker to log the ROUTE-REFRESH',
+    );
     const actions = logged('bgp.update.malformed').map((l) => l.action);
     t.ok(actions.includes(c.expect), `the speaker logged ${c.expect} (${JSON.stringify(actions)})`);
-    if (c.expect === 'attribute-discard') t.notOk(actions.includes('treat-as-withdraw'), 'not treated as withdraw');
+    if (c.expect === 'attribute-discard')
+      t.notOk(actions.includes('treat-as-withdraw'), 'not treated as withdraw');
     t.same(logged('bgp.session.down'), [], 'no session down logged');
   }
 }
@@ -204,11 +274,20 @@ class Driver {
 if (!process.env[INSIDE_ENV]) {
   // ~30 s on an idle machine (the RFC 7606 cases each wait for a speaker KEEPALIVE, up to 1 s); room for a busy one.
   t.setTimeout(TABLE_MS + 20_000);
-  t.test(`RFC cases against the speaker process (namespace ${NETNS_PREFIX}-*)`, { skip: process.getuid?.() !== 0 ? 'needs root (namespaces)' : false }, async (t) => {
-    await withSpeakerLab(async (netns, tempDir) => {
-      await t.spawn('ip', insideArgv(netns, self), { env: insideEnv(tempDir), timeout: TABLE_MS }, `inside ${netns}`);
-    });
-  });
+  t.test(
+    `RFC cases against the speaker process (namespace ${NETNS_PREFIX}-*)`,
+    { skip: process.getuid?.() !== 0 ? 'needs root (namespaces)' : false },
+    async (t) => {
+      await withSpeakerLab(async (netns, tempDir) => {
+        await t.spawn(
+          'ip',
+          insideArgv(netns, self),
+          { env: insideEnv(tempDir), timeout: TABLE_MS },
+          `inside ${netns}`,
+        );
+      });
+    },
+  );
 } else {
   await inside();
 }

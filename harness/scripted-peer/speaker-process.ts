@@ -47,14 +47,16 @@ export const SERVICE_PREFIX = '203.0.113.200/32';
  */
 export const speakerLab: Topology = {
   segments: [{ name: 'seg', v4: '192.0.2.0/24', v6: '2001:db8:f3::/64' }],
-  hosts: [{
-    name: 'node',
-    role: 'node',
-    interfaces: [
-      { name: 'eth0', segment: 'seg', v4: `${NODE_ADDRESS}/24`, v6: '2001:db8:f3::11/64' },
-      { name: 'peer0', segment: 'seg', v4: `${PEER_ADDRESS}/24` },
-    ],
-  }],
+  hosts: [
+    {
+      name: 'node',
+      role: 'node',
+      interfaces: [
+        { name: 'eth0', segment: 'seg', v4: `${NODE_ADDRESS}/24`, v6: '2001:db8:f3::11/64' },
+        { name: 'peer0', segment: 'seg', v4: `${PEER_ADDRESS}/24` },
+      ],
+    },
+  ],
 };
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -78,11 +80,18 @@ export async function withSpeakerLab<T>(fn: (netns: string, tempDir: string) => 
  * resolves with its exit code; the namespace is gone afterwards.
  */
 export function runInsideLab(script: string, args: string[]): Promise<number> {
-  return withSpeakerLab((netns, tempDir) => new Promise<number>((resolve) => {
-    const child = spawn('ip', insideArgv(netns, script, args), { stdio: 'inherit', cwd: repoRoot, env: insideEnv(tempDir) });
-    child.on('error', () => resolve(127));
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
-  }));
+  return withSpeakerLab(
+    (netns, tempDir) =>
+      new Promise<number>((resolve) => {
+        const child = spawn('ip', insideArgv(netns, script, args), {
+          stdio: 'inherit',
+          cwd: repoRoot,
+          env: insideEnv(tempDir),
+        });
+        child.on('error', () => resolve(127));
+        child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+      }),
+  );
 }
 
 /** `ip` arguments that run `script` with tsx inside `netns`. */
@@ -102,22 +111,49 @@ export interface SpeakerManifestOptions {
 export function writeSpeakerManifests(dir: string, o: SpeakerManifestOptions): void {
   mkdirSync(dir, { recursive: true });
   const docs = [
-    { apiVersion: 'v1', kind: 'Node', metadata: { name: NODE_NAME, labels: { 'kubernetes.io/hostname': NODE_NAME } } },
     {
-      apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'scripted', namespace: 'metallb-system' },
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: NODE_NAME, labels: { 'kubernetes.io/hostname': NODE_NAME } },
+    },
+    {
+      apiVersion: 'metallb.io/v1beta2',
+      kind: 'BGPPeer',
+      metadata: { name: 'scripted', namespace: 'metallb-system' },
       spec: {
-        myASN: o.speakerAsn ?? defaultContext.speakerAsn, peerASN: o.peerAsn ?? defaultContext.peerAsn,
-        peerAddress: PEER_ADDRESS, peerPort: o.peerPort, holdTime: o.holdTime ?? '3s', keepaliveTime: o.keepaliveTime ?? '1s',
+        myASN: o.speakerAsn ?? defaultContext.speakerAsn,
+        peerASN: o.peerAsn ?? defaultContext.peerAsn,
+        peerAddress: PEER_ADDRESS,
+        peerPort: o.peerPort,
+        holdTime: o.holdTime ?? '3s',
+        keepaliveTime: o.keepaliveTime ?? '1s',
       },
     },
-    { apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'pool', namespace: 'metallb-system' }, spec: { addresses: [SERVICE_PREFIX] } },
-    { apiVersion: 'metallb.io/v1beta1', kind: 'BGPAdvertisement', metadata: { name: 'adv', namespace: 'metallb-system' }, spec: { ipAddressPools: ['pool'] } },
     {
-      apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'demo' },
-      spec: { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 8080 }] },
+      apiVersion: 'metallb.io/v1beta1',
+      kind: 'IPAddressPool',
+      metadata: { name: 'pool', namespace: 'metallb-system' },
+      spec: { addresses: [SERVICE_PREFIX] },
     },
     {
-      apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
+      apiVersion: 'metallb.io/v1beta1',
+      kind: 'BGPAdvertisement',
+      metadata: { name: 'adv', namespace: 'metallb-system' },
+      spec: { ipAddressPools: ['pool'] },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web', namespace: 'demo' },
+      spec: {
+        type: 'LoadBalancer',
+        selector: { app: 'web' },
+        ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 8080 }],
+      },
+    },
+    {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
       metadata: { name: 'web-1', namespace: 'demo', labels: { 'kubernetes.io/service-name': 'web' } },
       addressType: 'IPv4',
       endpoints: [{ addresses: ['10.244.0.10'], nodeName: NODE_NAME, conditions: { ready: true } }],
@@ -141,7 +177,10 @@ export class SpeakerLog {
   private readonly tailLines: string[] = [];
   private readonly listeners = new Set<(l: LogLine) => void>();
 
-  constructor(private readonly record: boolean, private readonly tailSize = 40) {}
+  constructor(
+    private readonly record: boolean,
+    private readonly tailSize = 40,
+  ) {}
 
   push(text: string): void {
     this.tailLines.push(text);
@@ -210,11 +249,15 @@ export interface StartSpeakerOptions {
 
 /** Starts `lbconform speaker --node NODE_NAME DIR` in this process's namespace (we run inside it). */
 export function startSpeaker(o: StartSpeakerOptions): SpeakerProcess {
-  const child = spawn(process.execPath, ['--import', tsxLoader, cli, 'speaker', '--node', NODE_NAME, o.manifestDir], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, LBCONFORM_LOG_LEVEL: o.logLevel ?? 'debug', LBCONFORM_STATE_DIR: o.stateDir },
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', tsxLoader, cli, 'speaker', '--node', NODE_NAME, o.manifestDir],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, LBCONFORM_LOG_LEVEL: o.logLevel ?? 'debug', LBCONFORM_STATE_DIR: o.stateDir },
+    },
+  );
   if (child.pid === undefined) throw new CodedError('SPAWN_FAILED', 'could not start the speaker');
   const pid = child.pid;
   const log = new SpeakerLog(o.recordLog ?? true);
@@ -255,5 +298,8 @@ export function startSpeaker(o: StartSpeakerOptions): SpeakerProcess {
 
 export function procMemory(pid: number): SpeakerMemory {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return { rssKb: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0), hwmKb: Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) };
+  return {
+    rssKb: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0),
+    hwmKb: Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0),
+  };
 }

@@ -40,9 +40,22 @@ export function splitTemplate(template: string): string[] {
  * values, no re-splitting).
  */
 export function expandTemplate(argv: string[], node: NodeContext): string[] {
-  const first = (v6: boolean): string => node.interfaces?.flatMap((i) => i.addresses).find((a) => a.includes(':') === v6)?.split('/')[0] ?? '';
-  const values: Record<string, string> = { node: node.name, manifests: node.manifestDir, netns: node.netns, logdir: dirname(node.logFile), ipv4: first(false), ipv6: first(true) };
-  return argv.map((a) => a.replace(/\{(node|manifests|netns|logdir|ipv4|ipv6)\}/g, (_, k: string) => values[k]!));
+  const first = (v6: boolean): string =>
+    node.interfaces
+      ?.flatMap((i) => i.addresses)
+      .find((a) => a.includes(':') === v6)
+      ?.split('/')[0] ?? '';
+  const values: Record<string, string> = {
+    node: node.name,
+    manifests: node.manifestDir,
+    netns: node.netns,
+    logdir: dirname(node.logFile),
+    ipv4: first(false),
+    ipv6: first(true),
+  };
+  return argv.map((a) =>
+    a.replace(/\{(node|manifests|netns|logdir|ipv4|ipv6)\}/g, (_, k: string) => values[k]!),
+  );
 }
 
 /**
@@ -56,7 +69,10 @@ export function commandSpeaker(template: string, features: string[]): SystemUnde
     features,
     async start(node: NodeContext): Promise<SpeakerHandle> {
       const [cmd, ...args] = expandTemplate(argv, node) as [string, ...string[]];
-      const proc = spawnIn(node.netns, cmd, args, { logFile: node.logFile, ...(node.l2Secret ? { env: { LBCONFORM_L2_SECRET: node.l2Secret } } : {}) });
+      const proc = spawnIn(node.netns, cmd, args, {
+        logFile: node.logFile,
+        ...(node.l2Secret ? { env: { LBCONFORM_L2_SECRET: node.l2Secret } } : {}),
+      });
       return {
         node: node.name,
         pid: proc.pid,

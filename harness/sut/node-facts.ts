@@ -16,7 +16,9 @@ export function parseIpAddr(json: string): NodeInterface[] {
     .map((l) => ({
       name: l.ifname!,
       ...(l.address ? { mac: l.address } : {}),
-      addresses: (l.addr_info ?? []).filter((a) => a.scope === 'global' && a.local).map((a) => `${a.local}/${a.prefixlen}`),
+      addresses: (l.addr_info ?? [])
+        .filter((a) => a.scope === 'global' && a.local)
+        .map((a) => `${a.local}/${a.prefixlen}`),
     }));
 }
 

@@ -19,10 +19,15 @@ export const referenceFrrSpeaker: SystemUnderTest = {
   async start(node: NodeContext): Promise<SpeakerHandle> {
     // FRR's logs and every configuration applied go beside the speaker log (scenario artifacts).
     const logDir = join(dirname(node.logFile), `frr-${node.name}`);
-    const proc = spawnIn(node.netns, process.execPath, ['--import', tsxLoader, cli, 'frr-speaker', '--node', node.name, '--log-dir', logDir, node.manifestDir], {
-      logFile: node.logFile,
-      cwd: repoRoot,
-    });
+    const proc = spawnIn(
+      node.netns,
+      process.execPath,
+      ['--import', tsxLoader, cli, 'frr-speaker', '--node', node.name, '--log-dir', logDir, node.manifestDir],
+      {
+        logFile: node.logFile,
+        cwd: repoRoot,
+      },
+    );
     return {
       node: node.name,
       pid: proc.pid,
@@ -32,17 +37,24 @@ export const referenceFrrSpeaker: SystemUnderTest = {
         await proc.stop('SIGKILL', 5000);
         // The speaker's watchdog kills bgpd and zebra once it is gone; wait for that, so the next
         // speaker in this namespace finds port 179 free.
-        await eventually(`${node.name}: FRR daemons gone after SIGKILL`, async () => {
-          const left = await frrDaemonsIn(node.netns);
-          if (left.length) throw new Error(`still running: ${left.join(', ')}`);
-        }, { timeoutMs: 5000, intervalMs: 50 });
+        await eventually(
+          `${node.name}: FRR daemons gone after SIGKILL`,
+          async () => {
+            const left = await frrDaemonsIn(node.netns);
+            if (left.length) throw new Error(`still running: ${left.join(', ')}`);
+          },
+          { timeoutMs: 5000, intervalMs: 50 },
+        );
       },
     };
   },
 };
 
 async function frrDaemonsIn(netns: string): Promise<number[]> {
-  const pids = (await run('ip', ['netns', 'pids', netns], { allowFail: true })).stdout.split(/\s+/).filter(Boolean).map(Number);
+  const pids = (await run('ip', ['netns', 'pids', netns], { allowFail: true })).stdout
+    .split(/\s+/)
+    .filter(Boolean)
+    .map(Number);
   return pids.filter((p) => {
     try {
       return ['bgpd', 'zebra'].includes(readFileSync(`/proc/${p}/comm`, 'utf8').trim());

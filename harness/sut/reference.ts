@@ -20,7 +20,12 @@ export const referenceSpeaker: SystemUnderTest = {
         logFile: node.logFile,
         cwd: repoRoot,
         // Status files go beside the log: two runs (or scenarios) with a node of the same name never share one.
-        env: { LBCONFORM_LOG_LEVEL: 'debug', LBCONFORM_STATE_DIR: join(dirname(node.logFile), 'state'), ...(node.l2Secret ? { LBCONFORM_L2_SECRET: node.l2Secret } : {}), ...(process.env.LBCONFORM_FAULT ? { LBCONFORM_FAULT: process.env.LBCONFORM_FAULT } : {}) },
+        env: {
+          LBCONFORM_LOG_LEVEL: 'debug',
+          LBCONFORM_STATE_DIR: join(dirname(node.logFile), 'state'),
+          ...(node.l2Secret ? { LBCONFORM_L2_SECRET: node.l2Secret } : {}),
+          ...(process.env.LBCONFORM_FAULT ? { LBCONFORM_FAULT: process.env.LBCONFORM_FAULT } : {}),
+        },
       },
     );
     return {

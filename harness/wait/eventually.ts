@@ -33,7 +33,10 @@ async function poll<T>(name: string, check: () => Promise<T>, opts: EventuallyOp
   const interval = opts.intervalMs ?? 50;
   const needed = opts.consecutive ?? 1;
   if (!(opts.timeoutMs >= 0) || !(interval >= 0) || !Number.isInteger(needed) || needed < 1) {
-    throw new CodedError('WAIT_INVALID', `eventually(${name}): timeoutMs and intervalMs must be >= 0 and consecutive a positive integer`);
+    throw new CodedError(
+      'WAIT_INVALID',
+      `eventually(${name}): timeoutMs and intervalMs must be >= 0 and consecutive a positive integer`,
+    );
   }
   const grace = opts.graceMs ?? 2000;
   const signal = opts.signal;
@@ -59,7 +62,9 @@ async function poll<T>(name: string, check: () => Promise<T>, opts: EventuallyOp
       try {
         const attempt = check();
         attempt.catch(() => {}); // a late rejection after the deadline must not become unhandled
-        const deadlineHit = new Promise<typeof pending>((r) => (timer = setTimeout(() => r(pending), Math.max(0, deadline - Date.now()) + grace)));
+        const deadlineHit = new Promise<typeof pending>(
+          (r) => (timer = setTimeout(() => r(pending), Math.max(0, deadline - Date.now()) + grace)),
+        );
         const value = await Promise.race([attempt, aborted, deadlineHit]);
         if (value === pending) {
           hung = true;
@@ -75,16 +80,28 @@ async function poll<T>(name: string, check: () => Promise<T>, opts: EventuallyOp
       }
       const left = deadline - Date.now();
       if (left <= 0) break;
-      await Promise.race([delay(Math.min(interval, left), undefined, signal ? { signal } : undefined).catch(() => {}), aborted]);
+      await Promise.race([
+        delay(Math.min(interval, left), undefined, signal ? { signal } : undefined).catch(() => {}),
+        aborted,
+      ]);
     }
   } finally {
     if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
-  const failure = lastError === undefined ? '(no check failed)' : lastError instanceof Error ? lastError.message : String(lastError);
+  const failure =
+    lastError === undefined
+      ? '(no check failed)'
+      : lastError instanceof Error
+        ? lastError.message
+        : String(lastError);
   const status = hung
     ? `the last check was still running at the deadline; last failure: ${failure}`
     : streak > 0
       ? `passed only ${streak} of ${needed} consecutive checks; last failure: ${failure}`
       : failure;
-  throw new CodedError('WAIT_TIMEOUT', `timed out after ${opts.timeoutMs} ms (${attempts} checks) waiting for: ${name}\n  last difference:\n  ${status}`, { cause: lastError });
+  throw new CodedError(
+    'WAIT_TIMEOUT',
+    `timed out after ${opts.timeoutMs} ms (${attempts} checks) waiting for: ${name}\n  last difference:\n  ${status}`,
+    { cause: lastError },
+  );
 }

@@ -16,14 +16,18 @@ export async function expectSubset<T = unknown>(
   expected: unknown,
   opts: EventuallyOptions,
 ): Promise<T> {
-  return eventually(name, async () => {
-    const actual = await fetch();
-    const diff = jsonSubsetDiff(expected, actual);
-    if (diff.length > 0) {
-      const shown = diff.slice(0, maxLines);
-      if (diff.length > maxLines) shown.push(`... and ${diff.length - maxLines} more differences`);
-      throw new CodedError('JSON_SUBSET_MISMATCH', shown.join('\n  '));
-    }
-    return actual;
-  }, opts);
+  return eventually(
+    name,
+    async () => {
+      const actual = await fetch();
+      const diff = jsonSubsetDiff(expected, actual);
+      if (diff.length > 0) {
+        const shown = diff.slice(0, maxLines);
+        if (diff.length > maxLines) shown.push(`... and ${diff.length - maxLines} more differences`);
+        throw new CodedError('JSON_SUBSET_MISMATCH', shown.join('\n  '));
+      }
+      return actual;
+    },
+    opts,
+  );
 }

@@ -36,16 +36,24 @@ function isExactLength(v: unknown): v is ExactLength {
 export function jsonSubsetDiff(expected: unknown, actual: unknown, path = '$'): string[] {
   if (isExactLength(expected)) {
     const n = expected.$exactLength;
-    if (!Number.isInteger(n) || n < 0) return [`${path}: $exactLength must be a non-negative integer, got ${show(n)}`];
-    if (!Array.isArray(actual)) return [`${path}: expected an array of exactly ${n} elements, got ${show(actual)}`];
+    if (!Number.isInteger(n) || n < 0)
+      return [`${path}: $exactLength must be a non-negative integer, got ${show(n)}`];
+    if (!Array.isArray(actual))
+      return [`${path}: expected an array of exactly ${n} elements, got ${show(actual)}`];
     return diffArray(expected.$items ?? [], actual, path, n);
   }
   if (Array.isArray(expected)) {
     if (!Array.isArray(actual)) return [`${path}: expected an array, got ${show(actual)}`];
-    return diffArray(expected, actual, path, (expected as Partial<Exactly>)[EXACT] ? expected.length : undefined);
+    return diffArray(
+      expected,
+      actual,
+      path,
+      (expected as Partial<Exactly>)[EXACT] ? expected.length : undefined,
+    );
   }
   if (expected !== null && typeof expected === 'object') {
-    if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return [`${path}: expected an object, got ${show(actual)}`];
+    if (actual === null || typeof actual !== 'object' || Array.isArray(actual))
+      return [`${path}: expected an object, got ${show(actual)}`];
     const diffs: string[] = [];
     for (const [k, e] of Object.entries(expected)) {
       if (e === undefined) continue;
@@ -70,7 +78,12 @@ export function jsonSubsetMatches(expected: unknown, actual: unknown): boolean {
   return jsonSubsetDiff(expected, actual).length === 0;
 }
 
-function diffArray(expected: unknown[], actual: unknown[], path: string, exactLength: number | undefined): string[] {
+function diffArray(
+  expected: unknown[],
+  actual: unknown[],
+  path: string,
+  exactLength: number | undefined,
+): string[] {
   const diffs: string[] = [];
   if (exactLength !== undefined && actual.length !== exactLength) {
     diffs.push(`${path}: expected exactly ${exactLength} elements, got ${actual.length}: ${show(actual)}`);
@@ -88,14 +101,19 @@ function diffArray(expected: unknown[], actual: unknown[], path: string, exactLe
     }
     // The closest element not already taken by another expectation (or any, if all are taken).
     const candidates = free.length > 0 ? free : actual.map((_, j) => j);
-    let best = { j: candidates[0]!, lines: jsonSubsetDiff(e, actual[candidates[0]!], `${path}[${candidates[0]}]`) };
+    let best = {
+      j: candidates[0]!,
+      lines: jsonSubsetDiff(e, actual[candidates[0]!], `${path}[${candidates[0]}]`),
+    };
     for (const j of candidates.slice(1)) {
       const lines = jsonSubsetDiff(e, actual[j], `${path}[${j}]`);
       if (lines.length < best.lines.length) best = { j, lines };
     }
     if (candidates.length > 1 || best.lines.length === 0) {
       // Several candidates (or the closest one is the match of another expected element): say which.
-      diffs.push(`${path}: expected element ${i} ${show(e)} matches none of the ${actual.length} elements${best.lines.length === 0 ? ' not already matched' : ''}; closest is [${best.j}]`);
+      diffs.push(
+        `${path}: expected element ${i} ${show(e)} matches none of the ${actual.length} elements${best.lines.length === 0 ? ' not already matched' : ''}; closest is [${best.j}]`,
+      );
     }
     diffs.push(...best.lines);
   });

@@ -7,9 +7,16 @@ import { allocate, Allocator } from './allocate.ts';
 const pool = (name: string, addrs: string[], extra = ''): string =>
   `apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\nmetadata:\n  name: ${name}\nspec:\n  addresses: [${addrs.join(', ')}]\n${extra}---\n`;
 
-const svc = (name: string, opts: { ann?: Record<string, string>; spec?: string; ports?: number[] } = {}): string =>
+const svc = (
+  name: string,
+  opts: { ann?: Record<string, string>; spec?: string; ports?: number[] } = {},
+): string =>
   `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: demo\n` +
-  (opts.ann ? `  annotations:\n${Object.entries(opts.ann).map(([k, v]) => `    ${k}: "${v}"\n`).join('')}` : '') +
+  (opts.ann
+    ? `  annotations:\n${Object.entries(opts.ann)
+        .map(([k, v]) => `    ${k}: "${v}"\n`)
+        .join('')}`
+    : '') +
   `spec:\n  type: LoadBalancer\n  ports: [${(opts.ports ?? [80]).map((p) => `{port: ${p}}`).join(', ')}]\n${opts.spec ?? ''}---\n`;
 
 function cfg(text: string): ClusterConfig {
@@ -19,7 +26,13 @@ function cfg(text: string): ClusterConfig {
 }
 
 t.test('lowest free address of the first auto-assign pool (pools by name)', async (t) => {
-  const c = cfg(pool('b-pool', ['198.51.100.0/30']) + pool('a-pool', ['203.0.113.0/31']) + svc('s1') + svc('s2') + svc('s3'));
+  const c = cfg(
+    pool('b-pool', ['198.51.100.0/30']) +
+      pool('a-pool', ['203.0.113.0/31']) +
+      svc('s1') +
+      svc('s2') +
+      svc('s3'),
+  );
   const { allocations, errors } = allocate(c);
   t.same(errors, []);
   t.same(allocations, [
@@ -51,7 +64,11 @@ t.test('autoAssign false pools give addresses only on request; requests are serv
 });
 
 t.test('avoidBuggyIPs skips .0 and .255', async (t) => {
-  const c = cfg(pool('p', ['203.0.113.255/32', '198.51.100.0/31'], '  avoidBuggyIPs: true\n') + svc('s1') + svc('s2', { ann: { 'metallb.io/loadBalancerIPs': '203.0.113.255' } }));
+  const c = cfg(
+    pool('p', ['203.0.113.255/32', '198.51.100.0/31'], '  avoidBuggyIPs: true\n') +
+      svc('s1') +
+      svc('s2', { ann: { 'metallb.io/loadBalancerIPs': '203.0.113.255' } }),
+  );
   const { allocations, errors } = allocate(c);
   t.same(allocations, [{ service: 'demo/s1', ips: ['198.51.100.1'], pool: 'p' }]);
   t.match(errors, [{ service: 'demo/s2', code: 'IP_NOT_IN_POOL' }]);
@@ -74,7 +91,13 @@ t.test('dual stack from one pool; SingleStack IPv6 by ipFamilies', async (t) => 
     { service: 'demo/v4', ips: ['192.0.2.0'], pool: 'a-v4only' },
     { service: 'demo/v6', ips: ['fc00:f853:ccd:e799::2'], pool: 'b-dual' },
   ]);
-  const none = allocate(cfg(pool('v4', ['192.0.2.0/30']) + svc('dual', { spec: '  ipFamilyPolicy: RequireDualStack\n' }) + svc('prefer', { spec: '  ipFamilyPolicy: PreferDualStack\n' })));
+  const none = allocate(
+    cfg(
+      pool('v4', ['192.0.2.0/30']) +
+        svc('dual', { spec: '  ipFamilyPolicy: RequireDualStack\n' }) +
+        svc('prefer', { spec: '  ipFamilyPolicy: PreferDualStack\n' }),
+    ),
+  );
   t.match(none.errors, [{ service: 'demo/dual', code: 'POOL_EXHAUSTED' }]);
   t.same(none.allocations, [{ service: 'demo/prefer', ips: ['192.0.2.0'], pool: 'v4' }]);
 });
@@ -87,42 +110,60 @@ t.test('sharing keys: same key and distinct ports share; otherwise clash', async
       svc('b', { ann: key, ports: [443] }) +
       svc('c', { ann: key, ports: [80] }) +
       svc('d', { ann: { 'metallb.io/loadBalancerIPs': '203.0.113.0' } }) +
-      svc('e', { ann: { 'metallb.io/loadBalancerIPs': '203.0.113.1', 'metallb.io/allow-shared-ip': 'k1' }, ports: [8080] }) +
-      svc('f', { ann: { 'metallb.io/loadBalancerIPs': '203.0.113.0', 'metallb.io/allow-shared-ip': 'k1' }, ports: [9090] }),
+      svc('e', {
+        ann: { 'metallb.io/loadBalancerIPs': '203.0.113.1', 'metallb.io/allow-shared-ip': 'k1' },
+        ports: [8080],
+      }) +
+      svc('f', {
+        ann: { 'metallb.io/loadBalancerIPs': '203.0.113.0', 'metallb.io/allow-shared-ip': 'k1' },
+        ports: [9090],
+      }),
   );
   const { allocations, errors } = allocate(c);
   // d holds .0 without a key, so f cannot share it; a and b join e on .1; c clashes with a on port 80.
   t.match(errors, [{ service: 'demo/f', code: 'IP_IN_USE' }]);
-  t.same(allocations.map((a) => [a.service, a.ips[0]]), [
-    ['demo/a', '203.0.113.1'],
-    ['demo/b', '203.0.113.1'],
-    ['demo/c', '203.0.113.2'],
-    ['demo/d', '203.0.113.0'],
-    ['demo/e', '203.0.113.1'],
-  ]);
+  t.same(
+    allocations.map((a) => [a.service, a.ips[0]]),
+    [
+      ['demo/a', '203.0.113.1'],
+      ['demo/b', '203.0.113.1'],
+      ['demo/c', '203.0.113.2'],
+      ['demo/d', '203.0.113.0'],
+      ['demo/e', '203.0.113.1'],
+    ],
+  );
 });
 
 t.test('per-Service errors, not crashes', async (t) => {
   const c = cfg(
     pool('p', ['203.0.113.0/30']) +
-      svc('both', { ann: { 'metallb.io/loadBalancerIPs': '203.0.113.1' }, spec: '  loadBalancerIP: 203.0.113.1\n' }) +
+      svc('both', {
+        ann: { 'metallb.io/loadBalancerIPs': '203.0.113.1' },
+        spec: '  loadBalancerIP: 203.0.113.1\n',
+      }) +
       svc('bad', { ann: { 'metallb.io/loadBalancerIPs': 'not-an-ip' } }) +
       svc('outside', { ann: { 'metallb.io/loadBalancerIPs': '192.0.2.1' } }) +
       svc('nopool', { ann: { 'metallb.io/address-pool': 'missing' } }) +
       svc('two-single', { ann: { 'metallb.io/loadBalancerIPs': '203.0.113.1,2001:db8::1' } }),
   );
   const { errors } = allocate(c);
-  t.same(errors.map((e) => [e.service, e.code]), [
-    ['demo/bad', 'INVALID_REQUESTED_IP'],
-    ['demo/both', 'CONFLICTING_IP_REQUEST'],
-    ['demo/nopool', 'UNKNOWN_POOL'],
-    ['demo/outside', 'IP_NOT_IN_POOL'],
-    ['demo/two-single', 'IP_FAMILY_MISMATCH'],
-  ]);
+  t.same(
+    errors.map((e) => [e.service, e.code]),
+    [
+      ['demo/bad', 'INVALID_REQUESTED_IP'],
+      ['demo/both', 'CONFLICTING_IP_REQUEST'],
+      ['demo/nopool', 'UNKNOWN_POOL'],
+      ['demo/outside', 'IP_NOT_IN_POOL'],
+      ['demo/two-single', 'IP_FAMILY_MISMATCH'],
+    ],
+  );
 });
 
 t.test('only LoadBalancer Services are allocated', async (t) => {
-  const c = cfg(pool('p', ['203.0.113.0/30']) + 'apiVersion: v1\nkind: Service\nmetadata:\n  name: cip\nspec:\n  ports: [{port: 80}]\n');
+  const c = cfg(
+    pool('p', ['203.0.113.0/30']) +
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: cip\nspec:\n  ports: [{port: 80}]\n',
+  );
   t.same(allocate(c).allocations, []);
 });
 
@@ -141,10 +182,17 @@ t.test('property: allocation does not depend on manifest order', async () => {
   const docs = [
     pool('p', ['203.0.113.0/29', 'fc00::/126']),
     pool('q', ['198.51.100.0/30'], '  autoAssign: false\n'),
-    ...['a', 'b', 'c', 'd', 'e'].map((n, i) => svc(n, i % 2 ? { spec: '  ipFamilyPolicy: PreferDualStack\n' } : {})),
+    ...['a', 'b', 'c', 'd', 'e'].map((n, i) =>
+      svc(n, i % 2 ? { spec: '  ipFamilyPolicy: PreferDualStack\n' } : {}),
+    ),
     svc('f', { ann: { 'metallb.io/loadBalancerIPs': '203.0.113.3' } }),
     svc('g', { ann: { 'metallb.io/address-pool': 'q' } }),
   ];
   const want = JSON.stringify(allocate(cfg(docs.join(''))));
-  fc.assert(fc.property(fc.shuffledSubarray(docs, { minLength: docs.length }), (order) => JSON.stringify(allocate(cfg(order.join('')))) === want));
+  fc.assert(
+    fc.property(
+      fc.shuffledSubarray(docs, { minLength: docs.length }),
+      (order) => JSON.stringify(allocate(cfg(order.join('')))) === want,
+    ),
+  );
 });

@@ -39,7 +39,10 @@ export interface ServiceError {
 
 export const ANNOTATION_IPS = ['metallb.io/loadBalancerIPs', 'metallb.universe.tf/loadBalancerIPs'] as const;
 export const ANNOTATION_POOL = ['metallb.io/address-pool', 'metallb.universe.tf/address-pool'] as const;
-export const ANNOTATION_SHARED = ['metallb.io/allow-shared-ip', 'metallb.universe.tf/allow-shared-ip'] as const;
+export const ANNOTATION_SHARED = [
+  'metallb.io/allow-shared-ip',
+  'metallb.universe.tf/allow-shared-ip',
+] as const;
 
 /** The first annotation present, new name before the `metallb.universe.tf/` fallback. */
 export function annotation(svc: Service, names: readonly string[]): string | undefined {
@@ -81,11 +84,17 @@ export class Allocator {
     this.pools = [...pools]
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
       .map((pool) => {
-        const byFamily = { 4: pool.cidrs.filter((c) => c.family === 4), 6: pool.cidrs.filter((c) => c.family === 6) };
+        const byFamily = {
+          4: pool.cidrs.filter((c) => c.family === 4),
+          6: pool.cidrs.filter((c) => c.family === 6),
+        };
         return {
           pool,
           byFamily,
-          cursor: { 4: { idx: 0, next: byFamily[4][0]?.addr ?? 0n }, 6: { idx: 0, next: byFamily[6][0]?.addr ?? 0n } },
+          cursor: {
+            4: { idx: 0, next: byFamily[4][0]?.addr ?? 0n },
+            6: { idx: 0, next: byFamily[6][0]?.addr ?? 0n },
+          },
           freed: { 4: [], 6: [] },
         };
       });
@@ -104,49 +113,97 @@ export class Allocator {
     if (this.assigned.has(svc.key)) this.release(svc.key);
     const fams = svc.ipFamilies;
     if (svc.ipFamilyPolicy === 'SingleStack' && fams.length > 1) {
-      return fail('INVALID_IP_FAMILIES', `ipFamilyPolicy SingleStack allows one entry in ipFamilies, got ${fams.join(', ')}`);
+      return fail(
+        'INVALID_IP_FAMILIES',
+        `ipFamilyPolicy SingleStack allows one entry in ipFamilies, got ${fams.join(', ')}`,
+      );
     }
     const primary: Family = fams[0] === 'IPv6' ? 6 : 4;
-    const order: Family[] = svc.ipFamilyPolicy === 'SingleStack' ? [primary] : [primary, primary === 4 ? 6 : 4];
+    const order: Family[] =
+      svc.ipFamilyPolicy === 'SingleStack' ? [primary] : [primary, primary === 4 ? 6 : 4];
     const sharingKey = annotation(svc, ANNOTATION_SHARED);
     const ports = svc.ports.map((p) => `${p.protocol}/${p.port}`);
     const poolName = annotation(svc, ANNOTATION_POOL);
     const namedPool = poolName === undefined ? undefined : this.pools.find((p) => p.pool.name === poolName);
     if (poolName !== undefined && !namedPool) {
-      return fail('UNKNOWN_POOL', `annotation ${ANNOTATION_POOL[0]} names pool ${JSON.stringify(poolName)}, which does not exist; defined pools: ${this.pools.map((p) => p.pool.name).join(', ') || '(none)'}`);
+      return fail(
+        'UNKNOWN_POOL',
+        `annotation ${ANNOTATION_POOL[0]} names pool ${JSON.stringify(poolName)}, which does not exist; defined pools: ${this.pools.map((p) => p.pool.name).join(', ') || '(none)'}`,
+      );
     }
 
     const annotated = annotation(svc, ANNOTATION_IPS);
     if (annotated !== undefined && svc.loadBalancerIP !== undefined) {
-      return fail('CONFLICTING_IP_REQUEST', `both the ${ANNOTATION_IPS[0]} annotation and spec.loadBalancerIP are set; use only the annotation`);
+      return fail(
+        'CONFLICTING_IP_REQUEST',
+        `both the ${ANNOTATION_IPS[0]} annotation and spec.loadBalancerIP are set; use only the annotation`,
+      );
     }
     const requestText = annotated ?? svc.loadBalancerIP;
     if (requestText !== undefined) {
-      const texts = requestText.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      const texts = requestText
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
       const ips: IP[] = [];
       for (const t of texts) {
         const ip = parseIP(t);
-        if (!ip) return fail('INVALID_REQUESTED_IP', `requested address ${JSON.stringify(t)} is not an IPv4 or IPv6 address`);
-        if (ips.some((x) => x.family === ip.family)) return fail('INVALID_REQUESTED_IP', `at most one ${famName(ip.family)} address may be requested, got ${requestText}`);
+        if (!ip)
+          return fail(
+            'INVALID_REQUESTED_IP',
+            `requested address ${JSON.stringify(t)} is not an IPv4 or IPv6 address`,
+          );
+        if (ips.some((x) => x.family === ip.family))
+          return fail(
+            'INVALID_REQUESTED_IP',
+            `at most one ${famName(ip.family)} address may be requested, got ${requestText}`,
+          );
         ips.push(ip);
       }
-      if (ips.length === 0) return fail('INVALID_REQUESTED_IP', `the request ${JSON.stringify(requestText)} holds no address`);
-      if (ips.length > 1 && svc.ipFamilyPolicy === 'SingleStack') return fail('IP_FAMILY_MISMATCH', `a SingleStack Service may request one address, got ${ips.length}; set ipFamilyPolicy to PreferDualStack or RequireDualStack`);
-      if (ips.length === 1 && svc.ipFamilyPolicy === 'RequireDualStack') return fail('IP_FAMILY_MISMATCH', 'a RequireDualStack Service must request one IPv4 and one IPv6 address');
-      if (ips.length === 1 && fams.length > 0 && svc.ipFamilyPolicy === 'SingleStack' && ips[0]!.family !== primary) {
-        return fail('IP_FAMILY_MISMATCH', `requested ${famName(ips[0]!.family)} address ${formatIP(ips[0]!)} but ipFamilies is ${fams.join(', ')}`);
+      if (ips.length === 0)
+        return fail('INVALID_REQUESTED_IP', `the request ${JSON.stringify(requestText)} holds no address`);
+      if (ips.length > 1 && svc.ipFamilyPolicy === 'SingleStack')
+        return fail(
+          'IP_FAMILY_MISMATCH',
+          `a SingleStack Service may request one address, got ${ips.length}; set ipFamilyPolicy to PreferDualStack or RequireDualStack`,
+        );
+      if (ips.length === 1 && svc.ipFamilyPolicy === 'RequireDualStack')
+        return fail(
+          'IP_FAMILY_MISMATCH',
+          'a RequireDualStack Service must request one IPv4 and one IPv6 address',
+        );
+      if (
+        ips.length === 1 &&
+        fams.length > 0 &&
+        svc.ipFamilyPolicy === 'SingleStack' &&
+        ips[0]!.family !== primary
+      ) {
+        return fail(
+          'IP_FAMILY_MISMATCH',
+          `requested ${famName(ips[0]!.family)} address ${formatIP(ips[0]!)} but ipFamilies is ${fams.join(', ')}`,
+        );
       }
       ips.sort((a, b) => (a.family === b.family ? 0 : a.family === primary ? -1 : 1));
       const ps = this.pools.find((p) => ips.every((ip) => this.inPool(p, ip)));
       if (!ps) {
         const txt = ips.map(formatIP).join(', ');
-        return fail('IP_NOT_IN_POOL', `requested ${txt} ${ips.length > 1 ? 'are not all in one pool' : 'is in no pool'} (addresses avoided by avoidBuggyIPs do not count); pools: ${this.pools.map((p) => `${p.pool.name} (${p.pool.entries.map((e) => e.text).join(', ')})`).join('; ') || '(none)'}`);
+        return fail(
+          'IP_NOT_IN_POOL',
+          `requested ${txt} ${ips.length > 1 ? 'are not all in one pool' : 'is in no pool'} (addresses avoided by avoidBuggyIPs do not count); pools: ${this.pools.map((p) => `${p.pool.name} (${p.pool.entries.map((e) => e.text).join(', ')})`).join('; ') || '(none)'}`,
+        );
       }
-      if (namedPool && namedPool !== ps) return fail('IP_NOT_IN_POOL', `requested ${ips.map(formatIP).join(', ')} is in pool ${JSON.stringify(ps.pool.name)}, not in the pool ${JSON.stringify(poolName)} named by the annotation`);
+      if (namedPool && namedPool !== ps)
+        return fail(
+          'IP_NOT_IN_POOL',
+          `requested ${ips.map(formatIP).join(', ')} is in pool ${JSON.stringify(ps.pool.name)}, not in the pool ${JSON.stringify(poolName)} named by the annotation`,
+        );
       for (const ip of ips) {
         const h = this.used[ip.family].get(ip.value);
         if (h && !this.compatible(h, sharingKey, ports)) {
-          return fail('IP_IN_USE', `${formatIP(ip)} is already used by ${[...h.services.keys()].join(', ')}${sharingKey === undefined ? '' : ' (with a different sharing key or clashing ports)'}; share it with the same ${ANNOTATION_SHARED[0]} key and distinct ports, or ask for another address`);
+          return fail(
+            'IP_IN_USE',
+            `${formatIP(ip)} is already used by ${[...h.services.keys()].join(', ')}${sharingKey === undefined ? '' : ' (with a different sharing key or clashing ports)'}; share it with the same ${ANNOTATION_SHARED[0]} key and distinct ports, or ask for another address`,
+          );
         }
       }
       return this.commit(svc.key, ps, ips, sharingKey, ports);
@@ -154,7 +211,10 @@ export class Allocator {
 
     const candidates = namedPool ? [namedPool] : this.pools.filter((p) => p.pool.autoAssign);
     if (candidates.length === 0) {
-      return fail('NO_POOL', 'no pool assigns addresses automatically (all have autoAssign: false); request an address or a pool by name');
+      return fail(
+        'NO_POOL',
+        'no pool assigns addresses automatically (all have autoAssign: false); request an address or a pool by name',
+      );
     }
     const tryFamilies = (want: Family[]): Result | undefined => {
       for (const ps of candidates) {
@@ -168,10 +228,17 @@ export class Allocator {
       }
       return undefined;
     };
-    const got = tryFamilies(order) ?? (svc.ipFamilyPolicy === 'PreferDualStack' ? tryFamilies([primary]) : undefined);
+    const got =
+      tryFamilies(order) ?? (svc.ipFamilyPolicy === 'PreferDualStack' ? tryFamilies([primary]) : undefined);
     if (got) return got;
-    const what = order.length === 2 ? 'a free IPv4 and a free IPv6 address in one pool' : `a free ${famName(primary)} address`;
-    return fail('POOL_EXHAUSTED', `no ${namedPool ? `address in pool ${JSON.stringify(poolName)}` : 'auto-assign pool'} has ${what} (pools tried: ${candidates.map((p) => p.pool.name).join(', ')})`);
+    const what =
+      order.length === 2
+        ? 'a free IPv4 and a free IPv6 address in one pool'
+        : `a free ${famName(primary)} address`;
+    return fail(
+      'POOL_EXHAUSTED',
+      `no ${namedPool ? `address in pool ${JSON.stringify(poolName)}` : 'auto-assign pool'} has ${what} (pools tried: ${candidates.map((p) => p.pool.name).join(', ')})`,
+    );
   }
 
   release(key: string): boolean {
@@ -207,7 +274,12 @@ export class Allocator {
   }
 
   /** The lowest address of `f` in the pool that is free or shareable with this Service. */
-  private lowestAvailable(ps: PoolState, f: Family, sharingKey: string | undefined, ports: readonly string[]): IP | undefined {
+  private lowestAvailable(
+    ps: PoolState,
+    f: Family,
+    sharingKey: string | undefined,
+    ports: readonly string[],
+  ): IP | undefined {
     let best: bigint | undefined;
     if (sharingKey !== undefined) {
       for (const ip of this.byKey.get(sharingKey) ?? []) {
@@ -250,7 +322,13 @@ export class Allocator {
     return scanned === undefined || fromFreed < scanned ? fromFreed : scanned;
   }
 
-  private commit(key: string, ps: PoolState, ips: IP[], sharingKey: string | undefined, ports: string[]): Result {
+  private commit(
+    key: string,
+    ps: PoolState,
+    ips: IP[],
+    sharingKey: string | undefined,
+    ports: string[],
+  ): Result {
     for (const ip of ips) {
       let h = this.used[ip.family].get(ip.value);
       if (!h) {
@@ -264,7 +342,11 @@ export class Allocator {
       }
       h.services.set(key, ports);
     }
-    this.assigned.set(key, { ips, pool: ps.pool.name, ...(sharingKey !== undefined ? { key: sharingKey } : {}) });
+    this.assigned.set(key, {
+      ips,
+      pool: ps.pool.name,
+      ...(sharingKey !== undefined ? { key: sharingKey } : {}),
+    });
     return { ok: true, allocation: { service: key, ips: ips.map(formatIP), pool: ps.pool.name } };
   }
 }
@@ -287,10 +369,15 @@ export function compareServiceKeys(a: string, b: string): number {
 /** Every LoadBalancer Service of the config, deterministically (see the file comment). */
 export function allocate(config: ClusterConfig): { allocations: Allocation[]; errors: ServiceError[] } {
   const alloc = new Allocator(config.pools);
-  const lbs = config.services.filter((s) => s.type === 'LoadBalancer').sort((a, b) => compareServiceKeys(a.key, b.key));
+  const lbs = config.services
+    .filter((s) => s.type === 'LoadBalancer')
+    .sort((a, b) => compareServiceKeys(a.key, b.key));
   const allocations: Allocation[] = [];
   const errors: ServiceError[] = [];
-  const ordered = [...lbs.filter((s) => Allocator.requestsIPs(s)), ...lbs.filter((s) => !Allocator.requestsIPs(s))];
+  const ordered = [
+    ...lbs.filter((s) => Allocator.requestsIPs(s)),
+    ...lbs.filter((s) => !Allocator.requestsIPs(s)),
+  ];
   for (const s of ordered) {
     const r = alloc.assign(s);
     if (r.ok) allocations.push(r.allocation);

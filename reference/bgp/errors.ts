@@ -10,16 +10,36 @@ export const ErrorCode = {
   Cease: 6,
 } as const;
 
-export const HeaderSubcode = { ConnectionNotSynchronized: 1, BadMessageLength: 2, BadMessageType: 3 } as const;
+export const HeaderSubcode = {
+  ConnectionNotSynchronized: 1,
+  BadMessageLength: 2,
+  BadMessageType: 3,
+} as const;
 export const OpenSubcode = {
-  UnsupportedVersion: 1, BadPeerAs: 2, BadBgpIdentifier: 3, UnsupportedOptionalParameter: 4, UnacceptableHoldTime: 6,
+  UnsupportedVersion: 1,
+  BadPeerAs: 2,
+  BadBgpIdentifier: 3,
+  UnsupportedOptionalParameter: 4,
+  UnacceptableHoldTime: 6,
 } as const;
 export const UpdateSubcode = {
-  MalformedAttributeList: 1, UnrecognizedWellKnown: 2, MissingWellKnown: 3, AttributeFlagsError: 4,
-  AttributeLengthError: 5, InvalidOrigin: 6, InvalidNextHop: 8, OptionalAttributeError: 9, InvalidNetworkField: 10,
+  MalformedAttributeList: 1,
+  UnrecognizedWellKnown: 2,
+  MissingWellKnown: 3,
+  AttributeFlagsError: 4,
+  AttributeLengthError: 5,
+  InvalidOrigin: 6,
+  InvalidNextHop: 8,
+  OptionalAttributeError: 9,
+  InvalidNetworkField: 10,
   MalformedAsPath: 11,
 } as const;
-export const CeaseSubcode = { AdministrativeShutdown: 2, PeerDeconfigured: 3, AdministrativeReset: 4, ConnectionCollision: 7 } as const;
+export const CeaseSubcode = {
+  AdministrativeShutdown: 2,
+  PeerDeconfigured: 3,
+  AdministrativeReset: 4,
+  ConnectionCollision: 7,
+} as const;
 
 /** What RFC 7606 says to do with a malformed UPDATE. */
 export type Rfc7606Action = 'session-reset' | 'treat-as-withdraw' | 'attribute-discard';

@@ -18,7 +18,10 @@ export function familyOfPrefix(prefix: string): Family {
  * The unicast families both sides may use (RFC 4760 section 8): those we offer that the peer's
  * multiprotocol capabilities also name. A peer that sends none speaks IPv4 unicast only.
  */
-export function negotiateFamilies(ours: readonly Family[], peerCapabilities: readonly Capability[]): Family[] {
+export function negotiateFamilies(
+  ours: readonly Family[],
+  peerCapabilities: readonly Capability[],
+): Family[] {
   const peer = new Set<Family>();
   let sawMultiprotocol = false;
   for (const c of peerCapabilities) {

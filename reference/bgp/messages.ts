@@ -23,11 +23,30 @@ export interface OpenMessage {
   routerId: string;
   capabilities: Capability[];
 }
-export interface NotificationMessage { type: 'notification'; code: number; subcode: number; data: Buffer }
-export interface KeepaliveMessage { type: 'keepalive' }
-export interface RouteRefreshMessage { type: 'route-refresh'; afi: number; safi: number }
-export interface UpdateFrame { type: 'update'; body: Buffer }
-export type Message = OpenMessage | NotificationMessage | KeepaliveMessage | RouteRefreshMessage | UpdateFrame;
+export interface NotificationMessage {
+  type: 'notification';
+  code: number;
+  subcode: number;
+  data: Buffer;
+}
+export interface KeepaliveMessage {
+  type: 'keepalive';
+}
+export interface RouteRefreshMessage {
+  type: 'route-refresh';
+  afi: number;
+  safi: number;
+}
+export interface UpdateFrame {
+  type: 'update';
+  body: Buffer;
+}
+export type Message =
+  | OpenMessage
+  | NotificationMessage
+  | KeepaliveMessage
+  | RouteRefreshMessage
+  | UpdateFrame;
 
 export function frame(type: number, body: Buffer): Buffer {
   const out = Buffer.alloc(HEADER_SIZE + body.length);
@@ -39,7 +58,10 @@ export function frame(type: number, body: Buffer): Buffer {
 }
 
 /** Multiprotocol for each family offered (both by default), route refresh, 4-octet ASN. */
-export function ourCapabilities(myAsn: number, families: readonly ('ipv4' | 'ipv6')[] = ['ipv4', 'ipv6']): Capability[] {
+export function ourCapabilities(
+  myAsn: number,
+  families: readonly ('ipv4' | 'ipv6')[] = ['ipv4', 'ipv6'],
+): Capability[] {
   return [
     ...(families.includes('ipv4') ? [{ code: 1 as const, afi: AFI_IPV4, safi: SAFI_UNICAST }] : []),
     ...(families.includes('ipv6') ? [{ code: 1 as const, afi: AFI_IPV6, safi: SAFI_UNICAST }] : []),
@@ -93,17 +115,31 @@ export function encodeRouteRefresh(afi: number, safi: number): Buffer {
 /** Checks the header of one complete message (the framer guarantees the length fits). */
 export function decodeMessage(msg: Buffer): Message {
   if (msg.length < HEADER_SIZE || !msg.subarray(0, 16).equals(MARKER)) {
-    throw new BgpDecodeError('marker is not all ones', ErrorCode.MessageHeader, HeaderSubcode.ConnectionNotSynchronized);
+    throw new BgpDecodeError(
+      'marker is not all ones',
+      ErrorCode.MessageHeader,
+      HeaderSubcode.ConnectionNotSynchronized,
+    );
   }
   const length = msg.readUInt16BE(16);
   const type = msg[18]!;
   const lengthData = msg.subarray(16, 18);
   if (length !== msg.length || length < HEADER_SIZE || length > MAX_MESSAGE_SIZE) {
-    throw new BgpDecodeError(`bad message length ${length}`, ErrorCode.MessageHeader, HeaderSubcode.BadMessageLength, lengthData);
+    throw new BgpDecodeError(
+      `bad message length ${length}`,
+      ErrorCode.MessageHeader,
+      HeaderSubcode.BadMessageLength,
+      lengthData,
+    );
   }
   const body = msg.subarray(HEADER_SIZE);
   const badLength = (): never => {
-    throw new BgpDecodeError(`bad length ${length} for message type ${type}`, ErrorCode.MessageHeader, HeaderSubcode.BadMessageLength, lengthData);
+    throw new BgpDecodeError(
+      `bad length ${length} for message type ${type}`,
+      ErrorCode.MessageHeader,
+      HeaderSubcode.BadMessageLength,
+      lengthData,
+    );
   };
   switch (type) {
     case MessageType.Open:
@@ -122,32 +158,52 @@ export function decodeMessage(msg: Buffer): Message {
       if (body.length !== 4) badLength();
       return { type: 'route-refresh', afi: body.readUInt16BE(0), safi: body[3]! };
     default:
-      throw new BgpDecodeError(`unknown message type ${type}`, ErrorCode.MessageHeader, HeaderSubcode.BadMessageType, Buffer.from([type]));
+      throw new BgpDecodeError(
+        `unknown message type ${type}`,
+        ErrorCode.MessageHeader,
+        HeaderSubcode.BadMessageType,
+        Buffer.from([type]),
+      );
   }
 }
 
 function decodeOpen(body: Buffer): OpenMessage {
   const version = body[0]!;
   if (version !== 4) {
-    throw new BgpDecodeError(`unsupported BGP version ${version}`, ErrorCode.OpenMessage, OpenSubcode.UnsupportedVersion, Buffer.from([0, 4]));
+    throw new BgpDecodeError(
+      `unsupported BGP version ${version}`,
+      ErrorCode.OpenMessage,
+      OpenSubcode.UnsupportedVersion,
+      Buffer.from([0, 4]),
+    );
   }
   const asn2 = body.readUInt16BE(1);
   const holdTime = body.readUInt16BE(3);
   const routerId = [...body.subarray(5, 9)].join('.');
   const paramLen = body[9]!;
   if (10 + paramLen !== body.length) {
-    throw new BgpDecodeError('optional parameters length does not match the message', ErrorCode.OpenMessage, 0);
+    throw new BgpDecodeError(
+      'optional parameters length does not match the message',
+      ErrorCode.OpenMessage,
+      0,
+    );
   }
   const capabilities: Capability[] = [];
   let i = 10;
   while (i < body.length) {
-    if (i + 2 > body.length) throw new BgpDecodeError('truncated optional parameter', ErrorCode.OpenMessage, 0);
+    if (i + 2 > body.length)
+      throw new BgpDecodeError('truncated optional parameter', ErrorCode.OpenMessage, 0);
     const ptype = body[i]!;
     const plen = body[i + 1]!;
     const pval = body.subarray(i + 2, i + 2 + plen);
-    if (pval.length !== plen) throw new BgpDecodeError('truncated optional parameter', ErrorCode.OpenMessage, 0);
+    if (pval.length !== plen)
+      throw new BgpDecodeError('truncated optional parameter', ErrorCode.OpenMessage, 0);
     if (ptype !== 2) {
-      throw new BgpDecodeError(`unsupported optional parameter ${ptype}`, ErrorCode.OpenMessage, OpenSubcode.UnsupportedOptionalParameter);
+      throw new BgpDecodeError(
+        `unsupported optional parameter ${ptype}`,
+        ErrorCode.OpenMessage,
+        OpenSubcode.UnsupportedOptionalParameter,
+      );
     }
     let j = 0;
     while (j < pval.length) {

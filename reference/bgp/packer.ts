@@ -23,10 +23,14 @@ function baseAttributes(r: AnnouncedRoute, ctx: WireContext): PathAttributes {
     origin: Origin.IGP,
     asPath: ctx.ibgp ? [] : [{ type: 2, asns: [ctx.myAsn] }],
   };
-  if ((ctx.ibgp || activeFault() === 'ebgp-local-pref') && r.localPref !== undefined) a.localPref = r.localPref;
+  if ((ctx.ibgp || activeFault() === 'ebgp-local-pref') && r.localPref !== undefined)
+    a.localPref = r.localPref;
   if (r.communities.length) a.communities = r.communities.map(communityValue);
   if (r.largeCommunities.length) a.largeCommunities = r.largeCommunities.map(largeCommunityValue);
-  if (activeFault() === 'drop-communities') { delete a.communities; delete a.largeCommunities; }
+  if (activeFault() === 'drop-communities') {
+    delete a.communities;
+    delete a.largeCommunities;
+  }
   if (!ctx.fourOctet && !ctx.ibgp && ctx.myAsn > 0xffff) a.as4Path = [{ type: 2, asns: [ctx.myAsn] }];
   return a;
 }
@@ -70,13 +74,17 @@ export function packAnnouncements(routes: readonly AnnouncedRoute[], ctx: WireCo
     if (prefixes[0]!.afi === AFI_IPV4) {
       if (!ctx.nextHopV4) continue;
       const encoded = encodeAttributes({ ...attrs, nextHop: ctx.nextHopV4 }, ctx.fourOctet);
-      for (const part of chunk(prefixes, BODY_MAX - encoded.length)) out.push(encodeUpdateRaw(Buffer.alloc(0), encoded, encodePrefixes(part)));
+      for (const part of chunk(prefixes, BODY_MAX - encoded.length))
+        out.push(encodeUpdateRaw(Buffer.alloc(0), encoded, encodePrefixes(part)));
     } else {
       if (!ctx.nextHopV6) continue; // no IPv6 next hop on this session: IPv6 cannot be announced
       const encoded = encodeAttributes(attrs, ctx.fourOctet);
       const mpFixed = ATTR_HEADER_EXT + 5 + 16;
       for (const part of chunk(prefixes, BODY_MAX - encoded.length - mpFixed)) {
-        const mp = encodeAttributes({ mpReach: { afi: AFI_IPV6, safi: SAFI_UNICAST, nextHops: [ctx.nextHopV6], nlri: part } }, ctx.fourOctet);
+        const mp = encodeAttributes(
+          { mpReach: { afi: AFI_IPV6, safi: SAFI_UNICAST, nextHops: [ctx.nextHopV6], nlri: part } },
+          ctx.fourOctet,
+        );
         out.push(encodeUpdateRaw(Buffer.alloc(0), Buffer.concat([encoded, mp]), Buffer.alloc(0)));
       }
     }
@@ -90,9 +98,16 @@ export function packWithdrawals(prefixTexts: readonly string[]): Buffer[] {
   const v4 = prefixes.filter((p) => p.afi === AFI_IPV4);
   const v6 = prefixes.filter((p) => p.afi === AFI_IPV6);
   const out: Buffer[] = [];
-  for (const part of chunk(v4, BODY_MAX)) out.push(encodeUpdateRaw(encodePrefixes(part), Buffer.alloc(0), Buffer.alloc(0)));
+  for (const part of chunk(v4, BODY_MAX))
+    out.push(encodeUpdateRaw(encodePrefixes(part), Buffer.alloc(0), Buffer.alloc(0)));
   for (const part of chunk(v6, BODY_MAX - ATTR_HEADER_EXT - 3)) {
-    out.push(encodeUpdateRaw(Buffer.alloc(0), encodeAttributes({ mpUnreach: { afi: AFI_IPV6, safi: SAFI_UNICAST, withdrawn: part } }, true), Buffer.alloc(0)));
+    out.push(
+      encodeUpdateRaw(
+        Buffer.alloc(0),
+        encodeAttributes({ mpUnreach: { afi: AFI_IPV6, safi: SAFI_UNICAST, withdrawn: part } }, true),
+        Buffer.alloc(0),
+      ),
+    );
   }
   return out;
 }

@@ -21,7 +21,8 @@ export function addressBytes(ip: string): Buffer {
     const [head = '', tail] = ip.split('::') as [string, string | undefined];
     const h = head ? head.split(':') : [];
     const tl = tail ? tail.split(':') : [];
-    const groups = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - tl.length).fill('0'), ...tl];
+    const groups =
+      tail === undefined ? h : [...h, ...Array<string>(8 - h.length - tl.length).fill('0'), ...tl];
     const b = Buffer.alloc(16);
     groups.forEach((g, i) => b.writeUInt16BE(parseInt(g, 16), i * 2));
     return b;
@@ -41,7 +42,8 @@ export function parsePrefix(text: string): Prefix {
   const bytes = addressBytes(addr);
   const max = bytes.length * 8;
   const length = lenText === undefined ? max : Number(lenText);
-  if (!Number.isInteger(length) || length < 0 || length > max) throw new CodedError('BGP_BAD_PREFIX', `bad prefix length in "${text}"`);
+  if (!Number.isInteger(length) || length < 0 || length > max)
+    throw new CodedError('BGP_BAD_PREFIX', `bad prefix length in "${text}"`);
   return { afi: bytes.length === 4 ? AFI_IPV4 : AFI_IPV6, bytes: maskBytes(bytes, length), length };
 }
 

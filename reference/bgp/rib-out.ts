@@ -22,7 +22,8 @@ export class AdjRibOut {
     for (const [prefix, entry] of next) {
       if (this.sent.get(prefix)?.key !== entry.key) announce.push(entry.route);
     }
-    const withdraw = activeFault() === 'never-withdraw' ? [] : [...this.sent.keys()].filter((p) => !next.has(p));
+    const withdraw =
+      activeFault() === 'never-withdraw' ? [] : [...this.sent.keys()].filter((p) => !next.has(p));
     this.sent = next;
     return { announce, withdraw };
   }

@@ -47,18 +47,36 @@ export function normalizeRoute(r: AnnouncedRoute): { route: AnnouncedRoute } | {
   }
   for (const c of r.communities) {
     const m = COMMUNITY.exec(c);
-    if (!m || Number(m[1]) > 0xffff || Number(m[2]) > 0xffff) return { error: `bad community ${JSON.stringify(c)}` };
+    if (!m || Number(m[1]) > 0xffff || Number(m[2]) > 0xffff)
+      return { error: `bad community ${JSON.stringify(c)}` };
   }
   for (const c of r.largeCommunities) {
     const m = LARGE_COMMUNITY.exec(c);
-    if (!m || m.slice(1).some((x) => Number(x) > 0xffffffff)) return { error: `bad large community ${JSON.stringify(c)}` };
+    if (!m || m.slice(1).some((x) => Number(x) > 0xffffffff))
+      return { error: `bad large community ${JSON.stringify(c)}` };
   }
-  if (r.localPref !== undefined && !(Number.isInteger(r.localPref) && r.localPref >= 0 && r.localPref <= 0xffffffff)) {
+  if (
+    r.localPref !== undefined &&
+    !(Number.isInteger(r.localPref) && r.localPref >= 0 && r.localPref <= 0xffffffff)
+  ) {
     return { error: `bad localPref ${r.localPref}` };
   }
-  const communities = [...new Set(r.communities.map(communityValue))].sort((a, b) => a - b).map(formatCommunity);
-  const large = [...new Map(r.largeCommunities.map((c) => [largeCommunityValue(c).join(':'), largeCommunityValue(c)])).values()]
+  const communities = [...new Set(r.communities.map(communityValue))]
+    .sort((a, b) => a - b)
+    .map(formatCommunity);
+  const large = [
+    ...new Map(
+      r.largeCommunities.map((c) => [largeCommunityValue(c).join(':'), largeCommunityValue(c)]),
+    ).values(),
+  ]
     .sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2])
     .map((v) => v.join(':'));
-  return { route: { prefix, communities, largeCommunities: large, ...(r.localPref === undefined ? {} : { localPref: r.localPref }) } };
+  return {
+    route: {
+      prefix,
+      communities,
+      largeCommunities: large,
+      ...(r.localPref === undefined ? {} : { localPref: r.localPref }),
+    },
+  };
 }

@@ -9,7 +9,10 @@ import { MessageStream } from './stream.ts';
 import { ScriptedPeer, eventWithin, type PeerScript } from './test-peer.ts';
 
 const route = (prefix: string, extra: { communities?: string[]; localPref?: number } = {}) => ({
-  prefix, communities: extra.communities ?? [], largeCommunities: [], ...(extra.localPref === undefined ? {} : { localPref: extra.localPref }),
+  prefix,
+  communities: extra.communities ?? [],
+  largeCommunities: [],
+  ...(extra.localPref === undefined ? {} : { localPref: extra.localPref }),
 });
 
 type Teardown = { teardown(fn: () => unknown): void };
@@ -17,7 +20,8 @@ type Teardown = { teardown(fn: () => unknown): void };
 /** Records log events so tests can assert on them (event names are stable, messages are not). */
 function recordingLogger(): Logger & { events: { event: string; fields?: Record<string, unknown> }[] } {
   const events: { event: string; fields?: Record<string, unknown> }[] = [];
-  const rec = (event: string, fields?: Record<string, unknown>) => void events.push({ event, ...(fields ? { fields } : {}) });
+  const rec = (event: string, fields?: Record<string, unknown>) =>
+    void events.push({ event, ...(fields ? { fields } : {}) });
   const log = { debug: rec, info: rec, warn: rec, error: rec, child: () => log, events };
   return log;
 }
@@ -26,8 +30,14 @@ async function setup(t: Teardown, script: PeerScript, opts: Partial<BgpSessionOp
   const peer = new ScriptedPeer(script);
   await peer.listen();
   const session = new BgpSession({
-    peerAddress: '127.0.0.1', peerPort: peer.port, myAsn: 64500, peerAsn: script.asn, routerId: '192.0.2.11',
-    holdTime: 30, nextHopV6: '2001:db8::b', ...opts,
+    peerAddress: '127.0.0.1',
+    peerPort: peer.port,
+    myAsn: 64500,
+    peerAsn: script.asn,
+    routerId: '192.0.2.11',
+    holdTime: 30,
+    nextHopV6: '2001:db8::b',
+    ...opts,
   });
   t.teardown(async () => {
     await session.stop();
@@ -36,17 +46,27 @@ async function setup(t: Teardown, script: PeerScript, opts: Partial<BgpSessionOp
   return { peer, session };
 }
 
-
 t.test('only negotiated families are sent: a peer without IPv6 unicast gets no MP_REACH_NLRI', async (t) => {
-  const { peer, session } = await setup(t, { asn: 64500, holdTime: 30, capabilities: [{ code: 1, afi: 1, safi: 1 }, { code: 2 }, { code: 65, asn: 64500 }] });
-  session.setRoutes([route('203.0.113.200/32', { localPref: 0 }), route('2001:db8:1::/128', { localPref: 0 })]);
+  const { peer, session } = await setup(t, {
+    asn: 64500,
+    holdTime: 30,
+    capabilities: [{ code: 1, afi: 1, safi: 1 }, { code: 2 }, { code: 65, asn: 64500 }],
+  });
+  session.setRoutes([
+    route('203.0.113.200/32', { localPref: 0 }),
+    route('2001:db8:1::/128', { localPref: 0 }),
+  ]);
   const established = eventWithin(session, 'established');
   session.start();
   await established;
   const u = await peer.nextUpdate('the IPv4 table');
   t.same(u.nlri.map(formatPrefix), ['203.0.113.200/32']);
   t.equal(u.attributes.mpReach, undefined);
-  t.match(session.status(), { advertised: 1, heldBack: 1, negotiated: { holdTime: 30, keepaliveTime: 10, fourOctetAs: true, families: ['ipv4'] } });
+  t.match(session.status(), {
+    advertised: 1,
+    heldBack: 1,
+    negotiated: { holdTime: 30, keepaliveTime: 10, fourOctetAs: true, families: ['ipv4'] },
+  });
 
   // A refresh for IPv6 (not negotiated) is ignored; the IPv4 one is answered. TCP keeps the order, so
   // the next UPDATE being the IPv4 answer shows the IPv6 request produced nothing.
@@ -57,7 +77,11 @@ t.test('only negotiated families are sent: a peer without IPv6 unicast gets no M
 });
 
 t.test('a peer with no multiprotocol capability at all speaks IPv4 unicast only (RFC 4760)', async (t) => {
-  const { peer, session } = await setup(t, { asn: 64500, holdTime: 30, capabilities: [{ code: 65, asn: 64500 }] });
+  const { peer, session } = await setup(t, {
+    asn: 64500,
+    holdTime: 30,
+    capabilities: [{ code: 65, asn: 64500 }],
+  });
   session.setRoutes([route('2001:db8:1::/128', { localPref: 0 }), route('203.0.113.7/32', { localPref: 0 })]);
   session.start();
   await eventWithin(session, 'established');
@@ -68,27 +92,40 @@ t.test('a peer with no multiprotocol capability at all speaks IPv4 unicast only 
 
 t.test('families option: an IPv6-only session offers only IPv6 in OPEN', async (t) => {
   const { peer, session } = await setup(t, { asn: 64500, holdTime: 30 }, { families: ['ipv6'] });
-  session.setRoutes([route('203.0.113.200/32', { localPref: 0 }), route('2001:db8:1::/128', { localPref: 0 })]);
+  session.setRoutes([
+    route('203.0.113.200/32', { localPref: 0 }),
+    route('2001:db8:1::/128', { localPref: 0 }),
+  ]);
   session.start();
   const open = (await peer.next((m) => m.type === 'open', 'OPEN')) as Extract<Message, { type: 'open' }>;
-  t.same(open.capabilities.filter((c) => c.code === 1), [{ code: 1, afi: 2, safi: 1 }]);
+  t.same(
+    open.capabilities.filter((c) => c.code === 1),
+    [{ code: 1, afi: 2, safi: 1 }],
+  );
   const u = await peer.nextUpdate('IPv6 only');
   t.same(u.attributes.mpReach?.nlri.map(formatPrefix), ['2001:db8:1::/128']);
   t.same(u.nlri, []);
 });
 
-t.test('eBGP from a 4-octet ASN to a 2-octet peer: AS_TRANS in OPEN and AS_PATH, real ASN in AS4_PATH', async (t) => {
-  const { peer, session } = await setup(t, { asn: 65001, holdTime: 30, capabilities: [{ code: 1, afi: 1, safi: 1 }, { code: 2 }] }, { myAsn: 4200000000 });
-  session.setRoutes([route('203.0.113.200/32', { communities: ['65000:1'] })]);
-  session.start();
-  const u = await peer.nextUpdate('update', false);
-  t.same(u.attributes.asPath, [{ type: 2, asns: [23456] }]);
-  t.same(u.attributes.as4Path, [{ type: 2, asns: [4200000000] }]);
-  t.same(u.attributes.communities, [65000 * 65536 + 1]);
-  const open = peer.received.find((m) => m.type === 'open') as Extract<Message, { type: 'open' }>;
-  t.equal(open.asn, 4200000000, 'the real ASN travels in capability 65');
-  t.match(session.status().negotiated, { fourOctetAs: false });
-});
+t.test(
+  'eBGP from a 4-octet ASN to a 2-octet peer: AS_TRANS in OPEN and AS_PATH, real ASN in AS4_PATH',
+  async (t) => {
+    const { peer, session } = await setup(
+      t,
+      { asn: 65001, holdTime: 30, capabilities: [{ code: 1, afi: 1, safi: 1 }, { code: 2 }] },
+      { myAsn: 4200000000 },
+    );
+    session.setRoutes([route('203.0.113.200/32', { communities: ['65000:1'] })]);
+    session.start();
+    const u = await peer.nextUpdate('update', false);
+    t.same(u.attributes.asPath, [{ type: 2, asns: [23456] }]);
+    t.same(u.attributes.as4Path, [{ type: 2, asns: [4200000000] }]);
+    t.same(u.attributes.communities, [65000 * 65536 + 1]);
+    const open = peer.received.find((m) => m.type === 'open') as Extract<Message, { type: 'open' }>;
+    t.equal(open.asn, 4200000000, 'the real ASN travels in capability 65');
+    t.match(session.status().negotiated, { fourOctetAs: false });
+  },
+);
 
 t.test('invalid routes are logged and skipped, valid ones still go out', async (t) => {
   const log = recordingLogger();
@@ -102,7 +139,10 @@ t.test('invalid routes are logged and skipped, valid ones still go out', async (
   const u = await peer.nextUpdate('the valid route');
   t.same(u.nlri.map(formatPrefix), ['203.0.113.10/32']);
   t.same(u.attributes.communities, [65000 * 65536 + 1, 65000 * 65536 + 2], 'sorted, duplicates removed');
-  t.same(log.events.filter((e) => e.event === 'bgp.route.invalid').map((e) => e.fields?.prefix), ['not-a-prefix', '203.0.113.9/32']);
+  t.same(
+    log.events.filter((e) => e.event === 'bgp.route.invalid').map((e) => e.fields?.prefix),
+    ['not-a-prefix', '203.0.113.9/32'],
+  );
 });
 
 /** A listener that hands its connections to the session, as a speaker's passive side would. */
@@ -135,32 +175,50 @@ function firstMessage(socket: Socket): Promise<Message> {
   });
 }
 
-t.test('acceptIncoming: an inbound connection becomes the session; a second one collides with Established and is refused 6/7', async (t) => {
-  const peer = new ScriptedPeer({ asn: 64500, holdTime: 30 });
-  const session = new BgpSession({ peerAddress: '127.0.0.1', peerPort: await closedPort(), myAsn: 64500, peerAsn: 64500, routerId: '192.0.2.11', holdTime: 30, connectRetryCapSeconds: 1 });
-  t.teardown(async () => {
-    await session.stop();
-    await peer.close();
-  });
-  session.setRoutes([route('203.0.113.200/32', { localPref: 100 })]);
-  const port = await listenerFor(t, session);
-  session.start(); // the outbound attempt is refused; the session waits in Active/Connect
-  const established = eventWithin(session, 'established');
-  const inbound = connect(port, '127.0.0.1');
-  peer.attach(inbound);
-  await established;
-  const u = await peer.nextUpdate('table over the inbound connection');
-  t.same(u.nlri.map(formatPrefix), ['203.0.113.200/32']);
+t.test(
+  'acceptIncoming: an inbound connection becomes the session; a second one collides with Established and is refused 6/7',
+  async (t) => {
+    const peer = new ScriptedPeer({ asn: 64500, holdTime: 30 });
+    const session = new BgpSession({
+      peerAddress: '127.0.0.1',
+      peerPort: await closedPort(),
+      myAsn: 64500,
+      peerAsn: 64500,
+      routerId: '192.0.2.11',
+      holdTime: 30,
+      connectRetryCapSeconds: 1,
+    });
+    t.teardown(async () => {
+      await session.stop();
+      await peer.close();
+    });
+    session.setRoutes([route('203.0.113.200/32', { localPref: 100 })]);
+    const port = await listenerFor(t, session);
+    session.start(); // the outbound attempt is refused; the session waits in Active/Connect
+    const established = eventWithin(session, 'established');
+    const inbound = connect(port, '127.0.0.1');
+    peer.attach(inbound);
+    await established;
+    const u = await peer.nextUpdate('table over the inbound connection');
+    t.same(u.nlri.map(formatPrefix), ['203.0.113.200/32']);
 
-  const second = connect(port, '127.0.0.1');
-  const answer = await firstMessage(second);
-  t.match(answer, { type: 'notification', code: 6, subcode: 7 }, 'Cease / Connection Collision Resolution');
-  second.destroy();
-  t.equal(session.currentState, 'Established', 'the established session is kept');
-});
+    const second = connect(port, '127.0.0.1');
+    const answer = await firstMessage(second);
+    t.match(answer, { type: 'notification', code: 6, subcode: 7 }, 'Cease / Connection Collision Resolution');
+    second.destroy();
+    t.equal(session.currentState, 'Established', 'the established session is kept');
+  },
+);
 
 t.test('acceptIncoming after stop() is refused with Cease', async (t) => {
-  const session = new BgpSession({ peerAddress: '127.0.0.1', peerPort: await closedPort(), myAsn: 64500, peerAsn: 64500, routerId: '192.0.2.11', holdTime: 30 });
+  const session = new BgpSession({
+    peerAddress: '127.0.0.1',
+    peerPort: await closedPort(),
+    myAsn: 64500,
+    peerAsn: 64500,
+    routerId: '192.0.2.11',
+    holdTime: 30,
+  });
   const port = await listenerFor(t, session);
   session.start();
   await session.stop();

@@ -5,10 +5,24 @@ import { encodeKeepalive, encodeRouteRefresh } from './messages.ts';
 import { formatPrefix } from './prefix.ts';
 import { ScriptedPeer } from './test-peer.ts';
 
-async function setup(t: { teardown(fn: () => unknown): void }, peerOpen: { asn: number; holdTime: number }, opts: Partial<BgpSessionOptions> = {}) {
+async function setup(
+  t: { teardown(fn: () => unknown): void },
+  peerOpen: { asn: number; holdTime: number },
+  opts: Partial<BgpSessionOptions> = {},
+) {
   const peer = new ScriptedPeer(peerOpen);
   await peer.listen();
-  const session = new BgpSession({ peerAddress: '127.0.0.1', peerPort: peer.port, myAsn: 64500, peerAsn: peerOpen.asn, routerId: '192.0.2.11', holdTime: 3, keepaliveTime: 1, nextHopV6: '2001:db8::b', ...opts });
+  const session = new BgpSession({
+    peerAddress: '127.0.0.1',
+    peerPort: peer.port,
+    myAsn: 64500,
+    peerAsn: peerOpen.asn,
+    routerId: '192.0.2.11',
+    holdTime: 3,
+    keepaliveTime: 1,
+    nextHopV6: '2001:db8::b',
+    ...opts,
+  });
   t.teardown(async () => {
     await session.stop();
     await peer.close();
@@ -16,7 +30,12 @@ async function setup(t: { teardown(fn: () => unknown): void }, peerOpen: { asn: 
   return { peer, session };
 }
 
-const route = (prefix: string, localPref?: number) => ({ prefix, communities: [], largeCommunities: [], ...(localPref === undefined ? {} : { localPref }) });
+const route = (prefix: string, localPref?: number) => ({
+  prefix,
+  communities: [],
+  largeCommunities: [],
+  ...(localPref === undefined ? {} : { localPref }),
+});
 
 t.test('iBGP: Established, full table, then only differences; Cease on stop', async (t) => {
   const { peer, session } = await setup(t, { asn: 64500, holdTime: 3 });
@@ -40,7 +59,11 @@ t.test('iBGP: Established, full table, then only differences; Cease on stop', as
   session.setRoutes([route('203.0.113.200/32', 0)]);
   peer.socket!.write(encodeKeepalive());
   await peer.next((m) => m.type === 'keepalive', 'a keepalive after the no-op');
-  t.equal(peer.received.filter((m) => m.type === 'update').length, before + 1, 'an unchanged set sends nothing');
+  t.equal(
+    peer.received.filter((m) => m.type === 'update').length,
+    before + 1,
+    'an unchanged set sends nothing',
+  );
 
   peer.socket!.write(encodeRouteRefresh(1, 1));
   const refreshed = await peer.nextUpdate('route refresh answer');
@@ -83,15 +106,18 @@ t.test('hold timer expiry: NOTIFICATION 4/0, then reconnect', async (t) => {
   void peer;
 });
 
-t.test('the peer closing the connection: the session reconnects at once and re-sends the whole table', async (t) => {
-  const { peer, session } = await setup(t, { asn: 64500, holdTime: 3 });
-  session.setRoutes([route('203.0.113.200/32', 0)]);
-  session.start();
-  await once(session, 'established');
-  await peer.nextUpdate('first full table');
-  const again = once(session, 'established');
-  peer.socket!.destroy();
-  await again;
-  const u = await peer.nextUpdate('full table after reconnect');
-  t.same(u.nlri.map(formatPrefix), ['203.0.113.200/32'], 'Adj-RIB-Out was reset: everything sent again');
-});
+t.test(
+  'the peer closing the connection: the session reconnects at once and re-sends the whole table',
+  async (t) => {
+    const { peer, session } = await setup(t, { asn: 64500, holdTime: 3 });
+    session.setRoutes([route('203.0.113.200/32', 0)]);
+    session.start();
+    await once(session, 'established');
+    await peer.nextUpdate('first full table');
+    const again = once(session, 'established');
+    peer.socket!.destroy();
+    await again;
+    const u = await peer.nextUpdate('full table after reconnect');
+    t.same(u.nlri.map(formatPrefix), ['203.0.113.200/32'], 'Adj-RIB-Out was reset: everything sent again');
+  },
+);

@@ -3,7 +3,12 @@ import { isIPv4, type Socket } from 'node:net';
 import { silentLogger, type Logger } from '../../common/log.ts';
 import { BgpDecodeError, CeaseSubcode, ErrorCode, OpenSubcode } from './errors.ts';
 import {
-  decodeMessage, encodeKeepalive, encodeNotification, encodeOpen, ourCapabilities, type OpenMessage,
+  decodeMessage,
+  encodeKeepalive,
+  encodeNotification,
+  encodeOpen,
+  ourCapabilities,
+  type OpenMessage,
 } from './messages.ts';
 import { packAnnouncements, packWithdrawals, type WireContext } from './packer.ts';
 import { AdjRibOut } from './rib-out.ts';
@@ -136,11 +141,19 @@ export class BgpSession extends EventEmitter {
   private sendable(routes: readonly AnnouncedRoute[]): AnnouncedRoute[] {
     const out = routes.filter((r) => {
       const f = familyOfPrefix(r.prefix);
-      return this.families.includes(f) && (f === 'ipv4' ? this.wire?.nextHopV4 : this.wire?.nextHopV6) !== undefined;
+      return (
+        this.families.includes(f) &&
+        (f === 'ipv4' ? this.wire?.nextHopV4 : this.wire?.nextHopV6) !== undefined
+      );
     });
     const held = routes.length - out.length;
     if (held !== this.heldBack && held > 0) {
-      this.log.warn('bgp.routes.held-back', { count: held, families: this.families, nextHopV4: this.wire?.nextHopV4 ?? null, nextHopV6: this.wire?.nextHopV6 ?? null });
+      this.log.warn('bgp.routes.held-back', {
+        count: held,
+        families: this.families,
+        nextHopV4: this.wire?.nextHopV4 ?? null,
+        nextHopV6: this.wire?.nextHopV6 ?? null,
+      });
     }
     this.heldBack = held;
     return out;
@@ -155,14 +168,29 @@ export class BgpSession extends EventEmitter {
       messagesReceived: this.counters.received,
       updatesSent: this.counters.updatesSent,
       advertised: this.state === 'Established' ? this.ribOut.size : 0,
-      uptimeSeconds: this.establishedSince ? Math.floor((Date.now() - this.establishedSince.getTime()) / 1000) : 0,
+      uptimeSeconds: this.establishedSince
+        ? Math.floor((Date.now() - this.establishedSince.getTime()) / 1000)
+        : 0,
       ...(this.state === 'OpenConfirm' || this.state === 'Established'
-        ? { negotiated: { holdTime: this.negotiatedHold, keepaliveTime: this.keepaliveSeconds, fourOctetAs: this.wire?.fourOctet ?? false, families: this.families } }
+        ? {
+            negotiated: {
+              holdTime: this.negotiatedHold,
+              keepaliveTime: this.keepaliveSeconds,
+              fourOctetAs: this.wire?.fourOctet ?? false,
+              families: this.families,
+            },
+          }
         : {}),
       heldBack: this.state === 'Established' ? this.heldBack : 0,
       ...(this.lastError ? { lastError: this.lastError } : {}),
       ...(this.socket?.remoteAddress
-        ? { connection: { local: `${this.socket.localAddress}:${this.socket.localPort}`, remote: `${this.socket.remoteAddress}:${this.socket.remotePort}`, inbound: !this.outbound } }
+        ? {
+            connection: {
+              local: `${this.socket.localAddress}:${this.socket.localPort}`,
+              remote: `${this.socket.remoteAddress}:${this.socket.remotePort}`,
+              inbound: !this.outbound,
+            },
+          }
         : {}),
     };
   }
@@ -224,7 +252,10 @@ export class BgpSession extends EventEmitter {
       }));
     } catch (err) {
       this.lastError = (err as Error).message;
-      this.log.error(this.o.password ? 'bgp.tcp.md5-failed' : 'bgp.tcp.socket-failed', { error: this.lastError, code: (err as { code?: string }).code });
+      this.log.error(this.o.password ? 'bgp.tcp.md5-failed' : 'bgp.tcp.socket-failed', {
+        error: this.lastError,
+        code: (err as { code?: string }).code,
+      });
       this.setState('Active');
       this.scheduleReconnect();
       return;
@@ -232,11 +263,14 @@ export class BgpSession extends EventEmitter {
     this.socket = socket;
     this.outboundConnected = connected;
     // ConnectRetryTimer (RFC 4271 8.2.2): a SYN into a black hole must not wait minutes
-    const timeout = setTimeout(() => {
-      if (this.socket !== socket || connected()) return;
-      this.lastError = 'connect timed out';
-      socket.destroy();
-    }, (this.o.connectTimeoutSeconds ?? 30) * 1000);
+    const timeout = setTimeout(
+      () => {
+        if (this.socket !== socket || connected()) return;
+        this.lastError = 'connect timed out';
+        socket.destroy();
+      },
+      (this.o.connectTimeoutSeconds ?? 30) * 1000,
+    );
     socket.once('close', () => clearTimeout(timeout));
     // The adopted fd is still connecting: OPEN is queued and leaves once the handshake completes.
     queueMicrotask(() => this.socket === socket && this.sendOpen(socket));
@@ -275,11 +309,16 @@ export class BgpSession extends EventEmitter {
       socket.destroy();
       return;
     }
-    if (this.state === 'Established') return refuse('collision with an Established session', CeaseSubcode.ConnectionCollision);
-    if (this.state === 'OpenConfirm' && !(this.outbound && this.inboundWins(this.peerRouterId ?? '0.0.0.0'))) {
+    if (this.state === 'Established')
+      return refuse('collision with an Established session', CeaseSubcode.ConnectionCollision);
+    if (
+      this.state === 'OpenConfirm' &&
+      !(this.outbound && this.inboundWins(this.peerRouterId ?? '0.0.0.0'))
+    ) {
       return refuse('collision: the existing connection wins', CeaseSubcode.ConnectionCollision);
     }
-    if (this.socket && this.outbound && this.state !== 'OpenConfirm' && this.outboundConnected()) return this.hold(socket);
+    if (this.socket && this.outbound && this.state !== 'OpenConfirm' && this.outboundConnected())
+      return this.hold(socket);
     this.takeOver(socket, new MessageStream());
     socket.on('data', (chunk) => this.onData(socket, chunk));
     socket.on('close', () => {
@@ -307,7 +346,10 @@ export class BgpSession extends EventEmitter {
       old.end();
       setTimeout(() => old.destroy(), 500).unref();
     }
-    this.log.info('bgp.incoming.accepted', { replaced: old ? this.state : null, remote: `${socket.remoteAddress}:${socket.remotePort}` });
+    this.log.info('bgp.incoming.accepted', {
+      replaced: old ? this.state : null,
+      remote: `${socket.remoteAddress}:${socket.remotePort}`,
+    });
     clearTimeout(this.retryTimer);
     clearTimeout(this.holdTimer);
     clearInterval(this.keepaliveTimer);
@@ -320,20 +362,28 @@ export class BgpSession extends EventEmitter {
   /** Keeps an inbound connection beside our own attempt until its OPEN names the peer's identifier. */
   private hold(socket: Socket): void {
     this.refuseHeld('a newer inbound connection', ErrorCode.Cease, CeaseSubcode.ConnectionCollision);
-    const timer = setTimeout(() => this.held?.socket === socket && this.refuseHeld('no OPEN', ErrorCode.HoldTimerExpired, 0), OPEN_HOLD_SECONDS * 1000);
+    const timer = setTimeout(
+      () => this.held?.socket === socket && this.refuseHeld('no OPEN', ErrorCode.HoldTimerExpired, 0),
+      OPEN_HOLD_SECONDS * 1000,
+    );
     timer.unref();
     this.held = { socket, stream: new MessageStream(), timer };
     socket.setNoDelay(true);
     this.counters.sent++;
     socket.write(this.openMessage());
-    socket.on('data', (chunk) => (this.socket === socket ? this.onData(socket, chunk) : this.onHeldData(socket, chunk)));
+    socket.on('data', (chunk) =>
+      this.socket === socket ? this.onData(socket, chunk) : this.onHeldData(socket, chunk),
+    );
     socket.on('close', () => {
       if (this.held?.socket === socket) {
         clearTimeout(timer);
         this.held = undefined;
       } else if (this.socket === socket) this.teardown('connection closed');
     });
-    this.log.info('bgp.incoming.held', { state: this.state, remote: `${socket.remoteAddress}:${socket.remotePort}` });
+    this.log.info('bgp.incoming.held', {
+      state: this.state,
+      remote: `${socket.remoteAddress}:${socket.remotePort}`,
+    });
   }
 
   private onHeldData(socket: Socket, chunk: Buffer): void {
@@ -345,13 +395,19 @@ export class BgpSession extends EventEmitter {
       raws = held.stream.push(chunk);
       if (!raws.length) return;
       const first = decodeMessage(raws[0]!);
-      if (first.type !== 'open') return this.refuseHeld(`${first.type.toUpperCase()} before OPEN`, ErrorCode.FsmError, 0);
+      if (first.type !== 'open')
+        return this.refuseHeld(`${first.type.toUpperCase()} before OPEN`, ErrorCode.FsmError, 0);
       open = first;
     } catch (err) {
       return this.refuseHeld(`invalid message: ${(err as Error).message}`, ErrorCode.Cease, 0);
     }
     this.counters.received++;
-    if (!this.inboundWins(open.routerId)) return this.refuseHeld('collision: the existing connection wins', ErrorCode.Cease, CeaseSubcode.ConnectionCollision);
+    if (!this.inboundWins(open.routerId))
+      return this.refuseHeld(
+        'collision: the existing connection wins',
+        ErrorCode.Cease,
+        CeaseSubcode.ConnectionCollision,
+      );
     clearTimeout(held.timer);
     this.held = undefined;
     this.takeOver(socket, held.stream);
@@ -389,7 +445,13 @@ export class BgpSession extends EventEmitter {
   }
 
   private openMessage(): Buffer {
-    return encodeOpen({ version: 4, asn: this.o.myAsn, holdTime: this.o.holdTime, routerId: this.o.routerId, capabilities: ourCapabilities(this.o.myAsn, this.o.families ?? ALL_FAMILIES) });
+    return encodeOpen({
+      version: 4,
+      asn: this.o.myAsn,
+      holdTime: this.o.holdTime,
+      routerId: this.o.routerId,
+      capabilities: ourCapabilities(this.o.myAsn, this.o.families ?? ALL_FAMILIES),
+    });
   }
 
   private sendOpen(socket: Socket): void {
@@ -418,13 +480,18 @@ export class BgpSession extends EventEmitter {
       fn();
     } catch (err) {
       if (err instanceof BgpDecodeError) {
-        this.log.warn('bgp.message.invalid', { error: err.message, code: err.errorCode, subcode: err.errorSubcode });
+        this.log.warn('bgp.message.invalid', {
+          error: err.message,
+          code: err.errorCode,
+          subcode: err.errorSubcode,
+        });
         this.notify(err.errorCode, err.errorSubcode, err.data);
         this.drop(`sent NOTIFICATION ${err.errorCode}/${err.errorSubcode}: ${err.message}`);
       } else {
         // a bug of ours must cost this session, not the whole speaker (this runs in a socket handler)
         this.log.error('bgp.session.internal-error', { error: String((err as Error)?.stack ?? err) });
-        if (this.state === 'OpenSent' || this.state === 'OpenConfirm' || this.state === 'Established') this.notify(ErrorCode.Cease, 0);
+        if (this.state === 'OpenSent' || this.state === 'OpenConfirm' || this.state === 'Established')
+          this.notify(ErrorCode.Cease, 0);
         this.drop(`internal error: ${(err as Error)?.message ?? String(err)}`);
       }
     }
@@ -446,7 +513,8 @@ export class BgpSession extends EventEmitter {
         this.armHold(this.negotiatedHold);
         // The speaker only announces: received routes are checked (RFC 7606) and dropped.
         const u = decodeUpdate(msg.body, this.wire?.fourOctet ?? true);
-        for (const p of u.problems) this.log.warn('bgp.update.malformed', { action: p.action, problem: p.message });
+        for (const p of u.problems)
+          this.log.warn('bgp.update.malformed', { action: p.action, problem: p.message });
         return;
       }
       case 'route-refresh': {
@@ -458,11 +526,18 @@ export class BgpSession extends EventEmitter {
           return;
         }
         this.log.info('bgp.route-refresh', { afi: msg.afi, safi: msg.safi });
-        this.sendRoutes(this.ribOut.all().filter((r) => familyOfPrefix(r.prefix) === family), []);
+        this.sendRoutes(
+          this.ribOut.all().filter((r) => familyOfPrefix(r.prefix) === family),
+          [],
+        );
         return;
       }
       case 'notification':
-        this.log.warn('bgp.notification.received', { code: msg.code, subcode: msg.subcode, data: msg.data.toString('hex') });
+        this.log.warn('bgp.notification.received', {
+          code: msg.code,
+          subcode: msg.subcode,
+          data: msg.data.toString('hex'),
+        });
         this.emit('notification-received', msg.code, msg.subcode);
         this.drop(`peer sent NOTIFICATION ${msg.code}/${msg.subcode}`);
         return;
@@ -475,17 +550,29 @@ export class BgpSession extends EventEmitter {
       this.notify(ErrorCode.OpenMessage, subcode, data);
       this.drop(why);
     };
-    if (open.asn !== this.o.peerAsn) return reject(OpenSubcode.BadPeerAs, `peer AS ${open.asn}, expected ${this.o.peerAsn}`);
-    if (open.routerId === '0.0.0.0' || (open.routerId === this.o.routerId && this.o.myAsn === this.o.peerAsn)) {
+    if (open.asn !== this.o.peerAsn)
+      return reject(OpenSubcode.BadPeerAs, `peer AS ${open.asn}, expected ${this.o.peerAsn}`);
+    if (
+      open.routerId === '0.0.0.0' ||
+      (open.routerId === this.o.routerId && this.o.myAsn === this.o.peerAsn)
+    ) {
       return reject(OpenSubcode.BadBgpIdentifier, `bad BGP identifier ${open.routerId}`);
     }
-    if (open.holdTime === 1 || open.holdTime === 2) return reject(OpenSubcode.UnacceptableHoldTime, `unacceptable hold time ${open.holdTime}`);
+    if (open.holdTime === 1 || open.holdTime === 2)
+      return reject(OpenSubcode.UnacceptableHoldTime, `unacceptable hold time ${open.holdTime}`);
     this.negotiatedHold = Math.min(open.holdTime, this.o.holdTime);
     this.peerRouterId = open.routerId;
-    if (this.held && this.outbound && !this.inboundWins(open.routerId)) this.refuseHeld('collision: our connection wins', ErrorCode.Cease, CeaseSubcode.ConnectionCollision);
+    if (this.held && this.outbound && !this.inboundWins(open.routerId))
+      this.refuseHeld('collision: our connection wins', ErrorCode.Cease, CeaseSubcode.ConnectionCollision);
     this.families = negotiateFamilies(this.o.families ?? ALL_FAMILIES, open.capabilities);
     if (this.wire) this.wire.fourOctet = open.capabilities.some((c) => c.code === 65);
-    this.log.info('bgp.open.received', { asn: open.asn, routerId: open.routerId, hold: this.negotiatedHold, fourOctet: this.wire?.fourOctet, families: this.families });
+    this.log.info('bgp.open.received', {
+      asn: open.asn,
+      routerId: open.routerId,
+      hold: this.negotiatedHold,
+      fourOctet: this.wire?.fourOctet,
+      families: this.families,
+    });
     this.write(encodeKeepalive());
     this.setState('OpenConfirm');
     this.armHold(this.negotiatedHold);
@@ -497,7 +584,8 @@ export class BgpSession extends EventEmitter {
     this.setState('Established');
     this.armHold(this.negotiatedHold);
     // a configured keepalive <= 0 means "derive it": never "send none" while the peer keeps a hold timer
-    const configured = this.o.keepaliveTime !== undefined && this.o.keepaliveTime > 0 ? this.o.keepaliveTime : Infinity;
+    const configured =
+      this.o.keepaliveTime !== undefined && this.o.keepaliveTime > 0 ? this.o.keepaliveTime : Infinity;
     const interval = this.negotiatedHold === 0 ? 0 : Math.min(configured, this.negotiatedHold / 3);
     this.keepaliveSeconds = interval;
     if (interval > 0) this.keepaliveTimer = setInterval(() => this.write(encodeKeepalive()), interval * 1000);
@@ -512,8 +600,17 @@ export class BgpSession extends EventEmitter {
     for (const m of messages) this.write(m);
     this.counters.updatesSent += messages.length;
     if (messages.length) {
-      this.log.info('bgp.update.sent', { messages: messages.length, announced: announce.length, withdrawn: withdraw.length, bytes: messages.reduce((n, m) => n + m.length, 0) });
-      this.emit('update-sent', { announced: announce.length, withdrawn: withdraw.length, messages: messages.length });
+      this.log.info('bgp.update.sent', {
+        messages: messages.length,
+        announced: announce.length,
+        withdrawn: withdraw.length,
+        bytes: messages.reduce((n, m) => n + m.length, 0),
+      });
+      this.emit('update-sent', {
+        announced: announce.length,
+        withdrawn: withdraw.length,
+        messages: messages.length,
+      });
     }
   }
 

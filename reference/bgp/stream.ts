@@ -13,11 +13,20 @@ export class MessageStream {
     const out: Buffer[] = [];
     while (this.buf.length >= HEADER_SIZE) {
       if (!this.buf.subarray(0, 16).equals(MARKER)) {
-        throw new BgpDecodeError('marker is not all ones', ErrorCode.MessageHeader, HeaderSubcode.ConnectionNotSynchronized);
+        throw new BgpDecodeError(
+          'marker is not all ones',
+          ErrorCode.MessageHeader,
+          HeaderSubcode.ConnectionNotSynchronized,
+        );
       }
       const length = this.buf.readUInt16BE(16);
       if (length < HEADER_SIZE || length > MAX_MESSAGE_SIZE) {
-        throw new BgpDecodeError(`bad message length ${length}`, ErrorCode.MessageHeader, HeaderSubcode.BadMessageLength, Buffer.from(this.buf.subarray(16, 18)));
+        throw new BgpDecodeError(
+          `bad message length ${length}`,
+          ErrorCode.MessageHeader,
+          HeaderSubcode.BadMessageLength,
+          Buffer.from(this.buf.subarray(16, 18)),
+        );
       }
       if (this.buf.length < length) break;
       out.push(Buffer.from(this.buf.subarray(0, length)));

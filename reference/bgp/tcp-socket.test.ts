@@ -7,7 +7,10 @@ import { BgpSession } from './session.ts';
 import { connectBgpSocket, sessionTtl, setSocketTtl, socketTtl } from './tcp-socket.ts';
 import { ScriptedPeer } from './test-peer.ts';
 
-async function server(t: { teardown(fn: () => unknown): void }, host: string): Promise<{ server: Server; port: number; accepted: Promise<Socket> }> {
+async function server(
+  t: { teardown(fn: () => unknown): void },
+  host: string,
+): Promise<{ server: Server; port: number; accepted: Promise<Socket> }> {
   const s = createServer();
   const accepted = once(s, 'connection').then(([c]) => c as Socket);
   s.listen(0, host);
@@ -17,7 +20,12 @@ async function server(t: { teardown(fn: () => unknown): void }, host: string): P
 }
 
 function defaultTtl(host: string): number {
-  return Number(readFileSync(host.includes(':') ? '/proc/sys/net/ipv6/conf/lo/hop_limit' : '/proc/sys/net/ipv4/ip_default_ttl', 'utf8'));
+  return Number(
+    readFileSync(
+      host.includes(':') ? '/proc/sys/net/ipv6/conf/lo/hop_limit' : '/proc/sys/net/ipv4/ip_default_ttl',
+      'utf8',
+    ),
+  );
 }
 
 t.test('sessionTtl: FRR / MetalLB values', async (t) => {
@@ -28,7 +36,10 @@ t.test('sessionTtl: FRR / MetalLB values', async (t) => {
   t.equal(sessionTtl(64500, 4200000000, 5), 5);
 });
 
-for (const [host, family] of [['127.0.0.1', 'IPv4 IP_TTL'], ['::1', 'IPv6 IPV6_UNICAST_HOPS']] as const) {
+for (const [host, family] of [
+  ['127.0.0.1', 'IPv4 IP_TTL'],
+  ['::1', 'IPv6 IPV6_UNICAST_HOPS'],
+] as const) {
   t.test(`connectBgpSocket sets ${family} before connect; read back with getsockopt`, async (t) => {
     for (const ttl of [1, 7, 255]) {
       const { port, accepted } = await server(t, host);
@@ -76,10 +87,24 @@ t.test('bad arguments are coded errors', async (t) => {
     }
     return undefined;
   };
-  t.equal(code(() => connectBgpSocket({ peerAddress: '127.0.0.1', peerPort: 179, ttl: 0 })), 'TCP_TTL_FAILED');
-  t.equal(code(() => connectBgpSocket({ peerAddress: '127.0.0.1', peerPort: 179, ttl: 256 })), 'TCP_TTL_FAILED');
-  t.equal(code(() => connectBgpSocket({ peerAddress: 'not-an-ip', peerPort: 179, ttl: 1 })), 'TCP_SOCKET_FAILED');
-  t.equal(code(() => connectBgpSocket({ peerAddress: '127.0.0.1', peerPort: 179, ttl: 1, password: 'x'.repeat(81) })), 'TCP_MD5_FAILED');
+  t.equal(
+    code(() => connectBgpSocket({ peerAddress: '127.0.0.1', peerPort: 179, ttl: 0 })),
+    'TCP_TTL_FAILED',
+  );
+  t.equal(
+    code(() => connectBgpSocket({ peerAddress: '127.0.0.1', peerPort: 179, ttl: 256 })),
+    'TCP_TTL_FAILED',
+  );
+  t.equal(
+    code(() => connectBgpSocket({ peerAddress: 'not-an-ip', peerPort: 179, ttl: 1 })),
+    'TCP_SOCKET_FAILED',
+  );
+  t.equal(
+    code(() =>
+      connectBgpSocket({ peerAddress: '127.0.0.1', peerPort: 179, ttl: 1, password: 'x'.repeat(81) }),
+    ),
+    'TCP_MD5_FAILED',
+  );
 });
 
 /** The session's own socket: what it really sends with. */
@@ -87,40 +112,59 @@ function sessionSocket(session: BgpSession): Socket {
   return (session as unknown as { socket: Socket }).socket;
 }
 
-t.test('every BgpSession connects with its TTL: eBGP 1, eBGP multihop 255, iBGP 255; inbound gets it too', async (t) => {
-  const cases = [
-    { name: 'eBGP', peerAsn: 4200000000, ebgpMultiHop: undefined, ttl: 1 },
-    { name: 'eBGP multihop', peerAsn: 4200000000, ebgpMultiHop: 255, ttl: 255 },
-    { name: 'iBGP', peerAsn: 64500, ebgpMultiHop: undefined, ttl: 255 },
-  ];
-  for (const c of cases) {
-    const peer = new ScriptedPeer({ asn: c.peerAsn, holdTime: 30 });
-    await peer.listen();
-    const session = new BgpSession({
-      peerAddress: '127.0.0.1', peerPort: peer.port, myAsn: 64500, peerAsn: c.peerAsn, routerId: '192.0.2.11', holdTime: 30,
-      ...(c.ebgpMultiHop ? { ebgpMultiHop: c.ebgpMultiHop } : {}),
-    });
-    const established = once(session, 'established');
-    session.start();
-    await established;
-    t.equal(session.ttl, c.ttl, `${c.name}: session TTL`);
-    t.equal(socketTtl(sessionSocket(session)), c.ttl, `${c.name}: the outbound socket sends with TTL ${c.ttl}`);
-    await session.stop();
-    await peer.close();
-  }
+t.test(
+  'every BgpSession connects with its TTL: eBGP 1, eBGP multihop 255, iBGP 255; inbound gets it too',
+  async (t) => {
+    const cases = [
+      { name: 'eBGP', peerAsn: 4200000000, ebgpMultiHop: undefined, ttl: 1 },
+      { name: 'eBGP multihop', peerAsn: 4200000000, ebgpMultiHop: 255, ttl: 255 },
+      { name: 'iBGP', peerAsn: 64500, ebgpMultiHop: undefined, ttl: 255 },
+    ];
+    for (const c of cases) {
+      const peer = new ScriptedPeer({ asn: c.peerAsn, holdTime: 30 });
+      await peer.listen();
+      const session = new BgpSession({
+        peerAddress: '127.0.0.1',
+        peerPort: peer.port,
+        myAsn: 64500,
+        peerAsn: c.peerAsn,
+        routerId: '192.0.2.11',
+        holdTime: 30,
+        ...(c.ebgpMultiHop ? { ebgpMultiHop: c.ebgpMultiHop } : {}),
+      });
+      const established = once(session, 'established');
+      session.start();
+      await established;
+      t.equal(session.ttl, c.ttl, `${c.name}: session TTL`);
+      t.equal(
+        socketTtl(sessionSocket(session)),
+        c.ttl,
+        `${c.name}: the outbound socket sends with TTL ${c.ttl}`,
+      );
+      await session.stop();
+      await peer.close();
+    }
 
-  // inbound: the accepted socket is given the session's TTL before anything is sent on it
-  const session = new BgpSession({ peerAddress: '127.0.0.1', peerPort: 9, myAsn: 64500, peerAsn: 4200000000, routerId: '192.0.2.11', holdTime: 30 });
-  const { port, accepted } = await server(t, '127.0.0.1');
-  const client = new ScriptedPeer({ asn: 4200000000, holdTime: 30 });
-  const { socket: out } = connectBgpSocket({ peerAddress: '127.0.0.1', peerPort: port, ttl: 64 });
-  client.attach(out);
-  const inbound = await accepted;
-  t.equal(socketTtl(inbound), defaultTtl('127.0.0.1'), 'an accepted socket starts with the default TTL');
-  const established = once(session, 'established');
-  session.acceptIncoming(inbound);
-  t.equal(socketTtl(inbound), 1, 'acceptIncoming gives it the eBGP TTL 1');
-  await established;
-  await session.stop();
-  out.destroy();
-});
+    // inbound: the accepted socket is given the session's TTL before anything is sent on it
+    const session = new BgpSession({
+      peerAddress: '127.0.0.1',
+      peerPort: 9,
+      myAsn: 64500,
+      peerAsn: 4200000000,
+      routerId: '192.0.2.11',
+      holdTime: 30,
+    });
+    const { port, accepted } = await server(t, '127.0.0.1');
+    const client = new ScriptedPeer({ asn: 4200000000, holdTime: 30 });
+    const { socket: out } = connectBgpSocket({ peerAddress: '127.0.0.1', peerPort: port, ttl: 64 });
+    client.attach(out);
+    const inbound = await accepted;
+    t.equal(socketTtl(inbound), defaultTtl('127.0.0.1'), 'an accepted socket starts with the default TTL');
+    const established = once(session, 'established');
+    session.acceptIncoming(inbound);
+    t.equal(socketTtl(inbound), 1, 'acceptIncoming gives it the eBGP TTL 1');
+    await established;
+    await session.stop();
+    out.destroy();
+  },
+);

@@ -4,7 +4,13 @@ import { CodedError } from '../../common/errors.ts';
 
 /** The small N-API addon in ./native (built by native/build.sh): socket options Node cannot set in time. */
 interface SocketAddon {
-  connectTcp(peerAddress: string, peerPort: number, localAddress: string | null, key: string | null, ttl: number): number;
+  connectTcp(
+    peerAddress: string,
+    peerPort: number,
+    localAddress: string | null,
+    key: string | null,
+    ttl: number,
+  ): number;
   listenTcp(address: string, port: number): number;
   setMd5(fd: number, peerAddress: string, key: string): void;
   setTtl(fd: number, ttl: number): void;
@@ -19,7 +25,10 @@ function load(): SocketAddon {
     try {
       addon = createRequire(import.meta.url)('./native/build/bgp_socket.node') as SocketAddon;
     } catch (err) {
-      throw new CodedError('TCP_ADDON_UNAVAILABLE', `BGP sockets need the native addon (run reference/bgp/native/build.sh): ${(err as Error).message}`);
+      throw new CodedError(
+        'TCP_ADDON_UNAVAILABLE',
+        `BGP sockets need the native addon (run reference/bgp/native/build.sh): ${(err as Error).message}`,
+      );
     }
   }
   return addon;
@@ -64,7 +73,9 @@ export interface ConnectOptions {
  */
 export function connectBgpSocket(o: ConnectOptions): { socket: Socket; connected: () => boolean } {
   const a = load();
-  const fd = call(() => a.connectTcp(o.peerAddress, o.peerPort, o.localAddress ?? null, o.password ?? null, o.ttl));
+  const fd = call(() =>
+    a.connectTcp(o.peerAddress, o.peerPort, o.localAddress ?? null, o.password ?? null, o.ttl),
+  );
   const socket = new Socket({ fd, readable: true, writable: true });
   return { socket, connected: () => !socket.destroyed && call(() => a.isConnected(fd)) };
 }
@@ -72,7 +83,8 @@ export function connectBgpSocket(o: ConnectOptions): { socket: Socket; connected
 /** The fd under a Node TCP socket (Unix: libuv keeps it on the handle). */
 export function socketFd(socket: Socket): number {
   const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
-  if (typeof fd !== 'number' || fd < 0) throw new CodedError('TCP_SOCKET_FAILED', 'socket has no file descriptor');
+  if (typeof fd !== 'number' || fd < 0)
+    throw new CodedError('TCP_SOCKET_FAILED', 'socket has no file descriptor');
   return fd;
 }
 

@@ -1,6 +1,13 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
-import { decodeMessage, encodeKeepalive, encodeOpen, ourCapabilities, type Capability, type Message } from './messages.ts';
+import {
+  decodeMessage,
+  encodeKeepalive,
+  encodeOpen,
+  ourCapabilities,
+  type Capability,
+  type Message,
+} from './messages.ts';
 import { MessageStream } from './stream.ts';
 import { decodeUpdate, type DecodedUpdate } from './update.ts';
 
@@ -44,7 +51,15 @@ export class ScriptedPeer {
         this.received.push(m);
         if (m.type === 'open') {
           const capabilities = this.open.capabilities ?? ourCapabilities(this.open.asn);
-          s.write(encodeOpen({ version: 4, asn: this.open.asn, holdTime: this.open.holdTime, routerId: this.open.routerId ?? '192.0.2.1', capabilities }));
+          s.write(
+            encodeOpen({
+              version: 4,
+              asn: this.open.asn,
+              holdTime: this.open.holdTime,
+              routerId: this.open.routerId ?? '192.0.2.1',
+              capabilities,
+            }),
+          );
           s.write(encodeKeepalive());
         }
         const w = this.waiters[0];
@@ -67,13 +82,21 @@ export class ScriptedPeer {
       if (match(m)) return Promise.resolve(m);
     }
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; got ${this.received.map((m) => m.type).join(',')}`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(`timed out waiting for ${what}; got ${this.received.map((m) => m.type).join(',')}`),
+          ),
+        timeoutMs,
+      );
       this.waiters.push({ match, resolve: (m) => (clearTimeout(timer), resolve(m)) });
     });
   }
 
   nextUpdate(what: string, fourOctet = true): Promise<DecodedUpdate> {
-    return this.next((m) => m.type === 'update', what).then((m) => decodeUpdate((m as { body: Buffer }).body, fourOctet));
+    return this.next((m) => m.type === 'update', what).then((m) =>
+      decodeUpdate((m as { body: Buffer }).body, fourOctet),
+    );
   }
 
   async close(): Promise<void> {

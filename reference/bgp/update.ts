@@ -1,12 +1,29 @@
 import { BgpDecodeError, ErrorCode, UpdateSubcode, type Rfc7606Action } from './errors.ts';
 import { MessageType, frame } from './messages.ts';
 import {
-  AFI_IPV4, AFI_IPV6, addressBytes, encodedPrefixSize, formatAddress, readPrefixes, writePrefix, type Prefix,
+  AFI_IPV4,
+  AFI_IPV6,
+  addressBytes,
+  encodedPrefixSize,
+  formatAddress,
+  readPrefixes,
+  writePrefix,
+  type Prefix,
 } from './prefix.ts';
 
 export const AttrType = {
-  Origin: 1, AsPath: 2, NextHop: 3, Med: 4, LocalPref: 5, AtomicAggregate: 6, Aggregator: 7,
-  Communities: 8, MpReach: 14, MpUnreach: 15, As4Path: 17, LargeCommunity: 32,
+  Origin: 1,
+  AsPath: 2,
+  NextHop: 3,
+  Med: 4,
+  LocalPref: 5,
+  AtomicAggregate: 6,
+  Aggregator: 7,
+  Communities: 8,
+  MpReach: 14,
+  MpUnreach: 15,
+  As4Path: 17,
+  LargeCommunity: 32,
 } as const;
 
 const OPTIONAL = 0x80;
@@ -16,7 +33,10 @@ const EXTENDED = 0x10;
 export const Origin = { IGP: 0, EGP: 1, INCOMPLETE: 2 } as const;
 
 /** 1 AS_SET, 2 AS_SEQUENCE, 3 AS_CONFED_SEQUENCE, 4 AS_CONFED_SET (RFC 5065; received only). */
-export interface AsPathSegment { type: 1 | 2 | 3 | 4; asns: number[] }
+export interface AsPathSegment {
+  type: 1 | 2 | 3 | 4;
+  asns: number[];
+}
 
 export interface PathAttributes {
   origin?: number;
@@ -64,7 +84,9 @@ function encodeAsPath(segments: AsPathSegment[], width: 2 | 4): Buffer {
       const b = Buffer.alloc(2 + chunk.length * width);
       b[0] = s.type;
       b[1] = chunk.length;
-      chunk.forEach((a, k) => (width === 4 ? b.writeUInt32BE(a, 2 + k * 4) : b.writeUInt16BE(a > 0xffff ? 23456 : a, 2 + k * 2)));
+      chunk.forEach((a, k) =>
+        width === 4 ? b.writeUInt32BE(a, 2 + k * 4) : b.writeUInt16BE(a > 0xffff ? 23456 : a, 2 + k * 2),
+      );
       parts.push(b);
       if (s.asns.length === 0) break;
     }
@@ -90,10 +112,19 @@ export function encodeAttributes(a: PathAttributes, fourOctet: boolean): Buffer 
   if (a.localPref !== undefined) out.push(attr(TRANSITIVE, AttrType.LocalPref, u32(a.localPref)));
   if (a.atomicAggregate) out.push(attr(TRANSITIVE, AttrType.AtomicAggregate, Buffer.alloc(0)));
   if (a.aggregator) {
-    const asn = fourOctet ? u32(a.aggregator.asn) : Buffer.from([(a.aggregator.asn >> 8) & 0xff, a.aggregator.asn & 0xff]);
-    out.push(attr(OPTIONAL | TRANSITIVE, AttrType.Aggregator, Buffer.concat([asn, addressBytes(a.aggregator.address)])));
+    const asn = fourOctet
+      ? u32(a.aggregator.asn)
+      : Buffer.from([(a.aggregator.asn >> 8) & 0xff, a.aggregator.asn & 0xff]);
+    out.push(
+      attr(
+        OPTIONAL | TRANSITIVE,
+        AttrType.Aggregator,
+        Buffer.concat([asn, addressBytes(a.aggregator.address)]),
+      ),
+    );
   }
-  if (a.communities?.length) out.push(attr(OPTIONAL | TRANSITIVE, AttrType.Communities, Buffer.concat(a.communities.map(u32))));
+  if (a.communities?.length)
+    out.push(attr(OPTIONAL | TRANSITIVE, AttrType.Communities, Buffer.concat(a.communities.map(u32))));
   if (a.mpReach) {
     const nh = Buffer.concat(a.mpReach.nextHops.map(addressBytes));
     const nlriSize = a.mpReach.nlri.reduce((n, p) => n + encodedPrefixSize(p), 0);
@@ -118,7 +149,13 @@ export function encodeAttributes(a: PathAttributes, fourOctet: boolean): Buffer 
   }
   if (a.as4Path) out.push(attr(OPTIONAL | TRANSITIVE, AttrType.As4Path, encodeAsPath(a.as4Path, 4)));
   if (a.largeCommunities?.length) {
-    out.push(attr(OPTIONAL | TRANSITIVE, AttrType.LargeCommunity, Buffer.concat(a.largeCommunities.flatMap((c) => c.map(u32)))));
+    out.push(
+      attr(
+        OPTIONAL | TRANSITIVE,
+        AttrType.LargeCommunity,
+        Buffer.concat(a.largeCommunities.flatMap((c) => c.map(u32))),
+      ),
+    );
   }
   for (const u of a.unknown ?? []) out.push(attr(u.flags & ~EXTENDED, u.type, u.value));
   return Buffer.concat(out);
@@ -143,7 +180,11 @@ export function encodeUpdateRaw(withdrawn: Buffer, attributes: Buffer, nlri: Buf
 }
 
 export function encodeUpdate(u: Update, fourOctet = true): Buffer {
-  return encodeUpdateRaw(encodePrefixes(u.withdrawn), encodeAttributes(u.attributes, fourOctet), encodePrefixes(u.nlri));
+  return encodeUpdateRaw(
+    encodePrefixes(u.withdrawn),
+    encodeAttributes(u.attributes, fourOctet),
+    encodePrefixes(u.nlri),
+  );
 }
 
 const wellKnownMandatory = new Set<number>([AttrType.Origin, AttrType.AsPath, AttrType.NextHop]);
@@ -175,11 +216,15 @@ export function decodeUpdate(body: Buffer, fourOctet = true): DecodedUpdate {
   if (body.length < 4) malformed('UPDATE shorter than 4 octets');
   const wLen = body.readUInt16BE(0);
   if (2 + wLen + 2 > body.length) malformed('withdrawn routes length overruns the message');
-  const withdrawn = readPrefixes(body.subarray(2, 2 + wLen), AFI_IPV4) ?? malformed('invalid withdrawn routes', UpdateSubcode.InvalidNetworkField);
+  const withdrawn =
+    readPrefixes(body.subarray(2, 2 + wLen), AFI_IPV4) ??
+    malformed('invalid withdrawn routes', UpdateSubcode.InvalidNetworkField);
   const aLen = body.readUInt16BE(2 + wLen);
   const aStart = 4 + wLen;
   if (aStart + aLen > body.length) malformed('total path attribute length overruns the message');
-  const nlri = readPrefixes(body.subarray(aStart + aLen), AFI_IPV4) ?? malformed('invalid NLRI', UpdateSubcode.InvalidNetworkField);
+  const nlri =
+    readPrefixes(body.subarray(aStart + aLen), AFI_IPV4) ??
+    malformed('invalid NLRI', UpdateSubcode.InvalidNetworkField);
 
   const attributes: PathAttributes = {};
   const problems: DecodedUpdate['problems'] = [];
@@ -250,7 +295,11 @@ export function decodeUpdate(body: Buffer, fourOctet = true): DecodedUpdate {
       case AttrType.Aggregator: {
         const w = fourOctet ? 4 : 2;
         if (len !== w + 4) discard(`AGGREGATOR length ${len} discarded`);
-        else attributes.aggregator = { asn: w === 4 ? v.readUInt32BE(0) : v.readUInt16BE(0), address: formatAddress(Buffer.from(v.subarray(w))) };
+        else
+          attributes.aggregator = {
+            asn: w === 4 ? v.readUInt32BE(0) : v.readUInt16BE(0),
+            address: formatAddress(Buffer.from(v.subarray(w))),
+          };
         break;
       }
       case AttrType.Communities:
@@ -259,17 +308,30 @@ export function decodeUpdate(body: Buffer, fourOctet = true): DecodedUpdate {
         break;
       case AttrType.LargeCommunity:
         if (len === 0 || len % 12 !== 0) treatAsWithdraw(`LARGE_COMMUNITY length ${len}`);
-        else attributes.largeCommunities = Array.from({ length: len / 12 }, (_, k) => [v.readUInt32BE(k * 12), v.readUInt32BE(k * 12 + 4), v.readUInt32BE(k * 12 + 8)] as [number, number, number]);
+        else
+          attributes.largeCommunities = Array.from(
+            { length: len / 12 },
+            (_, k) =>
+              [v.readUInt32BE(k * 12), v.readUInt32BE(k * 12 + 4), v.readUInt32BE(k * 12 + 8)] as [
+                number,
+                number,
+                number,
+              ],
+          );
         break;
       case AttrType.MpReach: {
         if (len < 5) malformed('MP_REACH_NLRI too short', UpdateSubcode.OptionalAttributeError);
         const afi = v.readUInt16BE(0);
         const nhLen = v[3]!;
-        if (5 + nhLen > len) malformed('MP_REACH_NLRI next hop overruns', UpdateSubcode.OptionalAttributeError);
+        if (5 + nhLen > len)
+          malformed('MP_REACH_NLRI next hop overruns', UpdateSubcode.OptionalAttributeError);
         const nh = v.subarray(4, 4 + nhLen);
         const width = afi === AFI_IPV6 ? 16 : 4;
-        if (nhLen === 0 || nhLen % width !== 0 || nhLen > 2 * width) malformed(`MP_REACH_NLRI next hop length ${nhLen}`, UpdateSubcode.OptionalAttributeError);
-        const nextHops = Array.from({ length: nhLen / width }, (_, k) => formatAddress(Buffer.from(nh.subarray(k * width, (k + 1) * width))));
+        if (nhLen === 0 || nhLen % width !== 0 || nhLen > 2 * width)
+          malformed(`MP_REACH_NLRI next hop length ${nhLen}`, UpdateSubcode.OptionalAttributeError);
+        const nextHops = Array.from({ length: nhLen / width }, (_, k) =>
+          formatAddress(Buffer.from(nh.subarray(k * width, (k + 1) * width))),
+        );
         const prefixes = afi === AFI_IPV4 || afi === AFI_IPV6 ? readPrefixes(v.subarray(5 + nhLen), afi) : [];
         if (!prefixes) malformed('MP_REACH_NLRI has invalid NLRI', UpdateSubcode.OptionalAttributeError);
         attributes.mpReach = { afi, safi: v[2]!, nextHops, nlri: prefixes! };
@@ -285,7 +347,12 @@ export function decodeUpdate(body: Buffer, fourOctet = true): DecodedUpdate {
       }
       default:
         if ((flags & OPTIONAL) === 0) {
-          throw new BgpDecodeError(`unrecognized well-known attribute ${type}`, ErrorCode.UpdateMessage, UpdateSubcode.UnrecognizedWellKnown, Buffer.from(body.subarray(i - len - (ext ? 4 : 3), i)));
+          throw new BgpDecodeError(
+            `unrecognized well-known attribute ${type}`,
+            ErrorCode.UpdateMessage,
+            UpdateSubcode.UnrecognizedWellKnown,
+            Buffer.from(body.subarray(i - len - (ext ? 4 : 3), i)),
+          );
         }
         (attributes.unknown ??= []).push({ flags, type, value: Buffer.from(v) });
     }
@@ -299,7 +366,20 @@ export function decodeUpdate(body: Buffer, fourOctet = true): DecodedUpdate {
   }
   if (withdrawAll) {
     const all: Prefix[] = [...withdrawn, ...nlri];
-    return { withdrawn: all, attributes: attributes.mpReach ? { mpUnreach: { afi: attributes.mpReach.afi, safi: attributes.mpReach.safi, withdrawn: attributes.mpReach.nlri } } : {}, nlri: [], problems };
+    return {
+      withdrawn: all,
+      attributes: attributes.mpReach
+        ? {
+            mpUnreach: {
+              afi: attributes.mpReach.afi,
+              safi: attributes.mpReach.safi,
+              withdrawn: attributes.mpReach.nlri,
+            },
+          }
+        : {},
+      nlri: [],
+      problems,
+    };
   }
   return { withdrawn, attributes, nlri, problems };
 }
@@ -312,7 +392,9 @@ function decodeAsPath(v: Buffer, width: 2 | 4): AsPathSegment[] | undefined {
     const type = v[i]!;
     const count = v[i + 1]!;
     if (type < 1 || type > 4 || count === 0 || i + 2 + count * width > v.length) return undefined;
-    const asns = Array.from({ length: count }, (_, k) => (width === 4 ? v.readUInt32BE(i + 2 + k * 4) : v.readUInt16BE(i + 2 + k * 2)));
+    const asns = Array.from({ length: count }, (_, k) =>
+      width === 4 ? v.readUInt32BE(i + 2 + k * 4) : v.readUInt16BE(i + 2 + k * 2),
+    );
     out.push({ type: type as AsPathSegment['type'], asns });
     i += 2 + count * width;
   }

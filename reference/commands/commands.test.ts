@@ -9,7 +9,12 @@ const fx = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 function io(): CommandIO & { out: () => string; err: () => string } {
   let out = '';
   let err = '';
-  return { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, out: () => out, err: () => err };
+  return {
+    stdout: { write: (s: string) => (out += s) },
+    stderr: { write: (s: string) => (err += s) },
+    out: () => out,
+    err: () => err,
+  };
 }
 
 t.test('validate: 0 when valid, 1 with file:line errors, 2 on usage errors', async (t) => {
@@ -18,7 +23,10 @@ t.test('validate: 0 when valid, 1 with file:line errors, 2 on usage errors', asy
   t.equal(a.out(), 'valid\n');
   const b = io();
   t.equal(await runValidate([`${fx}invalid/pool-overlap-across-pools.yaml`], b), 1);
-  t.match(b.err(), /pool-overlap-across-pools\.yaml:16: IPAddressPool\/b: spec\.addresses\[0\]: CIDR 203\.0\.113\.128\/29 .* \[POOL_OVERLAP\]/);
+  t.match(
+    b.err(),
+    /pool-overlap-across-pools\.yaml:16: IPAddressPool\/b: spec\.addresses\[0\]: CIDR 203\.0\.113\.128\/29 .* \[POOL_OVERLAP\]/,
+  );
   const c = io();
   t.equal(await runValidate(['--json', `${fx}invalid/peer-hold-time-too-short.yaml`], c), 1);
   t.same(JSON.parse(c.out()), {
@@ -43,7 +51,11 @@ t.test('validate: 0 when valid, 1 with file:line errors, 2 on usage errors', asy
     t.match(e.err(), /usage: lbconform validate/);
   }
   const ns = io();
-  t.equal(await runValidate(['--namespace', 'lb', `${fx}doc/S1.yaml`], ns), 1, 'S1 names metallb-system explicitly');
+  t.equal(
+    await runValidate(['--namespace', 'lb', `${fx}doc/S1.yaml`], ns),
+    1,
+    'S1 names metallb-system explicitly',
+  );
   t.match(ns.err(), /WRONG_NAMESPACE/);
 });
 

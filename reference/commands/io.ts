@@ -13,10 +13,20 @@ type Options = NonNullable<ParseArgsConfig['options']>;
  * parsed values, or the exit code when the command is already done: 2 after printing the parse error
  * and the usage, 0 after printing the usage for --help.
  */
-export function parseCommandArgs<O extends Options>(args: string[], options: O, usage: string, io: CommandIO) {
+export function parseCommandArgs<O extends Options>(
+  args: string[],
+  options: O,
+  usage: string,
+  io: CommandIO,
+) {
   let parsed;
   try {
-    parsed = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (err) {
     io.stderr.write(`${(err as Error).message}\n${usage}\n`);
     return 2;

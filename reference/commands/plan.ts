@@ -11,20 +11,35 @@ import { parseCommandArgs, type CommandIO } from './io.ts';
 export const PLAN_USAGE = 'usage: lbconform plan [--namespace NS] [--alive NodeA,NodeB] PATH...';
 
 export async function runPlan(args: string[], io: CommandIO): Promise<number> {
-  const parsed = parseCommandArgs(args, { namespace: { type: 'string', short: 'n' }, alive: { type: 'string' } }, PLAN_USAGE, io);
+  const parsed = parseCommandArgs(
+    args,
+    { namespace: { type: 'string', short: 'n' }, alive: { type: 'string' } },
+    PLAN_USAGE,
+    io,
+  );
   if (typeof parsed === 'number') return parsed;
   if (parsed.positionals.length === 0 || parsed.values.namespace === '') {
-    io.stderr.write(`${parsed.positionals.length === 0 ? 'no manifest path given' : '--namespace must not be empty'}\n${PLAN_USAGE}\n`);
+    io.stderr.write(
+      `${parsed.positionals.length === 0 ? 'no manifest path given' : '--namespace must not be empty'}\n${PLAN_USAGE}\n`,
+    );
     return 2;
   }
-  const { config, errors } = await loadManifests(parsed.positionals, { namespace: parsed.values.namespace ?? DEFAULT_NAMESPACE });
+  const { config, errors } = await loadManifests(parsed.positionals, {
+    namespace: parsed.values.namespace ?? DEFAULT_NAMESPACE,
+  });
   if (!config) {
     for (const e of errors) io.stderr.write(formatError(e) + '\n');
     io.stderr.write(`${errors.length} error${errors.length === 1 ? '' : 's'}; no plan\n`);
     return 1;
   }
   // `--alive ""` means no node is alive; absent means every Node is.
-  const alive = parsed.values.alive === undefined ? undefined : parsed.values.alive.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const alive =
+    parsed.values.alive === undefined
+      ? undefined
+      : parsed.values.alive
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '');
   const { allocations, errors: serviceErrors } = allocate(config);
   const plan = computePlan(config, allocations, { ...(alive ? { alive } : {}), serviceErrors });
   io.stdout.write(JSON.stringify(plan, null, 2) + '\n');

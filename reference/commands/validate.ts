@@ -9,15 +9,36 @@ import { parseCommandArgs, type CommandIO } from './io.ts';
 export const VALIDATE_USAGE = 'usage: lbconform validate [--namespace NS] [--json] PATH...';
 
 export async function runValidate(args: string[], io: CommandIO): Promise<number> {
-  const parsed = parseCommandArgs(args, { namespace: { type: 'string', short: 'n' }, json: { type: 'boolean' } }, VALIDATE_USAGE, io);
+  const parsed = parseCommandArgs(
+    args,
+    { namespace: { type: 'string', short: 'n' }, json: { type: 'boolean' } },
+    VALIDATE_USAGE,
+    io,
+  );
   if (typeof parsed === 'number') return parsed;
   if (parsed.positionals.length === 0 || parsed.values.namespace === '') {
-    io.stderr.write(`${parsed.positionals.length === 0 ? 'no manifest path given' : '--namespace must not be empty'}\n${VALIDATE_USAGE}\n`);
+    io.stderr.write(
+      `${parsed.positionals.length === 0 ? 'no manifest path given' : '--namespace must not be empty'}\n${VALIDATE_USAGE}\n`,
+    );
     return 2;
   }
-  const { errors } = await loadManifests(parsed.positionals, { namespace: parsed.values.namespace ?? DEFAULT_NAMESPACE });
+  const { errors } = await loadManifests(parsed.positionals, {
+    namespace: parsed.values.namespace ?? DEFAULT_NAMESPACE,
+  });
   if (parsed.values.json) {
-    io.stdout.write(JSON.stringify({ errors: errors.map(({ code, file, line, kind, name, field, message }) => ({ code, file, line, kind, name, field, message })) }) + '\n');
+    io.stdout.write(
+      JSON.stringify({
+        errors: errors.map(({ code, file, line, kind, name, field, message }) => ({
+          code,
+          file,
+          line,
+          kind,
+          name,
+          field,
+          message,
+        })),
+      }) + '\n',
+    );
   } else if (errors.length === 0) {
     io.stdout.write('valid\n');
   } else {

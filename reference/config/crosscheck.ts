@@ -17,7 +17,10 @@ export function poolsSelectedBy(
 ): M.IPAddressPool[] {
   if (adv.ipAddressPools.length === 0 && adv.ipAddressPoolSelectors.length === 0) return [...pools];
   return pools.filter(
-    (p) => adv.ipAddressPools.includes(p.name) || (adv.ipAddressPoolSelectors.length > 0 && adv.ipAddressPoolSelectors.some((s) => anySelectorMatches([s], p.labels))),
+    (p) =>
+      adv.ipAddressPools.includes(p.name) ||
+      (adv.ipAddressPoolSelectors.length > 0 &&
+        adv.ipAddressPoolSelectors.some((s) => anySelectorMatches([s], p.labels))),
   );
 }
 
@@ -33,17 +36,32 @@ export function crossCheck(c: Collected, errors: M.ValidationError[]): M.Cluster
 }
 
 function checkOverlaps(pools: readonly M.IPAddressPool[], errors: M.ValidationError[]): void {
-  interface Item { cidr: Cidr; pool: number; entry: number }
+  interface Item {
+    cidr: Cidr;
+    pool: number;
+    entry: number;
+  }
   const items: Item[] = [];
-  pools.forEach((p, pi) => p.entries.forEach((e, ei) => e.cidrs.forEach((cidr) => items.push({ cidr, pool: pi, entry: ei }))));
-  items.sort((a, b) => a.cidr.family - b.cidr.family || (a.cidr.addr < b.cidr.addr ? -1 : a.cidr.addr > b.cidr.addr ? 1 : 0));
+  pools.forEach((p, pi) =>
+    p.entries.forEach((e, ei) => e.cidrs.forEach((cidr) => items.push({ cidr, pool: pi, entry: ei }))),
+  );
+  items.sort(
+    (a, b) =>
+      a.cidr.family - b.cidr.family || (a.cidr.addr < b.cidr.addr ? -1 : a.cidr.addr > b.cidr.addr ? 1 : 0),
+  );
   const reported = new Set<string>();
   // Sweep by start address; `open` is the item reaching furthest so far.
   let open: Item | undefined;
   for (const it of items) {
-    if (open && open.cidr.family === it.cidr.family && it.cidr.addr <= cidrLast(open.cidr) && !(open.pool === it.pool && open.entry === it.entry)) {
+    if (
+      open &&
+      open.cidr.family === it.cidr.family &&
+      it.cidr.addr <= cidrLast(open.cidr) &&
+      !(open.pool === it.pool && open.entry === it.entry)
+    ) {
       // Report on whichever entry was defined later, like MetalLB ("already defined").
-      const [earlier, later] = open.pool < it.pool || (open.pool === it.pool && open.entry < it.entry) ? [open, it] : [it, open];
+      const [earlier, later] =
+        open.pool < it.pool || (open.pool === it.pool && open.entry < it.entry) ? [open, it] : [it, open];
       const key = `${later.pool}/${later.entry}`;
       if (!reported.has(key)) {
         reported.add(key);
@@ -70,31 +88,71 @@ function resolveAliases(c: Collected, errors: M.ValidationError[]): Map<string, 
   const where = new Map<string, string>();
   for (const a of c.communityAliases) {
     if (aliases.has(a.name)) {
-      errors.push(errorAt(a.src, 'Community', a.resource, a.field, 'DUPLICATE_COMMUNITY_ALIAS', `community alias ${JSON.stringify(a.name)} is already defined (${where.get(a.name)}); alias names must be unique`));
+      errors.push(
+        errorAt(
+          a.src,
+          'Community',
+          a.resource,
+          a.field,
+          'DUPLICATE_COMMUNITY_ALIAS',
+          `community alias ${JSON.stringify(a.name)} is already defined (${where.get(a.name)}); alias names must be unique`,
+        ),
+      );
       continue;
     }
-    aliases.set(a.name, parseCommunity(a.value)!.kind === 'large' ? `large:${parseCommunity(a.value)!.text}` : parseCommunity(a.value)!.text);
+    aliases.set(
+      a.name,
+      parseCommunity(a.value)!.kind === 'large'
+        ? `large:${parseCommunity(a.value)!.text}`
+        : parseCommunity(a.value)!.text,
+    );
     where.set(a.name, `${a.src.file}:${a.src.line}`);
   }
   return aliases;
 }
 
-function resolveCommunities(c: Collected, aliases: ReadonlyMap<string, string>, errors: M.ValidationError[]): void {
+function resolveCommunities(
+  c: Collected,
+  aliases: ReadonlyMap<string, string>,
+  errors: M.ValidationError[],
+): void {
   for (const adv of c.bgpAdvertisements) {
     const std = new Map<string, number>();
     const large = new Map<string, number>();
     adv.rawCommunities.forEach((text, i) => {
       const field = `spec.communities[${i}]`;
-      const parsed = parseCommunity(text) ?? (aliases.has(text) ? parseCommunity(aliases.get(text)!) : undefined);
+      const parsed =
+        parseCommunity(text) ?? (aliases.has(text) ? parseCommunity(aliases.get(text)!) : undefined);
       if (!parsed) {
-        const known = aliases.size > 0 ? `, or a Community alias (defined: ${[...aliases.keys()].sort().join(', ')})` : ', or the name of an alias defined in a Community resource (none defined)';
-        errors.push(errorAt(adv.src, 'BGPAdvertisement', adv.name, field, 'INVALID_COMMUNITY', `${JSON.stringify(text)} is not a community; expected a:b (two numbers 0..65535), large:a:b:c (three numbers 0..4294967295)${known}`));
+        const known =
+          aliases.size > 0
+            ? `, or a Community alias (defined: ${[...aliases.keys()].sort().join(', ')})`
+            : ', or the name of an alias defined in a Community resource (none defined)';
+        errors.push(
+          errorAt(
+            adv.src,
+            'BGPAdvertisement',
+            adv.name,
+            field,
+            'INVALID_COMMUNITY',
+            `${JSON.stringify(text)} is not a community; expected a:b (two numbers 0..65535), large:a:b:c (three numbers 0..4294967295)${known}`,
+          ),
+        );
         return;
       }
       const seen = parsed.kind === 'standard' ? std : large;
       const first = seen.get(parsed.text);
       if (first !== undefined) {
-        errors.push(errorAt(adv.src, 'BGPAdvertisement', adv.name, field, 'DUPLICATE_ENTRY', `${JSON.stringify(text)} is the same community as spec.communities[${first}] (${parsed.text}); list entries must be unique`));
+        errors.push(
+          errorAt(
+            adv.src,
+            'BGPAdvertisement',
+            adv.name,
+            field,
+            'DUPLICATE_ENTRY',
+            `${JSON.stringify(text)} is the same community as spec.communities[${first}] (${parsed.text}); list entries must be unique`,
+          ),
+        );
         return;
       }
       seen.set(parsed.text, i);
@@ -115,14 +173,32 @@ function checkReferences(c: Collected, errors: M.ValidationError[]): void {
   for (const { kind, adv } of advs) {
     adv.ipAddressPools.forEach((p, i) => {
       if (!exists('IPAddressPool', p)) {
-        errors.push(errorAt(adv.src, kind, adv.name, `spec.ipAddressPools[${i}]`, 'UNKNOWN_POOL', `no IPAddressPool named ${JSON.stringify(p)}; defined pools: ${[...poolNames].sort().join(', ') || '(none)'}`));
+        errors.push(
+          errorAt(
+            adv.src,
+            kind,
+            adv.name,
+            `spec.ipAddressPools[${i}]`,
+            'UNKNOWN_POOL',
+            `no IPAddressPool named ${JSON.stringify(p)}; defined pools: ${[...poolNames].sort().join(', ') || '(none)'}`,
+          ),
+        );
       }
     });
   }
   for (const adv of c.bgpAdvertisements) {
     adv.peers.forEach((p, i) => {
       if (!exists('BGPPeer', p)) {
-        errors.push(errorAt(adv.src, 'BGPAdvertisement', adv.name, `spec.peers[${i}]`, 'UNKNOWN_PEER', `no BGPPeer named ${JSON.stringify(p)}; defined peers: ${[...peerNames].sort().join(', ') || '(none)'}`));
+        errors.push(
+          errorAt(
+            adv.src,
+            'BGPAdvertisement',
+            adv.name,
+            `spec.peers[${i}]`,
+            'UNKNOWN_PEER',
+            `no BGPPeer named ${JSON.stringify(p)}; defined peers: ${[...peerNames].sort().join(', ') || '(none)'}`,
+          ),
+        );
       }
     });
   }
@@ -141,8 +217,14 @@ function checkAggregation(c: Collected, errors: M.ValidationError[]): void {
           done.add(e.family);
           const field = e.family === 4 ? 'spec.aggregationLength' : 'spec.aggregationLengthV6';
           errors.push(
-            errorAt(adv.src, 'BGPAdvertisement', adv.name, field, 'AGGREGATION_LENGTH_TOO_SHORT',
-              `invalid aggregation length ${agg}: prefix ${lowest} in pool ${JSON.stringify(pool.name)} is more specific than the aggregation length for addresses ${e.text}; expected ${lowest}..${e.family === 4 ? 32 : 128}`),
+            errorAt(
+              adv.src,
+              'BGPAdvertisement',
+              adv.name,
+              field,
+              'AGGREGATION_LENGTH_TOO_SHORT',
+              `invalid aggregation length ${agg}: prefix ${lowest} in pool ${JSON.stringify(pool.name)} is more specific than the aggregation length for addresses ${e.text}; expected ${lowest}..${e.family === 4 ? 32 : 128}`,
+            ),
           );
         }
       }
@@ -165,20 +247,30 @@ function checkLocalPref(c: Collected, errors: M.ValidationError[]): void {
         const b = advs[j]!;
         if (families.has(4) && a.aggregationLength !== b.aggregationLength) continue;
         if (families.has(6) && a.aggregationLengthV6 !== b.aggregationLengthV6) continue;
-        const peersOverlap = a.peers.length === 0 || b.peers.length === 0 || a.peers.some((p) => b.peers.includes(p));
+        const peersOverlap =
+          a.peers.length === 0 || b.peers.length === 0 || a.peers.some((p) => b.peers.includes(p));
         if (!peersOverlap) continue;
         const na = nodesOf(a.nodeSelectors, c.nodes);
         const nb = nodesOf(b.nodeSelectors, c.nodes);
         const nodesOverlap =
-          a.nodeSelectors.length === 0 || b.nodeSelectors.length === 0 || canonicalJson(a.nodeSelectors) === canonicalJson(b.nodeSelectors) || [...na].some((n) => nb.has(n));
+          a.nodeSelectors.length === 0 ||
+          b.nodeSelectors.length === 0 ||
+          canonicalJson(a.nodeSelectors) === canonicalJson(b.nodeSelectors) ||
+          [...na].some((n) => nb.has(n));
         if (!nodesOverlap) continue;
         if ((a.localPref ?? 0) === (b.localPref ?? 0)) continue;
         const key = `${a.name}\0${b.name}`;
         if (reported.has(key)) continue;
         reported.add(key);
         errors.push(
-          errorAt(b.src, 'BGPAdvertisement', b.name, 'spec.localPref', 'LOCALPREF_CONFLICT',
-            `invalid local preference ${b.localPref ?? 0}: local preference ${a.localPref ?? 0} already set for the same type of BGP update by BGPAdvertisement ${JSON.stringify(a.name)} (same pool ${JSON.stringify(pool.name)}, aggregation lengths, overlapping peers and nodes); use the same localPref or separate them`),
+          errorAt(
+            b.src,
+            'BGPAdvertisement',
+            b.name,
+            'spec.localPref',
+            'LOCALPREF_CONFLICT',
+            `invalid local preference ${b.localPref ?? 0}: local preference ${a.localPref ?? 0} already set for the same type of BGP update by BGPAdvertisement ${JSON.stringify(a.name)} (same pool ${JSON.stringify(pool.name)}, aggregation lengths, overlapping peers and nodes); use the same localPref or separate them`,
+          ),
         );
       }
     }
@@ -190,18 +282,54 @@ function checkDuplicateAdvertisements(c: Collected, errors: M.ValidationError[])
   const sels = (xs: readonly LabelSelector[]): string[] => xs.map(canonicalJson).sort();
   const seen = new Map<string, string>();
   for (const a of c.bgpAdvertisements) {
-    const key = 'bgp' + canonicalJson({
-      a: a.aggregationLength, b: a.aggregationLengthV6, l: a.localPref ?? 0, c: a.communities, lc: a.largeCommunities,
-      p: sorted(a.ipAddressPools), ps: sels(a.ipAddressPoolSelectors), n: sels(a.nodeSelectors), pe: sorted(a.peers),
-    });
+    const key =
+      'bgp' +
+      canonicalJson({
+        a: a.aggregationLength,
+        b: a.aggregationLengthV6,
+        l: a.localPref ?? 0,
+        c: a.communities,
+        lc: a.largeCommunities,
+        p: sorted(a.ipAddressPools),
+        ps: sels(a.ipAddressPoolSelectors),
+        n: sels(a.nodeSelectors),
+        pe: sorted(a.peers),
+      });
     const first = seen.get(key);
-    if (first !== undefined) errors.push(errorAt(a.src, 'BGPAdvertisement', a.name, 'spec', 'DUPLICATE_ADVERTISEMENT', `identical to BGPAdvertisement ${JSON.stringify(first)}; remove one of them`));
+    if (first !== undefined)
+      errors.push(
+        errorAt(
+          a.src,
+          'BGPAdvertisement',
+          a.name,
+          'spec',
+          'DUPLICATE_ADVERTISEMENT',
+          `identical to BGPAdvertisement ${JSON.stringify(first)}; remove one of them`,
+        ),
+      );
     else seen.set(key, a.name);
   }
   for (const a of c.l2Advertisements) {
-    const key = 'l2' + canonicalJson({ p: sorted(a.ipAddressPools), ps: sels(a.ipAddressPoolSelectors), n: sels(a.nodeSelectors), i: sorted(a.interfaces) });
+    const key =
+      'l2' +
+      canonicalJson({
+        p: sorted(a.ipAddressPools),
+        ps: sels(a.ipAddressPoolSelectors),
+        n: sels(a.nodeSelectors),
+        i: sorted(a.interfaces),
+      });
     const first = seen.get(key);
-    if (first !== undefined) errors.push(errorAt(a.src, 'L2Advertisement', a.name, 'spec', 'DUPLICATE_ADVERTISEMENT', `identical to L2Advertisement ${JSON.stringify(first)}; remove one of them`));
+    if (first !== undefined)
+      errors.push(
+        errorAt(
+          a.src,
+          'L2Advertisement',
+          a.name,
+          'spec',
+          'DUPLICATE_ADVERTISEMENT',
+          `identical to L2Advertisement ${JSON.stringify(first)}; remove one of them`,
+        ),
+      );
     else seen.set(key, a.name);
   }
 }

@@ -5,7 +5,15 @@ import { isIP } from 'node:net';
  */
 import { parseCommunity } from '../model/community.ts';
 import { parseGoDuration } from '../model/duration.ts';
-import { compareCidr, formatCidr, formatIP, parseCidr, parseIP, rangeToCidrs, type Cidr } from '../model/ip.ts';
+import {
+  compareCidr,
+  formatCidr,
+  formatIP,
+  parseCidr,
+  parseIP,
+  rangeToCidrs,
+  type Cidr,
+} from '../model/ip.ts';
 import type { LabelSelector, SelectorOperator } from '../model/selector.ts';
 import type * as M from '../model/types.ts';
 import { errorAt } from './errors.ts';
@@ -66,21 +74,41 @@ const obj = (v: unknown): Obj => (isPlainObject(v) ? v : {});
 /** YAML `null` and absent both mean "unset". */
 const opt = <T>(v: unknown): T | undefined => (v === null || v === undefined ? undefined : (v as T));
 
-export function decodeDocument(value: unknown, src: M.Source, opts: { namespace: string }, out: Collected, errors: M.ValidationError[]): void {
+export function decodeDocument(
+  value: unknown,
+  src: M.Source,
+  opts: { namespace: string },
+  out: Collected,
+  errors: M.ValidationError[],
+): void {
   if (!isPlainObject(value)) {
-    errors.push(errorAt(src, '', '', '', 'NOT_AN_OBJECT', `a document must be a Kubernetes resource (a mapping), got ${describe(value)}`));
+    errors.push(
+      errorAt(
+        src,
+        '',
+        '',
+        '',
+        'NOT_AN_OBJECT',
+        `a document must be a Kubernetes resource (a mapping), got ${describe(value)}`,
+      ),
+    );
     return;
   }
   const apiVersion = value.apiVersion;
   const kind = value.kind;
   const name = typeof obj(value.metadata).name === 'string' ? (obj(value.metadata).name as string) : '';
   const kindText = typeof kind === 'string' ? kind : '';
-  const report: Report = (code, field, message) => errors.push(errorAt(src, kindText, name, field, code, message));
+  const report: Report = (code, field, message) =>
+    errors.push(errorAt(src, kindText, name, field, code, message));
   if (typeof apiVersion !== 'string' || typeof kind !== 'string') {
-    if (apiVersion === undefined || apiVersion === null) report('MISSING_FIELD', 'apiVersion', 'required field "apiVersion" is missing');
-    else if (typeof apiVersion !== 'string') report('WRONG_TYPE', 'apiVersion', `got ${describe(apiVersion)}, expected a string`);
-    if (kind === undefined || kind === null) report('MISSING_FIELD', 'kind', 'required field "kind" is missing');
-    else if (typeof kind !== 'string') report('WRONG_TYPE', 'kind', `got ${describe(kind)}, expected a string`);
+    if (apiVersion === undefined || apiVersion === null)
+      report('MISSING_FIELD', 'apiVersion', 'required field "apiVersion" is missing');
+    else if (typeof apiVersion !== 'string')
+      report('WRONG_TYPE', 'apiVersion', `got ${describe(apiVersion)}, expected a string`);
+    if (kind === undefined || kind === null)
+      report('MISSING_FIELD', 'kind', 'required field "kind" is missing');
+    else if (typeof kind !== 'string')
+      report('WRONG_TYPE', 'kind', `got ${describe(kind)}, expected a string`);
     return;
   }
   if (apiVersion === 'v1' && kind === 'List') {
@@ -89,18 +117,30 @@ export function decodeDocument(value: unknown, src: M.Source, opts: { namespace:
   }
   const schema = KINDS.get(`${apiVersion}/${kind}`);
   if (!schema) {
-    report('UNKNOWN_KIND', 'kind', `${apiVersion} ${kind} is not a supported resource; supported: ${SUPPORTED}`);
+    report(
+      'UNKNOWN_KIND',
+      'kind',
+      `${apiVersion} ${kind} is not a supported resource; supported: ${SUPPORTED}`,
+    );
     return;
   }
   if (name !== '') out.names.add(`${kind}/${name}`);
   if (!check(value, schema, '', report)) return;
   if (!validName(kind, name)) {
-    report('INVALID_NAME', 'metadata.name', `${describe(name)} is not a valid ${kind} name; expected ${kind === 'Node' ? 'a node name without whitespace, quotes or control characters (at most 253)' : 'a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit, at most 253 characters'}`);
+    report(
+      'INVALID_NAME',
+      'metadata.name',
+      `${describe(name)} is not a valid ${kind} name; expected ${kind === 'Node' ? 'a node name without whitespace, quotes or control characters (at most 253)' : 'a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit, at most 253 characters'}`,
+    );
     return;
   }
   const meta = obj(value.metadata);
   if (typeof meta.namespace === 'string' && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(meta.namespace)) {
-    report('INVALID_NAME', 'metadata.namespace', `${describe(meta.namespace)} is not a valid namespace; expected a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters`);
+    report(
+      'INVALID_NAME',
+      'metadata.namespace',
+      `${describe(meta.namespace)} is not a valid namespace; expected a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters`,
+    );
     return;
   }
   const labels = (opt<Record<string, string>>(meta.labels) ?? {}) as Record<string, string>;
@@ -117,7 +157,11 @@ export function decodeDocument(value: unknown, src: M.Source, opts: { namespace:
   const dupKey = `${kind}/${namespace}/${name}`;
   const first = out.seen.get(dupKey);
   if (first) {
-    report('DUPLICATE_RESOURCE', 'metadata.name', `${kind} ${describe(name)} is already defined at ${first.file}:${first.line}; names must be unique`);
+    report(
+      'DUPLICATE_RESOURCE',
+      'metadata.name',
+      `${kind} ${describe(name)} is already defined at ${first.file}:${first.line}; names must be unique`,
+    );
     return;
   }
   out.seen.set(dupKey, src);
@@ -157,10 +201,20 @@ export function decodeDocument(value: unknown, src: M.Source, opts: { namespace:
       list.forEach((c, i) => {
         const field = `spec.communities[${i}].value`;
         if (!parseCommunity(c.value as string)) {
-          report('INVALID_COMMUNITY', field, `${describe(c.value)} is not a community; expected a:b (two numbers 0..65535) or large:a:b:c (three numbers 0..4294967295)`);
+          report(
+            'INVALID_COMMUNITY',
+            field,
+            `${describe(c.value)} is not a community; expected a:b (two numbers 0..65535) or large:a:b:c (three numbers 0..4294967295)`,
+          );
           return;
         }
-        out.communityAliases.push({ name: c.name as string, value: c.value as string, resource: name, field: `spec.communities[${i}].name`, src });
+        out.communityAliases.push({
+          name: c.name as string,
+          value: c.value as string,
+          resource: name,
+          field: `spec.communities[${i}].name`,
+          src,
+        });
       });
       return;
     }
@@ -168,7 +222,10 @@ export function decodeDocument(value: unknown, src: M.Source, opts: { namespace:
       // status.addresses (InternalIP first): where the L2 membership reaches this node's speaker.
       const status = (value as { status?: { addresses?: { type?: unknown; address?: unknown }[] } }).status;
       const list = Array.isArray(status?.addresses) ? status.addresses : [];
-      const addresses = [...list.filter((a) => a?.type === 'InternalIP'), ...list.filter((a) => a?.type !== 'InternalIP')]
+      const addresses = [
+        ...list.filter((a) => a?.type === 'InternalIP'),
+        ...list.filter((a) => a?.type !== 'InternalIP'),
+      ]
         .map((a) => a?.address)
         .filter((a): a is string => typeof a === 'string' && isIP(a) !== 0);
       out.nodes.push({ name, labels, addresses, src });
@@ -182,7 +239,11 @@ export function decodeDocument(value: unknown, src: M.Source, opts: { namespace:
     case 'EndpointSlice': {
       const svc = labels['kubernetes.io/service-name'];
       if (svc === undefined || svc === '') {
-        report('MISSING_FIELD', 'metadata.labels["kubernetes.io/service-name"]', 'an EndpointSlice needs the label kubernetes.io/service-name naming its Service');
+        report(
+          'MISSING_FIELD',
+          'metadata.labels["kubernetes.io/service-name"]',
+          'an EndpointSlice needs the label kubernetes.io/service-name naming its Service',
+        );
         return;
       }
       const endpoints = ((opt<Obj[]>(value.endpoints) ?? []) as Obj[]).map((e) => {
@@ -199,7 +260,14 @@ export function decodeDocument(value: unknown, src: M.Source, opts: { namespace:
   }
 }
 
-function decodeList(value: Obj, src: M.Source, opts: { namespace: string }, out: Collected, errors: M.ValidationError[], report: Report): void {
+function decodeList(
+  value: Obj,
+  src: M.Source,
+  opts: { namespace: string },
+  out: Collected,
+  errors: M.ValidationError[],
+  report: Report,
+): void {
   const items = value.items;
   if (!Array.isArray(items)) {
     report('WRONG_TYPE', 'items', `got ${describe(items)}, expected a list of resources`);
@@ -214,7 +282,13 @@ function decodeList(value: Obj, src: M.Source, opts: { namespace: string }, out:
       else if (k.startsWith(prefix + '.')) lines.set(k.slice(prefix.length + 1), l);
       else if (k.startsWith(prefix + '[')) lines.set(k.slice(prefix.length), l);
     }
-    decodeDocument(item, { file: src.file, line: src.lines?.get(prefix) ?? src.line, lines }, opts, out, errors);
+    decodeDocument(
+      item,
+      { file: src.file, line: src.lines?.get(prefix) ?? src.line, lines },
+      opts,
+      out,
+      errors,
+    );
   });
 }
 
@@ -232,17 +306,30 @@ export function selectors(v: unknown, field: string, report: Report): LabelSelec
         ok = false;
       }
       if ((operator === 'Exists' || operator === 'DoesNotExist') && values.length > 0) {
-        report('INVALID_SELECTOR', `${f}.values`, `operator ${operator} takes no values, got ${values.length}`);
+        report(
+          'INVALID_SELECTOR',
+          `${f}.values`,
+          `operator ${operator} takes no values, got ${values.length}`,
+        );
         ok = false;
       }
       return { key: e.key as string, operator, values };
     });
-    return { matchLabels: { ...((opt<Record<string, string>>(s.matchLabels) ?? {}) as Record<string, string>) }, matchExpressions: exprs };
+    return {
+      matchLabels: { ...((opt<Record<string, string>>(s.matchLabels) ?? {}) as Record<string, string>) },
+      matchExpressions: exprs,
+    };
   });
   return ok ? out : undefined;
 }
 
-function decodePool(name: string, labels: Record<string, string>, spec: Obj, src: M.Source, report: Report): M.IPAddressPool | undefined {
+function decodePool(
+  name: string,
+  labels: Record<string, string>,
+  spec: Obj,
+  src: M.Source,
+  report: Report,
+): M.IPAddressPool | undefined {
   const entries: M.PoolEntry[] = [];
   let ok = true;
   (spec.addresses as string[]).forEach((text, i) => {
@@ -275,11 +362,19 @@ export function parsePoolEntry(text: string, field: string, report: Report): Cid
     const start = parseIP(parts[0]!.trim());
     const end = parseIP(parts[1]!.trim());
     if (!start) {
-      report('INVALID_RANGE', field, `range ${describe(text)} has an invalid start ${describe(parts[0]!.trim())}; ${valid}`);
+      report(
+        'INVALID_RANGE',
+        field,
+        `range ${describe(text)} has an invalid start ${describe(parts[0]!.trim())}; ${valid}`,
+      );
       return undefined;
     }
     if (!end) {
-      report('INVALID_RANGE', field, `range ${describe(text)} has an invalid end ${describe(parts[1]!.trim())}; ${valid}`);
+      report(
+        'INVALID_RANGE',
+        field,
+        `range ${describe(text)} has an invalid end ${describe(parts[1]!.trim())}; ${valid}`,
+      );
       return undefined;
     }
     if (start.family !== end.family) {
@@ -287,7 +382,11 @@ export function parsePoolEntry(text: string, field: string, report: Report): Cid
       return undefined;
     }
     if (start.value > end.value) {
-      report('INVALID_RANGE', field, `range ${describe(text)} starts after it ends (${formatIP(start)} > ${formatIP(end)}); ${valid}`);
+      report(
+        'INVALID_RANGE',
+        field,
+        `range ${describe(text)} starts after it ends (${formatIP(start)} > ${formatIP(end)}); ${valid}`,
+      );
       return undefined;
     }
     return rangeToCidrs(start, end);
@@ -295,14 +394,25 @@ export function parsePoolEntry(text: string, field: string, report: Report): Cid
   const r = parseCidr(text.trim());
   if (!r.ok) {
     const bare = parseIP(text.trim());
-    const hint = bare ? `; for a single address write ${formatCidr({ family: bare.family, addr: bare.value, len: bare.family === 4 ? 32 : 128 })}` : '';
-    report('INVALID_CIDR', field, `${describe(text)} is not a valid CIDR (${r.reason}${hint}); expected e.g. 203.0.113.200/30 or a range 4.4.4.100-4.4.4.200`);
+    const hint = bare
+      ? `; for a single address write ${formatCidr({ family: bare.family, addr: bare.value, len: bare.family === 4 ? 32 : 128 })}`
+      : '';
+    report(
+      'INVALID_CIDR',
+      field,
+      `${describe(text)} is not a valid CIDR (${r.reason}${hint}); expected e.g. 203.0.113.200/30 or a range 4.4.4.100-4.4.4.200`,
+    );
     return undefined;
   }
   return [r.value];
 }
 
-function decodeBgpAdv(name: string, spec: Obj, src: M.Source, report: Report): PendingBgpAdvertisement | undefined {
+function decodeBgpAdv(
+  name: string,
+  spec: Obj,
+  src: M.Source,
+  report: Report,
+): PendingBgpAdvertisement | undefined {
   const nodeSelectors = selectors(spec.nodeSelectors, 'spec.nodeSelectors', report);
   const poolSelectors = selectors(spec.ipAddressPoolSelectors, 'spec.ipAddressPoolSelectors', report);
   if (!nodeSelectors || !poolSelectors) return undefined;
@@ -355,15 +465,30 @@ function decodePeer(name: string, spec: Obj, src: M.Source, report: Report): M.B
   let routerID: string | undefined;
   if (routerIDText !== undefined) {
     const ip = parseIP(routerIDText);
-    if (!ip || ip.family !== 4) {
-      report('INVALID_ROUTER_ID', 'spec.routerID', `${describe(routerIDText)} is not a router ID; expected an IPv4 address such as 192.0.2.10`);
+    if (ip?.family !== 4) {
+      report(
+        'INVALID_ROUTER_ID',
+        'spec.routerID',
+        `${describe(routerIDText)} is not a router ID; expected an IPv4 address such as 192.0.2.10`,
+      );
       ok = false;
     } else routerID = formatIP(ip);
   }
-  if (opt(spec.connectTime) !== undefined && seconds(spec.connectTime, 'spec.connectTime', report) === undefined) ok = false;
+  if (
+    opt(spec.connectTime) !== undefined &&
+    seconds(spec.connectTime, 'spec.connectTime', report) === undefined
+  )
+    ok = false;
   const ht = opt(spec.holdTime) !== undefined ? seconds(spec.holdTime, 'spec.holdTime', report) : undefined;
-  const ka = opt(spec.keepaliveTime) !== undefined ? seconds(spec.keepaliveTime, 'spec.keepaliveTime', report) : undefined;
-  if ((opt(spec.holdTime) !== undefined && ht === undefined) || (opt(spec.keepaliveTime) !== undefined && ka === undefined)) ok = false;
+  const ka =
+    opt(spec.keepaliveTime) !== undefined
+      ? seconds(spec.keepaliveTime, 'spec.keepaliveTime', report)
+      : undefined;
+  if (
+    (opt(spec.holdTime) !== undefined && ht === undefined) ||
+    (opt(spec.keepaliveTime) !== undefined && ka === undefined)
+  )
+    ok = false;
   // MetalLB's derivation: one timer given -> the other follows (keepalive = hold/3, hold = 3 x keepalive).
   let holdTime = 90;
   let keepaliveTime = 30;
@@ -371,11 +496,19 @@ function decodePeer(name: string, spec: Obj, src: M.Source, report: Report): M.B
   else if (ht !== undefined) [holdTime, keepaliveTime] = [ht, Math.floor(ht / 3)];
   else if (ka !== undefined) [holdTime, keepaliveTime] = [ka * 3, ka];
   if (ok && holdTime !== 0 && holdTime < 3) {
-    report('INVALID_HOLD_TIME', 'spec.holdTime', `hold time ${holdTime}s is invalid; expected 0s (no keepalives) or at least 3s`);
+    report(
+      'INVALID_HOLD_TIME',
+      'spec.holdTime',
+      `hold time ${holdTime}s is invalid; expected 0s (no keepalives) or at least 3s`,
+    );
     ok = false;
   } else if (ok && holdTime > 65535) {
     // The OPEN message carries the hold time in 16 bits.
-    report('INVALID_HOLD_TIME', ht !== undefined ? 'spec.holdTime' : 'spec.keepaliveTime', `hold time ${holdTime}s is invalid; BGP allows at most 65535s (18h12m15s)`);
+    report(
+      'INVALID_HOLD_TIME',
+      ht !== undefined ? 'spec.holdTime' : 'spec.keepaliveTime',
+      `hold time ${holdTime}s is invalid; BGP allows at most 65535s (18h12m15s)`,
+    );
     ok = false;
   } else if (ok && keepaliveTime >= holdTime && !(holdTime === 0 && keepaliveTime === 0)) {
     report(
@@ -389,13 +522,21 @@ function decodePeer(name: string, spec: Obj, src: M.Source, report: Report): M.B
   const peerASN = spec.peerASN as number;
   const ebgpMultiHop = opt<boolean>(spec.ebgpMultiHop) ?? false;
   if (ebgpMultiHop && myASN === peerASN) {
-    report('EBGP_MULTIHOP_ON_IBGP', 'spec.ebgpMultiHop', `ebgpMultiHop is set but the session is iBGP (myASN = peerASN = ${myASN}); remove it or use a different peerASN`);
+    report(
+      'EBGP_MULTIHOP_ON_IBGP',
+      'spec.ebgpMultiHop',
+      `ebgpMultiHop is set but the session is iBGP (myASN = peerASN = ${myASN}); remove it or use a different peerASN`,
+    );
     ok = false;
   }
   const password = opt<string>(spec.password);
   if (password !== undefined && Buffer.byteLength(password, 'utf8') > 80) {
     // Linux takes at most 80 bytes of TCP MD5 key (TCP_MD5SIG_MAXKEYLEN); a longer one cannot be used as written.
-    report('INVALID_VALUE', 'spec.password', `the password is ${Buffer.byteLength(password, 'utf8')} bytes; a TCP MD5 key holds at most 80`);
+    report(
+      'INVALID_VALUE',
+      'spec.password',
+      `the password is ${Buffer.byteLength(password, 'utf8')} bytes; a TCP MD5 key holds at most 80`,
+    );
     ok = false;
   }
   const nodeSelectors = selectors(spec.nodeSelectors, 'spec.nodeSelectors', report);

@@ -11,7 +11,9 @@ t.test('every manifest of the document validates on its own and with its cluster
   for (const s of ['S1', 'S2', 'S3', 'S4', 'S5', 'S6']) {
     const alone = await loadManifests([`${fixtures}doc/${s}.yaml`], { namespace: 'metallb-system' });
     t.same(alone.errors, [], `${s} alone`);
-    const both = await loadManifests([`${fixtures}doc/${s}.yaml`, `${fixtures}doc/${s}.cluster.yaml`], { namespace: 'metallb-system' });
+    const both = await loadManifests([`${fixtures}doc/${s}.yaml`, `${fixtures}doc/${s}.cluster.yaml`], {
+      namespace: 'metallb-system',
+    });
     t.same(both.errors, [], `${s} with cluster`);
     t.ok(both.config);
   }
@@ -20,43 +22,86 @@ t.test('every manifest of the document validates on its own and with its cluster
 t.test('S3: namespace-less advertisement lands in the speaker namespace; ranges summarised', async (t) => {
   const { config } = parseManifestText(readFileSync(`${fixtures}doc/S3.yaml`, 'utf8'), 'S3.yaml');
   t.equal(config!.bgpAdvertisements[0]!.name, 'example');
-  t.same(config!.pools[0]!.entries.map((e) => e.cidrs.map((c) => c.len)), [[30, 29, 28, 26, 29, 32], [119, 128]]);
+  t.same(
+    config!.pools[0]!.entries.map((e) => e.cidrs.map((c) => c.len)),
+    [
+      [30, 29, 28, 26, 29, 32],
+      [119, 128],
+    ],
+  );
   t.equal(config!.pools[0]!.autoAssign, true);
 });
 
 t.test('BGPPeer defaults and timer derivation', async (t) => {
   const peer = (spec: string): ReturnType<typeof parseManifestText> =>
-    parseManifestText(`apiVersion: metallb.io/v1beta2\nkind: BGPPeer\nmetadata:\n  name: p\nspec:\n  myASN: 4200000000\n  peerASN: 64500\n  peerAddress: 2001:DB8::1\n${spec}`, 'p.yaml');
+    parseManifestText(
+      `apiVersion: metallb.io/v1beta2\nkind: BGPPeer\nmetadata:\n  name: p\nspec:\n  myASN: 4200000000\n  peerASN: 64500\n  peerAddress: 2001:DB8::1\n${spec}`,
+      'p.yaml',
+    );
   const d = peer('').config!.peers[0]!;
-  t.match(d, { peerPort: 179, holdTime: 90, keepaliveTime: 30, myASN: 4200000000, peerAddress: '2001:db8::1', ebgpMultiHop: false });
+  t.match(d, {
+    peerPort: 179,
+    holdTime: 90,
+    keepaliveTime: 30,
+    myASN: 4200000000,
+    peerAddress: '2001:db8::1',
+    ebgpMultiHop: false,
+  });
   t.match(peer('  holdTime: 1m30s\n').config!.peers[0]!, { holdTime: 90, keepaliveTime: 30 });
   t.match(peer('  holdTime: 10s\n').config!.peers[0]!, { holdTime: 10, keepaliveTime: 3 });
   t.match(peer('  keepaliveTime: 5s\n').config!.peers[0]!, { holdTime: 15, keepaliveTime: 5 });
   t.match(peer('  holdTime: 0s\n').config!.peers[0]!, { holdTime: 0, keepaliveTime: 0 });
-  t.match(peer('  holdTime: 3s\n  keepaliveTime: 1s\n  peerPort: 1179\n  ebgpMultiHop: true\n').config!.peers[0]!, { holdTime: 3, keepaliveTime: 1, peerPort: 1179, ebgpMultiHop: true });
+  t.match(
+    peer('  holdTime: 3s\n  keepaliveTime: 1s\n  peerPort: 1179\n  ebgpMultiHop: true\n').config!.peers[0]!,
+    { holdTime: 3, keepaliveTime: 1, peerPort: 1179, ebgpMultiHop: true },
+  );
   t.equal(peer('  holdTime: 1s\n').errors[0]!.code, 'INVALID_HOLD_TIME');
   t.equal(peer('  keepaliveTime: 1.5s\n').errors[0]!.code, 'INVALID_DURATION');
 });
 
 t.test('errors carry file, line, kind, name and field', async (t) => {
-  const text = 'apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\nmetadata:\n  name: p\nspec:\n  addresses:\n    - 10.0.0.0/24\n    - nope\n';
+  const text =
+    'apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\nmetadata:\n  name: p\nspec:\n  addresses:\n    - 10.0.0.0/24\n    - nope\n';
   const r = parseManifestText(text, 'f.yaml');
-  t.same(r.errors.map(({ code, file, line, kind, name, field }) => ({ code, file, line, kind, name, field })), [
-    { code: 'INVALID_CIDR', file: 'f.yaml', line: 8, kind: 'IPAddressPool', name: 'p', field: 'spec.addresses[1]' },
-  ]);
+  t.same(
+    r.errors.map(({ code, file, line, kind, name, field }) => ({ code, file, line, kind, name, field })),
+    [
+      {
+        code: 'INVALID_CIDR',
+        file: 'f.yaml',
+        line: 8,
+        kind: 'IPAddressPool',
+        name: 'p',
+        field: 'spec.addresses[1]',
+      },
+    ],
+  );
   t.match(r.errors[0]!.message, /"nope"/);
 });
 
 t.test('multi-document files, a v1 List, JSON and custom namespace', async (t) => {
   const mk = (extra: Record<string, unknown>): string =>
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'List',
-      items: [
-        { apiVersion: 'v1', kind: 'Node', metadata: { name: 'NodeA', labels: { 'kubernetes.io/hostname': 'NodeA' } } },
-        { apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'p', namespace: 'lb' }, spec: { addresses: ['203.0.113.0/28'], ...extra } },
-      ],
-    }, null, 2);
+    JSON.stringify(
+      {
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [
+          {
+            apiVersion: 'v1',
+            kind: 'Node',
+            metadata: { name: 'NodeA', labels: { 'kubernetes.io/hostname': 'NodeA' } },
+          },
+          {
+            apiVersion: 'metallb.io/v1beta1',
+            kind: 'IPAddressPool',
+            metadata: { name: 'p', namespace: 'lb' },
+            spec: { addresses: ['203.0.113.0/28'], ...extra },
+          },
+        ],
+      },
+      null,
+      2,
+    );
   const list = mk({ bogus: 1 });
   const r = parseManifestText(list, 'l.json', { namespace: 'lb' });
   t.equal(r.errors.length, 1);
@@ -94,8 +139,19 @@ endpoints:
 `;
   const { config, errors } = parseManifestText(text, 's.yaml', { namespace: 'lb' });
   t.same(errors, []);
-  t.match(config!.services[0]!, { key: 'lb/web', ipFamilyPolicy: 'SingleStack', externalTrafficPolicy: 'Cluster', ports: [{ protocol: 'TCP', port: 80 }] });
-  t.match(config!.endpointSlices[0]!, { serviceKey: 'lb/web', endpoints: [{ nodeName: 'NodeA', ready: true }, { nodeName: 'NodeB', ready: false }] });
+  t.match(config!.services[0]!, {
+    key: 'lb/web',
+    ipFamilyPolicy: 'SingleStack',
+    externalTrafficPolicy: 'Cluster',
+    ports: [{ protocol: 'TCP', port: 80 }],
+  });
+  t.match(config!.endpointSlices[0]!, {
+    serviceKey: 'lb/web',
+    endpoints: [
+      { nodeName: 'NodeA', ready: true },
+      { nodeName: 'NodeB', ready: false },
+    ],
+  });
 });
 
 t.test('directories are read (sorted) and unreadable paths are errors, not exceptions', async (t) => {
@@ -108,7 +164,9 @@ t.test('directories are read (sorted) and unreadable paths are errors, not excep
 
 const invalidDir = `${fixtures}invalid/`;
 t.test('invalid corpus: one manifest per rule, each with its code and field', async (t) => {
-  const files = readdirSync(invalidDir).filter((f) => f.endsWith('.yaml')).sort();
+  const files = readdirSync(invalidDir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
   t.ok(files.length >= 40);
   for (const f of files) {
     const text = readFileSync(invalidDir + f, 'utf8');
@@ -116,47 +174,107 @@ t.test('invalid corpus: one manifest per rule, each with its code and field', as
     t.ok(m, `${f} declares its expectation`);
     const r = parseManifestText(text, f);
     t.equal(r.config, undefined, `${f} is rejected`);
-    t.same(r.errors.map((e) => [e.code, e.field]), [[m![1], m![2]]], f);
+    t.same(
+      r.errors.map((e) => [e.code, e.field]),
+      [[m![1], m![2]]],
+      f,
+    );
     t.ok(r.errors[0]!.line >= 1, `${f} has a line`);
     t.ok(r.errors[0]!.message.length > 10, `${f} says what is wrong`);
   }
 });
 
 t.test('property: arbitrary input yields a config or errors, never an exception', async () => {
-  const kinds = fc.constantFrom('IPAddressPool', 'BGPAdvertisement', 'L2Advertisement', 'BGPPeer', 'Community', 'Node', 'Service', 'EndpointSlice', 'List', 'Other');
+  const kinds = fc.constantFrom(
+    'IPAddressPool',
+    'BGPAdvertisement',
+    'L2Advertisement',
+    'BGPPeer',
+    'Community',
+    'Node',
+    'Service',
+    'EndpointSlice',
+    'List',
+    'Other',
+  );
   const apis = fc.constantFrom('metallb.io/v1beta1', 'metallb.io/v1beta2', 'v1', 'discovery.k8s.io/v1', 'x');
   const value = fc.anything({ maxDepth: 4, withNullPrototype: false });
-  const resource = fc.record({ apiVersion: apis, kind: kinds, metadata: fc.oneof(fc.record({ name: fc.string() }), value), spec: value }, { noNullPrototype: true });
+  const resource = fc.record(
+    {
+      apiVersion: apis,
+      kind: kinds,
+      metadata: fc.oneof(fc.record({ name: fc.string() }), value),
+      spec: value,
+    },
+    { noNullPrototype: true },
+  );
   const check = (text: string): boolean => {
     const r = parseManifestText(text, 'fuzz.yaml');
-    return (r.config !== undefined && r.errors.length === 0) || (r.config === undefined && r.errors.length > 0);
+    return (
+      (r.config !== undefined && r.errors.length === 0) || (r.config === undefined && r.errors.length > 0)
+    );
   };
   fc.assert(fc.property(fc.string({ maxLength: 300 }), check), { numRuns: 300 });
-  fc.assert(fc.property(fc.array(resource, { maxLength: 4 }), (docs) => check(docs.map((d) => stringify(d)).join('---\n'))), { numRuns: 300 });
-  fc.assert(fc.property(value, (v) => check(JSON.stringify(v) ?? 'null')), { numRuns: 200 });
+  fc.assert(
+    fc.property(fc.array(resource, { maxLength: 4 }), (docs) =>
+      check(docs.map((d) => stringify(d)).join('---\n')),
+    ),
+    { numRuns: 300 },
+  );
+  fc.assert(
+    fc.property(value, (v) => check(JSON.stringify(v) ?? 'null')),
+    { numRuns: 200 },
+  );
 });
 
 t.test('an error flood is cut at MAX_ERRORS with one TOO_MANY_ERRORS line counting the rest', async (t) => {
   const { MAX_ERRORS } = await import('./load.ts');
   const addrs = Array.from({ length: MAX_ERRORS + 50 }, () => '  - 192.0.2.1/32').join('\n');
-  const { errors } = parseManifestText(`apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\nmetadata:\n  name: p\nspec:\n  addresses:\n  - 192.0.2.1/32\n${addrs}\n`, 'flood.yaml');
+  const { errors } = parseManifestText(
+    `apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\nmetadata:\n  name: p\nspec:\n  addresses:\n  - 192.0.2.1/32\n${addrs}\n`,
+    'flood.yaml',
+  );
   t.equal(errors.length, MAX_ERRORS + 1);
   t.equal(errors.at(-1)!.code, 'TOO_MANY_ERRORS');
   t.match(errors.at(-1)!.message, /^50 more errors not shown/);
 });
 
-t.test('an unreadable file is reported alone when the rest is valid; a file gone from a directory is skipped', async (t) => {
-  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
-  const { join } = await import('node:path');
-  const { tmpdir } = await import('node:os');
-  const { loadTexts, readManifests } = await import('./load.ts');
-  const dir = mkdtempSync(join(tmpdir(), 'lbconform-load-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  writeFileSync(join(dir, 'S1.yaml'), readFileSync(`${fixtures}doc/S1.yaml`));
-  const { texts } = await readManifests([dir]);
-  const r = loadTexts(texts, [{ code: 'FILE_UNREADABLE', file: 'x.yaml', line: 0, kind: '', name: '', field: '', message: 'cannot read: EACCES' }], { namespace: 'metallb-system' });
-  t.same(r.errors.map((e) => e.code), ['FILE_UNREADABLE']);
-  t.equal(r.config, undefined);
-  const missing = await readManifests([join(dir, 'nope.yaml')]);
-  t.same(missing.errors.map((e) => e.code), ['FILE_UNREADABLE'], 'a file given by name and missing is an error');
-});
+t.test(
+  'an unreadable file is reported alone when the rest is valid; a file gone from a directory is skipped',
+  async (t) => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { loadTexts, readManifests } = await import('./load.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'lbconform-load-'));
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, 'S1.yaml'), readFileSync(`${fixtures}doc/S1.yaml`));
+    const { texts } = await readManifests([dir]);
+    const r = loadTexts(
+      texts,
+      [
+        {
+          code: 'FILE_UNREADABLE',
+          file: 'x.yaml',
+          line: 0,
+          kind: '',
+          name: '',
+          field: '',
+          message: 'cannot read: EACCES',
+        },
+      ],
+      { namespace: 'metallb-system' },
+    );
+    t.same(
+      r.errors.map((e) => e.code),
+      ['FILE_UNREADABLE'],
+    );
+    t.equal(r.config, undefined);
+    const missing = await readManifests([join(dir, 'nope.yaml')]);
+    t.same(
+      missing.errors.map((e) => e.code),
+      ['FILE_UNREADABLE'],
+      'a file given by name and missing is an error',
+    );
+  },
+);

@@ -24,7 +24,13 @@ export interface LoadResult {
 }
 
 /** Adds one file's documents to `out`. */
-function collectText(text: string, file: string, opts: LoadOptions, out: Collected, errors: ValidationError[]): void {
+function collectText(
+  text: string,
+  file: string,
+  opts: LoadOptions,
+  out: Collected,
+  errors: ValidationError[],
+): void {
   const { docs, errors: syntax } = parseYamlDocuments(text, file);
   errors.push(...syntax);
   for (const d of docs) decodeDocument(d.value, { file, line: d.line, lines: d.lines }, opts, out, errors);
@@ -40,7 +46,15 @@ function capErrors(errors: ValidationError[]): ValidationError[] {
   if (errors.length <= MAX_ERRORS) return errors;
   const kept = errors.slice(0, MAX_ERRORS);
   const last = kept[kept.length - 1]!;
-  kept.push({ code: 'TOO_MANY_ERRORS', file: last.file, line: last.line, kind: '', name: '', field: '', message: `${errors.length - MAX_ERRORS} more errors not shown; fix the ones above first` });
+  kept.push({
+    code: 'TOO_MANY_ERRORS',
+    file: last.file,
+    line: last.line,
+    kind: '',
+    name: '',
+    field: '',
+    message: `${errors.length - MAX_ERRORS} more errors not shown; fix the ones above first`,
+  });
   return kept;
 }
 
@@ -64,7 +78,11 @@ function finish(c: Collected, errors: ValidationError[], opts: LoadOptions): Loa
 }
 
 /** Pure: one file's text. Also what the property tests feed arbitrary input to. */
-export function parseManifestText(text: string, file: string, opts: LoadOptions = { namespace: DEFAULT_NAMESPACE }): LoadResult {
+export function parseManifestText(
+  text: string,
+  file: string,
+  opts: LoadOptions = { namespace: DEFAULT_NAMESPACE },
+): LoadResult {
   return parseManifestTexts([{ file, text }], opts);
 }
 
@@ -73,19 +91,31 @@ export function parseManifestText(text: string, file: string, opts: LoadOptions 
  * config is read on the fast path; any problem sends the whole input through the precise path, so
  * every error still names its exact line.
  */
-export function parseManifestTexts(files: readonly { file: string; text: string }[], opts: LoadOptions = { namespace: DEFAULT_NAMESPACE }, cache?: ParsedDocsCache): LoadResult {
+export function parseManifestTexts(
+  files: readonly { file: string; text: string }[],
+  opts: LoadOptions = { namespace: DEFAULT_NAMESPACE },
+  cache?: ParsedDocsCache,
+): LoadResult {
   return fastLoad(files, opts, cache) ?? preciseLoad(files, opts, []);
 }
 
 /** The precise path: the `yaml` library, with the line of every field. */
-export function preciseLoad(files: readonly { file: string; text: string }[], opts: LoadOptions, errors: ValidationError[]): LoadResult {
+export function preciseLoad(
+  files: readonly { file: string; text: string }[],
+  opts: LoadOptions,
+  errors: ValidationError[],
+): LoadResult {
   const c = emptyCollected();
   for (const f of files) collectText(f.text, f.file, opts, c, errors);
   return finish(c, errors, opts);
 }
 
 /** The fast path (yaml-fast.ts): a result only when everything is valid, else undefined. */
-export function fastLoad(files: readonly { file: string; text: string }[], opts: LoadOptions, cache?: ParsedDocsCache): LoadResult | undefined {
+export function fastLoad(
+  files: readonly { file: string; text: string }[],
+  opts: LoadOptions,
+  cache?: ParsedDocsCache,
+): LoadResult | undefined {
   try {
     return fastLoadUncached(files, opts, cache);
   } finally {
@@ -93,13 +123,18 @@ export function fastLoad(files: readonly { file: string; text: string }[], opts:
   }
 }
 
-function fastLoadUncached(files: readonly { file: string; text: string }[], opts: LoadOptions, cache?: ParsedDocsCache): LoadResult | undefined {
+function fastLoadUncached(
+  files: readonly { file: string; text: string }[],
+  opts: LoadOptions,
+  cache?: ParsedDocsCache,
+): LoadResult | undefined {
   const c = emptyCollected();
   const errors: ValidationError[] = [];
   for (const f of files) {
     const docs = cache ? cache.parse(f.text) : parseYamlDocumentsFast(f.text);
     if (!docs) return undefined;
-    for (const d of docs) decodeDocument(d.value, { file: f.file, line: d.line, lines: d.lines }, opts, c, errors);
+    for (const d of docs)
+      decodeDocument(d.value, { file: f.file, line: d.line, lines: d.lines }, opts, c, errors);
     if (errors.length > 0) return undefined;
   }
   const result = finish(c, errors, opts);
@@ -109,7 +144,9 @@ function fastLoadUncached(files: readonly { file: string; text: string }[], opts
 const MANIFEST_RE = /\.(ya?ml|json)$/i;
 
 /** Files as given; directories contribute their *.yaml, *.yml and *.json files (sorted, not recursive). */
-export async function expandPaths(paths: readonly string[]): Promise<{ files: string[]; errors: ValidationError[] }> {
+export async function expandPaths(
+  paths: readonly string[],
+): Promise<{ files: string[]; errors: ValidationError[] }> {
   const files: string[] = [];
   const errors: ValidationError[] = [];
   const fail = (file: string, message: string): void => {
@@ -131,7 +168,9 @@ export async function expandPaths(paths: readonly string[]): Promise<{ files: st
 }
 
 /** Reads the manifest files of `paths` (unreadable ones become FILE_UNREADABLE errors). */
-export async function readManifests(paths: readonly string[]): Promise<{ texts: { file: string; text: string }[]; errors: ValidationError[] }> {
+export async function readManifests(
+  paths: readonly string[],
+): Promise<{ texts: { file: string; text: string }[]; errors: ValidationError[] }> {
   const { files, errors } = await expandPaths(paths);
   const given = new Set(paths);
   const texts: { file: string; text: string }[] = [];
@@ -141,21 +180,37 @@ export async function readManifests(paths: readonly string[]): Promise<{ texts: 
     } catch (err) {
       // listed in a directory, then removed before we read it: it is simply gone (an edit in progress)
       if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !given.has(file)) continue;
-      errors.push({ code: 'FILE_UNREADABLE', file, line: 0, kind: '', name: '', field: '', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+      errors.push({
+        code: 'FILE_UNREADABLE',
+        file,
+        line: 0,
+        kind: '',
+        name: '',
+        field: '',
+        message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      });
     }
   }
   return { texts, errors };
 }
 
 /** Texts (from readManifests) -> the config or every problem. */
-export function loadTexts(texts: readonly { file: string; text: string }[], readErrors: ValidationError[], opts: LoadOptions, cache?: ParsedDocsCache): LoadResult {
+export function loadTexts(
+  texts: readonly { file: string; text: string }[],
+  readErrors: ValidationError[],
+  opts: LoadOptions,
+  cache?: ParsedDocsCache,
+): LoadResult {
   if (readErrors.length === 0) return parseManifestTexts(texts, opts, cache);
   // Only the read errors to report when the rest is valid: no need for the slow precise path then.
   if (fastLoad(texts, opts, cache)) return { errors: [...readErrors] };
   return preciseLoad(texts, opts, [...readErrors]);
 }
 
-export async function loadManifests(paths: readonly string[], opts: LoadOptions = { namespace: DEFAULT_NAMESPACE }): Promise<LoadResult> {
+export async function loadManifests(
+  paths: readonly string[],
+  opts: LoadOptions = { namespace: DEFAULT_NAMESPACE },
+): Promise<LoadResult> {
   const { texts, errors } = await readManifests(paths);
   return loadTexts(texts, errors, opts);
 }

@@ -26,7 +26,9 @@ export function describe(v: unknown): string {
 }
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Map) && !(v instanceof Set);
+  return (
+    typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Map) && !(v instanceof Set)
+  );
 }
 
 const expected: Record<Schema['t'], string> = {
@@ -43,7 +45,14 @@ const expected: Record<Schema['t'], string> = {
 export function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return '[' + v.map(canonicalJson).join(',') + ']';
   if (isPlainObject(v)) {
-    return '{' + Object.keys(v).sort().map((k) => JSON.stringify(k) + ':' + canonicalJson(v[k])).join(',') + '}';
+    return (
+      '{' +
+      Object.keys(v)
+        .sort()
+        .map((k) => JSON.stringify(k) + ':' + canonicalJson(v[k]))
+        .join(',') +
+      '}'
+    );
   }
   return JSON.stringify(v) ?? 'null';
 }
@@ -71,7 +80,11 @@ export function check(value: unknown, schema: Schema, path: string, report: Repo
     case 'int':
       if (typeof value !== 'number' || !Number.isInteger(value)) return wrongType();
       if (value < schema.min || value > schema.max) {
-        report(schema.rangeCode ?? 'OUT_OF_RANGE', path, `got ${value}, expected an integer in ${schema.min}..${schema.max}`);
+        report(
+          schema.rangeCode ?? 'OUT_OF_RANGE',
+          path,
+          `got ${value}, expected an integer in ${schema.min}..${schema.max}`,
+        );
         return false;
       }
       return true;
@@ -82,7 +95,11 @@ export function check(value: unknown, schema: Schema, path: string, report: Repo
       let ok = true;
       for (const [k, v] of Object.entries(value)) {
         if (typeof v !== 'string') {
-          report('WRONG_TYPE', joinPath(path, k), `got ${describe(v)}, expected a string (quote it: "${String(v)}")`);
+          report(
+            'WRONG_TYPE',
+            joinPath(path, k),
+            `got ${describe(v)}, expected a string (quote it: "${String(v)}")`,
+          );
           ok = false;
         }
       }
@@ -104,7 +121,11 @@ export function check(value: unknown, schema: Schema, path: string, report: Repo
         const key = canonicalJson(item);
         const first = seen.get(key);
         if (first !== undefined) {
-          report('DUPLICATE_ENTRY', joinPath(path, i), `${describe(item)} repeats ${joinPath(path, first)}; list entries must be unique`);
+          report(
+            'DUPLICATE_ENTRY',
+            joinPath(path, i),
+            `${describe(item)} repeats ${joinPath(path, first)}; list entries must be unique`,
+          );
           ok = false;
         } else seen.set(key, i);
       });
@@ -115,7 +136,7 @@ export function check(value: unknown, schema: Schema, path: string, report: Repo
       let ok = true;
       const known = Object.keys(schema.fields);
       for (const k of Object.keys(value)) {
-        const sub = Object.prototype.hasOwnProperty.call(schema.fields, k) ? schema.fields[k] : undefined;
+        const sub = Object.hasOwn(schema.fields, k) ? schema.fields[k] : undefined;
         if (!sub) {
           const near = known.find((f) => f.toLowerCase() === k.toLowerCase());
           report(

@@ -6,7 +6,12 @@ const nonEmptyStr: Schema = { t: 'string', nonEmpty: true };
 const bool: Schema = { t: 'bool' };
 const any: Schema = { t: 'any' };
 const stringList: Schema = { t: 'list', of: nonEmptyStr };
-const uint32 = (rangeCode?: string): Schema => ({ t: 'int', min: 0, max: 4294967295, ...(rangeCode ? { rangeCode } : {}) });
+const uint32 = (rangeCode?: string): Schema => ({
+  t: 'int',
+  min: 0,
+  max: 4294967295,
+  ...(rangeCode ? { rangeCode } : {}),
+});
 
 export const labelSelector: Schema = {
   t: 'object',
@@ -50,7 +55,11 @@ const metadata: Schema = {
   required: ['name'],
 };
 
-const resource = (spec: Schema | undefined, extra: Record<string, Schema> = {}, specRequired = true): Schema => ({
+const resource = (
+  spec: Schema | undefined,
+  extra: Record<string, Schema> = {},
+  specRequired = true,
+): Schema => ({
   t: 'object',
   fields: { apiVersion: str, kind: str, metadata, ...(spec ? { spec } : {}), status: any, ...extra },
   required: ['apiVersion', 'kind', 'metadata', ...(spec && specRequired ? ['spec'] : [])],

@@ -18,7 +18,10 @@ const MAX_DEPTH = 100;
 /** Syntax errors reported per file: after a few, the rest are usually echoes of the first. */
 const MAX_SYNTAX_ERRORS = 10;
 
-export function parseYamlDocuments(text: string, file: string): { docs: RawDoc[]; errors: ValidationError[] } {
+export function parseYamlDocuments(
+  text: string,
+  file: string,
+): { docs: RawDoc[]; errors: ValidationError[] } {
   const docs: RawDoc[] = [];
   const errors: ValidationError[] = [];
   const lc = new LineCounter();
@@ -33,7 +36,12 @@ export function parseYamlDocuments(text: string, file: string): { docs: RawDoc[]
   }
   let parsed;
   try {
-    parsed = parseAllDocuments(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: true, logLevel: 'error' });
+    parsed = parseAllDocuments(text, {
+      lineCounter: lc,
+      uniqueKeys: true,
+      prettyErrors: true,
+      logLevel: 'error',
+    });
   } catch (err) {
     syntax(1, `cannot parse: ${(err as Error).message}`);
     return { docs, errors };
@@ -167,7 +175,10 @@ export function openQuoteAtEnd(text: string): { line: number; col: number } | un
       blank = true;
     } else if (ch === '#' && blank) {
       while (i + 1 < text.length && text[i + 1] !== '\n') i++;
-    } else if ((ch === '"' || ch === "'") && (prev === '' || ':[{,'.includes(prev) || ((prev === '-' || prev === '?') && prevAlone))) {
+    } else if (
+      (ch === '"' || ch === "'") &&
+      (prev === '' || ':[{,'.includes(prev) || ((prev === '-' || prev === '?') && prevAlone))
+    ) {
       quote = ch;
       at = { line, col: i - lineStart + 1 };
     } else {
@@ -178,7 +189,11 @@ export function openQuoteAtEnd(text: string): { line: number; col: number } | un
 }
 
 /** The line of `path`, or of its nearest ancestor that has one, or the document's line. */
-export function lineFor(lines: ReadonlyMap<string, number> | undefined, path: string, fallback: number): number {
+export function lineFor(
+  lines: ReadonlyMap<string, number> | undefined,
+  path: string,
+  fallback: number,
+): number {
   if (!lines) return fallback;
   let p = path;
   for (;;) {

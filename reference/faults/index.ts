@@ -27,7 +27,8 @@ export const FAULTS = [
   },
   {
     name: 'no-dedup',
-    description: 'keeps routes per Service without reference counts: a shared aggregate is withdrawn when the first of its Services goes',
+    description:
+      'keeps routes per Service without reference counts: a shared aggregate is withdrawn when the first of its Services goes',
     injectedIn: 'reference/plan/plan.ts (computePlan) -> reference/faults/no-dedup.ts',
     features: ['features/bgp-advanced.feature'],
     tags: '@ibgp',
@@ -41,7 +42,7 @@ export const FAULTS = [
   },
   {
     name: 'ebgp-local-pref',
-    description: 'sends LOCAL_PREF (the advertisement\'s, default 0) to eBGP peers too',
+    description: "sends LOCAL_PREF (the advertisement's, default 0) to eBGP peers too",
     injectedIn: 'reference/plan/builder.ts (plan) and reference/bgp/packer.ts',
     features: ['features/bgp-fields.feature', 'features/bgp-interop.feature'],
     tags: '@peers or (@interop and @ebgp)',
@@ -96,7 +97,10 @@ export function parseFault(value: string | undefined): FaultName | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const name = value.trim();
   if (!(FAULT_NAMES as readonly string[]).includes(name)) {
-    throw new CodedError('FAULT_UNKNOWN', `unknown fault ${JSON.stringify(name)}; known faults: ${FAULT_NAMES.join(', ')}`);
+    throw new CodedError(
+      'FAULT_UNKNOWN',
+      `unknown fault ${JSON.stringify(name)}; known faults: ${FAULT_NAMES.join(', ')}`,
+    );
   }
   return name as FaultName;
 }

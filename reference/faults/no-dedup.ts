@@ -23,7 +23,12 @@ export function newNaiveState(): NaiveState {
 const processState = newNaiveState();
 
 /** The correct plan's BGP rows, minus those the naive per-Service bookkeeping has withdrawn. */
-export function planWithoutDedup(plan: Plan, ctx: PlanContext, allocations: readonly PlanAllocation[], state: NaiveState = processState): Plan {
+export function planWithoutDedup(
+  plan: Plan,
+  ctx: PlanContext,
+  allocations: readonly PlanAllocation[],
+  state: NaiveState = processState,
+): Plan {
   const now = new Map<string, Set<string>>();
   for (const a of allocations) {
     const svc = ctx.services.get(a.service);
@@ -32,8 +37,10 @@ export function planWithoutDedup(plan: Plan, ctx: PlanContext, allocations: read
     one.addService(svc, a);
     now.set(a.service, new Set(one.plan().bgp.map(rowKey)));
   }
-  for (const [svc, rows] of state.previous) for (const k of rows) if (!now.get(svc)?.has(k)) state.announced.delete(k);
-  for (const [svc, rows] of now) for (const k of rows) if (!state.previous.get(svc)?.has(k)) state.announced.add(k);
+  for (const [svc, rows] of state.previous)
+    for (const k of rows) if (!now.get(svc)?.has(k)) state.announced.delete(k);
+  for (const [svc, rows] of now)
+    for (const k of rows) if (!state.previous.get(svc)?.has(k)) state.announced.add(k);
   state.previous = now;
   return { ...plan, bgp: plan.bgp.filter((r) => state.announced.has(rowKey(r))) };
 }

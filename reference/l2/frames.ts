@@ -77,7 +77,12 @@ export function encodeEthernet(f: EthernetFrame): Buffer {
 export function decodeEthernet(b: Uint8Array): EthernetFrame | undefined {
   if (b.length < 14) return undefined;
   const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-  return { dst: bytesToMac(buf, 0), src: bytesToMac(buf, 6), ethertype: buf.readUInt16BE(12), payload: buf.subarray(14) };
+  return {
+    dst: bytesToMac(buf, 0),
+    src: bytesToMac(buf, 6),
+    ethertype: buf.readUInt16BE(12),
+    payload: buf.subarray(14),
+  };
 }
 
 // ---------------------------------------------------------------- ARP
@@ -111,7 +116,8 @@ export function encodeArp(p: ArpPacket): Buffer {
 export function decodeArp(b: Uint8Array): ArpPacket | undefined {
   if (b.length < 28) return undefined;
   const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-  if (buf.readUInt16BE(0) !== 1 || buf.readUInt16BE(2) !== ETHERTYPE_IPV4 || buf[4] !== 6 || buf[5] !== 4) return undefined;
+  if (buf.readUInt16BE(0) !== 1 || buf.readUInt16BE(2) !== ETHERTYPE_IPV4 || buf[4] !== 6 || buf[5] !== 4)
+    return undefined;
   const op = buf.readUInt16BE(6);
   if (op !== ARP_REQUEST && op !== ARP_REPLY) return undefined;
   return {
@@ -129,19 +135,43 @@ export function arpFrame(ethDst: string, ethSrc: string, p: ArpPacket): Buffer {
 
 /** A request asking who has `targetIp`, broadcast. */
 export function arpRequestFrame(mac: string, senderIp: string, targetIp: string): Buffer {
-  return arpFrame(BROADCAST_MAC, mac, { op: ARP_REQUEST, senderMac: mac, senderIp, targetMac: ZERO_MAC, targetIp });
+  return arpFrame(BROADCAST_MAC, mac, {
+    op: ARP_REQUEST,
+    senderMac: mac,
+    senderIp,
+    targetMac: ZERO_MAC,
+    targetIp,
+  });
 }
 
 /** The answer to `req`, from `mac`, unicast to the requester. */
 export function arpReplyFrame(mac: string, req: ArpPacket): Buffer {
-  return arpFrame(req.senderMac, mac, { op: ARP_REPLY, senderMac: mac, senderIp: req.targetIp, targetMac: req.senderMac, targetIp: req.senderIp });
+  return arpFrame(req.senderMac, mac, {
+    op: ARP_REPLY,
+    senderMac: mac,
+    senderIp: req.targetIp,
+    targetMac: req.senderMac,
+    targetIp: req.senderIp,
+  });
 }
 
 /** Gratuitous ARP in both forms, broadcast: a request and a reply, sender and target IP both `ip`. */
 export function gratuitousArpFrames(mac: string, ip: string): [request: Buffer, reply: Buffer] {
   return [
-    arpFrame(BROADCAST_MAC, mac, { op: ARP_REQUEST, senderMac: mac, senderIp: ip, targetMac: ZERO_MAC, targetIp: ip }),
-    arpFrame(BROADCAST_MAC, mac, { op: ARP_REPLY, senderMac: mac, senderIp: ip, targetMac: BROADCAST_MAC, targetIp: ip }),
+    arpFrame(BROADCAST_MAC, mac, {
+      op: ARP_REQUEST,
+      senderMac: mac,
+      senderIp: ip,
+      targetMac: ZERO_MAC,
+      targetIp: ip,
+    }),
+    arpFrame(BROADCAST_MAC, mac, {
+      op: ARP_REPLY,
+      senderMac: mac,
+      senderIp: ip,
+      targetMac: BROADCAST_MAC,
+      targetIp: ip,
+    }),
   ];
 }
 
@@ -172,7 +202,13 @@ export function decodeIPv6(b: Uint8Array): IPv6Packet | undefined {
   if (buf[0]! >> 4 !== 6) return undefined;
   const len = buf.readUInt16BE(4);
   if (40 + len > buf.length) return undefined;
-  return { src: bytesToIp(buf, 8, 6), dst: bytesToIp(buf, 24, 6), nextHeader: buf[6]!, hopLimit: buf[7]!, payload: buf.subarray(40, 40 + len) };
+  return {
+    src: bytesToIp(buf, 8, 6),
+    dst: bytesToIp(buf, 24, 6),
+    nextHeader: buf[6]!,
+    hopLimit: buf[7]!,
+    payload: buf.subarray(40, 40 + len),
+  };
 }
 
 /** RFC 4443 checksum: one's complement sum over the IPv6 pseudo-header and the message. */
@@ -207,7 +243,8 @@ export function encodeNdp(m: NdpMessage, src: string, dst: string): Buffer {
   const lla = m.type === 'ns' ? m.sourceLinkAddr : m.targetLinkAddr;
   const b = Buffer.alloc(24 + (lla ? 8 : 0));
   b[0] = m.type === 'ns' ? ICMPV6_NS : ICMPV6_NA;
-  if (m.type === 'na') b[4] = (m.flags.router ? 0x80 : 0) | (m.flags.solicited ? 0x40 : 0) | (m.flags.override ? 0x20 : 0);
+  if (m.type === 'na')
+    b[4] = (m.flags.router ? 0x80 : 0) | (m.flags.solicited ? 0x40 : 0) | (m.flags.override ? 0x20 : 0);
   ipToBytes(m.target, 6).copy(b, 8);
   if (lla) {
     b[24] = m.type === 'ns' ? 1 : 2;
@@ -254,7 +291,13 @@ export interface NdpFrame {
 }
 
 /** A whole Ethernet frame carrying an NDP message, hop limit 255. */
-export function ndpFrame(o: { srcMac: string; dstMac: string; srcIp: string; dstIp: string; msg: NdpMessage }): Buffer {
+export function ndpFrame(o: {
+  srcMac: string;
+  dstMac: string;
+  srcIp: string;
+  dstIp: string;
+  msg: NdpMessage;
+}): Buffer {
   const payload = encodeNdp(o.msg, o.srcIp, o.dstIp);
   const ip = encodeIPv6({ src: o.srcIp, dst: o.dstIp, nextHeader: IPPROTO_ICMPV6, hopLimit: 255, payload });
   return encodeEthernet({ dst: o.dstMac, src: o.srcMac, ethertype: ETHERTYPE_IPV6, payload: ip });
@@ -286,7 +329,7 @@ export function isMulticastV6(ip: string): boolean {
 /** ff02::1:ffXX:XXXX, from the low 24 bits of `ip` (RFC 4291 2.7.1). */
 export function solicitedNodeAddress(ip: string): string {
   const p = parseIP(ip);
-  if (!p || p.family !== 6) invalid(`bad IPv6 address "${ip}"`);
+  if (p?.family !== 6) invalid(`bad IPv6 address "${ip}"`);
   const value = (0xff02n << 112n) | (0x1ffn << 24n) | (p.value & 0xffffffn);
   return formatIP({ family: 6, value });
 }
@@ -303,13 +346,18 @@ export function solicitedNaFrame(o: { mac: string; srcIp: string; ns: NdpFrame }
   const dstIp = dad ? ALL_NODES : o.ns.ip.src;
   const dstMac = dad
     ? ipv6MulticastMac(ALL_NODES)
-    : (o.ns.msg.type === 'ns' ? o.ns.msg.sourceLinkAddr : undefined) ?? o.ns.eth.src;
+    : ((o.ns.msg.type === 'ns' ? o.ns.msg.sourceLinkAddr : undefined) ?? o.ns.eth.src);
   return ndpFrame({
     srcMac: o.mac,
     dstMac,
     srcIp: o.srcIp,
     dstIp,
-    msg: { type: 'na', target: o.ns.msg.target, flags: { router: false, solicited: !dad, override: true }, targetLinkAddr: o.mac },
+    msg: {
+      type: 'na',
+      target: o.ns.msg.target,
+      flags: { router: false, solicited: !dad, override: true },
+      targetLinkAddr: o.mac,
+    },
   });
 }
 
@@ -320,7 +368,12 @@ export function unsolicitedNaFrame(mac: string, srcIp: string, target: string): 
     dstMac: ipv6MulticastMac(ALL_NODES),
     srcIp,
     dstIp: ALL_NODES,
-    msg: { type: 'na', target, flags: { router: false, solicited: false, override: true }, targetLinkAddr: mac },
+    msg: {
+      type: 'na',
+      target,
+      flags: { router: false, solicited: false, override: true },
+      targetLinkAddr: mac,
+    },
   });
 }
 
@@ -332,6 +385,9 @@ export function nsFrame(o: { mac: string; srcIp: string; target: string }): Buff
     dstMac: ipv6MulticastMac(group),
     srcIp: o.srcIp,
     dstIp: group,
-    msg: o.srcIp === '::' ? { type: 'ns', target: o.target } : { type: 'ns', target: o.target, sourceLinkAddr: o.mac },
+    msg:
+      o.srcIp === '::'
+        ? { type: 'ns', target: o.target }
+        : { type: 'ns', target: o.target, sourceLinkAddr: o.mac },
   });
 }

@@ -34,10 +34,24 @@ t.test('scanInterfaces reads sysfs flags, master bridge, type', async (t) => {
   const inet6 = join(dir, 'if_inet6');
   writeFileSync(inet6, 'fe800000000000000000000000000001 07 40 20 80 eth0\n');
   const all = scanInterfaces(dir, inet6);
-  t.same(all.map((i) => i.name), ['eth0', 'eth1', 'lo', 'noarp0', 'port0']);
+  t.same(
+    all.map((i) => i.name),
+    ['eth0', 'eth1', 'lo', 'noarp0', 'port0'],
+  );
   t.equal(all.find((i) => i.name === 'eth0')!.linkLocal, 'fe80::1');
-  t.same(selectInterfaces(all).map((i) => i.name), ['eth0']);
-  t.same(selectInterfaces(all, ['eth1']).map((i) => i.name), [], 'down interfaces never answer');
-  t.same(selectInterfaces(all, []).map((i) => i.name), ['eth0'], 'empty list = all');
+  t.same(
+    selectInterfaces(all).map((i) => i.name),
+    ['eth0'],
+  );
+  t.same(
+    selectInterfaces(all, ['eth1']).map((i) => i.name),
+    [],
+    'down interfaces never answer',
+  );
+  t.same(
+    selectInterfaces(all, []).map((i) => i.name),
+    ['eth0'],
+    'empty list = all',
+  );
   t.same(scanInterfaces(join(dir, 'missing')), []);
 });

@@ -86,6 +86,6 @@ export function eligible(i: InterfaceInfo): boolean {
 
 /** The interfaces that answer: eligible ones, restricted to `allowed` when it is given and non-empty. */
 export function selectInterfaces(all: InterfaceInfo[], allowed?: readonly string[]): InterfaceInfo[] {
-  const set = allowed && allowed.length ? new Set(allowed) : undefined;
+  const set = allowed?.length ? new Set(allowed) : undefined;
   return all.filter((i) => eligible(i) && (!set || set.has(i.name)));
 }

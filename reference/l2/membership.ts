@@ -36,7 +36,8 @@ export interface MembershipMessage {
 export function encodeMessage(m: MembershipMessage, secret: string | Buffer): Buffer {
   const from = Buffer.from(m.from, 'utf8');
   const to = Buffer.from(m.to, 'utf8');
-  if (from.length > 255 || to.length > 255) throw new CodedError('MEMBERSHIP_BAD_NAME', 'node names are at most 255 bytes');
+  if (from.length > 255 || to.length > 255)
+    throw new CodedError('MEMBERSHIP_BAD_NAME', 'node names are at most 255 bytes');
   const body = Buffer.alloc(4 + 1 + 1 + from.length + 1 + to.length + 16);
   let o = MAGIC.copy(body, 0);
   body[o++] = m.type;
@@ -49,14 +50,18 @@ export function encodeMessage(m: MembershipMessage, secret: string | Buffer): Bu
   return Buffer.concat([body, createHmac('sha256', secret).update(body).digest()]);
 }
 
-export type DecodeResult = { ok: true; msg: MembershipMessage } | { ok: false; reason: 'malformed' | 'bad-mac' };
+export type DecodeResult =
+  | { ok: true; msg: MembershipMessage }
+  | { ok: false; reason: 'malformed' | 'bad-mac' };
 
 /** Verifies the HMAC first, then parses; never throws. */
 export function decodeMessage(b: Buffer, secret: string | Buffer): DecodeResult {
-  if (b.length < 4 + 3 + 16 + MAC_LEN || !b.subarray(0, 4).equals(MAGIC)) return { ok: false, reason: 'malformed' };
+  if (b.length < 4 + 3 + 16 + MAC_LEN || !b.subarray(0, 4).equals(MAGIC))
+    return { ok: false, reason: 'malformed' };
   const body = b.subarray(0, b.length - MAC_LEN);
   const mac = b.subarray(b.length - MAC_LEN);
-  if (!timingSafeEqual(createHmac('sha256', secret).update(body).digest(), mac)) return { ok: false, reason: 'bad-mac' };
+  if (!timingSafeEqual(createHmac('sha256', secret).update(body).digest(), mac))
+    return { ok: false, reason: 'bad-mac' };
   let o = 4;
   const type = body[o++]!;
   const fl = body[o++]!;
@@ -64,10 +69,20 @@ export function decodeMessage(b: Buffer, secret: string | Buffer): DecodeResult 
   const from = body.toString('utf8', o, o + fl);
   o += fl;
   const tl = body[o++]!;
-  if (o + tl + 16 !== body.length || (type !== HEARTBEAT && type !== LEAVE)) return { ok: false, reason: 'malformed' };
+  if (o + tl + 16 !== body.length || (type !== HEARTBEAT && type !== LEAVE))
+    return { ok: false, reason: 'malformed' };
   const to = body.toString('utf8', o, o + tl);
   o += tl;
-  return { ok: true, msg: { type, from, to, counter: body.readBigUInt64BE(o), timestampMs: Number(body.readBigUInt64BE(o + 8)) } };
+  return {
+    ok: true,
+    msg: {
+      type,
+      from,
+      to,
+      counter: body.readBigUInt64BE(o),
+      timestampMs: Number(body.readBigUInt64BE(o + 8)),
+    },
+  };
 }
 
 export interface MembershipPeer {
@@ -120,7 +135,8 @@ export class Membership extends EventEmitter {
 
   constructor(opts: MembershipOptions) {
     super();
-    if (!opts.secret || opts.secret.length === 0) throw new CodedError('MEMBERSHIP_NO_SECRET', 'membership needs a non-empty shared secret');
+    if (!opts.secret || opts.secret.length === 0)
+      throw new CodedError('MEMBERSHIP_NO_SECRET', 'membership needs a non-empty shared secret');
     this.node = opts.node;
     this.secret = opts.secret;
     this.intervalMs = opts.intervalMs ?? 200;
@@ -136,13 +152,22 @@ export class Membership extends EventEmitter {
     this.sock.on('message', (b, rinfo) => this.onMessage(b, rinfo.address));
     this.sock.on('error', (err) => this.log.warn('membership.socket_error', { node: this.node, error: err }));
     this.ready = new Promise<void>((resolve, reject) => {
-      const onErr = (err: Error): void => reject(new CodedError('MEMBERSHIP_BIND_FAILED', `bind ${bind}:${opts.port}: ${err.message}`, { cause: err }));
+      const onErr = (err: Error): void =>
+        reject(
+          new CodedError('MEMBERSHIP_BIND_FAILED', `bind ${bind}:${opts.port}: ${err.message}`, {
+            cause: err,
+          }),
+        );
       this.sock.once('error', onErr);
       this.sock.bind(opts.port, bind, () => {
         this.sock.off('error', onErr);
         this.boundPort = this.sock.address().port;
         if (this.ownPort === 0) this.ownPort = this.boundPort;
-        this.log.info('membership.started', { node: this.node, port: this.boundPort, peers: [...this.peers.keys()] });
+        this.log.info('membership.started', {
+          node: this.node,
+          port: this.boundPort,
+          peers: [...this.peers.keys()],
+        });
         this.beat();
         this.timer = setInterval(() => this.beat(), this.intervalMs);
         resolve();
@@ -180,7 +205,8 @@ export class Membership extends EventEmitter {
     for (const t of this.deadline.values()) clearTimeout(t);
     this.deadline.clear();
     await this.ready.catch(() => undefined);
-    if (opts.graceful !== false && this.boundPort) await Promise.all([...this.peers.values()].map((p) => this.sendTo(p, LEAVE)));
+    if (opts.graceful !== false && this.boundPort)
+      await Promise.all([...this.peers.values()].map((p) => this.sendTo(p, LEAVE)));
     await new Promise<void>((r) => {
       try {
         this.sock.close(() => r());
@@ -197,7 +223,10 @@ export class Membership extends EventEmitter {
 
   private sendTo(p: MembershipPeer, type: 1 | 2): Promise<void> {
     this.counter += 1n;
-    const b = encodeMessage({ type, from: this.node, to: p.node, counter: this.counter, timestampMs: this.now() }, this.secret);
+    const b = encodeMessage(
+      { type, from: this.node, to: p.node, counter: this.counter, timestampMs: this.now() },
+      this.secret,
+    );
     return new Promise((resolve) => {
       this.sock.send(b, p.port ?? this.ownPort, p.address, (err) => {
         if (err) this.log.debug('membership.send_failed', { node: this.node, peer: p.node, error: err });
@@ -222,7 +251,8 @@ export class Membership extends EventEmitter {
     if (!this.peers.has(m.from)) return this.reject('unknown-sender', fromAddr, { sender: m.from });
     const last = this.lastCounter.get(m.from);
     if (last !== undefined && m.counter <= last) return this.reject('replay', fromAddr, { sender: m.from });
-    if (Math.abs(this.now() - m.timestampMs) > this.maxSkewMs) return this.reject('stale', fromAddr, { sender: m.from });
+    if (Math.abs(this.now() - m.timestampMs) > this.maxSkewMs)
+      return this.reject('stale', fromAddr, { sender: m.from });
     this.lastCounter.set(m.from, m.counter);
     this.stats.accepted++;
     if (m.type === LEAVE) {

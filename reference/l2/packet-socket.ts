@@ -43,7 +43,12 @@ export interface PacketSocket {
 
 type Handle = { readonly __afPacket: unique symbol };
 interface Native {
-  open(ifname: string, ethertype: number, onFrame: (frame: Buffer, pktType: number) => void, filter?: Buffer): Handle;
+  open(
+    ifname: string,
+    ethertype: number,
+    onFrame: (frame: Buffer, pktType: number) => void,
+    filter?: Buffer,
+  ): Handle;
   send(h: Handle, frame: Buffer): number;
   membership(h: Handle, mac: Buffer, add: boolean): void;
   setRef(h: Handle, ref: boolean): void;
@@ -58,7 +63,10 @@ let native: Native | undefined;
 export function loadNative(): Native {
   if (native) return native;
   if (!existsSync(nativePath)) {
-    throw new CodedError('L2_NATIVE_MISSING', `AF_PACKET addon not built (${nativePath}); run reference/l2/native/build.sh`);
+    throw new CodedError(
+      'L2_NATIVE_MISSING',
+      `AF_PACKET addon not built (${nativePath}); run reference/l2/native/build.sh`,
+    );
   }
   native = createRequire(import.meta.url)(nativePath) as Native;
   return native;
@@ -94,7 +102,11 @@ export function openPacketSocket(opts: PacketSocketOptions): PacketSocket {
   try {
     h = n.open(opts.ifname, opts.ethertype, opts.onFrame, opts.filter ? encodeBpf(opts.filter) : undefined);
   } catch (err) {
-    throw new CodedError('L2_SOCKET_OPEN_FAILED', `AF_PACKET socket on ${opts.ifname}: ${(err as Error).message}`, { cause: err });
+    throw new CodedError(
+      'L2_SOCKET_OPEN_FAILED',
+      `AF_PACKET socket on ${opts.ifname}: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   let closed = false;
   const ifindex = n.ifindex(h);
@@ -106,7 +118,9 @@ export function openPacketSocket(opts: PacketSocketOptions): PacketSocket {
       try {
         n.send(h, frame);
       } catch (err) {
-        throw new CodedError('L2_SEND_FAILED', `send on ${opts.ifname}: ${(err as Error).message}`, { cause: err });
+        throw new CodedError('L2_SEND_FAILED', `send on ${opts.ifname}: ${(err as Error).message}`, {
+          cause: err,
+        });
       }
     },
     joinMulticast(mac) {

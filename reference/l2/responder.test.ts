@@ -1,13 +1,32 @@
 import t from 'tap';
 import { silentLogger } from '../../common/log.ts';
 import { eventually } from '../../harness/wait/eventually.ts';
-import { ARP_REPLY, ARP_REQUEST, arpRequestFrame, decodeArpFrame, decodeNdpFrame, gratuitousArpFrames, nsFrame } from './frames.ts';
+import {
+  ARP_REPLY,
+  ARP_REQUEST,
+  arpRequestFrame,
+  decodeArpFrame,
+  decodeNdpFrame,
+  gratuitousArpFrames,
+  nsFrame,
+} from './frames.ts';
 import type { InterfaceInfo } from './interfaces.ts';
 import { L2Responder, type AnnounceError, type LinkKind, type LinkSocket } from './responder.ts';
 
 function iface(name: string, ifindex: number, extra: Partial<InterfaceInfo> = {}): InterfaceInfo {
   const mac = `02:00:00:00:00:${ifindex.toString(16).padStart(2, '0')}`;
-  return { name, ifindex, mac, up: true, loopback: false, noarp: false, bridgePort: false, ethernet: true, linkLocal: `fe80::${ifindex}`, ...extra };
+  return {
+    name,
+    ifindex,
+    mac,
+    up: true,
+    loopback: false,
+    noarp: false,
+    bridgePort: false,
+    ethernet: true,
+    linkLocal: `fe80::${ifindex}`,
+    ...extra,
+  };
 }
 
 class FakeSocket implements LinkSocket {
@@ -33,7 +52,10 @@ class FakeSocket implements LinkSocket {
   }
 }
 
-function harness(ifs: InterfaceInfo[], opts: { interfaces?: string[]; gInterval?: number; gFor?: number } = {}) {
+function harness(
+  ifs: InterfaceInfo[],
+  opts: { interfaces?: string[]; gInterval?: number; gFor?: number } = {},
+) {
   let current = ifs;
   const sockets: FakeSocket[] = [];
   const r = new L2Responder({
@@ -50,41 +72,55 @@ function harness(ifs: InterfaceInfo[], opts: { interfaces?: string[]; gInterval?
       return s;
     },
   });
-  const sock = (name: string, kind: LinkKind) => sockets.filter((s) => s.iface === name && s.kind === kind && !s.closed).at(-1)!;
+  const sock = (name: string, kind: LinkKind) =>
+    sockets.filter((s) => s.iface === name && s.kind === kind && !s.closed).at(-1)!;
   return { r, sockets, sock, setInterfaces: (x: InterfaceInfo[]) => (current = x) };
 }
 
 const client = '02:00:00:00:99:99';
 
-t.test('answers ARP for owned IPv4 with the MAC of the receiving interface, and stops when released', async (t) => {
-  const { r, sock } = harness([iface('eth0', 2), iface('eth1', 3)]);
-  t.teardown(() => r.close());
-  t.same(r.activeInterfaces(), ['eth0', 'eth1']);
-  r.setOwned(['4.4.4.1']);
-  const arp0 = sock('eth0', 'arp');
-  arp0.sent = [];
-  arp0.deliver(arpRequestFrame(client, '192.0.2.50', '4.4.4.1'), 0);
-  t.equal(arp0.sent.length, 1);
-  const d = decodeArpFrame(arp0.sent[0]!)!;
-  t.equal(d.eth.dst, client);
-  t.strictSame(d.arp, { op: ARP_REPLY, senderMac: '02:00:00:00:00:02', senderIp: '4.4.4.1', targetMac: client, targetIp: '192.0.2.50' });
+t.test(
+  'answers ARP for owned IPv4 with the MAC of the receiving interface, and stops when released',
+  async (t) => {
+    const { r, sock } = harness([iface('eth0', 2), iface('eth1', 3)]);
+    t.teardown(() => r.close());
+    t.same(r.activeInterfaces(), ['eth0', 'eth1']);
+    r.setOwned(['4.4.4.1']);
+    const arp0 = sock('eth0', 'arp');
+    arp0.sent = [];
+    arp0.deliver(arpRequestFrame(client, '192.0.2.50', '4.4.4.1'), 0);
+    t.equal(arp0.sent.length, 1);
+    const d = decodeArpFrame(arp0.sent[0]!)!;
+    t.equal(d.eth.dst, client);
+    t.strictSame(d.arp, {
+      op: ARP_REPLY,
+      senderMac: '02:00:00:00:00:02',
+      senderIp: '4.4.4.1',
+      targetMac: client,
+      targetIp: '192.0.2.50',
+    });
 
-  const arp1 = sock('eth1', 'arp');
-  arp1.sent = [];
-  arp1.deliver(arpRequestFrame(client, '192.0.2.50', '4.4.4.1'), 0);
-  t.equal(decodeArpFrame(arp1.sent[0]!)!.arp.senderMac, '02:00:00:00:00:03', 'eth1 answers with its own MAC');
+    const arp1 = sock('eth1', 'arp');
+    arp1.sent = [];
+    arp1.deliver(arpRequestFrame(client, '192.0.2.50', '4.4.4.1'), 0);
+    t.equal(
+      decodeArpFrame(arp1.sent[0]!)!.arp.senderMac,
+      '02:00:00:00:00:03',
+      'eth1 answers with its own MAC',
+    );
 
-  arp0.sent = [];
-  arp0.deliver(arpRequestFrame(client, '192.0.2.50', '4.4.4.2'), 0);
-  arp0.deliver(arpRequestFrame(client, '192.0.2.50', '4.4.4.1'), 4);
-  arp0.deliver(gratuitousArpFrames(client, '4.4.4.1')[0], 0);
-  t.equal(arp0.sent.length, 0, 'not owned / outgoing / someone else\'s gratuitous ARP: no answer');
+    arp0.sent = [];
+    arp0.deliver(arpRequestFrame(client, '192.0.2.50', '4.4.4.2'), 0);
+    arp0.deliver(arpRequestFrame(client, '192.0.2.50', '4.4.4.1'), 4);
+    arp0.deliver(gratuitousArpFrames(client, '4.4.4.1')[0], 0);
+    t.equal(arp0.sent.length, 0, "not owned / outgoing / someone else's gratuitous ARP: no answer");
 
-  r.setOwned([]);
-  arp0.deliver(arpRequestFrame(client, '192.0.2.50', '4.4.4.1'), 0);
-  t.equal(arp0.sent.length, 0, 'released: no answer');
-  t.equal(r.stats.arpAnswered, 2);
-});
+    r.setOwned([]);
+    arp0.deliver(arpRequestFrame(client, '192.0.2.50', '4.4.4.1'), 0);
+    t.equal(arp0.sent.length, 0, 'released: no answer');
+    t.equal(r.stats.arpAnswered, 2);
+  },
+);
 
 t.test('answers NS with a solicited NA and joins/leaves the solicited-node group', async (t) => {
   const { r, sock } = harness([iface('eth0', 2)]);
@@ -100,7 +136,12 @@ t.test('answers NS with a solicited NA and joins/leaves the solicited-node group
   t.equal(na.eth.src, '02:00:00:00:00:02');
   t.equal(na.ip.src, 'fc00:f853:ccd:e799::1', 'source is the target address, as Linux does');
   t.equal(na.ip.dst, 'fe80::99');
-  t.strictSame(na.msg, { type: 'na', target: 'fc00:f853:ccd:e799::1', flags: { router: false, solicited: true, override: true }, targetLinkAddr: '02:00:00:00:00:02' });
+  t.strictSame(na.msg, {
+    type: 'na',
+    target: 'fc00:f853:ccd:e799::1',
+    flags: { router: false, solicited: true, override: true },
+    targetLinkAddr: '02:00:00:00:00:02',
+  });
   r.setOwned([]);
   t.notOk(ndp.groups.has('33:33:ff:00:00:01'), 'left the group');
   ndp.deliver(nsFrame({ mac: client, srcIp: 'fe80::99', target: 'fc00:f853:ccd:e799::1' }), 2);
@@ -118,30 +159,47 @@ t.test('a group shared by two IPs is left only when both are released', async (t
   t.notOk(ndp.groups.has('33:33:ff:00:00:01'));
 });
 
-t.test('gratuitous ARP (both forms) and unsolicited NA: one round at once, then periodic, then stop', async (t) => {
-  const { r, sock } = harness([iface('eth0', 2)], { gInterval: 20, gFor: 100 });
-  t.teardown(() => r.close());
-  r.setOwned(['4.4.4.1', 'fc00::1']);
-  const arp = sock('eth0', 'arp');
-  const ndp = sock('eth0', 'ndp');
-  t.equal(arp.sent.length, 2, 'first round sent synchronously');
-  const [req, rep] = arp.sent.map((f) => decodeArpFrame(f)!);
-  t.equal(req!.arp.op, ARP_REQUEST);
-  t.equal(rep!.arp.op, ARP_REPLY);
-  t.equal(req!.arp.senderIp, '4.4.4.1');
-  t.equal(req!.arp.targetIp, '4.4.4.1');
-  const na = decodeNdpFrame(ndp.sent[0]!)!;
-  t.equal(na.ip.dst, 'ff02::1');
-  t.strictSame(na.msg, { type: 'na', target: 'fc00::1', flags: { router: false, solicited: false, override: true }, targetLinkAddr: '02:00:00:00:00:02' });
-  await eventually('5 rounds', async () => {
-    if (ndp.sent.length !== 5 || arp.sent.length !== 10) throw new Error(`arp ${arp.sent.length} ndp ${ndp.sent.length}`);
-  }, { timeoutMs: 2000, intervalMs: 10 });
-  const before = arp.sent.length;
-  await eventually('no more rounds', async () => {
-    if (arp.sent.length !== before) throw new Error('still sending');
-  }, { timeoutMs: 2000, intervalMs: 50, consecutive: 4 });
-  t.equal(arp.sent.length, 10);
-});
+t.test(
+  'gratuitous ARP (both forms) and unsolicited NA: one round at once, then periodic, then stop',
+  async (t) => {
+    const { r, sock } = harness([iface('eth0', 2)], { gInterval: 20, gFor: 100 });
+    t.teardown(() => r.close());
+    r.setOwned(['4.4.4.1', 'fc00::1']);
+    const arp = sock('eth0', 'arp');
+    const ndp = sock('eth0', 'ndp');
+    t.equal(arp.sent.length, 2, 'first round sent synchronously');
+    const [req, rep] = arp.sent.map((f) => decodeArpFrame(f)!);
+    t.equal(req!.arp.op, ARP_REQUEST);
+    t.equal(rep!.arp.op, ARP_REPLY);
+    t.equal(req!.arp.senderIp, '4.4.4.1');
+    t.equal(req!.arp.targetIp, '4.4.4.1');
+    const na = decodeNdpFrame(ndp.sent[0]!)!;
+    t.equal(na.ip.dst, 'ff02::1');
+    t.strictSame(na.msg, {
+      type: 'na',
+      target: 'fc00::1',
+      flags: { router: false, solicited: false, override: true },
+      targetLinkAddr: '02:00:00:00:00:02',
+    });
+    await eventually(
+      '5 rounds',
+      async () => {
+        if (ndp.sent.length !== 5 || arp.sent.length !== 10)
+          throw new Error(`arp ${arp.sent.length} ndp ${ndp.sent.length}`);
+      },
+      { timeoutMs: 2000, intervalMs: 10 },
+    );
+    const before = arp.sent.length;
+    await eventually(
+      'no more rounds',
+      async () => {
+        if (arp.sent.length !== before) throw new Error('still sending');
+      },
+      { timeoutMs: 2000, intervalMs: 50, consecutive: 4 },
+    );
+    t.equal(arp.sent.length, 10);
+  },
+);
 
 t.test('releasing stops the gratuitous rounds at once', async (t) => {
   const { r, sock } = harness([iface('eth0', 2)], { gInterval: 10, gFor: 5000 });
@@ -150,40 +208,62 @@ t.test('releasing stops the gratuitous rounds at once', async (t) => {
   r.setOwned([]);
   const arp = sock('eth0', 'arp');
   const n = arp.sent.length;
-  await eventually('quiet', async () => {
-    if (arp.sent.length !== n) throw new Error('sent after release');
-  }, { timeoutMs: 1000, intervalMs: 30, consecutive: 5 });
+  await eventually(
+    'quiet',
+    async () => {
+      if (arp.sent.length !== n) throw new Error('sent after release');
+    },
+    { timeoutMs: 1000, intervalMs: 30, consecutive: 5 },
+  );
   t.equal(n, 2);
 });
 
-t.test('interfaces: only listed ones answer; none present -> announce-error naming IP, node, protocol', async (t) => {
-  const { r, sock } = harness([iface('interfaceA', 2), iface('eth1', 3)], { interfaces: ['interfaceA'] });
-  t.teardown(() => r.close());
-  const errors: AnnounceError[] = [];
-  r.on('announce-error', (e: AnnounceError) => errors.push(e));
-  r.setOwned(['4.4.4.1', { ip: '4.4.4.2', interfaces: ['interfaceB'] }, { ip: 'fc00::2', interfaces: ['nope'] }]);
-  const a = sock('interfaceA', 'arp');
-  const e = sock('eth1', 'arp');
-  a.sent = [];
-  e.sent = [];
-  a.deliver(arpRequestFrame(client, '192.0.2.50', '4.4.4.1'), 0);
-  e.deliver(arpRequestFrame(client, '192.0.2.50', '4.4.4.1'), 0);
-  t.equal(a.sent.length, 1, 'interfaceA answers');
-  t.equal(e.sent.length, 0, 'eth1 does not');
-  t.strictSame(
-    errors.map((x) => [x.code, x.ip, x.node, x.protocol]),
-    [
-      ['L2_NO_INTERFACE', '4.4.4.2', 'nodeA', 'ARP'],
-      ['L2_NO_INTERFACE', 'fc00::2', 'nodeA', 'NDP'],
-    ],
-  );
-  r.setOwned(['4.4.4.1', { ip: '4.4.4.2', interfaces: ['interfaceB'] }, { ip: 'fc00::2', interfaces: ['nope'] }]);
-  t.equal(errors.length, 2, 'reported once, not on every update');
-});
+t.test(
+  'interfaces: only listed ones answer; none present -> announce-error naming IP, node, protocol',
+  async (t) => {
+    const { r, sock } = harness([iface('interfaceA', 2), iface('eth1', 3)], { interfaces: ['interfaceA'] });
+    t.teardown(() => r.close());
+    const errors: AnnounceError[] = [];
+    r.on('announce-error', (e: AnnounceError) => errors.push(e));
+    r.setOwned([
+      '4.4.4.1',
+      { ip: '4.4.4.2', interfaces: ['interfaceB'] },
+      { ip: 'fc00::2', interfaces: ['nope'] },
+    ]);
+    const a = sock('interfaceA', 'arp');
+    const e = sock('eth1', 'arp');
+    a.sent = [];
+    e.sent = [];
+    a.deliver(arpRequestFrame(client, '192.0.2.50', '4.4.4.1'), 0);
+    e.deliver(arpRequestFrame(client, '192.0.2.50', '4.4.4.1'), 0);
+    t.equal(a.sent.length, 1, 'interfaceA answers');
+    t.equal(e.sent.length, 0, 'eth1 does not');
+    t.strictSame(
+      errors.map((x) => [x.code, x.ip, x.node, x.protocol]),
+      [
+        ['L2_NO_INTERFACE', '4.4.4.2', 'nodeA', 'ARP'],
+        ['L2_NO_INTERFACE', 'fc00::2', 'nodeA', 'NDP'],
+      ],
+    );
+    r.setOwned([
+      '4.4.4.1',
+      { ip: '4.4.4.2', interfaces: ['interfaceB'] },
+      { ip: 'fc00::2', interfaces: ['nope'] },
+    ]);
+    t.equal(errors.length, 2, 'reported once, not on every update');
+  },
+);
 
 t.test('skips loopback, NOARP, down, bridge ports and non-Ethernet; rescans', async (t) => {
   const { r, sock, setInterfaces, sockets } = harness(
-    [iface('lo', 1, { loopback: true }), iface('tun0', 4, { noarp: true }), iface('p0', 5, { bridgePort: true }), iface('eth9', 6, { up: false }), iface('gre1', 7, { ethernet: false }), iface('eth0', 2)],
+    [
+      iface('lo', 1, { loopback: true }),
+      iface('tun0', 4, { noarp: true }),
+      iface('p0', 5, { bridgePort: true }),
+      iface('eth9', 6, { up: false }),
+      iface('gre1', 7, { ethernet: false }),
+      iface('eth0', 2),
+    ],
     { gInterval: 60_000, gFor: 5000 },
   );
   t.teardown(() => r.close());
@@ -201,7 +281,10 @@ t.test('skips loopback, NOARP, down, bridge ports and non-Ethernet; rescans', as
   r.rescan();
   t.same(r.activeInterfaces(), ['eth1']);
   r.close();
-  t.ok(sockets.every((s) => s.closed), 'close closes every socket');
+  t.ok(
+    sockets.every((s) => s.closed),
+    'close closes every socket',
+  );
   t.throws(() => r.setOwned(['4.4.4.1']), { code: 'L2_RESPONDER_CLOSED' });
 });
 

@@ -30,7 +30,11 @@ export interface LinkSocket {
 }
 
 export type LinkKind = 'arp' | 'ndp';
-export type OpenLink = (iface: InterfaceInfo, kind: LinkKind, onFrame: (frame: Buffer, pktType: number) => void) => LinkSocket;
+export type OpenLink = (
+  iface: InterfaceInfo,
+  kind: LinkKind,
+  onFrame: (frame: Buffer, pktType: number) => void,
+) => LinkSocket;
 
 /** An IP this node announces; `interfaces` (non-empty) limits where, as L2Advertisement.interfaces does. */
 export interface OwnedIP {
@@ -149,7 +153,9 @@ export class L2Responder extends EventEmitter {
       const raw = typeof e === 'string' ? e : e.ip;
       const ip = canonicalIP(raw);
       if (!ip) throw new CodedError('L2_BAD_IP', `not an IP address: "${raw}"`);
-      const list = (typeof e === 'string' ? undefined : e.interfaces?.length ? e.interfaces : undefined) ?? this.defaultInterfaces;
+      const list =
+        (typeof e === 'string' ? undefined : e.interfaces?.length ? e.interfaces : undefined) ??
+        this.defaultInterfaces;
       next.set(ip, { ip, family: parseIP(ip)!.family, ...(list ? { allowed: new Set(list) } : {}) });
     }
     for (const [ip, o] of this.owned) {
@@ -301,7 +307,8 @@ export class L2Responder extends EventEmitter {
       this.gratuitous.delete(key);
       if (this.closed || this.owned.get(o.ip) !== o || this.links.get(link.info.name) !== link) return;
       this.sendGratuitous(o, link);
-      if (Date.now() - started + this.gInterval <= this.gFor) this.gratuitous.set(key, setTimeout(round, this.gInterval));
+      if (Date.now() - started + this.gInterval <= this.gFor)
+        this.gratuitous.set(key, setTimeout(round, this.gInterval));
     };
     round();
   }
@@ -319,7 +326,11 @@ export class L2Responder extends EventEmitter {
       if (o.family === 4) for (const f of gratuitousArpFrames(mac, o.ip)) link.arp?.send(f);
       else link.ndp?.send(unsolicitedNaFrame(mac, o.ip, o.ip));
       this.stats.gratuitousSent++;
-      this.log.debug('l2.gratuitous', { ip: o.ip, iface: link.info.name, protocol: o.family === 4 ? 'ARP' : 'NDP' });
+      this.log.debug('l2.gratuitous', {
+        ip: o.ip,
+        iface: link.info.name,
+        protocol: o.family === 4 ? 'ARP' : 'NDP',
+      });
     } catch (err) {
       this.log.warn('l2.send_failed', { ip: o.ip, iface: link.info.name, error: err });
     }
@@ -340,13 +351,18 @@ export class L2Responder extends EventEmitter {
     }
     this.stats.arpAnswered++;
     this.log.debug('l2.arp_reply', { ip: o.ip, iface: link.info.name, to: d.arp.senderMac });
-    this.emit('answered', { protocol: 'ARP', ip: o.ip, iface: link.info.name, to: d.arp.senderMac } satisfies AnsweredEvent);
+    this.emit('answered', {
+      protocol: 'ARP',
+      ip: o.ip,
+      iface: link.info.name,
+      to: d.arp.senderMac,
+    } satisfies AnsweredEvent);
   }
 
   private onNdp(link: Link, frame: Buffer, pktType: number): void {
     if (pktType === PacketType.outgoing || this.closed) return;
     const d = decodeNdpFrame(frame);
-    if (!d || d.msg.type !== 'ns' || d.eth.src === link.info.mac) return;
+    if (d?.msg.type !== 'ns' || d.eth.src === link.info.mac) return;
     const o = this.owned.get(d.msg.target);
     if (!o || !this.allowedOn(o, link.info.name)) return;
     try {
@@ -358,7 +374,12 @@ export class L2Responder extends EventEmitter {
     }
     this.stats.ndpAnswered++;
     this.log.debug('l2.na_reply', { ip: o.ip, iface: link.info.name, to: d.eth.src });
-    this.emit('answered', { protocol: 'NDP', ip: o.ip, iface: link.info.name, to: d.eth.src } satisfies AnsweredEvent);
+    this.emit('answered', {
+      protocol: 'NDP',
+      ip: o.ip,
+      iface: link.info.name,
+      to: d.eth.src,
+    } satisfies AnsweredEvent);
   }
 
   /** Reports (once per IP until it recovers) each owned IP that no open interface may answer for. */

@@ -1,5 +1,14 @@
 /** Go `time.ParseDuration` strings (`90s`, `1m30s`, `1.5h`, `0`) as milliseconds, or undefined. */
-const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const UNIT_MS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  μs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
 
 export function parseGoDuration(s: string): number | undefined {
   if (typeof s !== 'string') return undefined;

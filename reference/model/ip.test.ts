@@ -30,13 +30,28 @@ t.test('parse and format: canonical RFC 5952 text', async (t) => {
     ['64:ff9b::192.0.2.33', '64:ff9b::c000:221'],
   ];
   for (const [input, want] of cases) t.equal(formatIP(parseIP(input)!), want, input);
-  for (const bad of ['', '1.2.3', '1.2.3.4.5', '01.2.3.4', '256.1.1.1', '1::2::3', '12345::', 'g::1', '1:2:3:4:5:6:7:8:9', 'fe80::1%eth0', ' 1.2.3.4']) {
+  for (const bad of [
+    '',
+    '1.2.3',
+    '1.2.3.4.5',
+    '01.2.3.4',
+    '256.1.1.1',
+    '1::2::3',
+    '12345::',
+    'g::1',
+    '1:2:3:4:5:6:7:8:9',
+    'fe80::1%eth0',
+    ' 1.2.3.4',
+  ]) {
     t.equal(parseIP(bad), undefined, `rejects ${JSON.stringify(bad)}`);
   }
 });
 
 t.test('parseCidr rejects host bits and bad lengths', async (t) => {
-  t.same(parseCidr('203.0.113.200/30'), { ok: true, value: { family: 4, addr: parseIP('203.0.113.200')!.value, len: 30 } });
+  t.same(parseCidr('203.0.113.200/30'), {
+    ok: true,
+    value: { family: 4, addr: parseIP('203.0.113.200')!.value, len: 30 },
+  });
   t.equal(parseCidr('203.0.113.201/30').ok, false);
   t.equal(parseCidr('203.0.113.0/33').ok, false);
   t.equal(parseCidr('2001:db8::/129').ok, false);
@@ -46,7 +61,14 @@ t.test('parseCidr rejects host bits and bad lengths', async (t) => {
 
 t.test('the document range summarises to /30 /29 /28 /26 /29 /32', async (t) => {
   const cidrs = rangeToCidrs(parseIP('4.4.4.100')!, parseIP('4.4.4.200')!);
-  t.same(cidrs.map(formatCidr), ['4.4.4.100/30', '4.4.4.104/29', '4.4.4.112/28', '4.4.4.128/26', '4.4.4.192/29', '4.4.4.200/32']);
+  t.same(cidrs.map(formatCidr), [
+    '4.4.4.100/30',
+    '4.4.4.104/29',
+    '4.4.4.112/28',
+    '4.4.4.128/26',
+    '4.4.4.192/29',
+    '4.4.4.200/32',
+  ]);
   t.same(rangeToCidrs(parseIP('2001:100:4::200')!, parseIP('2001:100:4::400')!).map(formatCidr), [
     '2001:100:4::200/119',
     '2001:100:4::400/128',
@@ -55,37 +77,56 @@ t.test('the document range summarises to /30 /29 /28 /26 /29 /32', async (t) => 
 });
 
 const arbFamily = fc.constantFrom<Family>(4, 6);
-const arbIP = (f: Family): fc.Arbitrary<IP> => fc.bigInt({ min: 0n, max: (1n << BigInt(familyBits(f))) - 1n }).map((value) => ({ family: f, value }));
+const arbIP = (f: Family): fc.Arbitrary<IP> =>
+  fc.bigInt({ min: 0n, max: (1n << BigInt(familyBits(f))) - 1n }).map((value) => ({ family: f, value }));
 const anyIP = arbFamily.chain(arbIP);
 
 t.test('property: format/parse round trip', async () => {
-  fc.assert(fc.property(anyIP, (ip) => {
-    const back = parseIP(formatIP(ip))!;
-    return back.family === ip.family && back.value === ip.value && formatIP(back) === formatIP(ip);
-  }));
-});
-
-t.test('property: aggregation prefix contains the IP, has the length, is canonical, same for the whole aggregate', async () => {
   fc.assert(
-    fc.property(
-      arbFamily.chain((f) => fc.tuple(arbIP(f), fc.integer({ min: 0, max: familyBits(f) }), fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }))),
-      ([ip, len, offset]) => {
-        const p = maskIP(ip, len);
-        const parsed = parseCidr(formatCidr(p));
-        if (!parsed.ok || parsed.value.addr !== p.addr || parsed.value.len !== len) return false; // canonical
-        if (!cidrContains(p, ip) || p.len !== len) return false;
-        // Any other IP in the same aggregate gets the same prefix.
-        const other: IP = { family: ip.family, value: p.addr + (offset % cidrSize(p)) };
-        return formatCidr(maskIP(other, len)) === formatCidr(p);
-      },
-    ),
+    fc.property(anyIP, (ip) => {
+      const back = parseIP(formatIP(ip))!;
+      return back.family === ip.family && back.value === ip.value && formatIP(back) === formatIP(ip);
+    }),
   );
 });
+
+t.test(
+  'property: aggregation prefix contains the IP, has the length, is canonical, same for the whole aggregate',
+  async () => {
+    fc.assert(
+      fc.property(
+        arbFamily.chain((f) =>
+          fc.tuple(
+            arbIP(f),
+            fc.integer({ min: 0, max: familyBits(f) }),
+            fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+          ),
+        ),
+        ([ip, len, offset]) => {
+          const p = maskIP(ip, len);
+          const parsed = parseCidr(formatCidr(p));
+          if (!parsed.ok || parsed.value.addr !== p.addr || parsed.value.len !== len) return false; // canonical
+          if (!cidrContains(p, ip) || p.len !== len) return false;
+          // Any other IP in the same aggregate gets the same prefix.
+          const other: IP = { family: ip.family, value: p.addr + (offset % cidrSize(p)) };
+          return formatCidr(maskIP(other, len)) === formatCidr(p);
+        },
+      ),
+    );
+  },
+);
 
 t.test('property: ranges summarise to a minimal, exact, non-overlapping cover', async () => {
   fc.assert(
     fc.property(
-      arbFamily.chain((f) => fc.tuple(arbIP(f), fc.bigInt({ min: 0n, max: 5000n }), fc.bigInt({ min: 0n, max: (1n << 40n) }), fc.boolean())),
+      arbFamily.chain((f) =>
+        fc.tuple(
+          arbIP(f),
+          fc.bigInt({ min: 0n, max: 5000n }),
+          fc.bigInt({ min: 0n, max: 1n << 40n }),
+          fc.boolean(),
+        ),
+      ),
       ([start, span, bigSpan, useBig]) => {
         const max = (1n << BigInt(familyBits(start.family))) - 1n;
         let endV = start.value + (useBig ? bigSpan : span);
@@ -105,7 +146,13 @@ t.test('property: ranges summarise to a minimal, exact, non-overlapping cover', 
         for (let i = 1; i < cidrs.length; i++) {
           const a = cidrs[i - 1]!;
           const b = cidrs[i]!;
-          if (a.len === b.len && a.len > 0 && maskIP({ family: a.family, value: a.addr }, a.len - 1).addr === a.addr && cidrLast(a) + 1n === b.addr) return false;
+          if (
+            a.len === b.len &&
+            a.len > 0 &&
+            maskIP({ family: a.family, value: a.addr }, a.len - 1).addr === a.addr &&
+            cidrLast(a) + 1n === b.addr
+          )
+            return false;
         }
         return true;
       },

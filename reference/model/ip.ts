@@ -68,7 +68,7 @@ function parseV6Value(s: string): bigint | undefined {
     groups = [...a, ...new Array<number>(8 - a.length - b.length).fill(0), ...b];
   } else {
     const a = parseGroups(halves[0]!);
-    if (!a || a.length !== 8) return undefined;
+    if (a?.length !== 8) return undefined;
     groups = a;
   }
   let v = 0n;
@@ -192,7 +192,8 @@ export function rangeToCidrs(start: IP, end: IP): Cidr[] {
   while (cur <= last) {
     // Largest block aligned at `cur` that does not run past `last`.
     let size = 0;
-    while (size < bits && ((cur >> BigInt(size)) & 1n) === 0n && cur + (1n << BigInt(size + 1)) - 1n <= last) size++;
+    while (size < bits && ((cur >> BigInt(size)) & 1n) === 0n && cur + (1n << BigInt(size + 1)) - 1n <= last)
+      size++;
     out.push({ family: f, addr: cur, len: bits - size });
     cur += 1n << BigInt(size);
   }

@@ -15,7 +15,7 @@ export interface LabelSelector {
 export type Labels = Readonly<Record<string, string>>;
 
 function has(labels: Labels, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(labels, key);
+  return Object.hasOwn(labels, key);
 }
 
 export function selectorMatches(sel: LabelSelector, labels: Labels): boolean {

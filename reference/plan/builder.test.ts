@@ -13,7 +13,8 @@ import { PlanContext } from './context.ts';
 import type { PlanAllocation, Readiness } from './types.ts';
 
 const config = ((): ClusterConfig => {
-  const text = `apiVersion: metallb.io/v1beta1
+  const text =
+    `apiVersion: metallb.io/v1beta1
 kind: IPAddressPool
 metadata: {name: p}
 spec: {addresses: [203.0.113.0/28, "fc00::/124"]}
@@ -42,7 +43,13 @@ apiVersion: metallb.io/v1beta2
 kind: BGPPeer
 metadata: {name: edge}
 spec: {myASN: 64500, peerASN: 64501, peerAddress: 192.0.2.2, nodeSelectors: [{matchExpressions: [{key: rack, operator: In, values: [r2]}]}]}
-` + ['NodeA:r1', 'NodeB:r1', 'NodeC:r2'].map((s) => `---\napiVersion: v1\nkind: Node\nmetadata: {name: ${s.split(':')[0]}, labels: {rack: ${s.split(':')[1]}}}\n`).join('');
+` +
+    ['NodeA:r1', 'NodeB:r1', 'NodeC:r2']
+      .map(
+        (s) =>
+          `---\napiVersion: v1\nkind: Node\nmetadata: {name: ${s.split(':')[0]}, labels: {rack: ${s.split(':')[1]}}}\n`,
+      )
+      .join('');
   const r = parseManifestText(text, 'm.yaml');
   if (!r.config) throw new Error(JSON.stringify(r.errors));
   return r.config;
@@ -55,7 +62,16 @@ interface Case {
 }
 
 const nodes = ['NodeA', 'NodeB', 'NodeC'];
-const IPS = ['203.0.113.0', '203.0.113.1', '203.0.113.2', '203.0.113.5', '203.0.113.9', 'fc00::', 'fc00::1', 'fc00::6'];
+const IPS = [
+  '203.0.113.0',
+  '203.0.113.1',
+  '203.0.113.2',
+  '203.0.113.5',
+  '203.0.113.9',
+  'fc00::',
+  'fc00::1',
+  'fc00::6',
+];
 
 /** Eight Services with fixed IPs (several share aggregates) and assorted readiness / policies. */
 const cases: Case[] = IPS.map((ip, i) => {
@@ -63,8 +79,16 @@ const cases: Case[] = IPS.map((ip, i) => {
   const readyNodes = new Set(nodes.filter((_, j) => (i + j) % 2 === 0));
   return {
     svc: {
-      namespace: 'demo', name: `s${i}`, key: `demo/s${i}`, type: 'LoadBalancer', annotations: {}, ipFamilyPolicy: 'SingleStack', ipFamilies: [],
-      externalTrafficPolicy: local ? 'Local' : 'Cluster', ports: [], src: { file: 'x', line: 1 },
+      namespace: 'demo',
+      name: `s${i}`,
+      key: `demo/s${i}`,
+      type: 'LoadBalancer',
+      annotations: {},
+      ipFamilyPolicy: 'SingleStack',
+      ipFamilies: [],
+      externalTrafficPolicy: local ? 'Local' : 'Cluster',
+      ports: [],
+      src: { file: 'x', line: 1 },
     },
     alloc: { service: `demo/s${i}`, ips: i === 0 ? [ip, 'fc00::f'] : [ip], pool: 'p' },
     ready: { anyReady: i !== 7, readyNodes: i === 7 ? new Set() : readyNodes },
@@ -79,11 +103,17 @@ function oracle(present: ReadonlySet<number>): Set<string> {
     for (const ipText of alloc.ips) {
       const ip = parseIP(ipText)!;
       for (const adv of config.bgpAdvertisements) {
-        const prefix = formatCidr(maskIP(ip, ip.family === 4 ? adv.aggregationLength : adv.aggregationLengthV6));
+        const prefix = formatCidr(
+          maskIP(ip, ip.family === 4 ? adv.aggregationLength : adv.aggregationLengthV6),
+        );
         for (const peer of config.peers) {
           if (adv.peers.length > 0 && !adv.peers.includes(peer.name)) continue;
           for (const n of config.nodes) {
-            if (!anySelectorMatches(adv.nodeSelectors, n.labels) || !anySelectorMatches(peer.nodeSelectors, n.labels)) continue;
+            if (
+              !anySelectorMatches(adv.nodeSelectors, n.labels) ||
+              !anySelectorMatches(peer.nodeSelectors, n.labels)
+            )
+              continue;
             const ok = svc.externalTrafficPolicy === 'Local' ? ready.readyNodes.has(n.name) : ready.anyReady;
             if (ok) out.add(`${n.name}|${peer.name}|${prefix}`);
           }
@@ -113,7 +143,9 @@ function check(m: Model, r: Real): void {
   const got = keysOf(r.builder, t);
   const want = oracle(m.present);
   if ([...got].sort().join('\n') !== [...want].sort().join('\n')) {
-    throw new Error(`plan rows differ from the oracle:\n got ${[...got].sort().join(', ')}\nwant ${[...want].sort().join(', ')}`);
+    throw new Error(
+      `plan rows differ from the oracle:\n got ${[...got].sort().join(', ')}\nwant ${[...want].sort().join(', ')}`,
+    );
   }
 }
 
@@ -159,7 +191,13 @@ t.test('model-based: add/remove Services against the oracle', async (t) => {
   const commands = [idx.map((i) => new AddCmd(i)), idx.map((i) => new RemoveCmd(i))];
   fc.assert(
     fc.property(fc.commands(commands, { maxCommands: 40 }), (cmds) => {
-      fc.modelRun(() => ({ model: { present: new Set<number>() }, real: { builder: new PlanBuilder(new PlanContext(config)) } }), cmds);
+      fc.modelRun(
+        () => ({
+          model: { present: new Set<number>() },
+          real: { builder: new PlanBuilder(new PlanContext(config)) },
+        }),
+        cmds,
+      );
     }),
     { numRuns: 200 },
   );
@@ -188,9 +226,14 @@ t.test('aggregates are shared, and withdrawn with their last Service', async (t)
   const s2 = cases[2]!; // 203.0.113.2 (Cluster, ready), same /30
   b.addService(s0.svc, s0.alloc, s0.ready);
   b.addService(s2.svc, s2.alloc, s2.ready);
-  const has = (prefix: string): boolean => b.plan().bgp.some((r) => r.prefix === prefix && r.node === 'NodeA' && r.peer === 'tor');
+  const has = (prefix: string): boolean =>
+    b.plan().bgp.some((r) => r.prefix === prefix && r.node === 'NodeA' && r.peer === 'tor');
   t.ok(has('203.0.113.0/30'));
-  t.equal(b.plan().bgp.filter((r) => r.prefix === '203.0.113.0/30' && r.node === 'NodeA' && r.peer === 'tor').length, 1);
+  t.equal(
+    b.plan().bgp.filter((r) => r.prefix === '203.0.113.0/30' && r.node === 'NodeA' && r.peer === 'tor')
+      .length,
+    1,
+  );
   b.removeService('demo/s0');
   t.ok(has('203.0.113.0/30'), 'still produced by s2');
   t.notOk(has('203.0.113.0/32'));

@@ -36,7 +36,10 @@ export class PlanBuilder {
   private readonly alive: ReadonlySet<string>;
 
   /** `alive`: nodes whose speakers are up (L2 candidates); default every node. */
-  constructor(private readonly ctx: PlanContext, alive?: Iterable<string>) {
+  constructor(
+    private readonly ctx: PlanContext,
+    alive?: Iterable<string>,
+  ) {
     this.alive = new Set(alive ?? ctx.nodes);
   }
 
@@ -48,7 +51,8 @@ export class PlanBuilder {
   get rowCount(): number {
     const nAdvs = this.ctx.advs.length;
     let n = 0;
-    for (const e of this.prefixes.values()) n += new Set([...e.counts.keys()].map((k) => Math.floor(k / nAdvs))).size;
+    for (const e of this.prefixes.values())
+      n += new Set([...e.counts.keys()].map((k) => Math.floor(k / nAdvs))).size;
     return n;
   }
 
@@ -84,7 +88,12 @@ export class PlanBuilder {
   }
 
   /** The (prefix, node-peer pair, advertisement) triples one Service produces. */
-  private forEachContribution(svc: Service, alloc: PlanAllocation, ready: Readiness, fn: (text: string, cidr: Cidr, pair: number, adv: number) => void): void {
+  private forEachContribution(
+    svc: Service,
+    alloc: PlanAllocation,
+    ready: Readiness,
+    fn: (text: string, cidr: Cidr, pair: number, adv: number) => void,
+  ): void {
     const advs = this.ctx.bgpByPool.get(alloc.pool);
     if (!advs || advs.length === 0) return;
     const local = svc.externalTrafficPolicy === 'Local';
@@ -95,7 +104,16 @@ export class PlanBuilder {
       const ip = parseIP(ipText);
       if (!ip) continue;
       for (const a of advs) {
-        const cidr = maskIP(ip, activeFault() === 'ignore-aggregation-length' ? (ip.family === 4 ? 32 : 128) : ip.family === 4 ? a.adv.aggregationLength : a.adv.aggregationLengthV6);
+        const cidr = maskIP(
+          ip,
+          activeFault() === 'ignore-aggregation-length'
+            ? ip.family === 4
+              ? 32
+              : 128
+            : ip.family === 4
+              ? a.adv.aggregationLength
+              : a.adv.aggregationLengthV6,
+        );
         const text = cidrText(cidr);
         for (const path of a.paths) {
           for (const n of path.nodeIdxs) {
@@ -109,20 +127,50 @@ export class PlanBuilder {
 
   private l2For(svc: Service, alloc: PlanAllocation, ready: Readiness): { l2: L2Row[]; warnings: string[] } {
     const advs = this.ctx.l2ByPool.get(alloc.pool);
-    if (!advs || advs.length === 0 || alloc.ips.length === 0 || !ready.anyReady) return { l2: [], warnings: [] };
+    if (!advs || advs.length === 0 || alloc.ips.length === 0 || !ready.anyReady)
+      return { l2: [], warnings: [] };
     const local = svc.externalTrafficPolicy === 'Local';
     const candidates = this.ctx.nodes.filter(
       (n) => this.alive.has(n) && advs.some((a) => a.nodes.has(n)) && (!local || ready.readyNodes.has(n)),
     );
     const owner = electL2Owner(candidates, alloc.ips[0]!);
     if (owner === undefined) {
-      return { l2: [], warnings: [`${svc.key}: no live node is eligible to announce ${alloc.ips.join(', ')} over L2 (L2Advertisement nodeSelectors${local ? ', ready local endpoints' : ''} and live nodes leave none)`] };
+      return {
+        l2: [],
+        warnings: [
+          `${svc.key}: no live node is eligible to announce ${alloc.ips.join(', ')} over L2 (L2Advertisement nodeSelectors${local ? ', ready local endpoints' : ''} and live nodes leave none)`,
+        ],
+      };
     }
     const owning = advs.filter((a) => a.nodes.has(owner));
-    const interfaces = owning.some((a) => a.adv.interfaces.length === 0) ? [] : [...new Set(owning.flatMap((a) => a.adv.interfaces))].sort();
+    const interfaces = owning.some((a) => a.adv.interfaces.length === 0)
+      ? []
+      : [...new Set(owning.flatMap((a) => a.adv.interfaces))].sort();
     const ips = alloc.ips.map((t) => parseIP(t)!).sort(compareIP);
-    if (activeFault() === 'l2-two-nodes') return { l2: withRunnerUp(ips.map((ip: IP) => ({ service: svc.key, ip: formatIPText(ip, alloc.ips), node: owner, interfaces })), candidates, owner, alloc.ips[0]!), warnings: [] };
-    return { l2: ips.map((ip: IP) => ({ service: svc.key, ip: formatIPText(ip, alloc.ips), node: owner, interfaces })), warnings: [] };
+    if (activeFault() === 'l2-two-nodes')
+      return {
+        l2: withRunnerUp(
+          ips.map((ip: IP) => ({
+            service: svc.key,
+            ip: formatIPText(ip, alloc.ips),
+            node: owner,
+            interfaces,
+          })),
+          candidates,
+          owner,
+          alloc.ips[0]!,
+        ),
+        warnings: [],
+      };
+    return {
+      l2: ips.map((ip: IP) => ({
+        service: svc.key,
+        ip: formatIPText(ip, alloc.ips),
+        node: owner,
+        interfaces,
+      })),
+      warnings: [],
+    };
   }
 
   /** The whole plan, sorted as documented (allocations by service; bgp by node, peer, family, address, length; l2 by service, ip). */
@@ -174,7 +222,9 @@ export class PlanBuilder {
           const prefs = new Set(ids.map((i) => ctx.advs[i]!.localPref ?? 0));
           localPref = Math.max(...prefs);
           if (prefs.size > 1 && ctx.ibgp[peerIdx]) {
-            warnings.add(`${e.text} to peer ${peer.name}: advertisements ${ids.map((i) => ctx.advs[i]!.name).join(', ')} set different localPref (${[...prefs].sort((x, y) => x - y).join(', ')}); sending the highest, ${localPref}`);
+            warnings.add(
+              `${e.text} to peer ${peer.name}: advertisements ${ids.map((i) => ctx.advs[i]!.name).join(', ')} set different localPref (${[...prefs].sort((x, y) => x - y).join(', ')}); sending the highest, ${localPref}`,
+            );
           }
         }
         const row: BgpRow = { node, peer: peer.name, prefix: e.text, communities, largeCommunities };

@@ -26,7 +26,8 @@ export interface L2AdvInfo {
   nodes: ReadonlySet<string>;
 }
 
-const byName = <T extends { name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+const byName = <T extends { name: string }>(a: T, b: T): number =>
+  a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 
 const NOT_READY: Readiness = { anyReady: false, readyNodes: new Set() };
 
@@ -48,9 +49,19 @@ export class PlanContext {
     this.peers = [...config.peers].sort(byName);
     this.ibgp = this.peers.map((p) => p.myASN === p.peerASN);
     this.advs = [...config.bgpAdvertisements].sort(byName);
-    const peerNodes = this.peers.map((p) => nodes.map((n, i) => (anySelectorMatches(p.nodeSelectors, n.labels) ? i : -1)).filter((i) => i >= 0));
+    const peerNodes = this.peers.map((p) =>
+      nodes.map((n, i) => (anySelectorMatches(p.nodeSelectors, n.labels) ? i : -1)).filter((i) => i >= 0),
+    );
     this.advs.forEach((adv, idx) => {
-      const selected = new Set(nodes.map((n, i) => (activeFault() === 'ignore-node-selectors' || anySelectorMatches(adv.nodeSelectors, n.labels) ? i : -1)).filter((i) => i >= 0));
+      const selected = new Set(
+        nodes
+          .map((n, i) =>
+            activeFault() === 'ignore-node-selectors' || anySelectorMatches(adv.nodeSelectors, n.labels)
+              ? i
+              : -1,
+          )
+          .filter((i) => i >= 0),
+      );
       const paths: AdvPeerPath[] = [];
       this.peers.forEach((p, peerIdx) => {
         if (adv.peers.length > 0 && !adv.peers.includes(p.name) && activeFault() !== 'ignore-peers') return;
@@ -64,7 +75,9 @@ export class PlanContext {
       }
     });
     for (const adv of [...config.l2Advertisements].sort(byName)) {
-      const sel = new Set(nodes.filter((n) => anySelectorMatches(adv.nodeSelectors, n.labels)).map((n) => n.name));
+      const sel = new Set(
+        nodes.filter((n) => anySelectorMatches(adv.nodeSelectors, n.labels)).map((n) => n.name),
+      );
       for (const pool of poolsSelectedBy(adv, config.pools)) {
         let list = this.l2ByPool.get(pool.name);
         if (!list) this.l2ByPool.set(pool.name, (list = []));
@@ -73,7 +86,9 @@ export class PlanContext {
     }
     for (const s of config.services) this.services.set(s.key, s);
     for (const slice of config.endpointSlices) {
-      let r = this.readiness.get(slice.serviceKey) as { anyReady: boolean; readyNodes: Set<string> } | undefined;
+      let r = this.readiness.get(slice.serviceKey) as
+        | { anyReady: boolean; readyNodes: Set<string> }
+        | undefined;
       if (!r) this.readiness.set(slice.serviceKey, (r = { anyReady: false, readyNodes: new Set() }));
       for (const e of slice.endpoints) {
         if (!e.ready) continue;

@@ -4,4 +4,12 @@ export { peersForNode, resolvePeer } from './peers.ts';
 export { PlanBuilder } from './builder.ts';
 export { PlanContext } from './context.ts';
 export { electL2Owner, electionKey } from './l2.ts';
-export type { AnnouncedRoute, BgpRow, L2Row, Plan, PlanAllocation, Readiness, ResolvedPeer } from './types.ts';
+export type {
+  AnnouncedRoute,
+  BgpRow,
+  L2Row,
+  Plan,
+  PlanAllocation,
+  Readiness,
+  ResolvedPeer,
+} from './types.ts';

@@ -24,17 +24,26 @@ t.test('property: exactly one owner, a member of the live set, whatever the orde
   t.pass();
 });
 
-t.test('property: removing a non-owner never moves the IP; removing the owner elects another live node', async (t) => {
-  fc.assert(
-    fc.property(nodeSet, ip, fc.nat(), (nodes, addr, k) => {
-      const owner = electL2Owner(nodes, addr)!;
-      const others = nodes.filter((n) => n !== owner);
-      if (others.length === 0) return true;
-      const victim = others[k % others.length]!;
-      if (electL2Owner(nodes.filter((n) => n !== victim), addr) !== owner) return false;
-      const next = electL2Owner(others, addr);
-      return next !== undefined && next !== owner && others.includes(next);
-    }),
-  );
-  t.pass();
-});
+t.test(
+  'property: removing a non-owner never moves the IP; removing the owner elects another live node',
+  async (t) => {
+    fc.assert(
+      fc.property(nodeSet, ip, fc.nat(), (nodes, addr, k) => {
+        const owner = electL2Owner(nodes, addr)!;
+        const others = nodes.filter((n) => n !== owner);
+        if (others.length === 0) return true;
+        const victim = others[k % others.length]!;
+        if (
+          electL2Owner(
+            nodes.filter((n) => n !== victim),
+            addr,
+          ) !== owner
+        )
+          return false;
+        const next = electL2Owner(others, addr);
+        return next !== undefined && next !== owner && others.includes(next);
+      }),
+    );
+    t.pass();
+  },
+);

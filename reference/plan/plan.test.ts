@@ -11,7 +11,9 @@ import { peersForNode } from './peers.ts';
 const docDir = fileURLToPath(new URL('../../fixtures/doc/', import.meta.url));
 
 async function scenario(s: string): Promise<ClusterConfig> {
-  const { config, errors } = await loadManifests([`${docDir}${s}.yaml`, `${docDir}${s}.cluster.yaml`], { namespace: 'metallb-system' });
+  const { config, errors } = await loadManifests([`${docDir}${s}.yaml`, `${docDir}${s}.cluster.yaml`], {
+    namespace: 'metallb-system',
+  });
   if (!config) throw new Error(JSON.stringify(errors));
   return config;
 }
@@ -32,7 +34,9 @@ t.test('golden plans of the document scenarios (UPDATE_GOLDEN=1 rewrites them)',
 
 t.test('S1: one /32 and one /128 per node and peer; localPref 0 only on iBGP', async (t) => {
   const plan = planOf(await scenario('S1'));
-  t.same(plan.allocations, [{ service: 'demo/web', ips: ['203.0.113.200', 'fc00:f853:ccd:e799::'], pool: 'doc-example-bgp-basic' }]);
+  t.same(plan.allocations, [
+    { service: 'demo/web', ips: ['203.0.113.200', 'fc00:f853:ccd:e799::'], pool: 'doc-example-bgp-basic' },
+  ]);
   t.equal(plan.bgp.length, 3 * 2 * 2);
   for (const r of plan.bgp) {
     t.same(r.communities, []);
@@ -43,7 +47,9 @@ t.test('S1: one /32 and one /128 per node and peer; localPref 0 only on iBGP', a
 
 t.test('S2: /32 with NO_ADVERTISE + localPref 100, one shared /30 with 8000:800', async (t) => {
   const plan = planOf(await scenario('S2'));
-  const nodeA = plan.bgp.filter((r) => r.node === 'NodeA').map((r) => [r.prefix, r.communities.join(' '), r.localPref]);
+  const nodeA = plan.bgp
+    .filter((r) => r.node === 'NodeA')
+    .map((r) => [r.prefix, r.communities.join(' '), r.localPref]);
   t.same(nodeA, [
     ['203.0.113.200/30', '8000:800', 0],
     ['203.0.113.200/32', '65535:65282', 100],
@@ -61,7 +67,9 @@ t.test('S3: only NodeA and NodeB announce', async (t) => {
 t.test('S4/S6: one L2 owner; interfaces listed only in S6; the owner moves when it dies', async (t) => {
   const s4 = planOf(await scenario('S4'));
   t.same(s4.l2, [{ service: 'demo/web', ip: '4.4.4.1', node: 'NodeC', interfaces: [] }]);
-  t.same(planOf(await scenario('S6')).l2, [{ service: 'demo/web', ip: '4.4.4.1', node: 'NodeC', interfaces: ['interfaceA', 'interfaceB'] }]);
+  t.same(planOf(await scenario('S6')).l2, [
+    { service: 'demo/web', ip: '4.4.4.1', node: 'NodeC', interfaces: ['interfaceA', 'interfaceB'] },
+  ]);
   const after = planOf(await scenario('S4'), ['NodeA', 'NodeB']);
   t.equal(after.l2.length, 1);
   t.not(after.l2[0]!.node, 'NodeC');
@@ -70,8 +78,14 @@ t.test('S4/S6: one L2 owner; interfaces listed only in S6; the owner moves when 
 
 t.test('S5: the zone: west pool is allocated but not announced', async (t) => {
   const plan = planOf(await scenario('S5'));
-  t.same(plan.allocations.map((a) => a.pool), ['doc-example-l2-label', 'doc-example-l2-west']);
-  t.same(plan.l2.map((r) => r.ip), ['172.31.249.87']);
+  t.same(
+    plan.allocations.map((a) => a.pool),
+    ['doc-example-l2-label', 'doc-example-l2-west'],
+  );
+  t.same(
+    plan.l2.map((r) => r.ip),
+    ['172.31.249.87'],
+  );
 });
 
 const base = `apiVersion: metallb.io/v1beta1
@@ -127,15 +141,53 @@ t.test('peer sessions, peers filter, Local policy, no ready endpoint', async (t)
   const c = cfg(base + 'apiVersion: metallb.io/v1beta1\nkind: BGPAdvertisement\nmetadata: {name: all}\n');
   const plan = planOf(c);
   // local: ready only on NodeB; NodeB has a session to peer-b only. noready: never announced.
-  t.same(plan.bgp, [{ node: 'NodeB', peer: 'peer-b', prefix: '203.0.113.0/32', communities: [], largeCommunities: [] }]);
-  t.same(peersForNode(c, 'NodeA').map((p) => p.name), ['peer-a', 'peer-b']);
-  t.same(peersForNode(c, 'NodeB'), [
-    { name: 'peer-b', myAsn: 4200000000, peerAsn: 64501, peerAddress: '192.0.2.2', peerPort: 179, holdTime: 30, keepaliveTime: 10, password: 'secret', ebgpMultiHop: true },
+  t.same(plan.bgp, [
+    { node: 'NodeB', peer: 'peer-b', prefix: '203.0.113.0/32', communities: [], largeCommunities: [] },
   ]);
-  const onlyA = cfg(base.replace('{name: local, namespace: demo}', '{name: local, namespace: demo}').replace('nodeName: NodeB}', 'nodeName: NodeA}').replace('conditions: {ready: false}', 'conditions: {ready: true}') + 'apiVersion: metallb.io/v1beta1\nkind: BGPAdvertisement\nmetadata: {name: a}\nspec: {peers: [peer-a], localPref: 7, communities: ["large:1:2:3", "1:1"]}\n');
+  t.same(
+    peersForNode(c, 'NodeA').map((p) => p.name),
+    ['peer-a', 'peer-b'],
+  );
+  t.same(peersForNode(c, 'NodeB'), [
+    {
+      name: 'peer-b',
+      myAsn: 4200000000,
+      peerAsn: 64501,
+      peerAddress: '192.0.2.2',
+      peerPort: 179,
+      holdTime: 30,
+      keepaliveTime: 10,
+      password: 'secret',
+      ebgpMultiHop: true,
+    },
+  ]);
+  const onlyA = cfg(
+    base
+      .replace('{name: local, namespace: demo}', '{name: local, namespace: demo}')
+      .replace('nodeName: NodeB}', 'nodeName: NodeA}')
+      .replace('conditions: {ready: false}', 'conditions: {ready: true}') +
+      'apiVersion: metallb.io/v1beta1\nkind: BGPAdvertisement\nmetadata: {name: a}\nspec: {peers: [peer-a], localPref: 7, communities: ["large:1:2:3", "1:1"]}\n',
+  );
   const p2 = planOf(onlyA);
-  t.same(p2.bgp, [{ node: 'NodeA', peer: 'peer-a', prefix: '203.0.113.0/32', communities: ['1:1'], largeCommunities: ['1:2:3'], localPref: 7 }]);
-  t.same(routesForNode(p2, 'NodeA'), new Map([['peer-a', [{ prefix: '203.0.113.0/32', communities: ['1:1'], largeCommunities: ['1:2:3'], localPref: 7 }]]]));
+  t.same(p2.bgp, [
+    {
+      node: 'NodeA',
+      peer: 'peer-a',
+      prefix: '203.0.113.0/32',
+      communities: ['1:1'],
+      largeCommunities: ['1:2:3'],
+      localPref: 7,
+    },
+  ]);
+  t.same(
+    routesForNode(p2, 'NodeA'),
+    new Map([
+      [
+        'peer-a',
+        [{ prefix: '203.0.113.0/32', communities: ['1:1'], largeCommunities: ['1:2:3'], localPref: 7 }],
+      ],
+    ]),
+  );
   t.same(routesForNode(p2, 'NodeB'), new Map());
 });
 
@@ -152,11 +204,14 @@ spec: {aggregationLength: 28, communities: ["65535:65282", "8000:800"], localPre
 `;
   const c = cfg(base.replace('externalTrafficPolicy: Local', 'externalTrafficPolicy: Cluster') + advs);
   const plan = planOf(c);
-  t.same(plan.bgp.map((r) => [r.node, r.peer, r.prefix, r.communities.join(' ')]), [
-    ['NodeA', 'peer-a', '203.0.113.0/28', '8000:800 65535:65282'],
-    ['NodeA', 'peer-b', '203.0.113.0/28', '8000:800 65535:65282'],
-    ['NodeB', 'peer-b', '203.0.113.0/28', '8000:800'],
-  ]);
+  t.same(
+    plan.bgp.map((r) => [r.node, r.peer, r.prefix, r.communities.join(' ')]),
+    [
+      ['NodeA', 'peer-a', '203.0.113.0/28', '8000:800 65535:65282'],
+      ['NodeA', 'peer-b', '203.0.113.0/28', '8000:800 65535:65282'],
+      ['NodeB', 'peer-b', '203.0.113.0/28', '8000:800'],
+    ],
+  );
   t.same(plan.warnings, []);
 });
 
@@ -166,8 +221,25 @@ t.test('property: the plan does not depend on the order of manifests', async () 
   const shuffled = <T>(xs: T[]): fc.Arbitrary<T[]> => fc.shuffledSubarray(xs, { minLength: xs.length });
   fc.assert(
     fc.property(
-      fc.record({ services: shuffled(c.services), nodes: shuffled(c.nodes), bgp: shuffled(c.bgpAdvertisements), slices: shuffled(c.endpointSlices) }, { noNullPrototype: true }),
-      (o) => JSON.stringify(planOf({ ...c, services: o.services, nodes: o.nodes, bgpAdvertisements: o.bgp, endpointSlices: o.slices })) === want,
+      fc.record(
+        {
+          services: shuffled(c.services),
+          nodes: shuffled(c.nodes),
+          bgp: shuffled(c.bgpAdvertisements),
+          slices: shuffled(c.endpointSlices),
+        },
+        { noNullPrototype: true },
+      ),
+      (o) =>
+        JSON.stringify(
+          planOf({
+            ...c,
+            services: o.services,
+            nodes: o.nodes,
+            bgpAdvertisements: o.bgp,
+            endpointSlices: o.slices,
+          }),
+        ) === want,
     ),
     { numRuns: 50 },
   );

@@ -14,7 +14,11 @@ export interface PlanOptions {
   serviceErrors?: readonly ServiceError[];
 }
 
-export function computePlan(config: ClusterConfig, allocations: readonly PlanAllocation[], opts: PlanOptions = {}): Plan {
+export function computePlan(
+  config: ClusterConfig,
+  allocations: readonly PlanAllocation[],
+  opts: PlanOptions = {},
+): Plan {
   const ctx = new PlanContext(config);
   const builder = new PlanBuilder(ctx, opts.alive);
   for (const a of allocations) {
@@ -24,8 +28,11 @@ export function computePlan(config: ClusterConfig, allocations: readonly PlanAll
   const warnings: string[] = [];
   for (const e of opts.serviceErrors ?? []) warnings.push(`${e.service}: ${e.message} [${e.code}]`);
   const known = new Set(ctx.nodes);
-  for (const n of opts.alive ?? []) if (!known.has(n)) warnings.push(`alive node ${JSON.stringify(n)} has no Node resource; ignored`);
-  return activeFault() === 'no-dedup' ? planWithoutDedup(builder.plan(warnings), ctx, allocations) : builder.plan(warnings);
+  for (const n of opts.alive ?? [])
+    if (!known.has(n)) warnings.push(`alive node ${JSON.stringify(n)} has no Node resource; ignored`);
+  return activeFault() === 'no-dedup'
+    ? planWithoutDedup(builder.plan(warnings), ctx, allocations)
+    : builder.plan(warnings);
 }
 
 /** A node's routes per peer, in plan order (what each of its sessions should announce). */
@@ -35,7 +42,11 @@ export function routesForNode(plan: Plan, node: string): Map<string, AnnouncedRo
     if (r.node !== node) continue;
     let list = out.get(r.peer);
     if (!list) out.set(r.peer, (list = []));
-    const route: AnnouncedRoute = { prefix: r.prefix, communities: r.communities, largeCommunities: r.largeCommunities };
+    const route: AnnouncedRoute = {
+      prefix: r.prefix,
+      communities: r.communities,
+      largeCommunities: r.largeCommunities,
+    };
     if (r.localPref !== undefined) route.localPref = r.localPref;
     list.push(route);
   }

@@ -37,13 +37,20 @@ export class BgpListener {
   private bound: Bound[] = [];
   private started = false;
 
-  constructor(private readonly log: Logger, private readonly opts: BgpListenerOptions = {}) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly opts: BgpListenerOptions = {},
+  ) {}
 
   /** Routes inbound connections from `peerAddress` to `peer`; the returned function undoes it. */
   register(peerAddress: string, peer: InboundPeer): () => void {
     this.start();
     const key = canonicalIP(peerAddress) ?? peerAddress;
-    if (this.peers.has(key)) this.log.warn('bgp.listener.duplicate-peer', { peer: key, note: 'the latest BGPPeer for this address takes its inbound connections' });
+    if (this.peers.has(key))
+      this.log.warn('bgp.listener.duplicate-peer', {
+        peer: key,
+        note: 'the latest BGPPeer for this address takes its inbound connections',
+      });
     const entry = { peer, md5Ready: peer.password ? this.setKey(key, peer.password) : true };
     this.peers.set(key, entry);
     return () => {
@@ -74,11 +81,18 @@ export class BgpListener {
         fd = listenBgpSocket(address, port);
       } catch (err) {
         // outbound sessions still work; only this family's passive side is missing
-        this.log.error('bgp.listener.failed', { address, port, error: (err as Error).message, code: (err as { code?: string }).code });
+        this.log.error('bgp.listener.failed', {
+          address,
+          port,
+          error: (err as Error).message,
+          code: (err as { code?: string }).code,
+        });
         continue;
       }
       const server = createServer((socket) => this.onConnection(socket));
-      server.on('error', (err) => this.log.error('bgp.listener.error', { address, port, error: err.message }));
+      server.on('error', (err) =>
+        this.log.error('bgp.listener.error', { address, port, error: err.message }),
+      );
       server.listen({ fd });
       server.unref();
       this.bound.push({ address, family: isIPv6(address) ? 6 : 4, fd, server });
@@ -102,9 +116,10 @@ export class BgpListener {
     socket.on('error', () => {});
     const remote = canonicalIP(socket.remoteAddress ?? '') ?? String(socket.remoteAddress);
     const entry = this.peers.get(remote);
-    if (!entry || !entry.md5Ready) {
+    if (!entry?.md5Ready) {
       this.log.warn('bgp.listener.refused', {
-        remote: `${remote}:${socket.remotePort}`, local: `${socket.localAddress}:${socket.localPort}`,
+        remote: `${remote}:${socket.remotePort}`,
+        local: `${socket.localAddress}:${socket.localPort}`,
         reason: entry ? 'MD5 key could not be set for this peer' : 'not a configured peer',
       });
       socket.destroy();

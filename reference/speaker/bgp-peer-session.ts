@@ -9,11 +9,19 @@ import type { PeerForNode, PeerSession } from './speaker.ts';
  * IPv4 next hop, IPv6 next hop for MP-BGP) comes from the interface that reaches the peer. With a
  * listener, the peer's inbound connections come to this session too (collisions: RFC 4271 6.8).
  */
-export function openBgpPeerSession(peer: PeerForNode, log: Logger, onChange: () => void, listener?: BgpListener): PeerSession {
+export function openBgpPeerSession(
+  peer: PeerForNode,
+  log: Logger,
+  onChange: () => void,
+  listener?: BgpListener,
+): PeerSession {
   const local = localEndpointFor(peer.peerAddress, peer.sourceAddress);
   const routerId = peer.routerId ?? local.v4;
   // An IPv6-only node needs routerID set: BGP identifiers are IPv4-shaped.
-  if (!routerId) throw new Error(`peer ${peer.name}: no IPv4 address on ${local.interfaceName} to use as router id; set routerID`);
+  if (!routerId)
+    throw new Error(
+      `peer ${peer.name}: no IPv4 address on ${local.interfaceName} to use as router id; set routerID`,
+    );
   const session = new BgpSession({
     peerAddress: peer.peerAddress,
     peerPort: peer.peerPort,
@@ -31,7 +39,10 @@ export function openBgpPeerSession(peer: PeerForNode, log: Logger, onChange: () 
     ...(peer.ebgpMultiHop ? { ebgpMultiHop: 255 } : {}),
   });
   session.on('state', () => onChange());
-  const unregister = listener?.register(peer.peerAddress, { accept: (s) => session.acceptIncoming(s), ...(peer.password ? { password: peer.password } : {}) });
+  const unregister = listener?.register(peer.peerAddress, {
+    accept: (s) => session.acceptIncoming(s),
+    ...(peer.password ? { password: peer.password } : {}),
+  });
   session.start();
   return {
     setRoutes: (routes) => {

@@ -23,15 +23,20 @@ config stays announced. SIGHUP reloads at once; SIGTERM/SIGINT send Cease (Admin
 every peer and exit. Logs are JSON lines on stderr (LBCONFORM_LOG_LEVEL=debug|info|warn|error).`;
 
 export async function runSpeakerCommand(args: string[], io: Io): Promise<number> {
-  const parsed = parseCommandArgs(args, {
-    node: { type: 'string' },
-    namespace: { type: 'string', default: 'metallb-system' },
-    status: { type: 'boolean', default: false },
-    'l2-secret-file': { type: 'string' },
-    'l2-port': { type: 'string', default: '7946' },
-    'l2-interval-ms': { type: 'string', default: '200' },
-    'l2-dead-after-ms': { type: 'string', default: '1000' },
-  }, speakerUsage, io);
+  const parsed = parseCommandArgs(
+    args,
+    {
+      node: { type: 'string' },
+      namespace: { type: 'string', default: 'metallb-system' },
+      status: { type: 'boolean', default: false },
+      'l2-secret-file': { type: 'string' },
+      'l2-port': { type: 'string', default: '7946' },
+      'l2-interval-ms': { type: 'string', default: '200' },
+      'l2-dead-after-ms': { type: 'string', default: '1000' },
+    },
+    speakerUsage,
+    io,
+  );
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   if (!values.node) {
@@ -60,24 +65,49 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
   const node = values.node;
   const log = jsonLogger().child({ node });
   // A deliberate fault (npm run mutation) is validated before anything starts, and said in the log.
-  try { if (activeFault()) log.warn('fault.injected', { fault: activeFault() }); } catch (err) { io.stderr.write(`${(err as Error).message}\n`); return 2; }
+  try {
+    if (activeFault()) log.warn('fault.injected', { fault: activeFault() });
+  } catch (err) {
+    io.stderr.write(`${(err as Error).message}\n`);
+    return 2;
+  }
   // Layer 2 membership is authenticated: without a shared secret this speaker takes no part in L2.
-  const secret = values['l2-secret-file'] ? readFileSync(values['l2-secret-file'], 'utf8').trim() : process.env.LBCONFORM_L2_SECRET;
+  const secret = values['l2-secret-file']
+    ? readFileSync(values['l2-secret-file'], 'utf8').trim()
+    : process.env.LBCONFORM_L2_SECRET;
   let speaker: Speaker;
   const l2 = secret
-    ? new L2Announcer(node, {
-        secret, port: Number(values['l2-port']), intervalMs: Number(values['l2-interval-ms']), deadAfterMs: Number(values['l2-dead-after-ms']),
-      }, log, () => void speaker.reload().then(publish))
+    ? new L2Announcer(
+        node,
+        {
+          secret,
+          port: Number(values['l2-port']),
+          intervalMs: Number(values['l2-interval-ms']),
+          deadAfterMs: Number(values['l2-dead-after-ms']),
+        },
+        log,
+        () => void speaker.reload().then(publish),
+      )
     : undefined;
   const planner = new PlannerThread(log);
   speaker = new Speaker(
-    () => planner.compute({ node, paths: positionals, namespace: values.namespace!, ...(l2 ? { alive: l2.alive() } : {}) }),
-    (peer) => openBgpPeerSession(peer, log.child({ peer: peer.name }), () => publish(), processBgpListener(log)),
+    () =>
+      planner.compute({
+        node,
+        paths: positionals,
+        namespace: values.namespace!,
+        ...(l2 ? { alive: l2.alive() } : {}),
+      }),
+    (peer) =>
+      openBgpPeerSession(peer, log.child({ peer: peer.name }), () => publish(), processBgpListener(log)),
     log,
     async (desired) => {
       if (!desired.l2?.needed) return;
       if (!l2) {
-        log.error('l2.disabled', { reason: 'L2Advertisements are configured but no membership secret was given (--l2-secret-file or LBCONFORM_L2_SECRET)' });
+        log.error('l2.disabled', {
+          reason:
+            'L2Advertisements are configured but no membership secret was given (--l2-secret-file or LBCONFORM_L2_SECRET)',
+        });
         return;
       }
       await l2.apply(desired.l2.members, desired.l2.rows, desired.l2.needed);
@@ -85,7 +115,14 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
   );
   const publish = (): void => {
     try {
-      writeStatus(statusFile, { node, pid: process.pid, updated: new Date().toISOString(), ...speaker.status(), planner: planner.computed, ...(l2 ? { l2: l2.status() } : {}) });
+      writeStatus(statusFile, {
+        node,
+        pid: process.pid,
+        updated: new Date().toISOString(),
+        ...speaker.status(),
+        planner: planner.computed,
+        ...(l2 ? { l2: l2.status() } : {}),
+      });
     } catch (err) {
       log.warn('status.write-failed', { error: err as Error });
     }
@@ -94,7 +131,9 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
   log.info('speaker.starting', { paths: positionals, namespace: values.namespace, pid: process.pid });
   if (!(await speaker.start())) {
     await planner.close();
-    io.stderr.write(`lbconform speaker: the configuration is invalid; nothing announced (see the config.rejected log line)\n`);
+    io.stderr.write(
+      `lbconform speaker: the configuration is invalid; nothing announced (see the config.rejected log line)\n`,
+    );
     return 1;
   }
   publish();

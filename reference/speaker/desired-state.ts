@@ -19,14 +19,22 @@ export interface DesiredStateInput {
  * Manifest texts → what this node announces, through exactly the code `lbconform plan` uses. Every
  * Node in the manifests counts as alive for BGP (liveness only matters to the L2 election).
  */
-export function desiredStateFromTexts(input: DesiredStateInput, texts: readonly { file: string; text: string }[], readErrors: ValidationError[], cache?: ParsedDocsCache): DesiredState {
+export function desiredStateFromTexts(
+  input: DesiredStateInput,
+  texts: readonly { file: string; text: string }[],
+  readErrors: ValidationError[],
+  cache?: ParsedDocsCache,
+): DesiredState {
   const { node, namespace, alive } = input;
   const { config, errors } = loadTexts(texts, readErrors, { namespace }, cache);
   if (!config || errors.length) {
     return { ok: false, errors: errors.map(formatError) };
   }
   const allocation = allocate(config);
-  const plan = computePlan(config, allocation.allocations, { serviceErrors: allocation.errors, ...(alive ? { alive: alive.filter((n) => config.nodes.some((x) => x.name === n)) } : {}) });
+  const plan = computePlan(config, allocation.allocations, {
+    serviceErrors: allocation.errors,
+    ...(alive ? { alive: alive.filter((n) => config.nodes.some((x) => x.name === n)) } : {}),
+  });
   const peers = peersForNode(config, node);
   const routes = routesForNode(plan, node);
   const count = [...routes.values()].reduce((n, r) => n + r.length, 0);
@@ -38,14 +46,20 @@ export function desiredStateFromTexts(input: DesiredStateInput, texts: readonly 
     warnings: plan.warnings,
     l2: {
       rows: plan.l2.filter((r) => r.node === node).map((r) => ({ ip: r.ip, interfaces: r.interfaces })),
-      members: config.nodes.filter((n) => n.addresses.length > 0).map((n) => ({ node: n.name, address: n.addresses[0]! })),
+      members: config.nodes
+        .filter((n) => n.addresses.length > 0)
+        .map((n) => ({ node: n.name, address: n.addresses[0]! })),
       needed: config.l2Advertisements.length > 0,
     },
   };
 }
 
 export type ManifestTexts = { file: string; text: string }[];
-export type ComputeFromTexts = (input: DesiredStateInput, texts: ManifestTexts, readErrors: ValidationError[]) => Promise<DesiredState>;
+export type ComputeFromTexts = (
+  input: DesiredStateInput,
+  texts: ManifestTexts,
+  readErrors: ValidationError[],
+) => Promise<DesiredState>;
 
 /**
  * Computes the desired state from the files, remembering what it was computed from: when neither the
@@ -56,7 +70,10 @@ export type ComputeFromTexts = (input: DesiredStateInput, texts: ManifestTexts, 
 export class DesiredStateSource {
   private lastKey?: string;
 
-  constructor(private readonly fromTexts: ComputeFromTexts = async (i, t, e) => desiredStateFromTexts(i, t, e, this.cache)) {}
+  constructor(
+    private readonly fromTexts: ComputeFromTexts = async (i, t, e) =>
+      desiredStateFromTexts(i, t, e, this.cache),
+  ) {}
 
   private readonly cache = new ParsedDocsCache();
 

@@ -56,8 +56,13 @@ export class L2Announcer {
     if (!this.membership) {
       const self = members.find((m) => m.node === this.node);
       this.membership = new Membership({
-        node: this.node, secret: this.settings.secret, port: this.settings.port, peers,
-        intervalMs: this.settings.intervalMs, deadAfterMs: this.settings.deadAfterMs, logger: this.log.child({ part: 'membership' }),
+        node: this.node,
+        secret: this.settings.secret,
+        port: this.settings.port,
+        peers,
+        intervalMs: this.settings.intervalMs,
+        deadAfterMs: this.settings.deadAfterMs,
+        logger: this.log.child({ part: 'membership' }),
         ...(self && !self.address.includes(':') ? { bind: '0.0.0.0' } : {}),
       });
       this.membersKey = key;
@@ -65,7 +70,9 @@ export class L2Announcer {
         this.log.info('l2.members.changed', { alive });
         this.onAliveChange();
       });
-      this.membership.on('rejected', (reason: string, from: string) => this.log.warn('l2.membership.rejected', { reason, from }));
+      this.membership.on('rejected', (reason: string, from: string) =>
+        this.log.warn('l2.membership.rejected', { reason, from }),
+      );
       await this.membership.ready;
       // One dead-after interval lets every live peer be heard before the first election.
       this.settleTimer = setTimeout(() => {
@@ -74,7 +81,10 @@ export class L2Announcer {
         // The rows withheld while unsettled are the announcer's to apply now; the speaker recomputes
         // only if the alive set moved meanwhile (its inputs are otherwise the same).
         const last = this.lastApplied;
-        if (last) void this.apply(last.members, last.rows, last.needed).catch((err: unknown) => this.log.error('l2.apply.failed', { error: err as Error }));
+        if (last)
+          void this.apply(last.members, last.rows, last.needed).catch((err: unknown) =>
+            this.log.error('l2.apply.failed', { error: err as Error }),
+          );
         this.onAliveChange();
       }, this.settings.deadAfterMs);
     } else if (key !== this.membersKey) {
@@ -83,7 +93,9 @@ export class L2Announcer {
     }
     if (!this.settled) return;
     this.responder ??= this.openResponder();
-    this.responder.setOwned(rows.map((r) => ({ ip: r.ip, ...(r.interfaces.length ? { interfaces: r.interfaces } : {}) })));
+    this.responder.setOwned(
+      rows.map((r) => ({ ip: r.ip, ...(r.interfaces.length ? { interfaces: r.interfaces } : {}) })),
+    );
     if (rows.length) this.checkForwarding(members.find((m) => m.node === this.node)?.address);
   }
 
@@ -95,7 +107,9 @@ export class L2Announcer {
    */
   private checkForwarding(nodeAddress: string | undefined): void {
     const ifaces = networkInterfaces();
-    const primary = Object.entries(ifaces).find(([, list]) => list?.some((a) => a.address === nodeAddress))?.[0];
+    const primary = Object.entries(ifaces).find(([, list]) =>
+      list?.some((a) => a.address === nodeAddress),
+    )?.[0];
     for (const name of this.responder?.activeInterfaces() ?? []) {
       if (name === primary || this.warnedForwarding.has(name)) continue;
       let forwarding = '1';
@@ -106,16 +120,22 @@ export class L2Announcer {
       }
       if (forwarding !== '1') {
         this.warnedForwarding.add(name);
-        this.log.warn('l2.forwarding.disabled', { iface: name, hint: `traffic announced on secondary interface ${name} is dropped: set net.ipv4.conf.${name}.forwarding=1 (and rp_filter=0)` });
+        this.log.warn('l2.forwarding.disabled', {
+          iface: name,
+          hint: `traffic announced on secondary interface ${name} is dropped: set net.ipv4.conf.${name}.forwarding=1 (and rp_filter=0)`,
+        });
       }
     }
   }
 
   private openResponder(): L2Responder {
     const r = new L2Responder({ logger: this.log.child({ part: 'l2' }), node: this.node });
-    r.on('announce-error', (e: { code: string; ip: string; node: string; protocol: string; interfaces: string[] }) => {
-      this.log.error('l2.announce.error', { ...e });
-    });
+    r.on(
+      'announce-error',
+      (e: { code: string; ip: string; node: string; protocol: string; interfaces: string[] }) => {
+        this.log.error('l2.announce.error', { ...e });
+      },
+    );
     return r;
   }
 

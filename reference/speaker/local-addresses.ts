@@ -24,11 +24,15 @@ export function localEndpointFor(
   for (const [name, addrs] of Object.entries(interfaces)) {
     if (!addrs) continue;
     const match = addrs.find((a) =>
-      sourceAddress ? a.address === sourceAddress : !a.internal && a.cidr !== null && inSubnet(peerAddress, a.cidr),
+      sourceAddress
+        ? a.address === sourceAddress
+        : !a.internal && a.cidr !== null && inSubnet(peerAddress, a.cidr),
     );
     if (!match) continue;
     const v4 = addrs.find((a) => a.family === 'IPv4' && !a.internal)?.address;
-    const v6 = addrs.find((a) => a.family === 'IPv6' && !a.internal && !a.address.toLowerCase().startsWith('fe80'))?.address;
+    const v6 = addrs.find(
+      (a) => a.family === 'IPv6' && !a.internal && !a.address.toLowerCase().startsWith('fe80'),
+    )?.address;
     return { interfaceName: name, ...(v4 ? { v4 } : {}), ...(v6 ? { v6 } : {}) };
   }
   throw new CodedError(

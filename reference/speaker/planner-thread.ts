@@ -2,7 +2,12 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from '../../common/log.ts';
 import type { ValidationError } from '../model/types.ts';
 import { ParsedDocsCache } from '../config/yaml-fast.ts';
-import { DesiredStateSource, desiredStateFromTexts, type DesiredStateInput, type ManifestTexts } from './desired-state.ts';
+import {
+  DesiredStateSource,
+  desiredStateFromTexts,
+  type DesiredStateInput,
+  type ManifestTexts,
+} from './desired-state.ts';
 import type { DesiredState } from './speaker.ts';
 
 interface Job {
@@ -30,7 +35,9 @@ export class PlannerThread {
   private readonly cache = new ParsedDocsCache();
   /** Where computations ran (also in the speaker's status): a thread that never runs shows here. */
   readonly computed = { here: 0, onThread: 0 };
-  private readonly source = new DesiredStateSource((input, texts, errors) => this.fromTexts(input, texts, errors));
+  private readonly source = new DesiredStateSource((input, texts, errors) =>
+    this.fromTexts(input, texts, errors),
+  );
 
   constructor(private readonly log: Logger) {}
 
@@ -45,7 +52,11 @@ export class PlannerThread {
     await w?.terminate();
   }
 
-  private fromTexts(input: DesiredStateInput, texts: ManifestTexts, errors: ValidationError[]): Promise<DesiredState> {
+  private fromTexts(
+    input: DesiredStateInput,
+    texts: ManifestTexts,
+    errors: ValidationError[],
+  ): Promise<DesiredState> {
     if (!this.worker) {
       const state = desiredStateFromTexts(input, texts, errors, this.cache);
       this.computed.here++;

@@ -7,10 +7,16 @@ import { desiredStateFromTexts, type DesiredStateInput, type ManifestTexts } fro
 // a reload parses only the files that changed since the last one
 const cache = new ParsedDocsCache();
 
-parentPort!.on('message', (msg: { id: number; input: DesiredStateInput; texts: ManifestTexts; errors: ValidationError[] }) => {
-  try {
-    parentPort!.postMessage({ id: msg.id, result: desiredStateFromTexts(msg.input, msg.texts, msg.errors, cache) });
-  } catch (err) {
-    parentPort!.postMessage({ id: msg.id, error: String((err as Error)?.stack ?? err) });
-  }
-});
+parentPort!.on(
+  'message',
+  (msg: { id: number; input: DesiredStateInput; texts: ManifestTexts; errors: ValidationError[] }) => {
+    try {
+      parentPort!.postMessage({
+        id: msg.id,
+        result: desiredStateFromTexts(msg.input, msg.texts, msg.errors, cache),
+      });
+    } catch (err) {
+      parentPort!.postMessage({ id: msg.id, error: String((err as Error)?.stack ?? err) });
+    }
+  },
+);

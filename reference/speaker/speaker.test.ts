@@ -1,9 +1,22 @@
 import t from 'tap';
-import { Speaker, type DesiredState, type PeerForNode, type PeerSession, type RouteForPeer } from './speaker.ts';
+import {
+  Speaker,
+  type DesiredState,
+  type PeerForNode,
+  type PeerSession,
+  type RouteForPeer,
+} from './speaker.ts';
 import { silentLogger } from '../../common/log.ts';
 
 const peer = (name: string, over: Partial<PeerForNode> = {}): PeerForNode => ({
-  name, myAsn: 64500, peerAsn: 64500, peerAddress: '192.0.2.1', peerPort: 179, holdTime: 3, keepaliveTime: 1, ...over,
+  name,
+  myAsn: 64500,
+  peerAsn: 64500,
+  peerAddress: '192.0.2.1',
+  peerPort: 179,
+  holdTime: 3,
+  keepaliveTime: 1,
+  ...over,
 });
 const route = (prefix: string): RouteForPeer => ({ prefix, communities: [], largeCommunities: [] });
 
@@ -29,7 +42,10 @@ function harness(states: DesiredState[]) {
 }
 
 const ok = (peers: PeerForNode[], routes: Record<string, string[]>): DesiredState => ({
-  ok: true, peers, summary: 'x', routes: new Map(Object.entries(routes).map(([k, v]) => [k, v.map(route)])),
+  ok: true,
+  peers,
+  summary: 'x',
+  routes: new Map(Object.entries(routes).map(([k, v]) => [k, v.map(route)])),
 });
 
 t.test('opens one session per peer and hands each its routes', async (t) => {
@@ -55,22 +71,25 @@ t.test('an invalid reload keeps the last good config and its sessions', async (t
   t.same(h.speaker.status().config, 'x');
 });
 
-t.test('reload: unchanged peer keeps its session, changed peer is rebuilt, removed peer stopped', async (t) => {
-  const h = harness([
-    ok([peer('a'), peer('b')], {}),
-    ok([peer('a'), peer('b', { holdTime: 9, keepaliveTime: 3 })], { a: ['203.0.113.201/32'] }),
-    ok([peer('b', { holdTime: 9, keepaliveTime: 3 })], {}),
-  ]);
-  await h.speaker.start();
-  await h.speaker.reload();
-  t.same(h.opened, ['a', 'b', 'b']);
-  t.same(h.stopped, ['b']);
-  t.same(h.routes.get('a'), [[], ['203.0.113.201/32']]);
-  await h.speaker.reload();
-  t.same(h.stopped, ['b', 'a']);
-  await h.speaker.stop();
-  t.same(h.stopped, ['b', 'a', 'b']);
-});
+t.test(
+  'reload: unchanged peer keeps its session, changed peer is rebuilt, removed peer stopped',
+  async (t) => {
+    const h = harness([
+      ok([peer('a'), peer('b')], {}),
+      ok([peer('a'), peer('b', { holdTime: 9, keepaliveTime: 3 })], { a: ['203.0.113.201/32'] }),
+      ok([peer('b', { holdTime: 9, keepaliveTime: 3 })], {}),
+    ]);
+    await h.speaker.start();
+    await h.speaker.reload();
+    t.same(h.opened, ['a', 'b', 'b']);
+    t.same(h.stopped, ['b']);
+    t.same(h.routes.get('a'), [[], ['203.0.113.201/32']]);
+    await h.speaker.reload();
+    t.same(h.stopped, ['b', 'a']);
+    await h.speaker.stop();
+    t.same(h.stopped, ['b', 'a', 'b']);
+  },
+);
 
 t.test('reload requests made while one runs become one more reload, not one each', async (t) => {
   let computes = 0;
@@ -130,7 +149,8 @@ t.test('a peer whose session cannot be opened is logged and skipped; the others 
   const speaker = new Speaker(
     async () => ok([peer('bad'), peer('good', { peerAddress: '192.0.2.2' })], { good: ['203.0.113.1/32'] }),
     (p) => {
-      if (p.name === 'bad') throw Object.assign(new Error('no route to 192.0.2.1'), { code: 'NO_ROUTE_TO_PEER' });
+      if (p.name === 'bad')
+        throw Object.assign(new Error('no route to 192.0.2.1'), { code: 'NO_ROUTE_TO_PEER' });
       opened.push(p.name);
       return { setRoutes: () => {}, stop: async () => {}, status: () => ({}) };
     },

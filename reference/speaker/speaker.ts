@@ -17,7 +17,11 @@ export type DesiredState =
       summary: string;
       warnings?: string[];
       /** Layer 2: the IPs this node won the election for, and who takes part in the membership. */
-      l2?: { rows: { ip: string; interfaces: string[] }[]; members: { node: string; address: string }[]; needed: boolean };
+      l2?: {
+        rows: { ip: string; interfaces: string[] }[];
+        members: { node: string; address: string }[];
+        needed: boolean;
+      };
     }
   | { ok: false; errors: string[] };
 
@@ -48,7 +52,9 @@ export class Speaker {
     private readonly openSession: SessionFactory,
     private readonly log: Logger,
     /** Applies what is not BGP (layer 2) after the sessions got their routes. */
-    private readonly applyExtra: (desired: Extract<DesiredState, { ok: true }>) => Promise<void> = async () => {},
+    private readonly applyExtra: (
+      desired: Extract<DesiredState, { ok: true }>,
+    ) => Promise<void> = async () => {},
   ) {}
 
   /** Loads the config; resolves false (and starts nothing) when the first config is invalid. */
@@ -121,7 +127,12 @@ export class Speaker {
           session = this.openSession(peer);
         } catch (err) {
           // one peer that cannot be reached from here (no route, no source address) must not cost the others
-          this.log.error('peer.unavailable', { peer: peer.name, address: peer.peerAddress, error: err as Error, retry: 'on the next reload' });
+          this.log.error('peer.unavailable', {
+            peer: peer.name,
+            address: peer.peerAddress,
+            error: err as Error,
+            retry: 'on the next reload',
+          });
           continue;
         }
         entry = { key: sessionKey(peer), session };
@@ -151,5 +162,16 @@ export class Speaker {
 
 /** A session is rebuilt only when something that shapes the TCP connection or OPEN changes. */
 function sessionKey(p: PeerForNode): string {
-  return JSON.stringify([p.myAsn, p.peerAsn, p.peerAddress, p.peerPort, p.sourceAddress, p.holdTime, p.keepaliveTime, p.routerId, p.password, p.ebgpMultiHop]);
+  return JSON.stringify([
+    p.myAsn,
+    p.peerAsn,
+    p.peerAddress,
+    p.peerPort,
+    p.sourceAddress,
+    p.holdTime,
+    p.keepaliveTime,
+    p.routerId,
+    p.password,
+    p.ebgpMultiHop,
+  ]);
 }

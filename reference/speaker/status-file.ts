@@ -6,7 +6,10 @@ import { join } from 'node:path';
  * `lbconform speaker --status --node X` prints. A file (not a socket) because the speaker lives in
  * a node namespace while the operator usually runs in the root one; /run is shared by both.
  */
-export function statusPath(node: string, dir = process.env.LBCONFORM_STATE_DIR ?? '/run/lbconform/speakers'): string {
+export function statusPath(
+  node: string,
+  dir = process.env.LBCONFORM_STATE_DIR ?? '/run/lbconform/speakers',
+): string {
   return join(dir, `${node.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
 }
 

@@ -45,10 +45,18 @@ export async function startFrrDaemons(o: FrrDaemonOptions): Promise<FrrDaemons> 
   const { uid, gid } = frrIds();
   const runDir = mkdtempSync('/tmp/lbcfrr-');
   mkdirSync(o.logDir, { recursive: true });
-  writeFileSync(join(runDir, 'zebra.conf'), `hostname ${o.hostname}\nlog file ${join(o.logDir, 'zebra.log')}\n!\n`);
+  writeFileSync(
+    join(runDir, 'zebra.conf'),
+    `hostname ${o.hostname}\nlog file ${join(o.logDir, 'zebra.log')}\n!\n`,
+  );
   writeFileSync(join(runDir, 'bgpd.conf'), o.bgpdConf);
   writeFileSync(join(runDir, 'vtysh.conf'), '');
-  for (const p of [runDir, o.logDir, ...['zebra.conf', 'bgpd.conf', 'vtysh.conf'].map((f) => join(runDir, f))]) chownSync(p, uid, gid);
+  for (const p of [
+    runDir,
+    o.logDir,
+    ...['zebra.conf', 'bgpd.conf', 'vtysh.conf'].map((f) => join(runDir, f)),
+  ])
+    chownSync(p, uid, gid);
 
   const procs = new Map<'zebra' | 'bgpd', Spawned>();
   let stopping = false;
@@ -58,8 +66,23 @@ export async function startFrrDaemons(o: FrrDaemonOptions): Promise<FrrDaemons> 
 
   const start = async (d: 'zebra' | 'bgpd', ready: string[]): Promise<Spawned> => {
     // -n: bgpd never installs routes in the node's kernel (and the inbound policy accepts none anyway).
-    const args = ['-u', 'frr', '-g', 'frr', '-P', '0', '-z', join(runDir, 'zserv.api'), '--vty_socket', runDir,
-      '-f', join(runDir, `${d}.conf`), '-i', join(runDir, `${d}.pid`), ...(d === 'bgpd' ? ['-n'] : [])];
+    const args = [
+      '-u',
+      'frr',
+      '-g',
+      'frr',
+      '-P',
+      '0',
+      '-z',
+      join(runDir, 'zserv.api'),
+      '--vty_socket',
+      runDir,
+      '-f',
+      join(runDir, `${d}.conf`),
+      '-i',
+      join(runDir, `${d}.pid`),
+      ...(d === 'bgpd' ? ['-n'] : []),
+    ];
     const out = join(o.logDir, `${d}.stdout.log`);
     const proc = spawnProcess(join(o.frrBin, d), args, { logFile: out });
     procs.set(d, proc);
@@ -69,20 +92,31 @@ export async function startFrrDaemons(o: FrrDaemonOptions): Promise<FrrDaemons> 
       abort.abort(new CodedError('FRR_START_FAILED', why));
       if (!stopping && procs.get(d) === proc) onDied(why);
     });
-    await eventually(`${d} sockets ${ready.join(', ')}`, async () => {
-      const missing = ready.filter((f) => !existsSync(join(runDir, f)));
-      if (missing.length) throw new Error(`missing ${missing.join(', ')}`);
-    }, { timeoutMs: o.readyTimeoutMs, intervalMs: 10, signal: abort.signal });
+    await eventually(
+      `${d} sockets ${ready.join(', ')}`,
+      async () => {
+        const missing = ready.filter((f) => !existsSync(join(runDir, f)));
+        if (missing.length) throw new Error(`missing ${missing.join(', ')}`);
+      },
+      { timeoutMs: o.readyTimeoutMs, intervalMs: 10, signal: abort.signal },
+    );
     return proc;
   };
 
-  const vtysh = (args: string[]): Promise<RunResult> => run('vtysh', ['--vty_socket', runDir, '--config_dir', runDir, ...args], { allowFail: true, timeoutMs: 20_000 });
+  const vtysh = (args: string[]): Promise<RunResult> =>
+    run('vtysh', ['--vty_socket', runDir, '--config_dir', runDir, ...args], {
+      allowFail: true,
+      timeoutMs: 20_000,
+    });
   const json = async <T>(command: string): Promise<T> => {
     const r = await vtysh(['-c', command]);
     try {
       return JSON.parse(r.stdout) as T;
     } catch {
-      throw new CodedError('FRR_BAD_JSON', `"${command}" did not print JSON (exit ${r.code}): ${(r.stdout + r.stderr).slice(0, 300)}`);
+      throw new CodedError(
+        'FRR_BAD_JSON',
+        `"${command}" did not print JSON (exit ${r.code}): ${(r.stdout + r.stderr).slice(0, 300)}`,
+      );
     }
   };
 
@@ -90,9 +124,21 @@ export async function startFrrDaemons(o: FrrDaemonOptions): Promise<FrrDaemons> 
     watchdog?.kill('SIGTERM');
     // Reads until our end of the pipe closes, which happens however we die; then kills the daemons
     // and removes our temporary folders. A fixed script: pids and paths are arguments, never shell text.
-    const script = 'while read -r _; do :; done; for a; do shift; [ "$a" = -- ] && break; kill -KILL "$a" 2>/dev/null; done; rm -rf -- "$@"';
-    watchdog = spawn('/bin/sh', ['-c', script, 'lbcfrr-watchdog', ...[...procs.values()].map((p) => String(p.pid)), '--', runDir, ...(o.removeOnDeath ?? [])],
-      { stdio: ['pipe', 'ignore', 'ignore'] });
+    const script =
+      'while read -r _; do :; done; for a; do shift; [ "$a" = -- ] && break; kill -KILL "$a" 2>/dev/null; done; rm -rf -- "$@"';
+    watchdog = spawn(
+      '/bin/sh',
+      [
+        '-c',
+        script,
+        'lbcfrr-watchdog',
+        ...[...procs.values()].map((p) => String(p.pid)),
+        '--',
+        runDir,
+        ...(o.removeOnDeath ?? []),
+      ],
+      { stdio: ['pipe', 'ignore', 'ignore'] },
+    );
     watchdog.on('error', (err) => o.log.warn('frr.watchdog.failed', { error: err }));
   };
 
@@ -110,12 +156,19 @@ export async function startFrrDaemons(o: FrrDaemonOptions): Promise<FrrDaemons> 
   try {
     await start('zebra', ['zserv.api', 'zebra.vty']);
     // bgpd only once zebra knows the interfaces as up: it takes the IPv6 next hop from them.
-    await eventually('zebra reports the interfaces up', async () => {
-      const r = await vtysh(['-d', 'zebra', '-c', 'show interface json']);
-      const ifs = JSON.parse(r.stdout) as Record<string, { operationalStatus?: string }>;
-      const down = Object.entries(ifs).filter(([n, i]) => n !== 'lo' && i.operationalStatus !== 'up').map(([n]) => n);
-      if (Object.keys(ifs).length < 2 || down.length) throw new Error(`not up in zebra: ${down.join(', ') || '(no interface yet)'}`);
-    }, { timeoutMs: o.readyTimeoutMs, intervalMs: 25 });
+    await eventually(
+      'zebra reports the interfaces up',
+      async () => {
+        const r = await vtysh(['-d', 'zebra', '-c', 'show interface json']);
+        const ifs = JSON.parse(r.stdout) as Record<string, { operationalStatus?: string }>;
+        const down = Object.entries(ifs)
+          .filter(([n, i]) => n !== 'lo' && i.operationalStatus !== 'up')
+          .map(([n]) => n);
+        if (Object.keys(ifs).length < 2 || down.length)
+          throw new Error(`not up in zebra: ${down.join(', ') || '(no interface yet)'}`);
+      },
+      { timeoutMs: o.readyTimeoutMs, intervalMs: 25 },
+    );
     await start('bgpd', ['bgpd.vty']);
     armWatchdog();
   } catch (err) {
@@ -135,7 +188,11 @@ export async function startFrrDaemons(o: FrrDaemonOptions): Promise<FrrDaemons> 
     async applyFile(file) {
       const r = await vtysh(['-f', file]);
       const output = (r.stdout + r.stderr).trim();
-      if (r.code !== 0) throw new CodedError('FRR_APPLY_FAILED', `vtysh -f ${file} exited ${r.code}: ${output.slice(0, 500)}`);
+      if (r.code !== 0)
+        throw new CodedError(
+          'FRR_APPLY_FAILED',
+          `vtysh -f ${file} exited ${r.code}: ${output.slice(0, 500)}`,
+        );
       return output;
     },
     async restartBgpd(bgpdConf) {
@@ -151,4 +208,3 @@ export async function startFrrDaemons(o: FrrDaemonOptions): Promise<FrrDaemons> 
     stop,
   };
 }
-

@@ -51,7 +51,13 @@ export interface LocalFacts {
  * `previousRouterId`: the identifier in use, kept when the interface it came from cannot be read now
  * (a link that is down): an interface flap must not change the router id, nor stop a reload.
  */
-export function buildModel(node: string, peers: readonly ResolvedPeer[], routes: ReadonlyMap<string, readonly AnnouncedRoute[]>, local: LocalFacts, previousRouterId?: string): FrrModel {
+export function buildModel(
+  node: string,
+  peers: readonly ResolvedPeer[],
+  routes: ReadonlyMap<string, readonly AnnouncedRoute[]>,
+  local: LocalFacts,
+  previousRouterId?: string,
+): FrrModel {
   const warnings: string[] = [];
   const neighbors: NeighborModel[] = [];
   const byAddress = new Map<string, string>();
@@ -60,7 +66,9 @@ export function buildModel(node: string, peers: readonly ResolvedPeer[], routes:
     // a second session (the reference would open two; FRR cannot).
     const taken = byAddress.get(p.peerAddress);
     if (taken !== undefined) {
-      warnings.push(`BGPPeer ${p.name}: address ${p.peerAddress} is already peer ${taken} on ${node}; ignored (FRR has one neighbour per address)`);
+      warnings.push(
+        `BGPPeer ${p.name}: address ${p.peerAddress} is already peer ${taken} on ${node}; ignored (FRR has one neighbour per address)`,
+      );
       continue;
     }
     byAddress.set(p.peerAddress, p.name);
@@ -80,21 +88,34 @@ export function buildModel(node: string, peers: readonly ResolvedPeer[], routes:
   }
   const v4 = new Set<string>();
   const v6 = new Set<string>();
-  for (const n of neighbors) for (const c of n.policy) {
-    for (const x of c.v4) v4.add(x);
-    for (const x of c.v6) v6.add(x);
-  }
-  const model: FrrModel = { hostname: node, neighbors, networks: { v4: sortPrefixes([...v4]), v6: sortPrefixes([...v6]) }, warnings };
+  for (const n of neighbors)
+    for (const c of n.policy) {
+      for (const x of c.v4) v4.add(x);
+      for (const x of c.v6) v6.add(x);
+    }
+  const model: FrrModel = {
+    hostname: node,
+    neighbors,
+    networks: { v4: sortPrefixes([...v4]), v6: sortPrefixes([...v6]) },
+    warnings,
+  };
   const first = neighbors[0];
   if (first) {
     // One bgpd instance has one AS and one identifier: the first peer's (by name) win, as the plan sorts them.
     const withId = peers.find((p) => p.routerId !== undefined && byAddress.get(p.peerAddress) === p.name);
-    const routerId = withId?.routerId ?? local.ipv4For(first.address, first.sourceAddress) ?? previousRouterId;
+    const routerId =
+      withId?.routerId ?? local.ipv4For(first.address, first.sourceAddress) ?? previousRouterId;
     if (!routerId) {
-      throw new CodedError('FRR_NO_ROUTER_ID', `node ${node}: no IPv4 address on the interface reaching ${first.address} to use as router id; set routerID on the BGPPeer`);
+      throw new CodedError(
+        'FRR_NO_ROUTER_ID',
+        `node ${node}: no IPv4 address on the interface reaching ${first.address} to use as router id; set routerID on the BGPPeer`,
+      );
     }
     const ids = new Set(peers.map((p) => p.routerId).filter((x) => x !== undefined));
-    if (ids.size > 1) warnings.push(`BGPPeers on ${node} ask for router ids ${[...ids].join(', ')}; FRR has one per instance, using ${routerId}`);
+    if (ids.size > 1)
+      warnings.push(
+        `BGPPeers on ${node} ask for router ids ${[...ids].join(', ')}; FRR has one per instance, using ${routerId}`,
+      );
     model.router = { asn: first.localAsn, routerId };
   }
   return model;
@@ -107,21 +128,43 @@ export function classify(routes: readonly AnnouncedRoute[]): PolicyClass[] {
     const key = classKey(r);
     let c = classes.get(key);
     if (!c) {
-      c = { communities: [...r.communities], largeCommunities: [...r.largeCommunities], ...(r.localPref !== undefined ? { localPref: r.localPref } : {}), v4: [], v6: [] };
+      c = {
+        communities: [...r.communities],
+        largeCommunities: [...r.largeCommunities],
+        ...(r.localPref !== undefined ? { localPref: r.localPref } : {}),
+        v4: [],
+        v6: [],
+      };
       classes.set(key, c);
     }
     (r.prefix.includes(':') ? c.v6 : c.v4).push(r.prefix);
   }
-  return [...classes.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, c]) => ({ ...c, v4: sortPrefixes(c.v4), v6: sortPrefixes(c.v6) }));
+  return [...classes.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, c]) => ({ ...c, v4: sortPrefixes(c.v4), v6: sortPrefixes(c.v6) }));
 }
 
-export function classKey(c: { communities: readonly string[]; largeCommunities: readonly string[]; localPref?: number }): string {
+export function classKey(c: {
+  communities: readonly string[];
+  largeCommunities: readonly string[];
+  localPref?: number;
+}): string {
   return JSON.stringify([c.localPref ?? null, c.communities, c.largeCommunities]);
 }
 
 /** What shapes the TCP connection or the OPEN: a change means the neighbour is configured anew. */
 export function sessionKey(n: NeighborModel): string {
-  return JSON.stringify([n.address, n.remoteAsn, n.localAsn, n.port, n.holdTime, n.keepaliveTime, n.password ?? null, n.sourceAddress ?? null, n.ebgpMultihop]);
+  return JSON.stringify([
+    n.address,
+    n.remoteAsn,
+    n.localAsn,
+    n.port,
+    n.holdTime,
+    n.keepaliveTime,
+    n.password ?? null,
+    n.sourceAddress ?? null,
+    n.ebgpMultihop,
+  ]);
 }
 
 function sortPrefixes(list: string[]): string[] {

@@ -14,7 +14,12 @@ export interface FrrNeighborJson {
   lastResetDueTo?: string;
   lastErrorCodeSubcode?: string;
   lastNotificationReason?: string;
-  messageStats?: { routeRefreshRecv?: number; notificationsSent?: number; notificationsRecv?: number; updatesSent?: number };
+  messageStats?: {
+    routeRefreshRecv?: number;
+    notificationsSent?: number;
+    notificationsRecv?: number;
+    updatesSent?: number;
+  };
 }
 
 export interface NeighborEvent {
@@ -24,28 +29,46 @@ export interface NeighborEvent {
 }
 
 /** Events between two polls. `names` maps a neighbour address to its BGPPeer name. */
-export function neighborEvents(prev: Record<string, FrrNeighborJson>, cur: Record<string, FrrNeighborJson>, names: ReadonlyMap<string, string>): NeighborEvent[] {
+export function neighborEvents(
+  prev: Record<string, FrrNeighborJson>,
+  cur: Record<string, FrrNeighborJson>,
+  names: ReadonlyMap<string, string>,
+): NeighborEvent[] {
   const out: NeighborEvent[] = [];
   for (const [address, n] of Object.entries(cur)) {
     const p = prev[address] ?? {};
     const peer = names.get(address) ?? address;
-    const grew = (f: (x: FrrNeighborJson) => number | undefined): number => Math.max(0, (f(n) ?? 0) - (f(p) ?? 0));
+    const grew = (f: (x: FrrNeighborJson) => number | undefined): number =>
+      Math.max(0, (f(n) ?? 0) - (f(p) ?? 0));
     const dropped = grew((x) => x.connectionsDropped);
-    if (dropped > 0 && n.lastResetDueTo === 'BGP Notification send' && n.lastErrorCodeSubcode?.startsWith('04')) {
+    if (
+      dropped > 0 &&
+      n.lastResetDueTo === 'BGP Notification send' &&
+      n.lastErrorCodeSubcode?.startsWith('04')
+    ) {
       out.push({ level: 'warn', event: 'bgp.hold-timer.expired', fields: { peer, address } });
     }
     const sent = grew((x) => x.messageStats?.notificationsSent);
     const recv = grew((x) => x.messageStats?.notificationsRecv);
     if (sent || recv) {
-      out.push({ level: 'warn', event: sent ? 'bgp.notification.sent' : 'bgp.notification.received', fields: { peer, address, code: n.lastErrorCodeSubcode, reason: n.lastNotificationReason } });
+      out.push({
+        level: 'warn',
+        event: sent ? 'bgp.notification.sent' : 'bgp.notification.received',
+        fields: { peer, address, code: n.lastErrorCodeSubcode, reason: n.lastNotificationReason },
+      });
     }
     const from = p.bgpState ?? 'Idle';
     const to = n.bgpState ?? 'unknown';
     if (from !== to || dropped > 0 || grew((x) => x.connectionsEstablished) > 0) {
-      out.push({ level: 'info', event: 'bgp.session.state', fields: { peer, address, from, to, ...(dropped ? { dropped, reason: n.lastResetDueTo } : {}) } });
+      out.push({
+        level: 'info',
+        event: 'bgp.session.state',
+        fields: { peer, address, from, to, ...(dropped ? { dropped, reason: n.lastResetDueTo } : {}) },
+      });
     }
     const refreshes = grew((x) => x.messageStats?.routeRefreshRecv);
-    if (refreshes > 0) out.push({ level: 'info', event: 'bgp.route-refresh', fields: { peer, address, received: refreshes } });
+    if (refreshes > 0)
+      out.push({ level: 'info', event: 'bgp.route-refresh', fields: { peer, address, received: refreshes } });
   }
   return out;
 }

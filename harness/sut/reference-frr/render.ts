@@ -28,17 +28,25 @@ export const DENY_IN = 'lbc-deny-in';
 const token = /^[A-Za-z0-9_.:/-]+$/;
 
 function safe(what: string, value: string, pattern = token): string {
-  if (!pattern.test(value)) throw new CodedError('FRR_CONFIG_UNSAFE', `${what} ${JSON.stringify(value)} cannot go into an FRR config (allowed: ${pattern})`);
+  if (!pattern.test(value))
+    throw new CodedError(
+      'FRR_CONFIG_UNSAFE',
+      `${what} ${JSON.stringify(value)} cannot go into an FRR config (allowed: ${pattern})`,
+    );
   return value;
 }
 
 function num(what: string, n: number, min: number, max: number): string {
-  if (!Number.isInteger(n) || n < min || n > max) throw new CodedError('FRR_CONFIG_UNSAFE', `${what} ${n} is not an integer in ${min}-${max}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new CodedError('FRR_CONFIG_UNSAFE', `${what} ${n} is not an integer in ${min}-${max}`);
   return String(n);
 }
 
 /** Names of one neighbour's policy objects in one generation. */
-export function policyNames(peer: string, gen: number): { routeMap: string; prefixList: (cls: number, family: 'v4' | 'v6') => string } {
+export function policyNames(
+  peer: string,
+  gen: number,
+): { routeMap: string; prefixList: (cls: number, family: 'v4' | 'v6') => string } {
   const base = `lbc-${safe('BGPPeer name', peer, /^[A-Za-z0-9_.-]{1,200}$/)}-g${gen}`;
   return { routeMap: `${base}-out`, prefixList: (cls, family) => `${base}-c${cls}-${family}` };
 }
@@ -53,8 +61,14 @@ export function policyLines(n: NeighborModel, gen: number): string[] {
       const prefixes = c[family];
       if (!prefixes.length) continue;
       const pl = names.prefixList(i, family);
-      prefixes.forEach((p, j) => out.push(`${family === 'v4' ? 'ip' : 'ipv6'} prefix-list ${pl} seq ${j + 1} permit ${safe('prefix', p, /^[0-9a-fA-F.:]+\/\d{1,3}$/)}`));
-      entries.push(`route-map ${names.routeMap} permit ${num('route-map entry', 10 * (i + 1) + (family === 'v6' ? 1 : 0), 1, 65534)}`);
+      prefixes.forEach((p, j) =>
+        out.push(
+          `${family === 'v4' ? 'ip' : 'ipv6'} prefix-list ${pl} seq ${j + 1} permit ${safe('prefix', p, /^[0-9a-fA-F.:]+\/\d{1,3}$/)}`,
+        ),
+      );
+      entries.push(
+        `route-map ${names.routeMap} permit ${num('route-map entry', 10 * (i + 1) + (family === 'v6' ? 1 : 0), 1, 65534)}`,
+      );
       entries.push(` match ${family === 'v4' ? 'ip' : 'ipv6'} address prefix-list ${pl}`);
       entries.push(...setLines(c));
       entries.push('exit');
@@ -67,9 +81,14 @@ export function policyLines(n: NeighborModel, gen: number): string[] {
 
 function setLines(c: PolicyClass): string[] {
   const out: string[] = [];
-  if (c.localPref !== undefined) out.push(` set local-preference ${num('localPref', c.localPref, 0, 4294967295)}`);
-  if (c.communities.length) out.push(` set community ${c.communities.map((x) => safe('community', x, /^\d+:\d+$/)).join(' ')}`);
-  if (c.largeCommunities.length) out.push(` set large-community ${c.largeCommunities.map((x) => safe('large community', x, /^\d+:\d+:\d+$/)).join(' ')}`);
+  if (c.localPref !== undefined)
+    out.push(` set local-preference ${num('localPref', c.localPref, 0, 4294967295)}`);
+  if (c.communities.length)
+    out.push(` set community ${c.communities.map((x) => safe('community', x, /^\d+:\d+$/)).join(' ')}`);
+  if (c.largeCommunities.length)
+    out.push(
+      ` set large-community ${c.largeCommunities.map((x) => safe('large community', x, /^\d+:\d+:\d+$/)).join(' ')}`,
+    );
   return out;
 }
 
@@ -88,22 +107,30 @@ export function neighborLines(n: NeighborModel, routerAsn: number, opts: RenderO
   const a = safe('peer address', n.address, /^[0-9a-fA-F.:]+$/);
   const lines = [` neighbor ${a} remote-as ${num('peerASN', n.remoteAsn, 1, 4294967295)}`];
   // One bgpd has one AS: a peer with another myASN speaks as that AS, without prepending ours.
-  if (n.localAsn !== routerAsn) lines.push(` neighbor ${a} local-as ${num('myASN', n.localAsn, 1, 4294967295)} no-prepend replace-as`);
+  if (n.localAsn !== routerAsn)
+    lines.push(` neighbor ${a} local-as ${num('myASN', n.localAsn, 1, 4294967295)} no-prepend replace-as`);
   lines.push(` neighbor ${a} description ${safe('BGPPeer name', n.peer)}`);
   if (n.port !== 179) lines.push(` neighbor ${a} port ${num('peerPort', n.port, 1, 65535)}`);
-  lines.push(` neighbor ${a} timers ${num('keepaliveTime', n.keepaliveTime, 0, 65535)} ${num('holdTime', n.holdTime, 0, 65535)}`);
+  lines.push(
+    ` neighbor ${a} timers ${num('keepaliveTime', n.keepaliveTime, 0, 65535)} ${num('holdTime', n.holdTime, 0, 65535)}`,
+  );
   lines.push(` neighbor ${a} timers connect ${num('connect retry', opts.connectRetry, 1, 65535)}`);
   // Traditional defaults hold eBGP updates back 30 s (MRAI); the speaker announces changes at once.
   lines.push(` neighbor ${a} advertisement-interval 0`);
   if (n.password !== undefined) lines.push(` neighbor ${a} password ${safe('password', n.password)}`);
-  if (n.sourceAddress !== undefined) lines.push(` neighbor ${a} update-source ${safe('sourceAddress', n.sourceAddress, /^[0-9a-fA-F.:]+$/)}`);
+  if (n.sourceAddress !== undefined)
+    lines.push(` neighbor ${a} update-source ${safe('sourceAddress', n.sourceAddress, /^[0-9a-fA-F.:]+$/)}`);
   if (n.ebgpMultihop && n.remoteAsn !== n.localAsn) lines.push(` neighbor ${a} ebgp-multihop 255`);
   return lines;
 }
 
 /** Per family: activation, inbound deny (the speaker only announces), outbound policy. */
 function neighborAfLines(n: NeighborModel, gen: number): string[] {
-  return [`  neighbor ${n.address} activate`, `  neighbor ${n.address} route-map ${DENY_IN} in`, `  neighbor ${n.address} route-map ${policyNames(n.peer, gen).routeMap} out`];
+  return [
+    `  neighbor ${n.address} activate`,
+    `  neighbor ${n.address} route-map ${DENY_IN} in`,
+    `  neighbor ${n.address} route-map ${policyNames(n.peer, gen).routeMap} out`,
+  ];
 }
 
 function routerHeader(m: FrrModel): string[] {
@@ -123,7 +150,10 @@ function routerBlock(m: FrrModel, gens: Record<string, number>, opts: RenderOpti
   const r = m.router!;
   const lines = routerHeader(m);
   for (const n of m.neighbors) lines.push(...neighborLines(n, r.asn, opts));
-  for (const [family, afi] of [['v4', 'ipv4'], ['v6', 'ipv6']] as const) {
+  for (const [family, afi] of [
+    ['v4', 'ipv4'],
+    ['v6', 'ipv6'],
+  ] as const) {
     lines.push(` address-family ${afi} unicast`);
     for (const p of m.networks[family]) lines.push(`  network ${p}`);
     for (const n of m.neighbors) lines.push(...neighborAfLines(n, gens[n.peer]!));
@@ -164,7 +194,11 @@ export function renderFrrConf(applied: Applied, opts: RenderOptions): string {
  * neighbours are not touched; a neighbour whose session parameters changed is removed and added
  * again (as the reference rebuilds its session); one whose routes changed only gets a new policy.
  */
-export function renderReload(old: Applied, next: FrrModel, opts: RenderOptions): { text: string; applied: Applied } | undefined {
+export function renderReload(
+  old: Applied,
+  next: FrrModel,
+  opts: RenderOptions,
+): { text: string; applied: Applied } | undefined {
   const o = old.model;
   if (!o.router && !next.router) return undefined;
   const gens: Record<string, number> = {};
@@ -205,27 +239,39 @@ export function renderReload(old: Applied, next: FrrModel, opts: RenderOptions):
     else if (!samePol) switched.push(n);
   }
   const router: string[] = [];
-  if (o.router.routerId !== next.router.routerId) router.push(` bgp router-id ${safe('router id', next.router.routerId, /^\d+\.\d+\.\d+\.\d+$/)}`);
+  if (o.router.routerId !== next.router.routerId)
+    router.push(` bgp router-id ${safe('router id', next.router.routerId, /^\d+\.\d+\.\d+\.\d+$/)}`);
   // An address taken over by another BGPPeer name is removed before it is added again.
   for (const n of removed) router.push(` no neighbor ${n.address}`);
   for (const n of added) router.push(...neighborLines(n, next.router.asn, opts));
-  for (const [family, afi] of [['v4', 'ipv4'], ['v6', 'ipv6']] as const) {
+  for (const [family, afi] of [
+    ['v4', 'ipv4'],
+    ['v6', 'ipv6'],
+  ] as const) {
     const had = new Set(o.networks[family]);
     const has = new Set(next.networks[family]);
     const af: string[] = [];
     for (const p of next.networks[family]) if (!had.has(p)) af.push(`  network ${p}`);
     for (const n of added) af.push(...neighborAfLines(n, gens[n.peer]!));
-    for (const n of switched) af.push(`  neighbor ${n.address} route-map ${policyNames(n.peer, gens[n.peer]!).routeMap} out`);
+    for (const n of switched)
+      af.push(`  neighbor ${n.address} route-map ${policyNames(n.peer, gens[n.peer]!).routeMap} out`);
     for (const p of o.networks[family]) if (!has.has(p)) af.push(`  no network ${p}`);
     if (af.length) router.push(` address-family ${afi} unicast`, ...af, ' exit-address-family');
   }
-  const lines = [...newPolicies, ...(router.length ? [`router bgp ${next.router.asn}`, ...router, 'exit'] : []), ...dropPolicies];
+  const lines = [
+    ...newPolicies,
+    ...(router.length ? [`router bgp ${next.router.asn}`, ...router, 'exit'] : []),
+    ...dropPolicies,
+  ];
   if (!lines.length) return undefined;
   return { text: lines.join('\n') + '\n', applied: { model: next, gens } };
 }
 
 function samePolicy(a: readonly PolicyClass[], b: readonly PolicyClass[]): boolean {
-  return a.length === b.length && a.every((c, i) => classKey(c) === classKey(b[i]!) && sameList(c.v4, b[i]!.v4) && sameList(c.v6, b[i]!.v6));
+  return (
+    a.length === b.length &&
+    a.every((c, i) => classKey(c) === classKey(b[i]!) && sameList(c.v4, b[i]!.v4) && sameList(c.v6, b[i]!.v6))
+  );
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {

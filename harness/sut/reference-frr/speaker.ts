@@ -40,23 +40,32 @@ Logs are JSON lines on stderr, the reference speaker's events (config.applied, c
 bgp.session.state, bgp.route-refresh, bgp.hold-timer.expired, ...).`;
 
 export async function runFrrSpeaker(args: string[], io: Io): Promise<number> {
-  const parsed = parseCommandArgs(args, {
-    node: { type: 'string' },
-    namespace: { type: 'string', default: 'metallb-system' },
-    'log-dir': { type: 'string' },
-    'frr-bin': { type: 'string', default: '/usr/lib/frr' },
-    'connect-retry': { type: 'string', default: '1' },
-    'poll-ms': { type: 'string', default: '500' },
-  }, frrSpeakerUsage, io);
+  const parsed = parseCommandArgs(
+    args,
+    {
+      node: { type: 'string' },
+      namespace: { type: 'string', default: 'metallb-system' },
+      'log-dir': { type: 'string' },
+      'frr-bin': { type: 'string', default: '/usr/lib/frr' },
+      'connect-retry': { type: 'string', default: '1' },
+      'poll-ms': { type: 'string', default: '500' },
+    },
+    frrSpeakerUsage,
+    io,
+  );
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   const connectRetry = Number(values['connect-retry']);
   const pollMs = Number(values['poll-ms']);
-  const problem = !values.node ? '--node is required'
-    : positionals.length === 0 ? 'at least one manifest file or directory is required'
-    : !(Number.isInteger(connectRetry) && connectRetry >= 1) ? '--connect-retry must be a whole number of seconds >= 1'
-    : !(pollMs >= 50) ? '--poll-ms must be >= 50'
-    : undefined;
+  const problem = !values.node
+    ? '--node is required'
+    : positionals.length === 0
+      ? 'at least one manifest file or directory is required'
+      : !(Number.isInteger(connectRetry) && connectRetry >= 1)
+        ? '--connect-retry must be a whole number of seconds >= 1'
+        : !(pollMs >= 50)
+          ? '--poll-ms must be >= 50'
+          : undefined;
   if (problem) {
     io.stderr.write(`${problem}\n${frrSpeakerUsage}\n`);
     return 2;
@@ -74,7 +83,8 @@ export async function runFrrSpeaker(args: string[], io: Io): Promise<number> {
   const opts: RenderOptions = { logFile: join(logDir, 'bgpd.log'), connectRetry };
   // Kept across reloads: a link going down must not change (or lose) the router id.
   let routerIdInUse: string | undefined;
-  const compute = (): Promise<FrrModel | undefined> => desiredModel(node, positionals, values.namespace!, log, routerIdInUse);
+  const compute = (): Promise<FrrModel | undefined> =>
+    desiredModel(node, positionals, values.namespace!, log, routerIdInUse);
 
   // SIGHUP's default action would kill us while FRR starts; a change then is picked up below.
   const early = (): void => {};
@@ -82,7 +92,9 @@ export async function runFrrSpeaker(args: string[], io: Io): Promise<number> {
   log.info('speaker.starting', { paths: positionals, namespace: values.namespace, pid: process.pid, logDir });
   const first = await compute();
   if (!first) {
-    io.stderr.write('lbconform frr-speaker: the configuration is invalid; nothing announced (see the config.rejected log line)\n');
+    io.stderr.write(
+      'lbconform frr-speaker: the configuration is invalid; nothing announced (see the config.rejected log line)\n',
+    );
     if (tempLogs) rmSync(logDir, { recursive: true, force: true });
     return 1;
   }
@@ -93,14 +105,24 @@ export async function runFrrSpeaker(args: string[], io: Io): Promise<number> {
     conf = renderFrrConf(applied, opts);
   } catch (err) {
     rejected(log, [(err as Error).message], err);
-    io.stderr.write('lbconform frr-speaker: the configuration cannot be rendered for FRR; nothing announced (see config.rejected)\n');
+    io.stderr.write(
+      'lbconform frr-speaker: the configuration cannot be rendered for FRR; nothing announced (see config.rejected)\n',
+    );
     if (tempLogs) rmSync(logDir, { recursive: true, force: true });
     return 1;
   }
   writeFileSync(join(logDir, 'frr.conf'), conf);
   let frr: FrrDaemons;
   try {
-    frr = await startFrrDaemons({ hostname: node, bgpdConf: conf, logDir, frrBin: values['frr-bin']!, readyTimeoutMs: 10_000, log, ...(tempLogs ? { removeOnDeath: [logDir] } : {}) });
+    frr = await startFrrDaemons({
+      hostname: node,
+      bgpdConf: conf,
+      logDir,
+      frrBin: values['frr-bin']!,
+      readyTimeoutMs: 10_000,
+      log,
+      ...(tempLogs ? { removeOnDeath: [logDir] } : {}),
+    });
   } catch (err) {
     log.error('frr.start.failed', { error: err as Error });
     if (tempLogs) rmSync(logDir, { recursive: true, force: true });
@@ -109,8 +131,14 @@ export async function runFrrSpeaker(args: string[], io: Io): Promise<number> {
   applying = true;
   configApplied(log, applied.model);
 
-  const names = (): ReadonlyMap<string, string> => new Map(applied.model.neighbors.map((n) => [n.address, n.peer]));
-  const observer = observeNeighbors(() => frr.json<Record<string, FrrNeighborJson>>('show bgp neighbors json'), names, log, pollMs);
+  const names = (): ReadonlyMap<string, string> =>
+    new Map(applied.model.neighbors.map((n) => [n.address, n.peer]));
+  const observer = observeNeighbors(
+    () => frr.json<Record<string, FrrNeighborJson>>('show bgp neighbors json'),
+    names,
+    log,
+    pollMs,
+  );
 
   let reloads = 0;
   // Set once the stop logic exists: a speaker without a bgpd must exit, not pretend.
@@ -136,7 +164,11 @@ export async function runFrrSpeaker(args: string[], io: Io): Promise<number> {
       await frr.applyFile(file);
     } catch (err) {
       // The running state is unknown now: start bgpd again from the whole configuration.
-      log.error('frr.reload.failed', { file, error: err as Error, fallback: 'bgpd restarted with the full configuration' });
+      log.error('frr.reload.failed', {
+        file,
+        error: err as Error,
+        fallback: 'bgpd restarted with the full configuration',
+      });
       try {
         await frr.restartBgpd(renderFrrConf(change.applied, opts));
       } catch (restartErr) {
@@ -176,9 +208,17 @@ export async function runFrrSpeaker(args: string[], io: Io): Promise<number> {
       await chain;
       await observer.stop();
       // Administrative Shutdown to every peer first: they drop our routes at once, as on the reference.
-      const shut = applied.model.router ? applied.model.neighbors.map((n) => `neighbor ${n.address} shutdown`) : [];
+      const shut = applied.model.router
+        ? applied.model.neighbors.map((n) => `neighbor ${n.address} shutdown`)
+        : [];
       if (shut.length) {
-        const r = await frr.vtysh(['-c', 'configure terminal', '-c', `router bgp ${applied.model.router!.asn}`, ...shut.flatMap((c) => ['-c', c])]);
+        const r = await frr.vtysh([
+          '-c',
+          'configure terminal',
+          '-c',
+          `router bgp ${applied.model.router!.asn}`,
+          ...shut.flatMap((c) => ['-c', c]),
+        ]);
         if (r.code !== 0) log.warn('frr.shutdown.failed', { output: (r.stdout + r.stderr).slice(0, 300) });
       }
       await frr.stop();
@@ -200,7 +240,13 @@ export async function runFrrSpeaker(args: string[], io: Io): Promise<number> {
 }
 
 /** Manifests -> the FRR model of this node, or undefined (logged as config.rejected). */
-async function desiredModel(node: string, paths: string[], namespace: string, log: Logger, previousRouterId: string | undefined): Promise<FrrModel | undefined> {
+async function desiredModel(
+  node: string,
+  paths: string[],
+  namespace: string,
+  log: Logger,
+  previousRouterId: string | undefined,
+): Promise<FrrModel | undefined> {
   const { config, errors } = await loadManifests(paths, { namespace });
   if (!config || errors.length) {
     rejected(log, errors.map(formatError));
@@ -210,18 +256,27 @@ async function desiredModel(node: string, paths: string[], namespace: string, lo
     const allocation = allocate(config);
     const plan = computePlan(config, allocation.allocations, { serviceErrors: allocation.errors });
     const interfaces = namespaceInterfaces();
-    const model = buildModel(node, peersForNode(config, node), routesForNode(plan, node), {
-      ipv4For: (peer, source) => {
-        try {
-          return localEndpointFor(peer, source, interfaces).v4;
-        } catch {
-          return undefined;
-        }
+    const model = buildModel(
+      node,
+      peersForNode(config, node),
+      routesForNode(plan, node),
+      {
+        ipv4For: (peer, source) => {
+          try {
+            return localEndpointFor(peer, source, interfaces).v4;
+          } catch {
+            return undefined;
+          }
+        },
       },
-    }, previousRouterId);
+      previousRouterId,
+    );
     model.warnings.push(...plan.warnings);
     for (const p of config.peers) {
-      if (p.vrf || p.bfdProfile) model.warnings.push(`BGPPeer ${p.name}: vrf and bfdProfile are not implemented by reference-frr; ignored`);
+      if (p.vrf || p.bfdProfile)
+        model.warnings.push(
+          `BGPPeer ${p.name}: vrf and bfdProfile are not implemented by reference-frr; ignored`,
+        );
     }
     return model;
   } catch (err) {
@@ -233,12 +288,24 @@ async function desiredModel(node: string, paths: string[], namespace: string, lo
 let applying = false;
 
 function rejected(log: Logger, errors: string[], err?: unknown): void {
-  log.error('config.rejected', { errors, keeping: applying ? 'the last applied configuration' : 'nothing (no valid config yet)', ...(err && isCodedError(err) ? { code: err.code } : {}) });
+  log.error('config.rejected', {
+    errors,
+    keeping: applying ? 'the last applied configuration' : 'nothing (no valid config yet)',
+    ...(err && isCodedError(err) ? { code: err.code } : {}),
+  });
 }
 
 function configApplied(log: Logger, m: FrrModel, change = 'start'): void {
-  const routes = m.neighbors.reduce((n, x) => n + x.policy.reduce((k, c) => k + c.v4.length + c.v6.length, 0), 0);
-  log.info('config.applied', { change, peers: m.neighbors.map((n) => n.peer), routes, networks: m.networks.v4.length + m.networks.v6.length });
+  const routes = m.neighbors.reduce(
+    (n, x) => n + x.policy.reduce((k, c) => k + c.v4.length + c.v6.length, 0),
+    0,
+  );
+  log.info('config.applied', {
+    change,
+    peers: m.neighbors.map((n) => n.peer),
+    routes,
+    networks: m.networks.v4.length + m.networks.v6.length,
+  });
   for (const w of m.warnings) log.warn('config.warning', { warning: w });
 }
 
@@ -253,7 +320,14 @@ function namespaceInterfaces(): NodeJS.Dict<NetworkInterfaceInfo[]> {
     out[i.name] = i.addresses.map((cidr) => {
       const address = cidr.split('/')[0]!;
       const v6 = address.includes(':');
-      return { address, cidr, netmask: '', mac: i.mac ?? '', internal: false, ...(v6 ? { family: 'IPv6' as const, scopeid: 0 } : { family: 'IPv4' as const }) };
+      return {
+        address,
+        cidr,
+        netmask: '',
+        mac: i.mac ?? '',
+        internal: false,
+        ...(v6 ? { family: 'IPv6' as const, scopeid: 0 } : { family: 'IPv4' as const }),
+      };
     });
   }
   return out;

@@ -14,12 +14,14 @@ const out = (o: unknown): void => void process.stdout.write(JSON.stringify(o) + 
 const responder = new L2Responder({ logger: jsonLogger(undefined, { node }, 'debug'), node });
 responder.on('announce-error', (e: AnnounceError) => out({ event: 'announce-error', ...e }));
 let n = 0;
-createInterface({ input: process.stdin }).on('line', (line) => {
-  const cmd = JSON.parse(line) as { own: (string | OwnedIP)[] };
-  responder.setOwned(cmd.own);
-  out({ ack: ++n, interfaces: responder.activeInterfaces() });
-}).on('close', () => {
-  responder.close();
-  process.exit(0);
-});
+createInterface({ input: process.stdin })
+  .on('line', (line) => {
+    const cmd = JSON.parse(line) as { own: (string | OwnedIP)[] };
+    responder.setOwned(cmd.own);
+    out({ ack: ++n, interfaces: responder.activeInterfaces() });
+  })
+  .on('close', () => {
+    responder.close();
+    process.exit(0);
+  });
 out({ ready: true, interfaces: responder.activeInterfaces() });
