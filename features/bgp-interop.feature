@@ -1,5 +1,5 @@
 @bgp @interop @dualstack @ipv4 @ipv6
-Feature: The reference speaker interoperates with FRR, GoBGP and BIRD as peers
+Feature: The speaker interoperates with FRR, GoBGP and BIRD as peers
   The same announcements, read back by three independent BGP implementations: MP-BGP for IPv6 over an
   IPv4 session, standard and large communities, LOCAL_PREF on iBGP only, withdrawals, and a graceful
   stop (Cease) that removes the routes at once rather than after the hold time.

@@ -1,4 +1,4 @@
-@bgp @session @ibgp @ipv4
+@bgp @passive @ibgp @ipv4
 Feature: The speaker's passive side: a configured peer may open the session
   The speaker listens on TCP 179 and hands a connection from a configured peer to that peer's
   session (RFC 4271 8.2.1 passive establishment; collisions per 6.8). A connection from any other

@@ -24,6 +24,7 @@ Feature: BGP session behaviour against FRR: IPv6 transport, route refresh, peer 
       """
     And nodes "NodeA" and the router "tor" on one segment
 
+  @dualstack-session
   Scenario: a session over IPv6 transport carries IPv4 and IPv6 routes with the node's addresses as next hops
     Given every node peers with "tor" over iBGP on IPv6 transport
     And a dual-stack Service "default/web" requesting "203.0.113.97, 2001:db8:200::97" with a ready endpoint on "NodeA"
@@ -34,7 +35,7 @@ Feature: BGP session behaviour against FRR: IPv6 transport, route refresh, peer 
       | 203.0.113.97/32     | NodeA     | IGP    | empty   | 0          | none        |
       | 2001:db8:200::97/128 | NodeA    | IGP    | empty   | 0          | none        |
 
-  @faults
+  @faults @route-refresh
   Scenario: route refresh and a router restart lose nothing
     Given every node peers with "tor" over eBGP
     And a dual-stack Service "default/web" requesting "203.0.113.98, 2001:db8:200::98" with a ready endpoint on "NodeA"

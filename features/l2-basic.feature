@@ -37,7 +37,7 @@ Feature: S4 · L2 advertisement (doc 27.2.6)
     When the elected node for "4.4.4.1" loses its speaker (SIGKILL) while "client" listens
     Then another node takes "4.4.4.1" over: "client" gets exactly one answer from the new owner, saw its gratuitous announcement, and its neighbour entry moved
 
-  @ipv4
+  @ipv4 @l2-status
   Scenario: a node that rejoins without winning does not move the IP (no flapping)
     Given a Service "default/web" requesting "4.4.4.1" with a ready endpoint on "NodeA"
     When the speaker runs on every node

@@ -1,6 +1,6 @@
 /**
  * The conformance report of one run, in the shape of Gateway API's ConformanceReport: who was tested
- * (implementation), with what (suite version, machine, tag expression), and per profile (`bgp`, `l2`) a
+ * (implementation), with what (suite version, machine, tag expression), and per profile (reports/profiles.ts) a
  * result — failure if any scenario failed, partial if any was skipped or not supported, else success —
  * with the scenarios behind it, the vendor's deviations and every scenario's time.
  */
@@ -11,8 +11,9 @@ import { parse as parseYaml, stringify } from 'yaml';
 import { CodedError } from '../common/errors.ts';
 import { scenarioKey, type RunResult, type ScenarioResult, type ScenarioStatus } from './model.ts';
 
-export const PROFILES = ['bgp', 'l2'] as const;
-export type Profile = (typeof PROFILES)[number];
+import { inProfile, PROFILES, type Profile } from './profiles.ts';
+
+export { PROFILES, type Profile } from './profiles.ts';
 export type ProfileResult = 'success' | 'partial' | 'failure';
 
 export interface Implementation {
@@ -129,7 +130,7 @@ export function buildConformanceReport(run: RunResult, opts: BuildOptions = {}):
     deviations.find((d) => deviationMatches(d, s));
   const profiles: ConformanceReport['profiles'] = {};
   for (const profile of PROFILES) {
-    const mine = run.scenarios.filter((s) => s.tags.includes(`@${profile}`));
+    const mine = run.scenarios.filter((s) => inProfile(profile, s.tags));
     if (!mine.length) continue;
     const of = (st: ScenarioStatus): string[] => mine.filter((s) => s.status === st).map(scenarioKey);
     const failedTests = of('FAILED');

@@ -1,4 +1,4 @@
-import { Before, Then, When, type DataTable } from '@cucumber/cucumber';
+import { Then, When, type DataTable } from '@cucumber/cucumber';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { arpProbe, sawGratuitousArp, startCapture, tsxImport } from '../../harness/probes/l2.ts';
@@ -11,7 +11,6 @@ import {
 import { run, runIn, spawnIn, type Spawned } from '../../harness/exec.ts';
 import { eventually } from '../../harness/wait/eventually.ts';
 import { electedNode } from '../support/election.ts';
-import { suite } from '../support/suite.ts';
 import type { LbWorld } from '../support/world.ts';
 
 /**
@@ -42,8 +41,8 @@ function attackOf(world: LbWorld): Attack {
   return a;
 }
 
-// The membership protocol is the reference speaker's own: another implementation speaks its own.
-Before({ tags: '@membership-security' }, () => (suite().sut.name === 'reference' ? undefined : 'skipped'));
+// The membership protocol is the reference speaker's own: another implementation does not declare
+// the `membership-security` capability, so the feature is NOT_SUPPORTED there (features/support/hooks.ts).
 
 const ownerOf = (world: LbWorld, ip: string): string =>
   electedNode(

@@ -9,6 +9,7 @@ import { referenceSpeaker } from '../../harness/sut/reference.ts';
 import { commandSpeaker } from '../../harness/sut/command.ts';
 import { referenceFrrSpeaker } from '../../harness/sut/reference-frr.ts';
 import { withNodeFacts } from '../../harness/sut/node-facts.ts';
+import { capabilityNames, missingCapabilities, parseCapabilities } from '../../harness/sut/capabilities.ts';
 import { clearSuite, setSuite, suite } from './suite.ts';
 import { dropCachedLab, releaseLab } from './lab-cache.ts';
 import type { LbWorld } from './world.ts';
@@ -20,26 +21,13 @@ const outDir = process.env.LBCONFORM_OUT ?? 'out/features';
 
 let rootBefore: RootSnapshot | undefined;
 
-/** Tags that name a capability; a SUT that does not list one gets NOT_SUPPORTED for the scenario. */
-const capabilityTags = [
-  'bgp',
-  'l2',
-  'ipv4',
-  'ipv6',
-  'dualstack',
-  'ibgp',
-  'ebgp',
-  'md5',
-  'interop',
-  'session',
-];
 const notSupported: { pickleId: string; scenario: string; feature: string }[] = [];
 
 BeforeAll(async () => {
   rootBefore = await rootSnapshot();
   if (process.env.LBCONFORM_SUT !== 'command') {
     // The reference must support every capability the suite knows: a tag it lacks is a bug here.
-    const missing = capabilityTags.filter((t) => !referenceSpeaker.features.includes(t));
+    const missing = capabilityNames.filter((t) => !referenceSpeaker.features.includes(t));
     if (missing.length) throw new Error(`reference SUT does not declare: ${missing.join(', ')}`);
   }
   // createRun first removes what killed runs left behind (namespaces, daemons, temp dirs).
@@ -49,7 +37,7 @@ BeforeAll(async () => {
     process.env.LBCONFORM_SUT === 'command'
       ? commandSpeaker(
           process.env.LBCONFORM_SUT_START ?? '',
-          (process.env.LBCONFORM_SUT_FEATURES ?? 'bgp,ipv4').split(',').map((f) => f.trim()),
+          parseCapabilities(process.env.LBCONFORM_SUT_FEATURES ?? 'bgp,ipv4'),
         )
       : process.env.LBCONFORM_SUT === 'reference-frr'
         ? referenceFrrSpeaker
@@ -58,9 +46,10 @@ BeforeAll(async () => {
 });
 
 Before(function (this: LbWorld, { pickle }) {
-  const missing = pickle.tags
-    .map((t) => t.name.slice(1))
-    .filter((t) => capabilityTags.includes(t) && !suite().sut.features.includes(t));
+  const missing = missingCapabilities(
+    pickle.tags.map((t) => t.name),
+    suite().sut.features,
+  );
   if (missing.length) {
     notSupported.push({ pickleId: pickle.id, scenario: pickle.name, feature: missing.join(',') });
     return 'skipped';

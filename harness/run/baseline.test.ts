@@ -86,7 +86,7 @@ t.test('lbconform run refuses a bad --fault or --baseline with exit 2 before run
   t.equal(await runSuite(['--fault', 'bogus', '--out', '/nonexistent/never'], o), 2);
   t.match(o.stderr.text, /FAULT_UNKNOWN.*known faults: .*never-withdraw/);
   o = io();
-  t.equal(await runSuite(['--sut', 'command', '--sut-start', 'x', '--fault', 'no-dedup'], o), 2);
+  t.equal(await runSuite(['--sut', 'command', '--sut-start', 'sh', '--fault', 'no-dedup'], o), 2);
   t.match(o.stderr.text, /--fault works with --sut reference only/);
   o = io();
   t.equal(await runSuite(['--baseline', '/nonexistent/baseline.json'], o), 2);
@@ -101,3 +101,39 @@ t.test('lbconform run refuses a bad --fault or --baseline with exit 2 before run
     /--baseline FILE/,
   );
 });
+
+t.test(
+  'lbconform run refuses an unknown capability or an unstartable --sut-start before running anything',
+  async (t) => {
+    const io = () => ({ stdout: sink(), stderr: sink() });
+    let o = io();
+    t.equal(
+      await runSuite(
+        [
+          '--sut',
+          'command',
+          '--sut-start',
+          'sh',
+          '--sut-features',
+          'bgp,dual-stack',
+          '--out',
+          '/nonexistent/never',
+        ],
+        o,
+      ),
+      2,
+    );
+    t.match(o.stderr.text, /SUT_CAPABILITY_UNKNOWN.*"dual-stack"/);
+    o = io();
+    t.equal(
+      await runSuite(
+        ['--sut', 'command', '--sut-start', './no/such/speaker --node {node}', '--out', '/nonexistent/never'],
+        o,
+      ),
+      2,
+    );
+    t.match(o.stderr.text, /SUT_START_NOT_FOUND/);
+    o = io();
+    t.equal(await runSuite(['--sut-features', 'bgp'], o), 2, '--sut-features without --sut command');
+  },
+);

@@ -8,6 +8,8 @@ import { finishWithBaseline, loadBaseline } from './baseline.ts';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeTimeouts, resolveTimeouts } from '../timeouts.ts';
+import { describeCapabilities, parseCapabilities } from '../sut/capabilities.ts';
+import { resolveStartProgram } from '../sut/command.ts';
 
 /** Systems under test this build can drive (harness/sut/). */
 const knownSuts = ['reference', 'reference-frr', 'command'];
@@ -31,7 +33,13 @@ scenarios tagged with a feature outside --sut-features are reported NOT_SUPPORTE
   scenario failing, a run cut off, or a failed run hook. Unreadable FILE: exit 2 before anything runs.
 
 Timeouts (max time a conformant implementation may take):
-${describeTimeouts()}`;
+${describeTimeouts()}
+
+Capabilities (--sut-features; an unknown name is an error; "extra" ones gate no scenario, they add checks):
+${describeCapabilities()}
+
+Exit: 0 every executed scenario passed, 1 a failure or no scenario executed at all, 2 usage (unknown
+capability, --sut-start program not found, bad timeout) before anything runs.`;
 
 export type { CommandIO as Io } from '../../reference/commands/io.ts';
 import type { CommandIO as Io } from '../../reference/commands/io.ts';
@@ -68,6 +76,18 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
   }
   if (values.sut === 'command' && !values['sut-start']) {
     io.stderr.write(`--sut command needs --sut-start 'my-speaker --node {node} --config {manifests}'\n`);
+    return 2;
+  }
+  if (values.sut !== 'command' && (values['sut-start'] || values['sut-features'])) {
+    io.stderr.write(`--sut-start and --sut-features go with --sut command only (got --sut ${values.sut})\n`);
+    return 2;
+  }
+  try {
+    if (values['sut-features'] !== undefined) parseCapabilities(values['sut-features']);
+    if (values['sut-start']) resolveStartProgram(values['sut-start']);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    io.stderr.write(`lbconform run: ${code ? `${code}: ` : ''}${(err as Error).message}\n`);
     return 2;
   }
   let fault: ReturnType<typeof parseFault>;
@@ -141,6 +161,14 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
     `\nreports: ${outDir}/{junit.xml,cucumber.html,messages.ndjson}${reports.length ? `, ${reports.map((r) => r.slice(outDir.length + 1)).join(', ')}` : ''}\nartifacts: ${outDir}/features/\n`,
   );
   if (baseline) return finishWithBaseline(baseline, report, outDir, io.stdout);
+  const executed = report?.timings.filter((t) => t.status === 'SUCCEEDED' || t.status === 'FAILED').length;
+  if (executed === 0) {
+    const notSupported = report?.timings.filter((t) => t.status === 'NOT_SUPPORTED').length ?? 0;
+    io.stderr.write(
+      `lbconform run: no scenario was executed (${report?.timings.length ?? 0} selected, ${notSupported} not supported by the declared capabilities): nothing was judged\n`,
+    );
+    return 1;
+  }
   return success ? 0 : 1;
 }
 

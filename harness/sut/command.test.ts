@@ -24,3 +24,16 @@ t.test('placeholders become whole arguments: hostile values stay data', async (t
   });
   t.same(argv, ['s', '--node', 'a; rm -rf /', '/tmp/m $(x)']);
 });
+
+t.test('the program of --sut-start must exist and be executable, before anything runs', async (t) => {
+  const { resolveStartProgram } = await import('./command.ts');
+  t.equal(resolveStartProgram('sh -c x', '/', '/usr/bin:/bin').endsWith('/sh'), true, 'found on PATH');
+  t.equal(resolveStartProgram('bin/lbconform run', process.cwd()), `${process.cwd()}/bin/lbconform`);
+  t.throws(() => resolveStartProgram('no-such-speaker-xyz --node {node}', '/', '/usr/bin'), {
+    code: 'SUT_START_NOT_FOUND',
+  });
+  t.throws(() => resolveStartProgram('./nope/speaker {node}', '/tmp'), { code: 'SUT_START_NOT_FOUND' });
+  t.throws(() => resolveStartProgram('/etc/passwd'), { code: 'SUT_START_NOT_FOUND' }, 'not executable');
+  t.throws(() => resolveStartProgram('/usr/bin'), { code: 'SUT_START_NOT_FOUND' }, 'a folder');
+  t.throws(() => resolveStartProgram('{node}'), { code: 'SUT_TEMPLATE_INVALID' });
+});

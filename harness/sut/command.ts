@@ -1,4 +1,5 @@
-import { dirname } from 'node:path';
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { CodedError } from '../../common/errors.ts';
 import { spawnIn } from '../exec.ts';
 import type { NodeContext, SpeakerHandle, SystemUnderTest } from './adapter.ts';
@@ -55,6 +56,47 @@ export function expandTemplate(argv: string[], node: NodeContext): string[] {
   };
   return argv.map((a) =>
     a.replace(/\{(node|manifests|netns|logdir|ipv4|ipv6)\}/g, (_, k: string) => values[k]!),
+  );
+}
+
+/**
+ * The program a template starts, as the kernel will find it: a name with a `/` relative to `cwd`, any
+ * other name on PATH. SUT_START_NOT_FOUND when it is not an executable file, so a wrong `--sut-start`
+ * stops the run before anything starts instead of failing every scenario.
+ */
+export function resolveStartProgram(
+  template: string,
+  cwd = process.cwd(),
+  path = process.env.PATH ?? '',
+): string {
+  const [program] = splitTemplate(template) as [string];
+  if (/\{[a-z0-9]+\}/.test(program))
+    throw new CodedError(
+      'SUT_TEMPLATE_INVALID',
+      `the program of --sut-start may not be a placeholder: ${program}`,
+    );
+  const candidates = program.includes('/')
+    ? [isAbsolute(program) ? program : resolve(cwd, program)]
+    : path
+        .split(delimiter)
+        .filter(Boolean)
+        .map((d) => join(d, program));
+  for (const c of candidates) {
+    try {
+      const st = statSync(c);
+      // root passes access(X_OK) for any file with one x bit; none at all is never runnable
+      if (!st.isFile() || !(st.mode & 0o111)) continue;
+      accessSync(c, constants.X_OK);
+      return c;
+    } catch {
+      // not this one
+    }
+  }
+  throw new CodedError(
+    'SUT_START_NOT_FOUND',
+    program.includes('/')
+      ? `--sut-start: ${candidates[0]} is not an executable file`
+      : `--sut-start: "${program}" is not an executable on PATH`,
   );
 }
 

@@ -15,7 +15,26 @@ const cli = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
  */
 export const referenceFrrSpeaker: SystemUnderTest = {
   name: 'reference-frr',
-  features: ['bgp', 'ipv4', 'ipv6', 'dualstack', 'ibgp', 'ebgp', 'md5', 'interop', 'session'],
+  features: [
+    'bgp',
+    'ipv4',
+    'ipv6',
+    'dualstack',
+    'ibgp',
+    'ebgp',
+    'md5',
+    'interop',
+    'session',
+    // bgpd listens on 179 (MetalLB's FRR mode does not; this wrapper keeps FRR's default)
+    'passive',
+    'route-refresh',
+    'dualstack-session',
+    // it plans with reference/plan, which allocates as the reference does
+    'controller',
+    // its observer logs config.rejected/applied and FRR's session counters as the reference's events
+    'config-events',
+    'session-events',
+  ],
   async start(node: NodeContext): Promise<SpeakerHandle> {
     // FRR's logs and every configuration applied go beside the speaker log (scenario artifacts).
     const logDir = join(dirname(node.logFile), `frr-${node.name}`);

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { spawnIn } from '../exec.ts';
+import { capabilityNames } from './capabilities.ts';
 import type { NodeContext, SpeakerHandle, SystemUnderTest } from './adapter.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -10,7 +11,8 @@ const cli = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
 /** Our own speaker, one process per node namespace, run from source. */
 export const referenceSpeaker: SystemUnderTest = {
   name: 'reference',
-  features: ['bgp', 'l2', 'ipv4', 'ipv6', 'dualstack', 'ibgp', 'ebgp', 'md5', 'interop', 'session'],
+  // everything the suite knows (features/support/hooks.ts checks)
+  features: capabilityNames,
   async start(node: NodeContext): Promise<SpeakerHandle> {
     const proc = spawnIn(
       node.netns,

@@ -1,0 +1,42 @@
+/**
+ * Conformance profiles and which scenarios count in each. A scenario counts in a profile only when it
+ * carries every tag the profile requires and all its capability tags belong to the profile: a BGP-only
+ * speaker can reach `bgp: success`, because a scenario that needs BGP and layer 2 at once counts in
+ * `bgp-l2`, and an allocation case (`@controller`) counts in `controller`, never in `bgp`.
+ */
+import { gatingCapabilities } from '../harness/sut/capabilities.ts';
+
+export const PROFILES = ['bgp', 'l2', 'bgp-l2', 'controller'] as const;
+export type Profile = (typeof PROFILES)[number];
+
+const families = ['ipv4', 'ipv6', 'dualstack'];
+const bgp = [
+  'bgp',
+  ...families,
+  'ibgp',
+  'ebgp',
+  'md5',
+  'interop',
+  'session',
+  'passive',
+  'route-refresh',
+  'dualstack-session',
+];
+const l2 = ['l2', ...families, 'l2-status', 'membership-security'];
+
+const definitions: Record<Profile, { requires: string[]; allowed: string[] }> = {
+  bgp: { requires: ['bgp'], allowed: bgp },
+  l2: { requires: ['l2'], allowed: l2 },
+  'bgp-l2': { requires: ['bgp', 'l2'], allowed: [...bgp, ...l2] },
+  controller: { requires: ['controller'], allowed: [...bgp, ...l2, 'controller'] },
+};
+
+/** Whether a scenario with these tags (with or without `@`) counts in `profile`. */
+export function inProfile(profile: Profile, tags: readonly string[]): boolean {
+  const names = tags.map((t) => (t.startsWith('@') ? t.slice(1) : t));
+  const d = definitions[profile];
+  return (
+    d.requires.every((r) => names.includes(r)) &&
+    names.filter((n) => gatingCapabilities.includes(n)).every((n) => d.allowed.includes(n))
+  );
+}
