@@ -264,7 +264,7 @@ Feature: BGPAdvertisement and BGPPeer fields beyond the document's examples
         addresses:
           - 203.0.113.0/24
       """
-    Then the speaker on "NodeA" reports the configuration rejected with "POOL_OVERLAP"
+    Then the speaker on "NodeA" keeps its last good configuration, reporting it rejected with "POOL_OVERLAP" if it reports events
     And "tor" has exactly these routes:
       | prefix         | next hops | origin | as path | local pref | communities |
       | 203.0.113.4/32 | NodeA     | IGP    | empty   | 0          | none        |

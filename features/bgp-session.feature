@@ -45,7 +45,7 @@ Feature: BGP session behaviour against FRR: IPv6 transport, route refresh, peer 
       | 203.0.113.98/32     | NodeA     | IGP    | 64500   | absent     | none        |
       | 2001:db8:200::98/128 | NodeA    | IGP    | 64500   | absent     | none        |
     When "tor" asks every node for a route refresh
-    Then the speaker on "NodeA" answered a route refresh
+    Then "tor" sent "NodeA" a route refresh and got its routes again
     And "tor" has exactly these routes:
       | prefix              | next hops | origin | as path | local pref | communities |
       | 203.0.113.98/32     | NodeA     | IGP    | 64500   | absent     | none        |
@@ -65,8 +65,9 @@ Feature: BGP session behaviour against FRR: IPv6 transport, route refresh, peer 
     Then "tor" has exactly these routes:
       | prefix          | next hops | origin | as path | local pref | communities |
       | 203.0.113.99/32 | NodeA     | IGP    | empty   | 0          | none        |
-    When "tor" goes silent until the speaker on "NodeA" declares its hold timer expired
-    Then every node's session with "tor" is Established
+    When "tor" goes silent until the speaker on "NodeA" closes the session on hold-timer expiry
+    Then "tor" saw its session with "NodeA" drop and come back
+    And every node's session with "tor" is Established
     And "tor" has exactly these routes:
       | prefix          | next hops | origin | as path | local pref | communities |
       | 203.0.113.99/32 | NodeA     | IGP    | empty   | 0          | none        |

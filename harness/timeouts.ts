@@ -23,6 +23,11 @@ export const defaultTimeouts = {
   l2Failover: { ms: 8_000, why: 'owner SIGKILL to the new owner answering and announcing' },
   /** Router daemons answer vtysh after start. */
   routerReady: { ms: 10_000, why: 'FRR start to vtysh answering' },
+  /**
+   * A bad manifest is in the folder: how long the routers are watched for a change that must not come
+   * (a speaker that reports `config.rejected` is watched only for a few polls after the report).
+   */
+  configRejected: { ms: 2_000, why: 'bad manifest written to the router tables watched unchanged' },
   /** The speaker process exits after SIGTERM. */
   speakerStop: { ms: 5_000, why: 'SIGTERM to speaker exit' },
 } as const satisfies Record<string, { ms: number; why: string }>;

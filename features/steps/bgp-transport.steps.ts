@@ -1,7 +1,6 @@
 import { Given, Then } from '@cucumber/cucumber';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { run, runIn } from '../../harness/exec.ts';
+import { neighborFacts } from '../../harness/routers/frr-neighbors.ts';
 import { eventually } from '../../harness/wait/eventually.ts';
 import { EBGP_ROUTER_ASN, SPEAKER_ASN } from '../support/constants.ts';
 import { peerManifest, type PeerSpec } from '../support/manifests.ts';
@@ -202,60 +201,42 @@ Given(
   },
 );
 
-function speakerLog(
-  world: LbWorld,
-  node: string,
-): { event?: string; peer?: string; remote?: string; replaced?: unknown }[] {
-  return readFileSync(join(world.scenarioDir, `speaker-${node}.log`), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .flatMap((l) => {
-      try {
-        return [JSON.parse(l) as { event?: string }];
-      } catch {
-        return [];
-      }
-    });
-}
-
+/**
+ * Who opened the session, as the router's socket shows it: the router's end is an ephemeral port and
+ * the node's end is 179 (the node listened). The speaker's `bgp.incoming.accepted` is checked too when
+ * it declares session events.
+ */
 Then(
   'the speaker on {string} took the session with {string} inbound',
   async function (this: LbWorld, node: string, router: string) {
-    const from = this.address(router, 'ipv4');
+    const address = this.address(node, 'ipv4');
     await eventually(
-      `${node} accepted ${router}'s connection`,
+      `${router} opened the session with ${node} (its connection to ${address}:179)`,
       async () => {
-        const lines = speakerLog(this, node);
-        if (
-          !lines.some(
-            (l) =>
-              l.event === 'bgp.incoming.accepted' && l.peer === router && l.remote?.startsWith(`${from}:`),
-          )
-        ) {
-          throw new Error(`no bgp.incoming.accepted from ${from} for peer ${router}`);
-        }
+        const f = (await neighborFacts(this.router(router)))[address];
+        if (f?.state !== 'Established' || f.foreignPort !== 179 || f.localPort === 179)
+          throw new Error(
+            `session at ${router}: ${JSON.stringify(f)}; want Established with the node's end on port 179`,
+          );
       },
       { timeoutMs: this.timeouts.sessionEstablished },
     );
+    if (this.driver.declares('session-events')) {
+      const from = this.address(router, 'ipv4');
+      await this.driver.waitForEvent(
+        node,
+        'bgp.incoming.accepted',
+        (e) => e['peer'] === router && String(e['remote']).startsWith(`${from}:`),
+        this.timeouts.sessionEstablished,
+        `reports bgp.incoming.accepted from ${from} for peer ${router}`,
+      );
+    }
   },
 );
 
 Then(
   'the speaker on {string} refuses {string}, which never gets a session',
   async function (this: LbWorld, node: string, router: string) {
-    const from = this.address(router, 'ipv4');
-    await eventually(
-      `${node} refused ${router}`,
-      async () => {
-        if (
-          !speakerLog(this, node).some(
-            (l) => l.event === 'bgp.listener.refused' && l.remote?.startsWith(`${from}:`),
-          )
-        )
-          throw new Error(`no bgp.listener.refused from ${from}`);
-      },
-      { timeoutMs: this.timeouts.sessionEstablished },
-    );
     const address = this.address(node, 'ipv4');
     await eventually(
       `no session at ${router}`,
@@ -266,5 +247,15 @@ Then(
       },
       { timeoutMs: this.timeouts.sessionEstablished, consecutive: Math.max(5, this.parameters.consecutive) },
     );
+    if (this.driver.declares('session-events')) {
+      const from = this.address(router, 'ipv4');
+      await this.driver.waitForEvent(
+        node,
+        'bgp.listener.refused',
+        (e) => String(e['remote']).startsWith(`${from}:`),
+        this.timeouts.sessionEstablished,
+        `reports bgp.listener.refused from ${from}`,
+      );
+    }
   },
 );

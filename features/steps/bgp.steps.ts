@@ -95,19 +95,6 @@ Then(
   },
 );
 
-/** The speaker answered the router's ROUTE-REFRESH (its log says so) and nothing was lost. */
-Then('the speaker on {string} answered a route refresh', async function (this: LbWorld, node: string) {
-  const log = `${this.scenarioDir}/speaker-${node}.log`;
-  await eventually(
-    `${node} answered a ROUTE-REFRESH`,
-    async () => {
-      const text = (await import('node:fs')).readFileSync(log, 'utf8');
-      if (!text.includes('"bgp.route-refresh"')) throw new Error(`no bgp.route-refresh in ${log}`);
-    },
-    { timeoutMs: this.timeouts.routeAnnounced },
-  );
-});
-
 Then('{string} has no routes', async function (this: LbWorld, routerName: string) {
   await expectRib(this, routerName, {}, this.timeouts.routeWithdrawn);
 });

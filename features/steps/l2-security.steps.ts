@@ -50,38 +50,13 @@ const ownerOf = (world: LbWorld, ip: string): string =>
     ip,
   );
 
-interface LogLine {
-  ts: string;
-  event: string;
-  [k: string]: unknown;
-}
-
-function logLines(world: LbWorld, node: string, since: number): LogLine[] {
-  const file = join(world.scenarioDir, `speaker-${node}.log`);
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .flatMap((l) => {
-      if (!l.startsWith('{')) return [];
-      try {
-        const o = JSON.parse(l) as LogLine;
-        return Date.parse(o.ts) >= since ? [o] : [];
-      } catch {
-        return [];
-      }
-    });
-}
-
 /** Every speaker settled and sees every node alive: from here on, any membership change is the attack's doing. */
 async function membershipStable(world: LbWorld): Promise<void> {
   await eventually(
     'every speaker settled, seeing every node alive',
     async () => {
       for (const node of world.nodes) {
-        const file = join(world.scenarioDir, 'state', `${node}.json`);
-        const l2 = existsSync(file)
-          ? (JSON.parse(readFileSync(file, 'utf8')) as { l2?: { settled?: boolean; alive?: string[] } }).l2
-          : undefined;
+        const l2 = await world.driver.l2Status(node);
         if (!l2?.settled || [...(l2.alive ?? [])].sort().join() !== [...world.nodes].sort().join())
           throw new Error(`${node}: l2 status ${JSON.stringify(l2)}`);
       }
@@ -210,19 +185,7 @@ When(
       { timeoutMs: this.timeouts.l2Answered, intervalMs: 100 },
     );
 
-    const s = this.speakers.get(owner)!;
-    this.speakers.delete(owner);
-    await s.stop(); // SIGTERM: the owner says goodbye to every peer (LEAVE)
-    this.speakers.set(
-      owner,
-      await this.sut.start({
-        name: owner,
-        netns: lab.nsOf(owner),
-        manifestDir: this.manifestDir,
-        logFile: join(this.scenarioDir, `speaker-${owner}.log`),
-        l2Secret: this.l2Secret,
-      }),
-    );
+    await this.driver.restart(owner, 'stop'); // SIGTERM: the owner says goodbye to every peer (LEAVE)
     const others = this.nodes.filter((n) => n !== owner);
     await eventually(
       `${attacker} captured ${owner}'s leave to ${others.join(', ')}`,
@@ -300,9 +263,9 @@ Then(
       async () => {
         const problems: string[] = [];
         for (const [node, sent] of receivers) {
-          const rejected = logLines(this, node, a.since).filter(
-            (l) => l.event === 'l2.membership.rejected' && l['from'] === from,
-          );
+          const rejected = this.driver
+            .events(node, 'l2.membership.rejected', a.since)
+            .filter((l) => l['from'] === from);
           const other = rejected.filter((l) => l['reason'] !== reason);
           const right = rejected.length - other.length;
           if (other.length)
@@ -340,8 +303,8 @@ Then(
     );
     // Read after the probes: an accepted forgery had seconds to show up as a change.
     const changes = this.nodes.flatMap((n) =>
-      logLines(this, n, a.since)
-        .filter((l) => l.event === 'membership.change')
+      this.driver
+        .events(n, 'membership.change', a.since)
         .map((l) => `${n}: ${l['reason']} ${l['peer'] ?? ''}`),
     );
     if (changes.length) throw new Error(`membership changed during the attack: ${changes.join('; ')}`);

@@ -1,7 +1,4 @@
-import { Given, Then, When } from '@cucumber/cucumber';
-import { readFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { eventually } from '../../harness/wait/eventually.ts';
+import { Given, When } from '@cucumber/cucumber';
 import { nameList } from '../support/constants.ts';
 import { serviceFileName, serviceManifest, type ServiceSpec } from '../support/manifests.ts';
 import type { LbWorld } from '../support/world.ts';
@@ -114,26 +111,6 @@ When('the Service {string} is deleted', async function (this: LbWorld, ref: stri
   await notifySpeakers(this);
 });
 
-/** The speaker must say, in its log, that it rejected the config and why (a stable error code). */
-Then(
-  'the speaker on {string} reports the configuration rejected with {string}',
-  async function (this: LbWorld, node: string, code: string) {
-    const log = join(this.scenarioDir, `speaker-${node}.log`);
-    await eventually(
-      `speaker on ${node} logs config.rejected with ${code}`,
-      async () => {
-        const text = existsSync(log) ? readFileSync(log, 'utf8') : '';
-        const rejected = text.split('\n').filter((l) => l.includes('"config.rejected"'));
-        if (!rejected.some((l) => l.includes(code)))
-          throw new Error(
-            `no config.rejected line naming ${code}; saw ${rejected.length} config.rejected lines:\n${rejected.slice(-2).join('\n')}`,
-          );
-      },
-      { timeoutMs: this.timeouts.routeAnnounced },
-    );
-  },
-);
-
 async function notifySpeakers(world: LbWorld): Promise<void> {
-  await Promise.all([...world.speakers.values()].map((s) => s.configChanged()));
+  await world.driver.configChanged();
 }

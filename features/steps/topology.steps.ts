@@ -1,7 +1,7 @@
-import { Given, When, type DataTable } from '@cucumber/cucumber';
-import { join } from 'node:path';
+import { Given, Then, When, type DataTable } from '@cucumber/cucumber';
 import { readFileSync } from 'node:fs';
-import { run } from '../../harness/exec.ts';
+import { run, runIn } from '../../harness/exec.ts';
+import { neighborFacts, type NeighborFacts } from '../../harness/routers/frr-neighbors.ts';
 import { eventually } from '../../harness/wait/eventually.ts';
 import { EBGP_ROUTER_ASN, SPEAKER_ASN, nameList } from '../support/constants.ts';
 import { peerManifest } from '../support/manifests.ts';
@@ -22,7 +22,7 @@ Given('the Node {string} is labelled {string}', async function (this: LbWorld, n
   const [k, v] = label.split('=') as [string, string];
   this.nodeLabels.set(node, { ...this.nodeLabels.get(node), [k]: v });
   this.writeManifest('10-nodes.yaml', this.nodesYaml());
-  await Promise.all([...this.speakers.values()].map((s) => s.configChanged()));
+  await this.driver.configChanged();
 });
 
 /** The same segment with a router of another implementation (frr, gobgp or bird). */
@@ -43,15 +43,36 @@ When('{string} restarts', async function (this: LbWorld, router: string) {
   await this.routersUp();
 });
 
-/** SIGSTOP the router's bgpd until the speaker's hold timer gives up on it, then let it run again. */
+/** BGP connections in a namespace with `address` at the other end: `local peer` -> TCP state (`ss`). */
+async function tcpWith(ns: string, address: string): Promise<Map<string, string>> {
+  const out = (await runIn(ns, 'ss', ['-Htan'])).stdout;
+  const host = (endpoint: string): string => endpoint.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+  return new Map(
+    out
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      .filter(
+        (f) => f.length >= 5 && host(f[4]!) === address && (f[3]!.endsWith(':179') || f[4]!.endsWith(':179')),
+      )
+      .map((f) => [`${f[3]} ${f[4]}`, f[0]!]),
+  );
+}
+
+const facts = new WeakMap<LbWorld, Record<string, NeighborFacts>>();
+
+/**
+ * SIGSTOP the router's bgpd: its kernel keeps the TCP connection but nothing answers, so the speaker's
+ * hold timer must run out. What the wire shows from the router's namespace decides: the speaker closed
+ * its end (the router's socket leaves ESTABLISHED), not what the speaker says. Then bgpd runs again.
+ */
 When(
-  '{string} goes silent until the speaker on {string} declares its hold timer expired',
+  '{string} goes silent until the speaker on {string} closes the session on hold-timer expiry',
   async function (this: LbWorld, router: string, node: string) {
     const lab = await this.labUp();
-    const pids = (await run('ip', ['netns', 'pids', lab.nsOf(router)])).stdout
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number);
+    const ns = lab.nsOf(router);
+    const address = this.address(node, this.transportOf(router));
+    facts.set(this, await neighborFacts(this.router(router)));
+    const pids = (await run('ip', ['netns', 'pids', ns])).stdout.split(/\s+/).filter(Boolean).map(Number);
     const bgpd = pids.filter((p) => {
       try {
         return readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'bgpd';
@@ -60,53 +81,124 @@ When(
       }
     });
     if (!bgpd.length) throw new Error(`no bgpd in ${router}`);
+    // The session's own connection: the speaker may well open a new one later (the router's kernel
+    // still accepts), which must not be mistaken for the old one.
+    const before = await tcpWith(ns, address);
+    const session = [...before].filter(([, state]) => state === 'ESTAB').map(([k]) => k);
+    if (session.length !== 1)
+      throw new Error(
+        `want one established BGP connection between ${router} and ${node}: ${JSON.stringify([...before])}`,
+      );
     for (const p of bgpd) process.kill(p, 'SIGSTOP');
     try {
-      const log = join(this.scenarioDir, `speaker-${node}.log`);
       await eventually(
-        `${node} hold timer expires while ${router} is silent`,
+        `${node} closes its connection to the silent ${router} (hold time 3 s)`,
         async () => {
-          if (!readFileSync(log, 'utf8').includes('"bgp.hold-timer.expired"'))
-            throw new Error('no bgp.hold-timer.expired yet');
+          const state = (await tcpWith(ns, address)).get(session[0]!);
+          if (state === 'ESTAB')
+            throw new Error(`${router}'s connection with ${node} (${session[0]}) is still ESTABLISHED`);
         },
         { timeoutMs: this.timeouts.sessionEstablished },
       );
+      if (this.driver.declares('session-events'))
+        await this.driver.waitForEvent(
+          node,
+          'bgp.hold-timer.expired',
+          () => true,
+          this.timeouts.routeAnnounced,
+          'reports bgp.hold-timer.expired',
+        );
     } finally {
       for (const p of bgpd) process.kill(p, 'SIGCONT');
     }
   },
 );
 
+/** FRR's own counters: the session went down and came up again since the fault began. */
+Then(
+  '{string} saw its session with {string} drop and come back',
+  async function (this: LbWorld, router: string, node: string) {
+    const before = facts.get(this);
+    if (!before) throw new Error('no session counters recorded before the fault');
+    const address = this.address(node, this.transportOf(router));
+    const was = before[address];
+    await eventually(
+      `${router}: session with ${node} (${address}) dropped and re-established`,
+      async () => {
+        const now = (await neighborFacts(this.router(router)))[address];
+        if (
+          !was ||
+          !now ||
+          now.state !== 'Established' ||
+          !(now.connectionsDropped > was.connectionsDropped) ||
+          !(now.connectionsEstablished > was.connectionsEstablished)
+        )
+          throw new Error(
+            `before ${JSON.stringify(was)}, now ${JSON.stringify(now)}: want state Established with both counters grown`,
+          );
+      },
+      { timeoutMs: this.timeouts.sessionEstablished, consecutive: this.parameters.consecutive },
+    );
+  },
+);
+
 When('{string} asks every node for a route refresh', async function (this: LbWorld, router: string) {
   const r = this.router(router) as unknown as { vtysh?: (...c: string[]) => Promise<string> };
   if (!r.vtysh) throw new Error('route refresh is driven through FRR');
+  facts.set(this, await neighborFacts(this.router(router)));
   await r.vtysh('clear bgp * soft in');
 });
 
+/**
+ * At the router: it sent a ROUTE-REFRESH to the node and received UPDATEs from it afterwards on the
+ * same session (the answer); the speaker's own `bgp.route-refresh` event is checked when declared.
+ */
+Then(
+  '{string} sent {string} a route refresh and got its routes again',
+  async function (this: LbWorld, router: string, node: string) {
+    const before = facts.get(this);
+    if (!before) throw new Error(`no counters recorded before ${router} asked for a refresh`);
+    const address = this.address(node, this.transportOf(router));
+    const was = before[address];
+    await eventually(
+      `${router} sent ${node} a ROUTE-REFRESH and received UPDATEs after it`,
+      async () => {
+        const now = (await neighborFacts(this.router(router)))[address];
+        const problems = [
+          ...(now && was && now.routeRefreshSent > was.routeRefreshSent ? [] : ['no ROUTE-REFRESH sent']),
+          ...(now && was && now.updatesReceived > was.updatesReceived ? [] : ['no UPDATE received since']),
+          ...(now && was && now.connectionsEstablished === was.connectionsEstablished
+            ? []
+            : ['the session was reset instead']),
+        ];
+        if (problems.length)
+          throw new Error(
+            `${problems.join(', ')}: before ${JSON.stringify(was)}, now ${JSON.stringify(now)}`,
+          );
+      },
+      { timeoutMs: this.timeouts.routeAnnounced },
+    );
+    if (this.driver.declares('session-events'))
+      await this.driver.waitForEvent(
+        node,
+        'bgp.route-refresh',
+        () => true,
+        this.timeouts.routeAnnounced,
+        'reports bgp.route-refresh',
+      );
+  },
+);
+
 When('the speaker on {string} is stopped with SIGTERM', async function (this: LbWorld, node: string) {
-  const s = this.speakers.get(node);
-  if (!s) throw new Error(`no speaker on ${node}`);
-  this.speakers.delete(node);
-  await s.stop();
+  await this.driver.stop(node);
 });
 
 When('the speaker on {string} is killed with SIGKILL', async function (this: LbWorld, node: string) {
-  const s = this.speakers.get(node);
-  if (!s) throw new Error(`no speaker on ${node}`);
-  this.speakers.delete(node);
-  await s.kill();
+  await this.driver.kill(node);
 });
 
 When('the speaker on {string} starts again', async function (this: LbWorld, node: string) {
-  const lab = await this.labUp();
-  const s = await this.sut.start({
-    name: node,
-    netns: lab.nsOf(node),
-    manifestDir: this.manifestDir,
-    logFile: join(this.scenarioDir, `speaker-${node}.log`),
-    l2Secret: this.l2Secret,
-  });
-  this.speakers.set(node, s);
+  await this.driver.start(node);
 });
 
 Given('the router {string} behind {string}', function (this: LbWorld, router: string, front: string) {
@@ -263,17 +355,5 @@ Given(
 
 When('the speaker runs on every node', async function (this: LbWorld) {
   await this.routersUp();
-  const lab = await this.labUp();
-  const started = await Promise.all(
-    this.nodes.map((node) =>
-      this.sut.start({
-        name: node,
-        netns: lab.nsOf(node),
-        manifestDir: this.manifestDir,
-        logFile: join(this.scenarioDir, `speaker-${node}.log`),
-        l2Secret: this.l2Secret,
-      }),
-    ),
-  );
-  for (const s of started) this.speakers.set(s.node, s);
+  await this.driver.startAll(this.nodes);
 });

@@ -1,7 +1,7 @@
 import { takePhaseTimes } from '../../harness/run/phase-clock.ts';
 import { After, AfterAll, Before, BeforeAll, Status, setDefaultTimeout } from '@cucumber/cucumber';
 import { join } from 'node:path';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createRun } from '../../netns/runtime.ts';
 import { diffSnapshots, rootSnapshot, type RootSnapshot } from '../../netns/root-snapshot.ts';
 import { scenarioDir } from '../../harness/artifacts/paths.ts';
@@ -104,9 +104,7 @@ After(async function (this: LbWorld, { result }) {
   await Promise.all(
     this.extraProcesses.map((p) => attempt('stop helper process', () => p.stop('SIGTERM', 2000))),
   );
-  await Promise.all(
-    [...this.speakers.values()].map((s) => attempt(`stop speaker ${s.node}`, () => s.stop())),
-  );
+  problems.push(...(await this.driver.stopAll()));
   await Promise.all([...this.routers.values()].map((r) => attempt('stop router', () => r.stop())));
   // A lab whose processes all stopped cleanly is kept for the feature's next scenario.
   if (this.lab)
@@ -123,15 +121,8 @@ After(async function (this: LbWorld, { result }) {
     JSON.stringify({ ...takePhaseTimes(), teardown: Math.round(performance.now() - teardownStart) }) + '\n',
   );
   if (result?.status === Status.FAILED) {
-    // The first thing a reader needs: where everything is, and the end of each speaker's log.
-    const tails = [...this.speakers.keys()].map((node) => {
-      const file = join(this.scenarioDir, `speaker-${node}.log`);
-      const lines = existsSync(file)
-        ? readFileSync(file, 'utf8').trimEnd().split('\n').slice(-8)
-        : ['(no log)'];
-      return `--- speaker ${node} (last lines of ${file})\n${lines.join('\n')}`;
-    });
-    this.log(`artifacts: ${this.scenarioDir}\n${tails.join('\n')}`);
+    // The first thing a reader needs: where everything is, and the end of each speaker's output.
+    this.log(`artifacts: ${this.scenarioDir}\n${this.driver.tails()}`);
   }
   if (problems.length) throw new Error(`teardown problems:\n${problems.join('\n')}`);
 });

@@ -9,6 +9,7 @@ import { startGobgp } from '../../harness/routers/gobgp.ts';
 import { startBird } from '../../harness/routers/bird.ts';
 import type { PeerRouter } from '../../harness/routers/peer-router.ts';
 import type { SpeakerHandle, SystemUnderTest } from '../../harness/sut/adapter.ts';
+import { SpeakerDriver } from '../../harness/sut/driver.ts';
 import type { Timeouts } from '../../harness/timeouts.ts';
 import { NODE_SEGMENT, nodeSegmentAddress } from './constants.ts';
 import { nodesManifest, type ServiceSpec } from './manifests.ts';
@@ -43,7 +44,22 @@ export class LbWorld extends World<WorldParameters> {
   readonly routerAsn = new Map<string, number>();
   /** Router BGP neighbours declared by Given steps; routers start when the scenario acts. */
   readonly routerNeighbors = new Map<string, FrrNeighbor[]>();
-  readonly speakers = new Map<string, SpeakerHandle>();
+  private speakerDriver?: SpeakerDriver;
+  /** The system under test in this scenario: every start, stop and observation of it. */
+  get driver(): SpeakerDriver {
+    this.speakerDriver ??= new SpeakerDriver({
+      sut: this.sut,
+      netnsOf: async (node) => (await this.labUp()).nsOf(node),
+      manifestDir: this.manifestDir,
+      scenarioDir: this.scenarioDir,
+      l2Secret: this.l2Secret,
+    });
+    return this.speakerDriver;
+  }
+  /** Speakers running now, by node (read-only: start and stop go through the driver). */
+  get speakers(): ReadonlyMap<string, SpeakerHandle> {
+    return this.driver.running;
+  }
   nodes: string[] = [];
   readonly services = new Map<string, ServiceSpec>();
   manifestCount = 0;

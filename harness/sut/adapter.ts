@@ -1,12 +1,11 @@
 /**
  * The contract between the suite and a system under test (SUT): the harness owns the topology and
- * the manifests; an adapter only knows how to start, notify and stop the speaker on one node.
+ * the manifests; an adapter only knows how to start, notify and stop the speaker on one node. The
+ * driver (driver.ts) owns every adapter call in a scenario.
  *
- * What the steps observe: the routers' view (the assertions) and the speaker's log file, where a few
- * steps look for JSON-line events by name: `config.rejected` carrying the validation code
- * (bad-config scenarios), `bgp.route-refresh` and `bgp.hold-timer.expired` (@session). A speaker
- * that logs otherwise needs a wrapper that emits them (harness/sut/reference-frr/observer.ts does
- * this for FRR) or must not declare the capability.
+ * What the steps observe: routers (tables, session state and counters), the wire and the hosts. The
+ * speaker's own reports are optional extras: the events of the catalogue (events.ts), read as JSON
+ * lines from `logFile` when the SUT declares their capability, and the layer 2 status (`l2-status`).
  */
 export interface NodeContext {
   /** Kubernetes node name (also the Node object's kubernetes.io/hostname). */
@@ -43,6 +42,15 @@ export interface SpeakerHandle {
   stop(): Promise<void>;
   /** Abrupt death (SIGKILL), for failover and fault scenarios. */
   kill(): Promise<void>;
+  /** Layer 2 membership as the speaker sees it (capability `l2-status`). */
+  l2Status?(): Promise<L2Status | undefined>;
+}
+
+export interface L2Status {
+  /** The membership has heard from every node it expects at least once, or given up on them. */
+  settled: boolean;
+  /** Nodes the speaker believes alive. */
+  alive: string[];
 }
 
 export interface SystemUnderTest {

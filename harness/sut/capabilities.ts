@@ -109,8 +109,8 @@ export const capabilities: readonly Capability[] = [
   {
     name: 'l2-events',
     kind: 'extra',
-    meaning: 'reports l2.announce.error when an elected node cannot announce',
-    features: 'l2-interfaces (no listed interface on the elected node)',
+    meaning: 'reports l2.announce.error and l2.forwarding.disabled',
+    features: 'l2-interfaces (no listed interface on the elected node), l2-secondary-network',
   },
 ];
 

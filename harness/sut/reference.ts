@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { statusPath } from '../../reference/speaker/status-file.ts';
 import { spawnIn } from '../exec.ts';
 import { capabilityNames } from './capabilities.ts';
 import type { NodeContext, SpeakerHandle, SystemUnderTest } from './adapter.ts';
@@ -30,9 +32,18 @@ export const referenceSpeaker: SystemUnderTest = {
         },
       },
     );
+    const stateFile = statusPath(node.name, join(dirname(node.logFile), 'state'));
     return {
       node: node.name,
       pid: proc.pid,
+      // The status file the speaker publishes (reference/speaker/status-file.ts).
+      l2Status: async () => {
+        if (!existsSync(stateFile)) return undefined;
+        const l2 = (
+          JSON.parse(readFileSync(stateFile, 'utf8')) as { l2?: { settled?: boolean; alive?: string[] } }
+        ).l2;
+        return l2 ? { settled: l2.settled === true, alive: l2.alive ?? [] } : undefined;
+      },
       configChanged: async () => {
         // The speaker watches its folder; SIGHUP makes the reload immediate and explicit too.
         proc.signal('SIGHUP');
