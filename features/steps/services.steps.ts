@@ -1,5 +1,6 @@
 import { Given, When } from '@cucumber/cucumber';
 import { nameList } from '../support/constants.ts';
+import { syncController } from '../support/controller.ts';
 import { serviceFileName, serviceManifest, type ServiceSpec } from '../support/manifests.ts';
 import type { LbWorld } from '../support/world.ts';
 
@@ -111,6 +112,8 @@ When('the Service {string} is deleted', async function (this: LbWorld, ref: stri
   await notifySpeakers(this);
 });
 
+/** The harness's controller writes the Services' status first, then every speaker is told. */
 async function notifySpeakers(world: LbWorld): Promise<void> {
+  syncController(world);
   await world.driver.configChanged();
 }

@@ -4,6 +4,7 @@ import { run, runIn } from '../../harness/exec.ts';
 import { neighborFacts, type NeighborFacts } from '../../harness/routers/frr-neighbors.ts';
 import { eventually } from '../../harness/wait/eventually.ts';
 import { EBGP_ROUTER_ASN, SPEAKER_ASN, nameList } from '../support/constants.ts';
+import { syncController } from '../support/controller.ts';
 import { peerManifest } from '../support/manifests.ts';
 import type { LbWorld } from '../support/world.ts';
 
@@ -355,5 +356,6 @@ Given(
 
 When('the speaker runs on every node', async function (this: LbWorld) {
   await this.routersUp();
+  syncController(this);
   await this.driver.startAll(this.nodes);
 });

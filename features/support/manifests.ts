@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { type ServiceStatus, withStatus } from '../../harness/controller/controller.ts';
 import { SPEAKER_NAMESPACE } from './constants.ts';
 
 /** Kubernetes objects the steps generate around the document's own manifests. */
@@ -61,15 +62,18 @@ export interface ServiceSpec {
   externalTrafficPolicy?: 'Cluster' | 'Local';
 }
 
-/** A LoadBalancer Service and the EndpointSlice that makes it announceable. */
-export function serviceManifest(s: ServiceSpec): string {
+/**
+ * A LoadBalancer Service and the EndpointSlice that makes it announceable; with `status`, as MetalLB's
+ * controller leaves it (status.loadBalancer.ingress and the pool annotation).
+ */
+export function serviceManifest(s: ServiceSpec, status?: ServiceStatus): string {
   const service = {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: {
       name: s.name,
       namespace: s.namespace,
-      ...(s.annotations ? { annotations: s.annotations } : {}),
+      ...(s.annotations ? { annotations: s.annotations } : ({} as { annotations?: Record<string, string> })),
     },
     spec: {
       type: 'LoadBalancer',
@@ -96,7 +100,7 @@ export function serviceManifest(s: ServiceSpec): string {
     })),
     ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
   };
-  return docs([service, slice]);
+  return docs([withStatus(service, status), slice]);
 }
 
 export function serviceFileName(namespace: string, name: string): string {

@@ -63,6 +63,8 @@ export class LbWorld extends World<WorldParameters> {
   nodes: string[] = [];
   readonly services = new Map<string, ServiceSpec>();
   manifestCount = 0;
+  /** False in a `@controller` scenario: the SUT allocates, the harness writes no Service status. */
+  harnessIsController = true;
   readonly nodeLabels = new Map<string, Record<string, string>>();
   sut!: SystemUnderTest;
   scenarioDir = '';

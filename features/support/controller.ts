@@ -1,0 +1,26 @@
+import { Before } from '@cucumber/cucumber';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { controllerStatuses, readManifestFolder } from '../../harness/controller/controller.ts';
+import { serviceFileName, serviceManifest } from './manifests.ts';
+import type { LbWorld } from './world.ts';
+
+/**
+ * The harness plays MetalLB's controller (harness/controller/): before the speakers are started or told
+ * about a change, every Service file gets the IPs the controller would have written. In a `@controller`
+ * scenario the SUT is the controller: Services are written as a user would, without status.
+ */
+Before(function (this: LbWorld, { pickle }) {
+  this.harnessIsController = !pickle.tags.some((t) => t.name === '@controller');
+});
+
+export function syncController(world: LbWorld): void {
+  if (!world.harnessIsController || !world.manifestDir) return;
+  const statuses = controllerStatuses(readManifestFolder(world.manifestDir));
+  if (!statuses) return; // invalid manifests: a controller keeps what it wrote
+  for (const [key, spec] of world.services) {
+    const file = join(world.manifestDir, serviceFileName(spec.namespace, spec.name));
+    const text = serviceManifest(spec, statuses.get(key));
+    if (!existsSync(file) || readFileSync(file, 'utf8') !== text) writeFileSync(file, text);
+  }
+}
