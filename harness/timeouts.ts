@@ -7,10 +7,22 @@ import { CodedError } from '../common/errors.ts';
  * `--timeout-scale 2`) instead of editing code.
  */
 export const defaultTimeouts = {
-  /** Speaker started to BGP session Established at the router (router connect timer is 1 s). */
-  sessionEstablished: { ms: 15_000, why: 'speaker start to BGP Established at the peer' },
-  /** A route the plan holds is visible in the router's table with the expected attributes. */
-  routeAnnounced: { ms: 10_000, why: 'config or Service change to the route at the peer' },
+  /**
+   * Speaker (or router) started to BGP session Established at the router: covers a daemon's start, its
+   * first connect-retry (GoBGP waits 5-9 s before its first connect) and the OPEN exchange.
+   */
+  sessionEstablished: {
+    ms: 15_000,
+    why: 'speaker or router start to BGP Established at the peer (incl. connect-retry)',
+  },
+  /**
+   * A route is in the router's table with the expected attributes. The first route check after a
+   * speaker or router starts gets routeAnnounced + sessionEstablished (the session must come up first).
+   */
+  routeAnnounced: {
+    ms: 10_000,
+    why: 'config or Service change to the route at the peer (+ sessionEstablished after a start)',
+  },
   /** A route the plan no longer holds is gone from the router's table. */
   routeWithdrawn: { ms: 10_000, why: 'Service or config removal to the route gone at the peer' },
   /** Graceful stop: Cease must remove the routes at once, well before the 3 s hold time would. */

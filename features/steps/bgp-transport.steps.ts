@@ -121,8 +121,9 @@ Then(
         if (!paths.some((p) => p.nextHop === nextHop))
           throw new Error(`${prefix}: paths ${JSON.stringify(paths)}, want next hop ${nextHop}`);
       },
-      { timeoutMs: this.timeouts.routeAnnounced, consecutive: this.parameters.consecutive },
+      { timeoutMs: this.routeBudget(), consecutive: this.parameters.consecutive },
     );
+    this.routesSeen();
   },
 );
 

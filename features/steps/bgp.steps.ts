@@ -91,7 +91,8 @@ Then(
         )
         .sort((a, b) => a.nextHop.localeCompare(b.nextHop));
     }
-    await expectRib(this, routerName, expected, this.timeouts.routeAnnounced);
+    await expectRib(this, routerName, expected, this.routeBudget());
+    this.routesSeen();
   },
 );
 

@@ -68,6 +68,7 @@ When(
     const { switchNs, port, nodeNs, iface } = await switchPortOf(this, node, router);
     await run('ip', ['-n', switchNs, 'link', 'set', port, 'up']);
     await waitOperUp(nodeNs, iface);
+    this.routersPending = true; // the node's sessions come back up first
   },
 );
 

@@ -85,6 +85,25 @@ export class LbWorld extends World<WorldParameters> {
     return this.parameters.timeouts;
   }
 
+  /** A router started (or restarted) since the last route check: sessions must come up first. */
+  routersPending = false;
+
+  /**
+   * The budget of a route check: `routeAnnounced`, plus `sessionEstablished` while a speaker or a
+   * router started since the last route check succeeded (the first check after a start includes the
+   * session coming up: a daemon with a real connect-retry may wait seconds before its first connect).
+   */
+  routeBudget(): number {
+    const pending = this.driver.sessionsPending || this.routersPending;
+    return this.timeouts.routeAnnounced + (pending ? this.timeouts.sessionEstablished : 0);
+  }
+
+  /** A route check succeeded: sessions are up, the next check gets the plain budget. */
+  routesSeen(): void {
+    this.driver.sessionsPending = false;
+    this.routersPending = false;
+  }
+
   /** Per-scenario membership secret for layer 2 (random: nothing outside the scenario knows it). */
   readonly l2Secret = randomBytes(16).toString('hex');
 
@@ -233,6 +252,7 @@ export class LbWorld extends World<WorldParameters> {
       }),
     );
     for (const r of started) this.routers.set(r.name, r);
+    if (started.length) this.routersPending = true;
   }
 
   async labUp(): Promise<Lab> {
