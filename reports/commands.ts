@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import {
   buildConformanceReport,
   loadDeviations,
@@ -13,6 +13,7 @@ import {
   writeConformanceReport,
   type ConformanceReport,
   type Implementation,
+  type SystemUnderTestRecord,
 } from './conformance.ts';
 import { readRun } from './model.ts';
 import { summaryHtml } from './summary-html.ts';
@@ -39,12 +40,18 @@ export function writeAllReportsSync(
   opts: WriteReportsOptions = {},
 ): { files: string[]; report: ConformanceReport } {
   const run = readRun(runDir);
+  // written by `lbconform run` before the features start (harness/run/run-suite.ts)
+  const sutFile = join(runDir, 'sut.json');
+  const systemUnderTest = existsSync(sutFile)
+    ? (JSON.parse(readFileSync(sutFile, 'utf8')) as SystemUnderTestRecord)
+    : undefined;
   const report = buildConformanceReport(run, {
     ...(opts.implementation ? { implementation: opts.implementation } : {}),
     ...(opts.adapter !== undefined ? { adapter: opts.adapter } : {}),
     ...(opts.tagExpression !== undefined ? { tagExpression: opts.tagExpression } : {}),
     ...(opts.deviationsFile ? { deviations: loadDeviations(opts.deviationsFile) } : {}),
     ...(opts.now ? { now: opts.now } : {}),
+    ...(systemUnderTest ? { systemUnderTest } : {}),
   });
   const files = writeConformanceReport(runDir, report);
   const html = join(runDir, 'summary.html');

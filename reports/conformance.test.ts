@@ -188,3 +188,21 @@ t.test('a killed run: incomplete, unfinished listed', async (t) => {
   );
   t.equal(r.timings.length, 5);
 });
+
+t.test('the report records how the SUT was run: start command, capabilities, timeouts', async (t) => {
+  const run = parseMessages(
+    messageStream([
+      { name: 'B', uri: 'b.feature', scenarios: [{ name: 'a', tags: ['@bgp'], steps: ['PASSED'] }] },
+    ]),
+  );
+  const systemUnderTest = {
+    adapter: 'command',
+    startCommand: 'my-speaker --node {node} {manifests}',
+    capabilities: ['bgp', 'ipv4'],
+    timeouts: { sessionEstablished: 15000 },
+    consecutive: 2,
+  };
+  const r = buildConformanceReport(run, { now, machine, systemUnderTest });
+  t.same(parseYaml(reportYaml(r)).systemUnderTest, systemUnderTest);
+  t.equal(buildConformanceReport(run, { now, machine }).systemUnderTest, undefined);
+});

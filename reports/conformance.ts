@@ -50,6 +50,19 @@ export interface ProfileReport {
   deviations: { scenario: string; reason: string; scenarios: string[] }[];
 }
 
+/** How the system under test was run: what a reader needs to repeat the run (`sut.json` of a run). */
+export interface SystemUnderTestRecord {
+  adapter: string;
+  /** The `--sut-start` template (adapter `command`). */
+  startCommand?: string;
+  /** Capabilities it declared. */
+  capabilities: string[];
+  /** The effective timeout table (ms), after --timeout and --timeout-scale. */
+  timeouts: Record<string, number>;
+  /** Consecutive successes a check needs. */
+  consecutive: number;
+}
+
 export interface ScenarioTiming {
   feature: string;
   scenario: string;
@@ -79,6 +92,8 @@ export interface ConformanceReport {
   /** Failed BeforeAll / AfterAll hooks (e.g. the root-namespace check): they fail the run, not a scenario. */
   runHookFailures: string[];
   profiles: Partial<Record<Profile, ProfileReport>>;
+  /** Start command, declared capabilities and timeouts of the run (absent in reports of older runs). */
+  systemUnderTest?: SystemUnderTestRecord;
   /** Every deviation the vendor declared, matched or not. */
   deviations: Deviation[];
   /** Declared deviations that select no scenario of this run (a typo, or a scenario renamed or not run). */
@@ -95,6 +110,7 @@ export interface BuildOptions {
   deviations?: Deviation[];
   now?: Date;
   machine?: Machine;
+  systemUnderTest?: SystemUnderTestRecord;
 }
 
 export function currentMachine(): Machine {
@@ -178,6 +194,7 @@ export function buildConformanceReport(run: RunResult, opts: BuildOptions = {}):
     notStartedTests: run.notStarted,
     runHookFailures: run.runHookFailures,
     profiles,
+    ...(opts.systemUnderTest ? { systemUnderTest: opts.systemUnderTest } : {}),
     deviations,
     unmatchedDeviations: deviations.filter((d) => !run.scenarios.some((s) => deviationMatches(d, s))),
     timings: run.scenarios.map((s) => {

@@ -113,25 +113,37 @@ async function expectRib(
   consecutive = world.parameters.consecutive,
 ): Promise<void> {
   const router = world.router(routerName);
-  await eventually(
-    `routes at ${routerName}`,
-    async () => {
-      const actual = await router.ribView();
-      if (!isDeepStrictEqual(actual, expected)) throw new Error(describeDiff(expected, actual));
-    },
-    { timeoutMs, consecutive },
-  );
+  const named = (paths: unknown): string =>
+    JSON.stringify(paths, (k, v) => (k === 'nextHop' ? `${v} (${world.hostOf(v as string)})` : v));
+  try {
+    await eventually(
+      `routes at ${routerName}`,
+      async () => {
+        const actual = await router.ribView();
+        if (!isDeepStrictEqual(actual, expected)) throw new Error(describeDiff(expected, actual, named));
+      },
+      { timeoutMs, consecutive },
+    );
+  } catch (err) {
+    // What a reader asks next: were the sessions even up?
+    const states = await router.sessionStates().catch((e: Error) => ({ error: e.message }));
+    const sessions = Object.entries(states)
+      .map(([a, s]) => `${a} (${world.hostOf(a)}): ${s}`)
+      .join(', ');
+    (err as Error).message += `\n  sessions at ${routerName}: ${sessions || 'none'}`;
+    throw err;
+  }
 }
 
-function describeDiff(expected: RibView, actual: RibView): string {
+function describeDiff(expected: RibView, actual: RibView, show: (paths: unknown) => string): string {
   const lines: string[] = [];
   for (const prefix of new Set([...Object.keys(expected), ...Object.keys(actual)])) {
     const e = expected[prefix];
     const a = actual[prefix];
-    if (!a) lines.push(`missing ${prefix}: expected ${JSON.stringify(e)}`);
-    else if (!e) lines.push(`unexpected ${prefix}: ${JSON.stringify(a)}`);
+    if (!a) lines.push(`missing ${prefix}: expected ${show(e)}`);
+    else if (!e) lines.push(`unexpected ${prefix}: ${show(a)}`);
     else if (!isDeepStrictEqual(e, a))
-      lines.push(`${prefix}:\n    expected ${JSON.stringify(e)}\n    actual   ${JSON.stringify(a)}`);
+      lines.push(`${prefix}:\n    expected ${show(e)}\n    actual   ${show(a)}`);
   }
   return lines.join('\n  ');
 }

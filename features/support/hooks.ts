@@ -6,7 +6,7 @@ import { createRun } from '../../netns/runtime.ts';
 import { diffSnapshots, rootSnapshot, type RootSnapshot } from '../../netns/root-snapshot.ts';
 import { scenarioDir } from '../../harness/artifacts/paths.ts';
 import { referenceSpeaker } from '../../harness/sut/reference.ts';
-import { commandSpeaker } from '../../harness/sut/command.ts';
+import { commandSpeaker, DEFAULT_COMMAND_CAPABILITIES } from '../../harness/sut/command.ts';
 import { referenceFrrSpeaker } from '../../harness/sut/reference-frr.ts';
 import { withNodeFacts } from '../../harness/sut/node-facts.ts';
 import { capabilityNames, missingCapabilities, parseCapabilities } from '../../harness/sut/capabilities.ts';
@@ -37,7 +37,7 @@ BeforeAll(async () => {
     process.env.LBCONFORM_SUT === 'command'
       ? commandSpeaker(
           process.env.LBCONFORM_SUT_START ?? '',
-          parseCapabilities(process.env.LBCONFORM_SUT_FEATURES ?? 'bgp,ipv4'),
+          parseCapabilities(process.env.LBCONFORM_SUT_FEATURES ?? DEFAULT_COMMAND_CAPABILITIES),
         )
       : process.env.LBCONFORM_SUT === 'reference-frr'
         ? referenceFrrSpeaker

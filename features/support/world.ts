@@ -279,6 +279,14 @@ export class LbWorld extends World<WorldParameters> {
     return this.address(host, family, shared.segment);
   }
 
+  /** The host (node or router) an address belongs to in this topology, for failure messages. */
+  hostOf(address: string): string {
+    for (const h of this.topology.hosts)
+      for (const i of h.interfaces)
+        if (i.v4?.split('/')[0] === address || i.v6?.split('/')[0] === address) return h.name;
+    return 'unknown host';
+  }
+
   router(name: string): PeerRouter {
     const r = this.routers.get(name);
     if (!r) throw new Error(`router "${name}" is not running in this scenario`);

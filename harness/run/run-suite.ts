@@ -1,15 +1,21 @@
 import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
 import { parseArgs } from 'node:util';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { writeAllReports } from '../../reports/commands.ts';
-import { reportWarnings, type ConformanceReport } from '../../reports/conformance.ts';
+import {
+  reportWarnings,
+  type ConformanceReport,
+  type SystemUnderTestRecord,
+} from '../../reports/conformance.ts';
+import { referenceSpeaker } from '../sut/reference.ts';
+import { referenceFrrSpeaker } from '../sut/reference-frr.ts';
 import { FAULT_NAMES, parseFault } from '../../reference/faults/index.ts';
 import { finishWithBaseline, loadBaseline } from './baseline.ts';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeTimeouts, resolveTimeouts } from '../timeouts.ts';
 import { describeCapabilities, parseCapabilities } from '../sut/capabilities.ts';
-import { resolveStartProgram } from '../sut/command.ts';
+import { DEFAULT_COMMAND_CAPABILITIES, resolveStartProgram } from '../sut/command.ts';
 
 /** Systems under test this build can drive (harness/sut/). */
 const knownSuts = ['reference', 'reference-frr', 'command'];
@@ -107,9 +113,20 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
   else delete process.env.LBCONFORM_FAULT;
   process.env.LBCONFORM_SUT = values.sut;
   if (values['sut-start']) process.env.LBCONFORM_SUT_START = values['sut-start'];
-  if (values['sut-features']) process.env.LBCONFORM_SUT_FEATURES = values['sut-features'];
   const started = Date.now();
   mkdirSync(outDir, { recursive: true });
+  const sutRecord: SystemUnderTestRecord = {
+    adapter: values.sut!,
+    ...(values['sut-start'] ? { startCommand: values['sut-start'] } : {}),
+    capabilities:
+      values.sut === 'command'
+        ? parseCapabilities(values['sut-features'] ?? DEFAULT_COMMAND_CAPABILITIES)
+        : [...(values.sut === 'reference-frr' ? referenceFrrSpeaker : referenceSpeaker).features],
+    timeouts,
+    consecutive,
+  };
+  writeFileSync(resolve(outDir, 'sut.json'), `${JSON.stringify(sutRecord, null, 2)}\n`);
+  process.env.LBCONFORM_SUT_FEATURES = sutRecord.capabilities.join(',');
   process.env.LBCONFORM_OUT = resolve(outDir, 'features');
 
   const { runConfiguration } = await loadConfiguration(

@@ -59,6 +59,9 @@ export function expandTemplate(argv: string[], node: NodeContext): string[] {
   );
 }
 
+/** What `--sut command` declares without `--sut-features`. */
+export const DEFAULT_COMMAND_CAPABILITIES = 'bgp,ipv4';
+
 /**
  * The program a template starts, as the kernel will find it: a name with a `/` relative to `cwd`, any
  * other name on PATH. SUT_START_NOT_FOUND when it is not an executable file, so a wrong `--sut-start`
