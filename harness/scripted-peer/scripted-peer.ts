@@ -45,6 +45,8 @@ export interface ScriptedPeerOptions {
   record?: boolean;
   /** Address to listen on. Default 127.0.0.1 (a test inside its own namespace uses one of its addresses). */
   host?: string;
+  /** Port to listen on. Default 0 (ephemeral); 179 when a speaker connects to it as a BGPPeer. */
+  port?: number;
 }
 
 /** One received message, tagged with the connection (1, 2, ...) it came on. */
@@ -125,6 +127,7 @@ export class ScriptedPeer {
       defaultTimeoutMs: 5000,
       record: true,
       host: '127.0.0.1',
+      port: 0,
       ...options,
     };
     this.server = createServer({ noDelay: true }, (s) => this.accept(s));
@@ -137,10 +140,15 @@ export class ScriptedPeer {
   }
 
   async listen(): Promise<number> {
-    this.server.listen(0, this.o.host);
+    this.server.listen(this.o.port, this.o.host);
     await once(this.server, 'listening');
     this.port = (this.server.address() as { port: number }).port;
     return this.port;
+  }
+
+  /** Switches between answering the speaker's OPEN on our own ('auto') and a scripted handshake. */
+  setHandshake(mode: 'auto' | 'manual'): void {
+    this.o.handshake = mode;
   }
 
   /** Connections accepted so far (the current one is number `connections`). */

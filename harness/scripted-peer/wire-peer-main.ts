@@ -1,0 +1,16 @@
+/**
+ * Runs the wire table (wire-table.ts) in the namespace it is started in (`ip netns exec NS node
+ * --import tsx wire-peer-main.ts JSON`): one JSON line `{"listening":true}` once TCP 179 is open, one
+ * line per case, then `{"done":true}`. JSON: WireTableOptions.
+ */
+import { runWireTable, type WireTableOptions } from './wire-table.ts';
+
+const options = JSON.parse(process.argv[2] ?? '{}') as WireTableOptions;
+const line = (o: unknown): void => void process.stdout.write(`${JSON.stringify(o)}\n`);
+await runWireTable(
+  options,
+  () => line({ listening: true }),
+  (r) => line({ result: r }),
+);
+line({ done: true });
+process.exit(0);

@@ -1,0 +1,161 @@
+/**
+ * The RFC 4271 / RFC 7606 case table (rfc-cases.ts) played on the wire against any speaker that has
+ * the scripted peer as a BGPPeer: the peer listens on TCP 179, the speaker connects, and each case
+ * takes one connection. Only what the wire shows counts (the NOTIFICATION the speaker sends, whether it
+ * closes, whether it keeps the session and its keepalives), so it judges every SUT the same way.
+ */
+import { type CaseContext, type RfcCase, rfcCases } from './rfc-cases.ts';
+import { describe, type Match, type Received, ScriptedPeer } from './scripted-peer.ts';
+
+export interface WireTableOptions {
+  host: string;
+  port: number;
+  ctx: CaseContext;
+  /** The SUT answers ROUTE-REFRESH: used to prove a treat-as-withdraw UPDATE was processed. */
+  routeRefresh: boolean;
+  /** Longest wait for the speaker's next connection (connect-retry included). */
+  connectTimeoutMs: number;
+  /** Longest wait for one answer on the wire. */
+  waitMs: number;
+  /** Case names to play (default: all). */
+  only?: string[];
+}
+
+export interface WireResult {
+  name: string;
+  rfc: string;
+  expect: string;
+  ok: boolean;
+  detail: string;
+  ms: number;
+}
+
+export function expectation(c: RfcCase): string {
+  return typeof c.expect === 'string' ? c.expect : `NOTIFICATION ${c.expect.notification.join('/')}`;
+}
+
+const on =
+  (conn: number, type: Received['msg']['type']): Match =>
+  (r) =>
+    r.conn === conn && r.msg.type === type;
+
+export async function runWireTable(
+  o: WireTableOptions,
+  onListening: () => void,
+  onResult: (r: WireResult) => void,
+): Promise<WireResult[]> {
+  const { ctx } = o;
+  let current: RfcCase | undefined;
+  let caseConn = 0;
+  const peer: ScriptedPeer = await ScriptedPeer.listen({
+    asn: ctx.peerAsn,
+    holdTime: ctx.holdTime,
+    routerId: ctx.peerRouterId,
+    host: o.host,
+    port: o.port,
+    handshake: 'auto',
+    openBytes: (conn) =>
+      current?.phase === 'open' && conn === caseConn ? current.bytes(ctx) : peer.openMessage(),
+    defaultTimeoutMs: o.waitMs,
+  });
+  onListening();
+  const results: WireResult[] = [];
+  try {
+    for (const c of rfcCases.filter((x) => !o.only || o.only.includes(x.name))) {
+      const started = Date.now();
+      let detail = '';
+      let ok = true;
+      try {
+        detail = await playCase(c);
+      } catch (err) {
+        ok = false;
+        detail = (err as Error).message;
+      }
+      const r = { name: c.name, rfc: c.rfc, expect: expectation(c), ok, detail, ms: Date.now() - started };
+      results.push(r);
+      onResult(r);
+    }
+  } finally {
+    await peer.close();
+  }
+  return results;
+
+  async function playCase(c: RfcCase): Promise<string> {
+    // Every case starts on a fresh connection: end the previous one without a word (the speaker reconnects).
+    const prev = peer.current;
+    if (prev && !prev.closed) {
+      peer.dropConnection();
+      await peer.closed(prev.id, o.waitMs);
+    }
+    // A speaker may back off its reconnects after sessions that never came up (the reference doubles
+    // its delay up to 30 s): a session that comes up between two such cases keeps each case short.
+    if (prev && !prev.established) {
+      current = undefined;
+      peer.setHandshake('auto');
+      const recovery = await peer.nextConnection(peer.connections + 1, o.connectTimeoutMs);
+      await peer.established(recovery, o.connectTimeoutMs);
+      peer.dropConnection();
+      await peer.closed(recovery, o.waitMs);
+    }
+    current = c;
+    caseConn = peer.connections + 1;
+    peer.setHandshake(c.phase === 'open' || c.phase === 'established' ? 'auto' : 'manual');
+    const conn = await peer.nextConnection(caseConn, o.connectTimeoutMs);
+    const bytes = c.bytes(ctx);
+    switch (c.phase) {
+      case 'open':
+        break; // the peer answers the speaker's OPEN with the case's bytes
+      case 'open-sent':
+        await peer.next(on(conn, 'open'), o.waitMs, "the speaker's OPEN");
+        peer.send(bytes);
+        break;
+      case 'open-confirm':
+        await peer.next(on(conn, 'open'), o.waitMs, "the speaker's OPEN");
+        peer.sendOpen();
+        peer.send(bytes);
+        break;
+      case 'established':
+        await peer.established(conn, o.connectTimeoutMs);
+        await peer.next(on(conn, 'update'), o.waitMs, 'the initial table');
+        peer.send(bytes);
+        break;
+    }
+    const mark = peer.received.length;
+    const notificationsSince = () =>
+      peer.received.slice(mark).filter((r) => r.conn === conn && r.msg.type === 'notification');
+
+    if (typeof c.expect === 'object') {
+      const [code, subcode] = c.expect.notification;
+      const n = await peer.next(on(conn, 'notification'), o.waitMs, `NOTIFICATION ${code}/${subcode}`);
+      const msg = n.msg as { code: number; subcode: number; data: Buffer };
+      if (msg.code !== code || msg.subcode !== subcode)
+        throw new Error(`got NOTIFICATION ${msg.code}/${msg.subcode}, expected ${code}/${subcode}`);
+      if (c.expect.data && !msg.data.equals(c.expect.data))
+        throw new Error(
+          `NOTIFICATION data ${msg.data.toString('hex')}, expected ${c.expect.data.toString('hex')}`,
+        );
+      await peer.closed(conn, o.waitMs);
+      return `NOTIFICATION ${code}/${subcode}, connection closed`;
+    }
+
+    if (c.expect === 'session-drops') {
+      await peer.closed(conn, o.waitMs);
+      const answered = notificationsSince();
+      if (answered.length) throw new Error(`answered the peer's NOTIFICATION with ${describe(answered[0]!)}`);
+      await peer.nextConnection(conn + 1, o.connectTimeoutMs);
+      return 'closed without answering, then reconnected';
+    }
+
+    // treat-as-withdraw / attribute-discard: the session stays up and the speaker keeps talking on it.
+    if (o.routeRefresh) {
+      peer.sendRouteRefresh(1, 1);
+      await peer.next(on(conn, 'update'), o.waitMs, 'the ROUTE-REFRESH answer after the case');
+    }
+    await peer.next(on(conn, 'keepalive'), o.waitMs, 'a KEEPALIVE after the case');
+    await peer.next(on(conn, 'keepalive'), o.waitMs, 'a second KEEPALIVE after the case');
+    const sent = notificationsSince();
+    if (sent.length) throw new Error(`sent ${describe(sent[0]!)}`);
+    if (peer.current?.id !== conn || peer.current.closed) throw new Error('the connection was closed');
+    return `session kept${o.routeRefresh ? ', ROUTE-REFRESH answered after it' : ''}, keepalives continue`;
+  }
+}
