@@ -51,7 +51,7 @@ export const eventCatalogue: readonly EventSpec[] = [
   {
     name: 'l2.announce.error',
     capability: 'l2-events',
-    fields: 'ip, node, protocol (ARP|NDP), code',
+    fields: 'ip, node, protocol (ARP or NDP), code',
     meaning: 'the elected node cannot announce the IP (e.g. none of the listed interfaces exists)',
   },
   {
@@ -63,7 +63,7 @@ export const eventCatalogue: readonly EventSpec[] = [
   {
     name: 'l2.membership.rejected',
     capability: 'membership-security',
-    fields: 'from (address), reason (bad-mac|replay|...)',
+    fields: 'from (address), reason (bad-mac, replay, ...)',
     meaning: 'a membership datagram was refused',
   },
   {
