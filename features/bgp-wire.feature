@@ -5,7 +5,8 @@ Feature: The wire table: malformed messages, OPEN errors and RFC 7606 error hand
   the wire decides: the exact NOTIFICATION and the connection closed (header, OPEN and UPDATE errors),
   the session kept with its keepalives (treat-as-withdraw, attribute discard; with route refresh, a
   ROUTE-REFRESH is answered after the case), or a NOTIFICATION from the peer never answered and the
-  speaker connecting again.
+  speaker connecting again. Then, on a fresh session, the KEEPALIVE rate (every keepaliveTime, never more
+  than one a second) and the NOTIFICATION Cease the speaker must send when it gets SIGTERM.
 
   Scenario: every case of the RFC 4271 and RFC 7606 table has its outcome on the wire
     Given nodes "NodeA" and the host "peer" on one segment

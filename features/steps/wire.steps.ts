@@ -53,6 +53,7 @@ When(
       routeRefresh: this.driver.declares('route-refresh'),
       connectTimeoutMs: this.timeouts.sessionEstablished,
       waitMs: this.timeouts.routeAnnounced,
+      keepaliveMs: 1000, // the BGPPeer's keepaliveTime (features/support/manifests.ts)
     };
     const proc = spawnIn(
       lab.nsOf(host),
@@ -83,6 +84,15 @@ When(
       { timeoutMs: this.timeouts.routerReady, intervalMs: 100 },
     );
     await this.driver.start(node);
+    await eventually(
+      'the scripted peer played the table and asks for the speaker to stop',
+      async () => {
+        if (lines().some((l) => l['stopSpeaker'] || l['done'])) return;
+        throw new Error(`${lines().filter((l) => l['result']).length} cases played`);
+      },
+      { timeoutMs: rfcCases.length * perCaseMs, intervalMs: 200 },
+    );
+    if (lines().some((l) => l['stopSpeaker'])) await this.driver.stop(node);
     const code = await proc.exited;
     const done = lines();
     if (!done.some((l) => l['done']))
@@ -103,7 +113,8 @@ Then('every case of the table had its outcome on the wire', function (this: LbWo
       .map((x) => `${x.ok ? 'ok  ' : 'FAIL'} ${x.name} [${x.rfc}] -> ${x.expect}: ${x.detail} (${x.ms} ms)`)
       .join('\n'),
   );
-  if (r.length !== rfcCases.length) throw new Error(`${r.length} of ${rfcCases.length} cases played`);
+  // the table, then the keepalive rate and Cease on SIGTERM
+  if (r.length !== rfcCases.length + 2) throw new Error(`${r.length} of ${rfcCases.length + 2} cases played`);
   if (failed.length)
     throw new Error(
       `${failed.length} of ${r.length} cases failed:\n  ${failed.map((x) => `${x.name} [${x.rfc}] expected ${x.expect}: ${x.detail}`).join('\n  ')}`,

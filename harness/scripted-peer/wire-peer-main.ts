@@ -1,7 +1,8 @@
 /**
  * Runs the wire table (wire-table.ts) in the namespace it is started in (`ip netns exec NS node
  * --import tsx wire-peer-main.ts JSON`): one JSON line `{"listening":true}` once TCP 179 is open, one
- * line per case, then `{"done":true}`. JSON: WireTableOptions.
+ * line per case, `{"stopSpeaker":true}` when the speaker must get SIGTERM (the Cease case), then
+ * `{"done":true}`. JSON: WireTableOptions.
  */
 import { runWireTable, type WireTableOptions } from './wire-table.ts';
 
@@ -11,6 +12,7 @@ await runWireTable(
   options,
   () => line({ listening: true }),
   (r) => line({ result: r }),
+  () => line({ stopSpeaker: true }),
 );
 line({ done: true });
 process.exit(0);

@@ -19,6 +19,8 @@ export interface WireTableOptions {
   waitMs: number;
   /** Case names to play (default: all). */
   only?: string[];
+  /** Keepalive interval the BGPPeer configures (ms): the rate the speaker's KEEPALIVEs are judged by. */
+  keepaliveMs: number;
 }
 
 export interface WireResult {
@@ -43,6 +45,8 @@ export async function runWireTable(
   o: WireTableOptions,
   onListening: () => void,
   onResult: (r: WireResult) => void,
+  /** After the table: called once a session is up; the caller stops the speaker (SIGTERM). */
+  awaitStop?: () => void,
 ): Promise<WireResult[]> {
   const { ctx } = o;
   let current: RfcCase | undefined;
@@ -75,10 +79,77 @@ export async function runWireTable(
       results.push(r);
       onResult(r);
     }
+    if (awaitStop) {
+      for (const [name, rfc, expect, play] of [
+        [
+          'KEEPALIVE rate on an established session',
+          'RFC 4271 4.4 / 10',
+          'keepalives every keepaliveTime (75-100 %, never more than one a second)',
+          keepaliveRate,
+        ] as const,
+        [
+          'graceful stop (SIGTERM)',
+          'RFC 4486 / RFC 4271 6.7',
+          'NOTIFICATION 6 (Cease), connection closed',
+          ceaseOnStop,
+        ] as const,
+      ]) {
+        const started = Date.now();
+        let detail = '';
+        let ok = true;
+        try {
+          detail = await play();
+        } catch (err) {
+          ok = false;
+          detail = (err as Error).message;
+        }
+        const r = { name, rfc, expect, ok, detail, ms: Date.now() - started };
+        results.push(r);
+        onResult(r);
+        if (!ok) break;
+      }
+    }
   } finally {
     await peer.close();
   }
   return results;
+
+  /** A fresh session: the speaker's KEEPALIVE gaps over a few intervals. */
+  async function freshSession(): Promise<number> {
+    const prev = peer.current;
+    if (prev && !prev.closed) {
+      peer.dropConnection();
+      await peer.closed(prev.id, o.waitMs);
+    }
+    current = undefined;
+    peer.setHandshake('auto');
+    const conn = await peer.nextConnection(peer.connections + 1, o.connectTimeoutMs);
+    await peer.established(conn, o.connectTimeoutMs);
+    return conn;
+  }
+
+  async function keepaliveRate(): Promise<string> {
+    const conn = await freshSession();
+    const at: number[] = [];
+    for (let i = 0; i < 5; i++)
+      at.push((await peer.next(on(conn, 'keepalive'), o.keepaliveMs * 3, `KEEPALIVE ${i + 1}`)).at);
+    const gaps = at.slice(1).map((t, i) => t - at[i]!);
+    const low = Math.max(0.75 * o.keepaliveMs - 50, 1000 - 50);
+    const high = o.keepaliveMs + 500;
+    const bad = gaps.filter((g) => g < low || g > high);
+    if (bad.length) throw new Error(`KEEPALIVE gaps ${gaps.join(', ')} ms; want ${low}-${high} ms`);
+    return `KEEPALIVE gaps ${gaps.join(', ')} ms`;
+  }
+
+  async function ceaseOnStop(): Promise<string> {
+    const conn = peer.current?.id ?? (await freshSession());
+    awaitStop!();
+    const n = await peer.next(on(conn, 'notification'), o.waitMs, 'NOTIFICATION Cease after SIGTERM');
+    const msg = n.msg as { code: number; subcode: number };
+    if (msg.code !== 6) throw new Error(`got NOTIFICATION ${msg.code}/${msg.subcode}, expected 6 (Cease)`);
+    await peer.closed(conn, o.waitMs);
+    return `NOTIFICATION 6/${msg.subcode}, connection closed`;
+  }
 
   async function playCase(c: RfcCase): Promise<string> {
     // Every case starts on a fresh connection: end the previous one without a word (the speaker reconnects).
