@@ -186,16 +186,25 @@ function dualStack(p: BGPPeer): boolean {
   return (p as BGPPeer & { dualStackAddressFamily?: boolean }).dualStackAddressFamily === true;
 }
 
-/** frr.go `createConfig` for one node. */
+/** What this node's FRR must hold. */
 export function desiredConfig(
   config: ClusterConfig,
   ingress: ReadonlyMap<string, readonly string[]>,
   node: string,
 ): FrrConfig {
   const warnings: string[] = [];
-  const peers = sessionsOf(config, node);
-  checkFrrLimits(peers, node);
   const ads = serviceAdvertisements(config, ingress, node, warnings);
+  return sessionConfig(node, sessionsOf(config, node), ads, warnings);
+}
+
+/** frr.go `createConfig`: this node's sessions and their advertisements -> the FRR model. */
+export function sessionConfig(
+  node: string,
+  peers: readonly BGPPeer[],
+  ads: readonly Advertisement[],
+  warnings: string[] = [],
+): FrrConfig {
+  checkFrrLimits(peers, node);
   for (const p of peers)
     if (p.vrf || p.bfdProfile)
       warnings.push(`BGPPeer ${p.name}: vrf and bfdProfile are not implemented by metallb-frr; ignored`);

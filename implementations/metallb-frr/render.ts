@@ -168,7 +168,6 @@ function routerLines(r: RouterConfig, opts: RenderOptions): string[] {
     ...r.neighbors.flatMap(neighborFamilyLines),
     ...networkLines('ipv4', r.ipv4Prefixes),
     ...networkLines('ipv6', r.ipv6Prefixes),
-    'exit',
   ];
 }
 
@@ -222,7 +221,7 @@ export function renderReload(old: FrrConfig, next: FrrConfig, opts: RenderOption
     if (o) lines.push(`no router bgp ${o.myASN}`, ...o.neighbors.flatMap(deleteFilterLines));
     if (r) {
       for (const n of r.neighbors) lines.push(...neighborFilterLines(n));
-      lines.push(...routerLines(r, opts));
+      lines.push(...routerLines(r, opts), 'exit');
     }
     return lines.length ? `${lines.filter((l) => l !== '').join('\n')}\n` : undefined;
   }

@@ -107,7 +107,7 @@ export async function main(args: string[], io: CommandIO): Promise<number> {
   }
   running = true;
   let applied = first.config;
-  applied.warnings.forEach((w) => log.warn('config.warning', { warning: w }));
+  for (const w of applied.warnings) log.warn('config.warning', { warning: w });
   log.info('config.applied', { change: 'start', ...summary(applied) });
 
   let reloads = 0;
@@ -144,7 +144,7 @@ export async function main(args: string[], io: CommandIO): Promise<number> {
     }
     applied = next.config;
     writeFileSync(join(logDir, 'frr.conf'), next.text);
-    applied.warnings.forEach((w) => log.warn('config.warning', { warning: w }));
+    for (const w of applied.warnings) log.warn('config.warning', { warning: w });
     log.info('config.applied', { change: file, ...summary(applied) });
   };
   // One reload at a time; a burst of changes while one runs is one more reload.
