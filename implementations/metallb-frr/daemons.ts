@@ -47,7 +47,11 @@ export async function startDaemons(o: DaemonOptions): Promise<Daemons> {
   };
   own(runDir);
   own(o.logDir);
-  write('zebra.conf', `hostname ${o.hostname}\nlog file ${join(o.logDir, 'zebra.log')}\n`);
+  // frr.tmpl's zebra lines: next hops may resolve over a default route.
+  write(
+    'zebra.conf',
+    `hostname ${o.hostname}\nlog file ${join(o.logDir, 'zebra.log')}\nip nht resolve-via-default\nipv6 nht resolve-via-default\n`,
+  );
   write('bgpd.conf', o.bgpdConf);
   write('vtysh.conf', '');
 

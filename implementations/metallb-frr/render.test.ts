@@ -194,7 +194,7 @@ function comparable(text: string): string[] {
     .filter(
       (l) =>
         l.trim() !== '' &&
-        !/^(log |hostname |bgp route-map delay-timer|.* advertisement-interval 0$|.* timers connect \d+$)/.test(
+        !/^(log |hostname |ip nht |ipv6 nht |bgp route-map delay-timer|.* advertisement-interval 0$|.* timers connect \d+$)/.test(
           l,
         ),
     );

@@ -4,7 +4,8 @@
  * that take a running bgpd from one FrrConfig to the next. Pure.
  *
  * Deliberate differences from MetalLB's output, each because the suite's lab needs it (listed in the
- * README): `log file` instead of `log stdout`; `timers connect` from --connect-retry when the BGPPeer
+ * README): `log file` instead of `log stdout`; `ip/ipv6 nht resolve-via-default` go to zebra's own file
+ * (daemons.ts: MetalLB has one integrated frr.conf, bgpd alone refuses them); `timers connect` from --connect-retry when the BGPPeer
  * gives no connectTime (MetalLB's bgpd has no listener, so FRR's 120 s default would keep a restarted
  * peer down for minutes); `advertisement-interval 0` (FRR's traditional eBGP MRAI holds updates 30 s);
  * `bgp route-map delay-timer` so a reload's policy rewrite is evaluated once, after the whole file.
@@ -182,8 +183,6 @@ export function renderConfig(c: FrrConfig, opts: RenderOptions): string {
     `log file ${safe('log file', opts.logFile, safeRe.word)} informational`,
     'log timestamp precision 3',
     `hostname ${safe('node name', c.hostname, safeRe.word)}`,
-    'ip nht resolve-via-default',
-    'ipv6 nht resolve-via-default',
     `bgp route-map delay-timer ${num('route-map delay', opts.routeMapDelay, 0, 600)}`,
   ];
   for (const r of c.routers) for (const n of r.neighbors) lines.push(...neighborFilterLines(n));
