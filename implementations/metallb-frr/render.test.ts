@@ -160,6 +160,43 @@ t.test('FRR mode refuses two BGPPeers with one address or different routerIDs on
   );
 });
 
+t.test('filterChanges: entries replaced by sequence number, vanished ones removed, maps kept', async (t) => {
+  const before = sessionConfig(
+    'n',
+    [peer('p', '192.0.2.1')],
+    [ad('203.0.113.1/32', { communities: ['1:1'] }), ad('203.0.113.2/32', { localPref: 5 })],
+  );
+  const after = sessionConfig(
+    'n',
+    [peer('p', '192.0.2.1')],
+    [ad('203.0.113.2/32', { communities: ['1:1'] })],
+  );
+  const text = renderReload(before, after, opts)!;
+  t.same(text.split('\n').filter(Boolean), [
+    'ip prefix-list 192.0.2.1-1:1-ip-community-prefixes seq 1 permit 203.0.113.2/32',
+    'ip prefix-list 192.0.2.1-allowed-ipv4 seq 1 permit 203.0.113.2/32',
+    'no ip prefix-list 192.0.2.1-5-ip-localpref-prefixes seq 1 permit 203.0.113.2/32',
+    'no ip prefix-list 192.0.2.1-allowed-ipv4 seq 2 permit 203.0.113.2/32',
+    'no route-map 192.0.2.1-out permit 1',
+    'route-map 192.0.2.1-out permit 1',
+    '  match ip address prefix-list 192.0.2.1-1:1-ip-community-prefixes',
+    '  set community 1:1 additive',
+    '  on-match next',
+    'no route-map 192.0.2.1-out permit 2',
+    'route-map 192.0.2.1-out permit 2',
+    '  match ip address prefix-list 192.0.2.1-allowed-ipv4',
+    'no route-map 192.0.2.1-out permit 3',
+    'route-map 192.0.2.1-out permit 3',
+    '  match ipv6 address prefix-list 192.0.2.1-allowed-ipv6',
+    'no route-map 192.0.2.1-out permit 4',
+    'router bgp 100',
+    '  address-family ipv4 unicast',
+    '    no network 203.0.113.1/32',
+    '  exit-address-family',
+    'exit',
+  ]);
+});
+
 t.test('reload: only what changed, sessions untouched by a route change', async (t) => {
   const peers = [peer('a', '192.0.2.1'), peer('b', '192.0.2.2')];
   const before = sessionConfig('n', peers, [ad('203.0.113.1/32', { peers: ['a'] })]);
@@ -167,11 +204,11 @@ t.test('reload: only what changed, sessions untouched by a route change', async 
   const text = renderReload(before, after, opts)!;
   t.equal(renderReload(after, after, opts), undefined, 'nothing to do when nothing changed');
   t.notMatch(text, /no neighbor|remote-as/, 'no session is rebuilt');
-  t.match(text, 'no ip prefix-list 192.0.2.2-allowed-ipv4\n');
+  // The sequence number is rewritten in place (deny any -> permit); the route-map is never deleted.
   t.match(text, 'ip prefix-list 192.0.2.2-allowed-ipv4 seq 1 permit 203.0.113.9/32');
+  t.notMatch(text, /no ip prefix-list 192\.0\.2\.2-allowed-ipv4 seq 1/);
+  t.notMatch(text, /no route-map 192\.0\.2\.2-out\n/);
   t.match(text, 'router bgp 100\n  address-family ipv4 unicast\n    network 203.0.113.9/32\n');
-  // Deletions of the old policy come before the new one is written (same names).
-  t.ok(text.indexOf('no route-map 192.0.2.2-out') < text.indexOf('route-map 192.0.2.2-out permit 1'));
   const gone = renderReload(after, sessionConfig('n', [peers[0]!], [ad('203.0.113.1/32')]), opts)!;
   t.match(gone, '  no neighbor 192.0.2.2\n');
   t.match(gone, 'no route-map 192.0.2.2-out\n');

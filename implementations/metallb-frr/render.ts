@@ -192,6 +192,48 @@ export function renderConfig(c: FrrConfig, opts: RenderOptions): string {
   return lines.join('\n');
 }
 
+/** Top-level lines and route-map entries (header + indented lines) of rendered filters. */
+function contexts(lines: readonly string[]): { singles: string[]; entries: Map<string, string[]> } {
+  const singles: string[] = [];
+  const entries = new Map<string, string[]>();
+  let current: string[] | undefined;
+  for (const l of lines) {
+    if (l === '') continue;
+    if (l.startsWith(' ') && current) current.push(l);
+    else if (/^route-map \S+ (permit|deny) \d+$/.test(l)) entries.set(l, (current = []));
+    else {
+      singles.push(l);
+      current = undefined;
+    }
+  }
+  return { singles, entries };
+}
+
+/**
+ * What frr-reload.py (MetalLB's reloader) would send for a changed policy: prefix-list entries set by
+ * sequence number (a new value replaces the old one in place) and removed when their number is gone;
+ * route-map entries added, removed or rewritten one by one. The route-map itself is never deleted, so
+ * the neighbour keeps pointing at it; FRR evaluates the result once, after the route-map delay.
+ */
+export function filterChanges(before: readonly string[], after: readonly string[]): string[] {
+  const o = contexts(before);
+  const n = contexts(after);
+  const seqKey = (l: string): string => l.replace(/ (permit|deny) .*$/, '');
+  const out: string[] = [];
+  const had = new Set(o.singles);
+  for (const l of n.singles) if (!had.has(l)) out.push(l);
+  const keys = new Set(n.singles.map(seqKey));
+  for (const l of o.singles) if (!keys.has(seqKey(l))) out.push(`no ${l}`);
+  for (const [header, body] of n.entries) {
+    const prev = o.entries.get(header);
+    if (prev && prev.join('\n') === body.join('\n')) continue;
+    if (prev) out.push(`no ${header}`);
+    out.push(header, ...body);
+  }
+  for (const header of o.entries.keys()) if (!n.entries.has(header)) out.push(`no ${header}`);
+  return out;
+}
+
 const sessionKey = (n: NeighborConfig): string =>
   JSON.stringify([
     n.asn,
@@ -207,8 +249,8 @@ const filterKey = (n: NeighborConfig): string => JSON.stringify(neighborFilterLi
 
 /**
  * The vtysh commands from `old` to `next` (undefined when equal), in the spirit of frr-reload.py
- * (what MetalLB runs): a neighbour's changed policy is rewritten whole (evaluated once, after the
- * route-map delay), sessions whose parameters changed are configured anew, networks are added and
+ * (what MetalLB runs): a neighbour's changed policy is changed entry by entry (filterChanges),
+ * sessions whose parameters changed are configured anew, networks are added and
  * removed one by one, untouched neighbours see nothing.
  */
 export function renderReload(old: FrrConfig, next: FrrConfig, opts: RenderOptions): string | undefined {
@@ -231,10 +273,9 @@ export function renderReload(old: FrrConfig, next: FrrConfig, opts: RenderOption
     router.push(r.routerID ? `  bgp router-id ${r.routerID}` : '  no bgp router-id');
   for (const [addr, n] of after) {
     const prev = before.get(addr);
-    if (!prev || filterKey(prev) !== filterKey(n)) {
-      if (prev) lines.push(...deleteFilterLines(prev));
-      lines.push(...neighborFilterLines(n));
-    }
+    if (!prev) lines.push(...neighborFilterLines(n));
+    else if (filterKey(prev) !== filterKey(n))
+      lines.push(...filterChanges(neighborFilterLines(prev), neighborFilterLines(n)));
     if (prev && sessionKey(prev) !== sessionKey(n)) router.push(`  no neighbor ${addr}`);
     if (!prev || sessionKey(prev) !== sessionKey(n))
       router.push(...neighborSessionLines(n, r.myASN, opts), ...neighborFamilyLines(n));
