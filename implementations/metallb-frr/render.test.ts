@@ -14,7 +14,7 @@ import { sessionConfig, type Advertisement, type FrrConfig } from './desired.ts'
 import { renderConfig, renderReload, type RenderOptions } from './render.ts';
 
 const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
-const opts: RenderOptions = { logFile: '/var/log/frr/bgpd.log', connectRetry: 1, routeMapDelay: 1 };
+const opts: RenderOptions = { logFile: '/var/log/frr/bgpd.log', connectRetry: 1, routeMapDelay: 0 };
 
 /** MetalLB frr_test.go's session parameters (10.2.2.254, AS 100 -> 200, multi-hop, password, 1 s timers). */
 function peer(name: string, addr: string, extra: Partial<BGPPeer> = {}): BGPPeer {

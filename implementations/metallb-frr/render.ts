@@ -8,7 +8,9 @@
  * (daemons.ts: MetalLB has one integrated frr.conf, bgpd alone refuses them); `timers connect` from --connect-retry when the BGPPeer
  * gives no connectTime (MetalLB's bgpd has no listener, so FRR's 120 s default would keep a restarted
  * peer down for minutes); `advertisement-interval 0` (FRR's traditional eBGP MRAI holds updates 30 s);
- * `bgp route-map delay-timer` so a reload's policy rewrite is evaluated once, after the whole file.
+ * `bgp route-map delay-timer 0`: policy changes apply at once (with FRR's delay a `network` added in
+ * the same reload as its prefix-list entries left with the policy as it was before, without its
+ * communities, and was never re-evaluated: seen in the S2 feature).
  */
 import { CodedError } from '../../common/errors.ts';
 import type { FrrConfig, NeighborConfig, RouterConfig } from './desired.ts';
@@ -18,7 +20,7 @@ export interface RenderOptions {
   logFile: string;
   /** Seconds between connection attempts. */
   connectRetry: number;
-  /** Seconds FRR waits before re-evaluating policies after a change. */
+  /** Seconds FRR waits before re-evaluating policies after a change (the speaker uses 0). */
   routeMapDelay: number;
 }
 

@@ -53,7 +53,7 @@ export async function main(args: string[], io: CommandIO): Promise<number> {
   const tempLogs = values['log-dir'] === undefined;
   const logDir = tempLogs ? mkdtempSync('/tmp/mlbfrr-logs-') : resolve(values['log-dir']!);
   mkdirSync(logDir, { recursive: true });
-  const opts: RenderOptions = { logFile: join(logDir, 'bgpd.log'), connectRetry, routeMapDelay: 1 };
+  const opts: RenderOptions = { logFile: join(logDir, 'bgpd.log'), connectRetry, routeMapDelay: 0 };
   const cleanLogs = (): void => {
     if (tempLogs) rmSync(logDir, { recursive: true, force: true });
   };
