@@ -543,6 +543,7 @@ function decodePeer(name: string, spec: Obj, src: M.Source, report: Report): M.B
   if (!ok || !nodeSelectors || peerAddress === undefined) return undefined;
   const bfdProfile = opt<string>(spec.bfdProfile);
   const vrf = opt<string>(spec.vrf);
+  const enableGracefulRestart = opt<boolean>(spec.enableGracefulRestart) ?? false;
   return {
     name,
     myASN,
@@ -558,6 +559,7 @@ function decodePeer(name: string, spec: Obj, src: M.Source, report: Report): M.B
     ebgpMultiHop,
     ...(bfdProfile !== undefined ? { bfdProfile } : {}),
     ...(vrf !== undefined && vrf !== '' ? { vrf } : {}),
+    ...(enableGracefulRestart ? { enableGracefulRestart } : {}),
     src,
   };
 }

@@ -76,6 +76,8 @@ export interface BGPPeer {
   ebgpMultiHop: boolean;
   bfdProfile?: string;
   vrf?: string;
+  /** RFC 4724 graceful restart toward this peer (MetalLB: `enableGracefulRestart`, FRR mode only). */
+  enableGracefulRestart?: boolean;
   src: Source;
 }
 

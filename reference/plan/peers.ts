@@ -25,6 +25,7 @@ export function resolvePeer(p: BGPPeer): ResolvedPeer {
     ...(p.routerID !== undefined ? { routerId: p.routerID } : {}),
     ...(p.password !== undefined ? { password: p.password } : {}),
     ...(p.ebgpMultiHop ? { ebgpMultiHop: true } : {}),
+    ...(p.enableGracefulRestart ? { gracefulRestart: true } : {}),
   };
 }
 

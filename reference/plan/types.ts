@@ -55,6 +55,8 @@ export interface ResolvedPeer {
   routerId?: string;
   password?: string;
   ebgpMultiHop?: boolean;
+  /** RFC 4724 graceful restart offered to this peer. */
+  gracefulRestart?: boolean;
 }
 
 /** Which nodes have ready endpoints for a Service. */

@@ -1,5 +1,6 @@
 import type { Logger } from '../../common/log.ts';
 import { BgpSession } from '../bgp/session.ts';
+import { DEFAULT_RESTART_TIME_SECONDS } from '../bgp/graceful-restart.ts';
 import type { BgpListener } from './bgp-listener.ts';
 import { localEndpointFor } from './local-addresses.ts';
 import type { PeerForNode, PeerSession } from './speaker.ts';
@@ -14,6 +15,8 @@ export function openBgpPeerSession(
   log: Logger,
   onChange: () => void,
   listener?: BgpListener,
+  /** This process replaces a speaker that went without Cease (RFC 4724 Restart State bit). */
+  restarted = false,
 ): PeerSession {
   const local = localEndpointFor(peer.peerAddress, peer.sourceAddress);
   const routerId = peer.routerId ?? local.v4;
@@ -37,6 +40,9 @@ export function openBgpPeerSession(
     ...(local.v4 ? { nextHopV4: local.v4 } : {}),
     // MetalLB's ebgpMultiHop is a boolean; FRR's `ebgp-multihop` without a number means TTL 255
     ...(peer.ebgpMultiHop ? { ebgpMultiHop: 255 } : {}),
+    ...(peer.gracefulRestart
+      ? { gracefulRestart: { restartTimeSeconds: DEFAULT_RESTART_TIME_SECONDS, restarting: restarted } }
+      : {}),
   });
   session.on('state', () => onChange());
   const unregister = listener?.register(peer.peerAddress, {
@@ -49,9 +55,9 @@ export function openBgpPeerSession(
       session.setRoutes(routes);
       onChange();
     },
-    stop: () => {
+    stop: (opts) => {
       unregister?.();
-      return session.stop();
+      return session.stop(opts);
     },
     status: () => session.status(),
   };

@@ -20,7 +20,8 @@ Layer 2 (ARP/NDP) needs the membership secret shared by every node's speaker: --
 Runs the reference speaker for one node (start it inside that node's network namespace). It follows the
 manifests: a valid change is applied as a route difference, an invalid one is logged and the last good
 config stays announced. SIGHUP reloads at once; SIGTERM/SIGINT send Cease (Administrative Shutdown) to
-every peer and exit. Logs are JSON lines on stderr (LBCONFORM_LOG_LEVEL=debug|info|warn|error).`;
+every peer and exit. SIGUSR2 exits for a restart: sessions close without Cease, so peers with graceful
+restart (BGPPeer enableGracefulRestart, RFC 4724) keep the routes until the next speaker sends End-of-RIB. Logs are JSON lines on stderr (LBCONFORM_LOG_LEVEL=debug|info|warn|error).`;
 
 export async function runSpeakerCommand(args: string[], io: Io): Promise<number> {
   const parsed = parseCommandArgs(
@@ -89,6 +90,10 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
         () => void speaker.reload().then(publish),
       )
     : undefined;
+  // A status file left behind means the last speaker here did not stop with Cease (killed, or SIGUSR2):
+  // this one is a restart, and says so in its first OPEN to graceful-restart peers (R bit).
+  const restarted = existsSync(statusFile);
+  if (restarted) log.info('speaker.restarted', { previousStatus: statusFile });
   const planner = new PlannerThread(log);
   speaker = new Speaker(
     () =>
@@ -99,7 +104,13 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
         ...(l2 ? { alive: l2.alive() } : {}),
       }),
     (peer) =>
-      openBgpPeerSession(peer, log.child({ peer: peer.name }), () => publish(), processBgpListener(log)),
+      openBgpPeerSession(
+        peer,
+        log.child({ peer: peer.name }),
+        () => publish(),
+        processBgpListener(log),
+        restarted,
+      ),
     log,
     async (desired) => {
       if (!desired.l2?.needed) return;
@@ -144,17 +155,20 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
     const stop = (signal: string): void => {
       if (stopping) return;
       stopping = true;
-      log.info('speaker.stopping', { signal });
+      const forRestart = signal === 'SIGUSR2';
+      log.info('speaker.stopping', { signal, ...(forRestart ? { restart: true } : {}) });
       watcher.close();
-      void Promise.all([speaker.stop(), l2?.close(), planner.close()]).then(() => {
-        // A stopped speaker leaves no status behind: `--status` then says no speaker is running.
-        rmSync(statusFile, { force: true });
+      void Promise.all([speaker.stop({ notify: !forRestart }), l2?.close(), planner.close()]).then(() => {
+        // A stopped speaker leaves no status behind: `--status` then says no speaker is running. One
+        // stopping for a restart leaves it, so the next one knows it restarts.
+        if (!forRestart) rmSync(statusFile, { force: true });
         log.info('speaker.stopped', {});
         resolve(0);
       });
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGUSR2', () => stop('SIGUSR2'));
     process.on('SIGHUP', () => void speaker.reload().then(publish));
   });
 }

@@ -27,7 +27,8 @@ export type DesiredState =
 
 export interface PeerSession {
   setRoutes(routes: RouteForPeer[]): void;
-  stop(): Promise<void>;
+  /** `notify: false`: close without Cease (graceful restart: peers keep the routes as stale). */
+  stop(opts?: { notify?: boolean }): Promise<void>;
   status(): unknown;
 }
 
@@ -150,11 +151,14 @@ export class Speaker {
     };
   }
 
-  /** Stops every session (each sends Cease / Administrative Shutdown when up). */
-  async stop(): Promise<void> {
+  /**
+   * Stops every session: each sends Cease / Administrative Shutdown when up, or with `{ notify: false }`
+   * (a restart) just closes, so peers with graceful restart keep the routes until we are back.
+   */
+  async stop(opts: { notify?: boolean } = {}): Promise<void> {
     // Not waiting for a reload in progress (seconds at 50k Services): Cease goes out at once.
     this.stopped = true;
-    const all = [...this.sessions.values()].map((e) => e.session.stop());
+    const all = [...this.sessions.values()].map((e) => e.session.stop(opts));
     this.sessions.clear();
     await Promise.allSettled(all);
   }
@@ -173,5 +177,6 @@ function sessionKey(p: PeerForNode): string {
     p.routerId,
     p.password,
     p.ebgpMultiHop,
+    p.gracefulRestart,
   ]);
 }
