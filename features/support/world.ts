@@ -55,6 +55,8 @@ export class LbWorld extends World<WorldParameters> {
   labDirty = false;
   /** Helper processes a scenario started in its namespaces (stopped in After). */
   readonly extraProcesses: Spawned[] = [];
+  /** Background pings by "router ip" (graceful restart: traffic keeps flowing). */
+  readonly pings = new Map<string, { proc: Spawned; logFile: string }>();
   capture?: Awaited<ReturnType<typeof startCapture>>;
   failover?: { from: string; killedAt: number; ip: string };
   manifestDir = '';

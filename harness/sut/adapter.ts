@@ -43,6 +43,11 @@ export interface SpeakerHandle {
   stop(): Promise<void>;
   /** Abrupt death (SIGKILL), for failover and fault scenarios. */
   kill(): Promise<void>;
+  /**
+   * Optional (`graceful-restart`): stop for a restart, closing the BGP sessions without Cease so peers
+   * with graceful restart keep the routes as stale (the reference: SIGUSR2). Resolves when it is gone.
+   */
+  stopForRestart?(): Promise<void>;
 }
 
 export interface SystemUnderTest {

@@ -10,7 +10,19 @@ const cli = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
 /** Our own speaker, one process per node namespace, run from source. */
 export const referenceSpeaker: SystemUnderTest = {
   name: 'reference',
-  features: ['bgp', 'l2', 'ipv4', 'ipv6', 'dualstack', 'ibgp', 'ebgp', 'md5', 'interop', 'session'],
+  features: [
+    'bgp',
+    'l2',
+    'ipv4',
+    'ipv6',
+    'dualstack',
+    'ibgp',
+    'ebgp',
+    'md5',
+    'interop',
+    'session',
+    'graceful-restart',
+  ],
   async start(node: NodeContext): Promise<SpeakerHandle> {
     const proc = spawnIn(
       node.netns,
@@ -37,6 +49,7 @@ export const referenceSpeaker: SystemUnderTest = {
       },
       stop: () => proc.stop('SIGTERM', 5000),
       kill: () => proc.stop('SIGKILL', 5000),
+      stopForRestart: () => proc.stop('SIGUSR2', 5000),
     };
   },
 };
