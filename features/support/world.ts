@@ -57,6 +57,8 @@ export class LbWorld extends World<WorldParameters> {
   readonly extraProcesses: Spawned[] = [];
   /** Background pings by "router ip" (graceful restart: traffic keeps flowing). */
   readonly pings = new Map<string, { proc: Spawned; logFile: string }>();
+  /** When the switch started dropping a node's frames (BFD scenarios). */
+  droppedAt?: number;
   capture?: Awaited<ReturnType<typeof startCapture>>;
   failover?: { from: string; killedAt: number; ip: string };
   manifestDir = '';

@@ -22,6 +22,7 @@ export const referenceSpeaker: SystemUnderTest = {
     'interop',
     'session',
     'graceful-restart',
+    'bfd',
   ],
   async start(node: NodeContext): Promise<SpeakerHandle> {
     const proc = spawnIn(

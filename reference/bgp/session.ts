@@ -84,6 +84,9 @@ export interface SessionStatus {
   connection?: { local: string; remote: string; inbound: boolean };
 }
 
+/** RFC 9384: Cease subcode for a session torn down because BFD went down. */
+const CEASE_BFD_DOWN = 10;
+
 /** Before OPEN is answered, RFC 4271 suggests a large hold timer (4 minutes). */
 const OPEN_HOLD_SECONDS = 240;
 
@@ -256,6 +259,18 @@ export class BgpSession extends EventEmitter {
       socket.end();
     });
     this.teardown('stopped');
+  }
+
+  /**
+   * BFD says the path to the peer failed: the session goes at once (Cease, subcode 10 "BFD Down",
+   * RFC 9384) instead of waiting for the hold timer, and reconnects as after any failure.
+   */
+  bfdDown(diag: number): void {
+    if (this.stopped || !this.socket) return;
+    this.log.warn('bgp.bfd.down', { diag, state: this.state });
+    if (this.state === 'OpenSent' || this.state === 'OpenConfirm' || this.state === 'Established')
+      this.notify(ErrorCode.Cease, CEASE_BFD_DOWN);
+    this.drop(`BFD down (diag ${diag})`);
   }
 
   private setState(next: SessionState): void {

@@ -178,5 +178,6 @@ function sessionKey(p: PeerForNode): string {
     p.password,
     p.ebgpMultiHop,
     p.gracefulRestart,
+    p.bfd,
   ]);
 }
