@@ -105,6 +105,7 @@ When('the speaker on {string} starts again', async function (this: LbWorld, node
     manifestDir: this.manifestDir,
     logFile: join(this.scenarioDir, `speaker-${node}.log`),
     l2Secret: this.l2Secret,
+    ...(this.l2GratuitousIntervalMs ? { l2GratuitousIntervalMs: this.l2GratuitousIntervalMs } : {}),
   });
   this.speakers.set(node, s);
 });
@@ -272,6 +273,7 @@ When('the speaker runs on every node', async function (this: LbWorld) {
         manifestDir: this.manifestDir,
         logFile: join(this.scenarioDir, `speaker-${node}.log`),
         l2Secret: this.l2Secret,
+        ...(this.l2GratuitousIntervalMs ? { l2GratuitousIntervalMs: this.l2GratuitousIntervalMs } : {}),
       }),
     ),
   );

@@ -57,6 +57,8 @@ export class LbWorld extends World<WorldParameters> {
   readonly extraProcesses: Spawned[] = [];
   /** Background pings by "router ip" (graceful restart: traffic keeps flowing). */
   readonly pings = new Map<string, { proc: Spawned; logFile: string }>();
+  /** `l2-periodic`: the speakers' periodic gratuitous interval (ms), given to the adapter at start. */
+  l2GratuitousIntervalMs?: number;
   /** When the switch started dropping a node's frames (BFD scenarios). */
   droppedAt?: number;
   capture?: Awaited<ReturnType<typeof startCapture>>;

@@ -23,12 +23,24 @@ export const referenceSpeaker: SystemUnderTest = {
     'session',
     'graceful-restart',
     'bfd',
+    'l2-periodic',
   ],
   async start(node: NodeContext): Promise<SpeakerHandle> {
     const proc = spawnIn(
       node.netns,
       process.execPath,
-      ['--import', tsxLoader, cli, 'speaker', '--node', node.name, node.manifestDir],
+      [
+        '--import',
+        tsxLoader,
+        cli,
+        'speaker',
+        '--node',
+        node.name,
+        ...(node.l2GratuitousIntervalMs
+          ? ['--l2-gratuitous-interval-ms', String(node.l2GratuitousIntervalMs)]
+          : []),
+        node.manifestDir,
+      ],
       {
         logFile: node.logFile,
         cwd: repoRoot,

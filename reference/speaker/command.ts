@@ -16,6 +16,8 @@ export const speakerUsage = `usage: lbconform speaker --node NAME [--namespace N
 
 Layer 2 (ARP/NDP) needs the membership secret shared by every node's speaker: --l2-secret-file FILE
 (or LBCONFORM_L2_SECRET); --l2-port (7946), --l2-interval-ms (200), --l2-dead-after-ms (1000).
+--l2-gratuitous-interval-ms N keeps announcing owned IPs every N ms (gratuitous ARP, unsolicited NA)
+after the first 5 s; 0 (the default, as MetalLB) announces only for 5 s after taking an IP over.
 
 Runs the reference speaker for one node (start it inside that node's network namespace). It follows the
 manifests: a valid change is applied as a route difference, an invalid one is logged and the last good
@@ -34,6 +36,7 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
       'l2-port': { type: 'string', default: '7946' },
       'l2-interval-ms': { type: 'string', default: '200' },
       'l2-dead-after-ms': { type: 'string', default: '1000' },
+      'l2-gratuitous-interval-ms': { type: 'string', default: '0' },
     },
     speakerUsage,
     io,
@@ -64,6 +67,13 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
   }
 
   const node = values.node;
+  const periodic = Number(values['l2-gratuitous-interval-ms']);
+  if (!Number.isInteger(periodic) || periodic < 0 || (periodic > 0 && periodic < 100)) {
+    io.stderr.write(
+      `--l2-gratuitous-interval-ms must be 0 (off) or an integer of at least 100, got ${values['l2-gratuitous-interval-ms']}\n`,
+    );
+    return 2;
+  }
   const log = jsonLogger().child({ node });
   // A deliberate fault (npm run mutation) is validated before anything starts, and said in the log.
   try {
@@ -85,6 +95,7 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
           port: Number(values['l2-port']),
           intervalMs: Number(values['l2-interval-ms']),
           deadAfterMs: Number(values['l2-dead-after-ms']),
+          ...(periodic > 0 ? { periodicGratuitousMs: periodic } : {}),
         },
         log,
         () => void speaker.reload().then(publish),
