@@ -15,7 +15,18 @@ const cli = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
  */
 export const referenceFrrSpeaker: SystemUnderTest = {
   name: 'reference-frr',
-  features: ['bgp', 'ipv4', 'ipv6', 'dualstack', 'ibgp', 'ebgp', 'md5', 'interop', 'session'],
+  features: [
+    'bgp',
+    'ipv4',
+    'ipv6',
+    'dualstack',
+    'ibgp',
+    'ebgp',
+    'md5',
+    'interop',
+    'session',
+    'graceful-restart',
+  ],
   async start(node: NodeContext): Promise<SpeakerHandle> {
     // FRR's logs and every configuration applied go beside the speaker log (scenario artifacts).
     const logDir = join(dirname(node.logFile), `frr-${node.name}`);
@@ -33,6 +44,7 @@ export const referenceFrrSpeaker: SystemUnderTest = {
       pid: proc.pid,
       configChanged: async () => proc.signal('SIGHUP'),
       stop: () => proc.stop('SIGTERM', 8000),
+      stopForRestart: () => proc.stop('SIGUSR2', 8000),
       kill: async () => {
         await proc.stop('SIGKILL', 5000);
         // The speaker's watchdog kills bgpd and zebra once it is gone; wait for that, so the next

@@ -28,6 +28,8 @@ export interface NeighborModel {
   password?: string;
   sourceAddress?: string;
   ebgpMultihop: boolean;
+  /** BGPPeer enableGracefulRestart (MetalLB: `neighbor X graceful-restart`). */
+  gracefulRestart?: boolean;
   /** Sorted by class key; empty = nothing may leave. */
   policy: PolicyClass[];
 }
@@ -83,6 +85,7 @@ export function buildModel(
       ...(p.password !== undefined ? { password: p.password } : {}),
       ...(p.sourceAddress !== undefined ? { sourceAddress: p.sourceAddress } : {}),
       ebgpMultihop: p.ebgpMultiHop === true,
+      ...(p.gracefulRestart ? { gracefulRestart: true } : {}),
       policy: classify(routes.get(p.name) ?? []),
     });
   }
@@ -164,6 +167,7 @@ export function sessionKey(n: NeighborModel): string {
     n.password ?? null,
     n.sourceAddress ?? null,
     n.ebgpMultihop,
+    n.gracefulRestart === true,
   ]);
 }
 

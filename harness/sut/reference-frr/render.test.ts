@@ -249,3 +249,27 @@ t.test('a link that is down keeps the router id in use (no rejection, no change)
     routerId: '192.0.2.11',
   });
 });
+
+t.test(
+  'enableGracefulRestart: per neighbour graceful-restart and the F bit, as MetalLB renders them',
+  async (t) => {
+    const peer = (name: string, address: string, gracefulRestart: boolean): ResolvedPeer => ({
+      name,
+      myAsn: 64500,
+      peerAsn: 64500,
+      peerAddress: address,
+      peerPort: 179,
+      holdTime: 9,
+      keepaliveTime: 3,
+      ...(gracefulRestart ? { gracefulRestart: true } : {}),
+    });
+    const conf = (peers: ResolvedPeer[]): string =>
+      renderFrrConf(initialApplied(buildModel('NodeA', peers, new Map(), local)), opts);
+    const with1 = conf([peer('a', '192.0.2.1', true), peer('b', '192.0.2.2', false)]);
+    t.match(with1, / neighbor 192\.0\.2\.1 graceful-restart\n/);
+    t.notMatch(with1, /neighbor 192\.0\.2\.2 graceful-restart/);
+    t.match(with1, / bgp graceful-restart preserve-fw-state\n/);
+    t.match(with1, / bgp graceful-restart-disable\n/, 'the others keep withdrawing at once');
+    t.notMatch(conf([peer('b', '192.0.2.2', false)]), /preserve-fw-state|neighbor \S+ graceful-restart/);
+  },
+);

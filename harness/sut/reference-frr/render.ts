@@ -121,6 +121,8 @@ export function neighborLines(n: NeighborModel, routerAsn: number, opts: RenderO
   if (n.sourceAddress !== undefined)
     lines.push(` neighbor ${a} update-source ${safe('sourceAddress', n.sourceAddress, /^[0-9a-fA-F.:]+$/)}`);
   if (n.ebgpMultihop && n.remoteAsn !== n.localAsn) lines.push(` neighbor ${a} ebgp-multihop 255`);
+  // as MetalLB's neighborsession.tmpl: per neighbour, overriding the router-wide disable
+  if (n.gracefulRestart) lines.push(` neighbor ${a} graceful-restart`);
   return lines;
 }
 
@@ -142,7 +144,10 @@ function routerHeader(m: FrrModel): string[] {
     // Service IPs are not in the node's routing table: announce them anyway (MetalLB does the same).
     ' no bgp network import-check',
     // Graceful restart would let peers keep our routes after a Cease; a stopped speaker must withdraw.
+    // Only a BGPPeer with enableGracefulRestart turns it on for its neighbour (below).
     ' bgp graceful-restart-disable',
+    // the F bit, as MetalLB's frr.tmpl: the node keeps forwarding while bgpd restarts
+    ...(m.neighbors.some((n) => n.gracefulRestart) ? [' bgp graceful-restart preserve-fw-state'] : []),
   ];
 }
 

@@ -32,7 +32,8 @@ neighbour with its timers, password, port, source address and multi-hop; each pe
 'network' statements behind a per-peer route-map (prefix-lists; communities, large communities and
 LOCAL_PREF per class of routes; everything else denied). A manifest change (or SIGHUP) is applied in
 place with 'vtysh -f': only neighbours whose routes changed get a new policy, sessions stay up.
-SIGTERM shuts every neighbour down (Cease) and stops the daemons. Layer 2 is not implemented.
+SIGTERM shuts every neighbour down (Cease) and stops the daemons; SIGUSR2 (a restart) kills bgpd
+without a NOTIFICATION, so neighbours with graceful restart keep the routes. Layer 2 is not implemented.
 
 --log-dir DIR   FRR's logs and the applied configurations (frr.conf, reload-NNNN.conf) go here
                 (default: a temporary folder removed on exit)
@@ -228,6 +229,26 @@ export async function runFrrSpeaker(args: string[], io: Io): Promise<number> {
     };
     process.on('SIGTERM', () => void stop('SIGTERM', 0));
     process.on('SIGINT', () => void stop('SIGINT', 0));
+    // A stop for a restart: bgpd dies without a NOTIFICATION (as when killed), so neighbours with
+    // graceful restart keep our routes until the next bgpd sends End-of-RIB.
+    process.on('SIGUSR2', () => {
+      if (stopping) return;
+      stopping = true;
+      log.info('speaker.stopping', { reason: 'SIGUSR2', restart: true });
+      watcher.close();
+      void (async () => {
+        await observer.stop();
+        try {
+          process.kill(frr.pids.bgpd, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+        await frr.stop();
+        if (tempLogs) rmSync(logDir, { recursive: true, force: true });
+        log.info('speaker.stopped', { reason: 'SIGUSR2' });
+        done(0);
+      })();
+    });
     fatal = (why) => {
       log.error('frr.fatal', { why });
       void stop(why, 1);
