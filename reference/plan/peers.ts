@@ -1,5 +1,6 @@
 /** Which BGP sessions a node opens, with timers and defaults resolved (what the speaker dials). */
-import { anySelectorMatches, type Labels } from '../model/selector.ts';
+import type { Labels } from '../model/selector.ts';
+import { peerSessionOnNode } from './rules.ts';
 import type { BFDProfile, BGPPeer, ClusterConfig } from '../model/types.ts';
 import type { ResolvedBfd, ResolvedPeer } from './types.ts';
 
@@ -9,7 +10,7 @@ export function nodeLabels(config: ClusterConfig, node: string): Labels {
 }
 
 export function peerSelectsNode(peer: BGPPeer, labels: Labels): boolean {
-  return anySelectorMatches(peer.nodeSelectors, labels);
+  return peerSessionOnNode(peer, labels);
 }
 
 /** FRR's bfdd defaults, which MetalLB's FRR mode inherits for every field a BFDProfile leaves unset. */
