@@ -26,6 +26,7 @@ export const referenceFrrSpeaker: SystemUnderTest = {
     'interop',
     'session',
     'graceful-restart',
+    'bfd',
   ],
   async start(node: NodeContext): Promise<SpeakerHandle> {
     // FRR's logs and every configuration applied go beside the speaker log (scenario artifacts).
@@ -69,7 +70,7 @@ async function frrDaemonsIn(netns: string): Promise<number[]> {
     .map(Number);
   return pids.filter((p) => {
     try {
-      return ['bgpd', 'zebra'].includes(readFileSync(`/proc/${p}/comm`, 'utf8').trim());
+      return ['bgpd', 'bfdd', 'zebra'].includes(readFileSync(`/proc/${p}/comm`, 'utf8').trim());
     } catch {
       return false;
     }

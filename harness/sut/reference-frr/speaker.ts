@@ -18,7 +18,14 @@ import { localEndpointFor } from '../../../reference/speaker/local-addresses.ts'
 import { watchPaths } from '../../../reference/speaker/watch-paths.ts';
 import { parseCommandArgs, type CommandIO as Io } from '../../../reference/commands/io.ts';
 import { buildModel, type FrrModel } from './model.ts';
-import { initialApplied, renderFrrConf, renderReload, type Applied, type RenderOptions } from './render.ts';
+import {
+  initialApplied,
+  renderBfdProfiles,
+  renderFrrConf,
+  renderReload,
+  type Applied,
+  type RenderOptions,
+} from './render.ts';
 import { startFrrDaemons, type FrrDaemons } from './daemons.ts';
 import { observeNeighbors, type FrrNeighborJson } from './observer.ts';
 import { parseIpAddr } from '../node-facts.ts';
@@ -118,6 +125,12 @@ export async function runFrrSpeaker(args: string[], io: Io): Promise<number> {
     frr = await startFrrDaemons({
       hostname: node,
       bgpdConf: conf,
+      bfddConf: [
+        // nothing from outside the checked model: bfdd's output goes to bfdd.stdout.log
+        ...renderBfdProfiles(first),
+        '!',
+        '',
+      ].join('\n'),
       logDir,
       frrBin: values['frr-bin']!,
       readyTimeoutMs: 10_000,
@@ -160,7 +173,9 @@ export async function runFrrSpeaker(args: string[], io: Io): Promise<number> {
       return;
     }
     const file = join(logDir, `reload-${String(++reloads).padStart(4, '0')}.conf`);
-    writeFileSync(file, change.text);
+    // bfdd's profiles first (idempotent), so a neighbour can name one added by this change
+    const bfd = renderBfdProfiles(model);
+    writeFileSync(file, bfd.length ? `${bfd.join('\n')}\n${change.text}` : change.text);
     try {
       await frr.applyFile(file);
     } catch (err) {
@@ -294,10 +309,7 @@ async function desiredModel(
     );
     model.warnings.push(...plan.warnings);
     for (const p of config.peers) {
-      if (p.vrf || p.bfdProfile)
-        model.warnings.push(
-          `BGPPeer ${p.name}: vrf and bfdProfile are not implemented by reference-frr; ignored`,
-        );
+      if (p.vrf) model.warnings.push(`BGPPeer ${p.name}: vrf is not implemented by reference-frr; ignored`);
     }
     return model;
   } catch (err) {
