@@ -157,3 +157,40 @@ t.test('passive role: sends nothing until the peer speaks; AdminDown on stop is 
   b.stop();
   t.equal(downs, 0, 'AdminDown from the peer is no failure (RFC 5882 3.2): no down event');
 });
+
+t.test('going Up switches to the fast rate at once: no packet left due at the slow 1 s rate', async (t) => {
+  const sent: { at: number; p: ReturnType<typeof decodeControl> }[] = [];
+  const s = new BfdSession({ ...fast, transmitIntervalMs: 50 }, 5555, (p) =>
+    sent.push({ at: Date.now(), p: decodeControl(p) }),
+  );
+  t.teardown(() => s.stop());
+  s.start();
+  const peer = (state: 'Down' | 'Init' | 'Up', final = false) =>
+    encodeControl({
+      diag: 0,
+      state,
+      poll: false,
+      final,
+      detectMult: 3,
+      myDiscriminator: 66,
+      yourDiscriminator: state === 'Down' ? 0 : 5555,
+      desiredMinTxMs: 50,
+      requiredMinRxMs: 50,
+      requiredMinEchoRxMs: 0,
+    });
+  await new Promise((r) => setTimeout(r, 20)); // the first packet leaves at once
+  s.receive(peer('Down'), 255);
+  t.equal(s.currentState, 'Init');
+  t.match(sent.at(-1)!.p, { desiredMinTxMs: 1000 }, 'slow rate before Up (RFC 5880 6.8.3)');
+  s.receive(peer('Up'), 255);
+  t.equal(s.currentState, 'Up');
+  const upAt = Date.now();
+  t.match(sent.at(-1)!.p, { state: 'Up', poll: true, desiredMinTxMs: 50 }, 'a Poll announces the new rate');
+  // the peer keeps talking (and answers the Poll), so the session stays Up
+  const keep = setInterval(() => s.receive(peer('Up', true), 255), 40);
+  t.teardown(() => clearInterval(keep));
+  await new Promise((r) => setTimeout(r, 300));
+  const after = sent.filter((x) => x.at > upAt);
+  t.ok(after.length >= 4, `${after.length} packets in the 300 ms after Up (fast rate), not one per second`);
+  t.match(after.at(-1)!.p, { poll: false }, 'the Final ended the Poll');
+});
