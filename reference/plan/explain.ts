@@ -7,7 +7,7 @@
  * UNEXPLAINED, so a missing check shows instead of a wrong reason.
  */
 import type { ServiceError } from '../allocate/allocate.ts';
-import { cidrContains, parseCidr, parseIP } from '../model/ip.ts';
+import { formatCidr, maskIP, parseIP } from '../model/ip.ts';
 import type { BGPPeer, ClusterConfig } from '../model/types.ts';
 import { PlanContext } from './context.ts';
 import { computePlan } from './plan.ts';
@@ -107,6 +107,7 @@ export function explainService(
   out.pool = alloc.pool;
   const ctx = new PlanContext(config);
   const plan = computePlan(config, allocations, opts.alive ? { alive: opts.alive } : {});
+  const index = new AnnouncedIndex(plan, config);
   const bgpAdvs = ctx.bgpByPool.get(alloc.pool) ?? [];
   const l2Advs = ctx.l2ByPool.get(alloc.pool) ?? [];
   if (!bgpAdvs.length && !l2Advs.length)
@@ -140,7 +141,7 @@ export function explainService(
   if (bgpAdvs.length)
     for (const node of nodes)
       for (const peer of peers) {
-        const prefixes = announcedPrefixes(plan, node, peer.name, alloc.ips);
+        const prefixes = index.prefixesFor(node, peer.name, alloc.ips);
         if (prefixes) out.bgp.push({ node, peer: peer.name, announced: true, prefixes });
         else
           out.bgp.push({
@@ -236,27 +237,43 @@ function unexplained(): Reason {
   };
 }
 
-/** The plan's prefixes on (node, peer) that cover every one of the IPs, or undefined if one is missing. */
-function announcedPrefixes(
-  plan: Plan,
-  node: string,
-  peer: string,
-  ips: readonly string[],
-): string[] | undefined {
-  const rows = plan.bgp.filter((r) => r.node === node && r.peer === peer);
-  const out = new Set<string>();
-  for (const text of ips) {
-    const ip = parseIP(text);
-    const row = ip
-      ? rows.find((r) => {
-          const c = parseCidr(r.prefix);
-          return c.ok && c.value.family === ip.family && cidrContains(c.value, ip);
-        })
-      : undefined;
-    if (!row) return undefined;
-    out.add(row.prefix);
+/**
+ * Which of the plan's prefixes carry an IP on a (node, peer) session: an index of the plan's rows, looked
+ * up with the IP masked to every length an advertisement uses. Explain and status both read it.
+ */
+export class AnnouncedIndex {
+  private readonly rows = new Map<string, Set<string>>();
+  private readonly lengths: { 4: number[]; 6: number[] };
+
+  constructor(plan: Plan, config: ClusterConfig) {
+    for (const r of plan.bgp) {
+      const k = `${r.node}\0${r.peer}`;
+      let set = this.rows.get(k);
+      if (!set) this.rows.set(k, (set = new Set()));
+      set.add(r.prefix);
+    }
+    const advs = config.bgpAdvertisements;
+    this.lengths = {
+      4: [...new Set([32, ...advs.map((a) => a.aggregationLength)])],
+      6: [...new Set([128, ...advs.map((a) => a.aggregationLengthV6)])],
+    };
   }
-  return [...out];
+
+  /** Every prefix carrying one of the IPs on (node, peer), or undefined if one IP is not carried. */
+  prefixesFor(node: string, peer: string, ips: readonly string[]): string[] | undefined {
+    const set = this.rows.get(`${node}\0${peer}`);
+    if (!set) return undefined;
+    const out = new Set<string>();
+    for (const text of ips) {
+      const ip = parseIP(text);
+      const hits = ip
+        ? this.lengths[ip.family].map((len) => formatCidr(maskIP(ip, len))).filter((p) => set.has(p))
+        : [];
+      if (!hits.length) return undefined;
+      for (const h of hits) out.add(h);
+    }
+    return [...out];
+  }
 }
 
 /** What MetalLB's status resources (api/v1beta1 ServiceBGPStatus, ServiceL2Status) would hold, per node. */
@@ -265,34 +282,39 @@ export interface ServiceStatuses {
   l2: { node: string; serviceName: string; serviceNamespace: string; interfaces: { name: string }[] }[];
 }
 
-/** Built from the same explanations: a ServiceBGPStatus lists the peers a node announces the Service to. */
+/**
+ * From the plan's rows, as explain reads them: a ServiceBGPStatus per (node, Service) listing the peers
+ * the node announces it to, a ServiceL2Status for the elected node. `plan`: one already computed (the
+ * speaker's); `node`: only that node's objects.
+ */
 export function serviceStatuses(
   input: ExplainInput,
-  opts: Pick<ExplainOptions, 'alive'> = {},
+  opts: Pick<ExplainOptions, 'alive' | 'node'> & { plan?: Plan } = {},
 ): ServiceStatuses {
   const out: ServiceStatuses = { bgp: [], l2: [] };
-  const plan = computePlan(input.config, input.allocations, opts.alive ? { alive: opts.alive } : {});
+  const plan =
+    opts.plan ?? computePlan(input.config, input.allocations, opts.alive ? { alive: opts.alive } : {});
+  const index = new AnnouncedIndex(plan, input.config);
+  const nodes = [...input.config.nodes.map((n) => n.name)]
+    .sort()
+    .filter((n) => !opts.node || n === opts.node);
+  const peers = [...input.config.peers.map((p) => p.name)].sort();
+  const l2 = new Map<string, Plan['l2'][number]>();
+  for (const r of plan.l2) if (!l2.has(r.service)) l2.set(r.service, r);
   for (const a of [...input.allocations].sort((x, y) => (x.service < y.service ? -1 : 1))) {
     const [serviceNamespace, serviceName] = a.service.split('/') as [string, string];
-    const e = explainService(input, a.service, opts);
-    const byNode = new Map<string, string[]>();
-    for (const r of e.bgp) if (r.announced) byNode.set(r.node, [...(byNode.get(r.node) ?? []), r.peer]);
-    for (const [node, peers] of byNode) out.bgp.push({ node, serviceName, serviceNamespace, peers });
-    for (const r of plan.l2.filter((x) => x.service === a.service)) {
-      if (
-        out.l2.some(
-          (s) =>
-            s.node === r.node && s.serviceName === serviceName && s.serviceNamespace === serviceNamespace,
-        )
-      )
-        continue;
+    for (const node of nodes) {
+      const to = peers.filter((peer) => index.prefixesFor(node, peer, a.ips));
+      if (to.length) out.bgp.push({ node, serviceName, serviceNamespace, peers: to });
+    }
+    const r = l2.get(a.service);
+    if (r && (!opts.node || r.node === opts.node))
       out.l2.push({
         node: r.node,
         serviceName,
         serviceNamespace,
         interfaces: r.interfaces.map((name) => ({ name })),
       });
-    }
   }
   return out;
 }

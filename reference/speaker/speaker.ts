@@ -1,6 +1,7 @@
 import type { Logger } from '../../common/log.ts';
 
 import type { AnnouncedRoute, ResolvedPeer } from '../plan/types.ts';
+import type { ServiceStatuses } from '../plan/explain.ts';
 
 /** One BGP route as the plan hands it to a session (the session adds ORIGIN, AS_PATH, NEXT_HOP). */
 export type RouteForPeer = AnnouncedRoute;
@@ -16,6 +17,8 @@ export type DesiredState =
       routes: Map<string, RouteForPeer[]>;
       summary: string;
       warnings?: string[];
+      /** This node's ServiceBGPStatus / ServiceL2Status view (reference/plan/explain.ts). */
+      services?: ServiceStatuses;
       /** Layer 2: the IPs this node won the election for, and who takes part in the membership. */
       l2?: {
         rows: { ip: string; interfaces: string[] }[];
@@ -144,9 +147,10 @@ export class Speaker {
     }
   }
 
-  status(): { sessions: Record<string, unknown>; config: string | null } {
+  status(): { sessions: Record<string, unknown>; config: string | null; services?: ServiceStatuses } {
     return {
       config: this.lastGood?.summary ?? null,
+      ...(this.lastGood?.services ? { services: this.lastGood.services } : {}),
       sessions: Object.fromEntries([...this.sessions].map(([name, e]) => [name, e.session.status()])),
     };
   }
