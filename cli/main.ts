@@ -9,6 +9,8 @@ const usage = `usage: lbconform <command> [options]
 commands:
   validate [--namespace NS] [--json] PATH...          check manifests; exit 1 when invalid
   plan [--namespace NS] [--alive A,B] PATH...         print the announcement plan as JSON
+  explain [--node N] [--peer P] [--json] NS/SVC PATH...  why a Service is (not) announced, per node and peer
+  status [--alive A,B] PATH...                        ServiceBGPStatus / ServiceL2Status per node, from the plan
   speaker --node NAME [--namespace NS] PATH...        run the reference speaker (in a node namespace)
   speaker --status --node NAME                        print a running speaker's sessions and routes
   frr-speaker --node NAME PATH...                     FRR's bgpd as the speaker (the reference-frr SUT)
@@ -27,6 +29,10 @@ async function main(argv: string[]): Promise<number> {
       return (await import('../reference/commands/validate.ts')).runValidate(rest, io);
     case 'plan':
       return (await import('../reference/commands/plan.ts')).runPlan(rest, io);
+    case 'explain':
+      return (await import('../reference/commands/explain.ts')).runExplain(rest, io);
+    case 'status':
+      return (await import('../reference/commands/explain.ts')).runStatus(rest, io);
     case 'speaker':
       return (await import('../reference/speaker/command.ts')).runSpeakerCommand(rest, io);
     case 'frr-speaker':

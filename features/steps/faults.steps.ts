@@ -15,7 +15,7 @@ import type { LbWorld } from '../support/world.ts';
  * sees carrier loss (its addresses, IPv6 included, stay), not an administrative down that would flush
  * the node's IPv6 addresses and so test our topology instead of the speaker.
  */
-async function switchPortOf(
+export async function switchPortOf(
   world: LbWorld,
   node: string,
   router: string,

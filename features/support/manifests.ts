@@ -38,6 +38,8 @@ export interface PeerSpec {
   keepaliveTime?: string;
   nodeSelectors?: unknown[];
   password?: string;
+  enableGracefulRestart?: boolean;
+  bfdProfile?: string;
 }
 
 export function peerManifest(peers: PeerSpec[]): string {

@@ -53,6 +53,7 @@ export class LbWorld extends World<WorldParameters> {
       manifestDir: this.manifestDir,
       scenarioDir: this.scenarioDir,
       l2Secret: this.l2Secret,
+      l2GratuitousIntervalMs: () => this.l2GratuitousIntervalMs,
     });
     return this.speakerDriver;
   }
@@ -73,6 +74,12 @@ export class LbWorld extends World<WorldParameters> {
   labDirty = false;
   /** Helper processes a scenario started in its namespaces (stopped in After). */
   readonly extraProcesses: Spawned[] = [];
+  /** Background pings by "router ip" (graceful restart: traffic keeps flowing). */
+  readonly pings = new Map<string, { proc: Spawned; logFile: string }>();
+  /** `l2-periodic`: the speakers' periodic gratuitous interval (ms), given to the adapter at start. */
+  l2GratuitousIntervalMs?: number;
+  /** When the switch started dropping a node's frames (BFD scenarios). */
+  droppedAt?: number;
   capture?: Awaited<ReturnType<typeof startCapture>>;
   failover?: { from: string; killedAt: number; ip: string };
   manifestDir = '';

@@ -8,6 +8,56 @@ export interface FrrNeighbor {
   passive?: boolean;
   ebgpMultihop?: number;
   description?: string;
+  /** BFD for this neighbour (bfdd runs beside bgpd); milliseconds. */
+  bfd?: FrrBfdTimers;
+}
+
+export interface FrrBfdTimers {
+  receiveInterval: number;
+  transmitInterval: number;
+  detectMultiplier: number;
+}
+
+/** The bfdd profile name for a set of timers (one per distinct set). */
+export function bfdProfileName(t: FrrBfdTimers): string {
+  return `lbc-${t.receiveInterval}-${t.transmitInterval}-${t.detectMultiplier}`;
+}
+
+function bfdTimers(t: FrrBfdTimers): FrrBfdTimers {
+  const ok = (v: number, min: number, max: number): boolean => Number.isInteger(v) && v >= min && v <= max;
+  if (
+    !ok(t.receiveInterval, 10, 60000) ||
+    !ok(t.transmitInterval, 10, 60000) ||
+    !ok(t.detectMultiplier, 2, 255)
+  )
+    throw new CodedError('FRR_CONFIG_UNSAFE', `BFD timers out of range: ${JSON.stringify(t)}`);
+  return t;
+}
+
+/** bfdd.conf: one profile per distinct set of neighbour timers, or undefined when no neighbour uses BFD. */
+export function renderBfdd(
+  hostname: string,
+  logFile: string,
+  neighbors: readonly FrrNeighbor[],
+): string | undefined {
+  const sets = new Map<string, FrrBfdTimers>();
+  for (const n of neighbors) if (n.bfd) sets.set(bfdProfileName(bfdTimers(n.bfd)), n.bfd);
+  if (!sets.size) return undefined;
+  const lines = [
+    `hostname ${check('hostname', hostname)}`,
+    `log file ${check('log file', logFile)} debugging`,
+    'bfd',
+  ];
+  for (const [name, t] of sets)
+    lines.push(
+      ` profile ${name}`,
+      `  receive-interval ${t.receiveInterval}`,
+      `  transmit-interval ${t.transmitInterval}`,
+      `  detect-multiplier ${t.detectMultiplier}`,
+      ' exit',
+    );
+  lines.push('exit', '!', '');
+  return lines.join('\n');
 }
 
 export interface FrrBgpSpec {
@@ -74,6 +124,8 @@ export function renderBgpd(spec: FrrBgpSpec): string {
     if (n.description) lines.push(` neighbor ${a} description ${check('description', n.description)}`);
     if (n.password) lines.push(` neighbor ${a} password ${check('password', n.password)}`);
     if (n.passive) lines.push(` neighbor ${a} passive`);
+    if (n.bfd)
+      lines.push(` neighbor ${a} bfd`, ` neighbor ${a} bfd profile ${bfdProfileName(bfdTimers(n.bfd))}`);
     if (n.ebgpMultihop !== undefined) {
       if (!Number.isInteger(n.ebgpMultihop) || n.ebgpMultihop < 1 || n.ebgpMultihop > 255) {
         throw new CodedError(

@@ -6,7 +6,7 @@ import type { Logger } from '../../common/log.ts';
 import { run, spawnIn, type Spawned } from '../exec.ts';
 import { writeArtifact } from '../artifacts/paths.ts';
 import { eventually } from '../wait/eventually.ts';
-import { renderBgpd, renderZebra } from './frr-config.ts';
+import { renderBfdd, renderBgpd, renderZebra } from './frr-config.ts';
 import type { PeerRouter, RouterOptions } from './peer-router.ts';
 import { frrRibView } from './frr-view.ts';
 
@@ -145,6 +145,8 @@ export async function startFrr(o: FrrOptions): Promise<FrrRouter> {
     logFile: join(logDir, 'bgpd.log'),
     ...(o.extraConfig !== undefined ? { extraConfig: splitLines(o.extraConfig) } : {}),
   });
+  // bfdd only when a neighbour uses BFD (features/bgp-bfd.feature)
+  const bfddConf = renderBfdd(o.name, join(logDir, 'bfdd.log'), o.neighbors);
   // The instance dir is ours alone: a previous instance's sockets and pid files must not confuse this one.
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(runDir, { recursive: true });
@@ -152,12 +154,13 @@ export async function startFrr(o: FrrOptions): Promise<FrrRouter> {
   writeFileSync(join(dir, 'zebra.conf'), zebraConf);
   writeFileSync(join(dir, 'bgpd.conf'), bgpdConf);
   writeFileSync(join(dir, 'vtysh.conf'), '');
+  if (bfddConf) writeFileSync(join(dir, 'bfdd.conf'), bfddConf);
   const { uid, gid } = frrIds();
   for (const p of [
     dir,
     runDir,
     logDir,
-    ...['zebra.conf', 'bgpd.conf', 'vtysh.conf'].map((f) => join(dir, f)),
+    ...['zebra.conf', 'bgpd.conf', 'vtysh.conf', ...(bfddConf ? ['bfdd.conf'] : [])].map((f) => join(dir, f)),
   ])
     chownSync(p, uid, gid);
 
@@ -173,12 +176,20 @@ export async function startFrr(o: FrrOptions): Promise<FrrRouter> {
     '--vty_socket',
     runDir,
   ];
-  const procs: { daemon: 'zebra' | 'bgpd'; proc: Spawned }[] = [];
-  const startDaemon = async (d: 'zebra' | 'bgpd', ready: string[]): Promise<Spawned> => {
+  const procs: { daemon: 'zebra' | 'bgpd' | 'bfdd'; proc: Spawned }[] = [];
+  const startDaemon = async (d: 'zebra' | 'bgpd' | 'bfdd', ready: string[]): Promise<Spawned> => {
     const proc = spawnIn(
       o.netns,
       `/usr/lib/frr/${d}`,
-      [...common, '-f', join(dir, `${d}.conf`), '-i', join(runDir, `${d}.pid`)],
+      [
+        ...common,
+        '-f',
+        join(dir, `${d}.conf`),
+        '-i',
+        join(runDir, `${d}.pid`),
+        // several bfdd instances on one host each need their own control socket (frr-in-netns.md)
+        ...(d === 'bfdd' ? ['--bfdctl', join(runDir, 'bfdd.sock')] : []),
+      ],
       { logFile: join(logDir, `${d}.stdout.log`), ...(log ? { log } : {}) },
     );
     procs.push({ daemon: d, proc });
@@ -262,6 +273,7 @@ export async function startFrr(o: FrrOptions): Promise<FrrRouter> {
       },
       { timeoutMs, intervalMs: 25 },
     );
+    if (bfddConf) await startDaemon('bfdd', ['bfdd.vty']);
     const bgpd = await startDaemon('bgpd', ['bgpd.vty']);
     await eventually(`${o.name}: vtysh answers for bgpd`, () => json('show bgp summary json'), {
       timeoutMs,
@@ -325,6 +337,7 @@ export async function startFrr(o: FrrOptions): Promise<FrrRouter> {
         ['bgp-neighbors.json', 'show bgp neighbors json'],
         ['rib-ipv4.json', 'show bgp ipv4 unicast json'],
         ['rib-ipv6.json', 'show bgp ipv6 unicast json'],
+        ...(bfddConf ? ([['bfd-peers.json', 'show bfd peers json']] as [string, string][]) : []),
       ];
       await Promise.all(
         queries.map(async ([file, cmd]) => {
@@ -340,6 +353,8 @@ export async function startFrr(o: FrrOptions): Promise<FrrRouter> {
         [logDir, 'zebra.log'],
         [logDir, 'bgpd.stdout.log'],
         [logDir, 'zebra.stdout.log'],
+        [logDir, 'bfdd.log'],
+        [logDir, 'bfdd.stdout.log'],
         [dir, 'bgpd.conf'],
         [dir, 'zebra.conf'],
       ] as const) {

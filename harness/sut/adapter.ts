@@ -19,6 +19,11 @@ export interface NodeContext {
   /** Shared secret of the layer 2 membership (the same on every node of a scenario). */
   l2Secret?: string;
   /**
+   * `l2-periodic`: keep announcing owned IPs (gratuitous ARP / unsolicited NA) every this many ms after
+   * the first burst; unset: the implementation's default (MetalLB: never after the first 5 s).
+   */
+  l2GratuitousIntervalMs?: number;
+  /**
    * The node's interfaces and addresses as the harness reads them from the live namespace just before
    * start (`ip -j addr`; loopback left out): for adapters that configure a speaker from outside (router
    * id, update source). A speaker running in the namespace may read them itself.
@@ -42,6 +47,12 @@ export interface SpeakerHandle {
   stop(): Promise<void>;
   /** Abrupt death (SIGKILL), for failover and fault scenarios. */
   kill(): Promise<void>;
+  /**
+   * Optional (`graceful-restart`): stop for a restart, closing the BGP sessions without Cease so peers
+   * with graceful restart keep the routes as stale (the reference: SIGUSR2). Resolves when it is gone.
+   */
+  stopForRestart?(): Promise<void>;
+
   /** Layer 2 membership as the speaker sees it (capability `l2-status`). */
   l2Status?(): Promise<L2Status | undefined>;
 }

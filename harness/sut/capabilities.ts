@@ -94,6 +94,25 @@ export const capabilities: readonly Capability[] = [
     features: 'l2-security',
   },
   {
+    name: 'graceful-restart',
+    kind: 'gate',
+    meaning:
+      'BGPPeer enableGracefulRestart (RFC 4724): restart capability, End-of-RIB, a stop for a restart without Cease',
+    features: 'bgp-graceful-restart',
+  },
+  {
+    name: 'bfd',
+    kind: 'gate',
+    meaning: 'BFDProfile and BGPPeer bfdProfile (RFC 5880/5881 single hop): the BGP session follows BFD',
+    features: 'bgp-bfd',
+  },
+  {
+    name: 'l2-periodic',
+    kind: 'gate',
+    meaning: 'periodic gratuitous ARP / unsolicited NA at an interval the harness sets (off by default)',
+    features: 'l2-periodic',
+  },
+  {
     name: 'config-events',
     kind: 'extra',
     meaning: 'reports config.rejected (with a validation code) and config.applied',

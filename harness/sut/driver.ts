@@ -13,6 +13,8 @@ export interface DriverContext {
   /** The scenario's artifact folder: speaker output goes to `speaker-<node>.log` there. */
   scenarioDir: string;
   l2Secret: string;
+  /** `l2-periodic`: the periodic gratuitous interval (ms) the scenario asks for, read at each start. */
+  l2GratuitousIntervalMs?(): number | undefined;
 }
 
 /**
@@ -56,6 +58,9 @@ export class SpeakerDriver {
       manifestDir: this.ctx.manifestDir,
       logFile: this.logFile(node),
       l2Secret: this.ctx.l2Secret,
+      ...(this.ctx.l2GratuitousIntervalMs?.()
+        ? { l2GratuitousIntervalMs: this.ctx.l2GratuitousIntervalMs() }
+        : {}),
     });
     this.handles.set(node, handle);
     this.everStarted.add(node);
@@ -76,6 +81,19 @@ export class SpeakerDriver {
   /** SIGTERM; resolves when the process is gone (SIGKILL after the adapter's grace period). */
   async stop(node: string): Promise<void> {
     await this.take(node).stop();
+  }
+
+  /** Stop for a restart without Cease (capability `graceful-restart`): peers keep the routes stale. */
+  async stopForRestart(node: string): Promise<void> {
+    const h = this.handles.get(node);
+    if (!h) throw new CodedError('DRIVER_NOT_RUNNING', `no speaker runs on ${node}`);
+    if (!h.stopForRestart)
+      throw new CodedError(
+        'DRIVER_UNDECLARED',
+        `the system under test cannot stop ${node}'s speaker for a restart`,
+      );
+    this.handles.delete(node);
+    await h.stopForRestart();
   }
 
   /** SIGKILL: abrupt death. */

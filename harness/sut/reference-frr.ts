@@ -34,6 +34,8 @@ export const referenceFrrSpeaker: SystemUnderTest = {
     // its observer logs config.rejected/applied; it does not report incoming or refused connections,
     // so session-events is not declared (the routers judge those scenarios)
     'config-events',
+    'graceful-restart',
+    'bfd',
   ],
   async start(node: NodeContext): Promise<SpeakerHandle> {
     // FRR's logs and every configuration applied go beside the speaker log (scenario artifacts).
@@ -52,6 +54,7 @@ export const referenceFrrSpeaker: SystemUnderTest = {
       pid: proc.pid,
       configChanged: async () => proc.signal('SIGHUP'),
       stop: () => proc.stop('SIGTERM', 8000),
+      stopForRestart: () => proc.stop('SIGUSR2', 8000),
       kill: async () => {
         await proc.stop('SIGKILL', 5000);
         // The speaker's watchdog kills bgpd and zebra once it is gone; wait for that, so the next
@@ -76,7 +79,7 @@ async function frrDaemonsIn(netns: string): Promise<number[]> {
     .map(Number);
   return pids.filter((p) => {
     try {
-      return ['bgpd', 'zebra'].includes(readFileSync(`/proc/${p}/comm`, 'utf8').trim());
+      return ['bgpd', 'bfdd', 'zebra'].includes(readFileSync(`/proc/${p}/comm`, 'utf8').trim());
     } catch {
       return false;
     }

@@ -19,7 +19,18 @@ export const referenceSpeaker: SystemUnderTest = {
     const proc = spawnIn(
       node.netns,
       process.execPath,
-      ['--import', tsxLoader, cli, 'speaker', '--node', node.name, node.manifestDir],
+      [
+        '--import',
+        tsxLoader,
+        cli,
+        'speaker',
+        '--node',
+        node.name,
+        ...(node.l2GratuitousIntervalMs
+          ? ['--l2-gratuitous-interval-ms', String(node.l2GratuitousIntervalMs)]
+          : []),
+        node.manifestDir,
+      ],
       {
         logFile: node.logFile,
         cwd: repoRoot,
@@ -50,6 +61,7 @@ export const referenceSpeaker: SystemUnderTest = {
       },
       stop: () => proc.stop('SIGTERM', 5000),
       kill: () => proc.stop('SIGKILL', 5000),
+      stopForRestart: () => proc.stop('SIGUSR2', 5000),
     };
   },
 };

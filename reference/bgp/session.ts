@@ -18,6 +18,11 @@ import { decodeUpdate } from './update.ts';
 import { connectBgpSocket, sessionTtl, setSocketTtl } from './tcp-socket.ts';
 import { ALL_FAMILIES, familyOfAfi, familyOfPrefix, negotiateFamilies, type Family } from './families.ts';
 import { normalizeRoute } from './route.ts';
+import {
+  encodeEndOfRib,
+  encodeGracefulRestartCapability,
+  findGracefulRestartCapability,
+} from './graceful-restart.ts';
 
 export type SessionState = 'Idle' | 'Connect' | 'Active' | 'OpenSent' | 'OpenConfirm' | 'Established';
 
@@ -45,6 +50,12 @@ export interface BgpSessionOptions {
   connectRetryCapSeconds?: number;
   /** Gives up a TCP connect that has not completed after this long, then retries (default 30). */
   connectTimeoutSeconds?: number;
+  /**
+   * RFC 4724: offer graceful restart (restart time, forwarding state kept for every family offered) and
+   * end the initial routes of every negotiated family with End-of-RIB. `restarting`: this process
+   * replaces one that went without Cease, so the first OPEN sets the Restart State bit.
+   */
+  gracefulRestart?: { restartTimeSeconds: number; restarting: boolean };
 }
 
 export interface SessionStatus {
@@ -58,13 +69,23 @@ export interface SessionStatus {
   /** Seconds since Established (0 when not Established). */
   uptimeSeconds: number;
   /** What OPEN negotiation settled, while a session is at least OpenConfirm. */
-  negotiated?: { holdTime: number; keepaliveTime: number; fourOctetAs: boolean; families: Family[] };
+  negotiated?: {
+    holdTime: number;
+    keepaliveTime: number;
+    fourOctetAs: boolean;
+    families: Family[];
+    /** RFC 4724: both sides offered graceful restart. */
+    gracefulRestart?: boolean;
+  };
   /** Routes given but not sent: family not negotiated or no next hop for it on this session. */
   heldBack: number;
   lastError?: string;
   /** The TCP connection in use and who opened it (RFC 4271 6.8: only one survives a collision). */
   connection?: { local: string; remote: string; inbound: boolean };
 }
+
+/** RFC 9384: Cease subcode for a session torn down because BFD went down. */
+const CEASE_BFD_DOWN = 10;
 
 /** Before OPEN is answered, RFC 4271 suggests a large hold timer (4 minutes). */
 const OPEN_HOLD_SECONDS = 240;
@@ -100,6 +121,10 @@ export class BgpSession extends EventEmitter {
   private heldBack = 0;
   /** An inbound connection waiting for its OPEN beside our own attempt (RFC 4271 6.8). */
   private held?: { socket: Socket; stream: MessageStream; timer: NodeJS.Timeout };
+  /** RFC 4724 Restart State bit: set in OPEN until the first session after a restart is Established. */
+  private restarting: boolean;
+  /** Whether the peer offered graceful restart in its last OPEN (status only: we send End-of-RIB anyway). */
+  private peerGracefulRestart = false;
   /** Whether our outbound TCP handshake has completed (one still connecting loses to any inbound). */
   private outboundConnected: () => boolean = () => false;
 
@@ -107,6 +132,7 @@ export class BgpSession extends EventEmitter {
     super();
     this.log = o.logger ?? silentLogger;
     this.ttl = sessionTtl(o.myAsn, o.peerAsn, o.ebgpMultiHop);
+    this.restarting = o.gracefulRestart?.restarting ?? false;
   }
 
   /** The IP TTL / hop limit of this session's packets (both directions of connection). */
@@ -178,6 +204,7 @@ export class BgpSession extends EventEmitter {
               keepaliveTime: this.keepaliveSeconds,
               fourOctetAs: this.wire?.fourOctet ?? false,
               families: this.families,
+              ...(this.o.gracefulRestart ? { gracefulRestart: this.peerGracefulRestart } : {}),
             },
           }
         : {}),
@@ -199,8 +226,13 @@ export class BgpSession extends EventEmitter {
     return this.state;
   }
 
-  /** Cease / Administrative Shutdown when a session is up, then closes; no reconnect after. */
-  async stop(): Promise<void> {
+  /**
+   * Cease / Administrative Shutdown when a session is up, then closes; no reconnect after. With
+   * `{ notify: false }` (a graceful restart) the TCP connection just closes: a peer that negotiated
+   * graceful restart keeps our routes as stale until we are back (RFC 4724 section 4.2).
+   */
+  async stop(opts: { notify?: boolean } = {}): Promise<void> {
+    const notify = opts.notify !== false;
     this.stopped = true;
     clearTimeout(this.retryTimer);
     this.refuseHeld('session stopped', ErrorCode.Cease, CeaseSubcode.AdministrativeShutdown);
@@ -209,7 +241,10 @@ export class BgpSession extends EventEmitter {
       this.setState('Idle');
       return;
     }
-    if (this.state === 'OpenSent' || this.state === 'OpenConfirm' || this.state === 'Established') {
+    if (
+      notify &&
+      (this.state === 'OpenSent' || this.state === 'OpenConfirm' || this.state === 'Established')
+    ) {
       this.notify(ErrorCode.Cease, CeaseSubcode.AdministrativeShutdown);
     }
     await new Promise<void>((resolve) => {
@@ -224,6 +259,18 @@ export class BgpSession extends EventEmitter {
       socket.end();
     });
     this.teardown('stopped');
+  }
+
+  /**
+   * BFD says the path to the peer failed: the session goes at once (Cease, subcode 10 "BFD Down",
+   * RFC 9384) instead of waiting for the hold timer, and reconnects as after any failure.
+   */
+  bfdDown(diag: number): void {
+    if (this.stopped || !this.socket) return;
+    this.log.warn('bgp.bfd.down', { diag, state: this.state });
+    if (this.state === 'OpenSent' || this.state === 'OpenConfirm' || this.state === 'Established')
+      this.notify(ErrorCode.Cease, CEASE_BFD_DOWN);
+    this.drop(`BFD down (diag ${diag})`);
   }
 
   private setState(next: SessionState): void {
@@ -445,12 +492,26 @@ export class BgpSession extends EventEmitter {
   }
 
   private openMessage(): Buffer {
+    const families = this.o.families ?? ALL_FAMILIES;
+    const gr = this.o.gracefulRestart;
     return encodeOpen({
       version: 4,
       asn: this.o.myAsn,
       holdTime: this.o.holdTime,
       routerId: this.o.routerId,
-      capabilities: ourCapabilities(this.o.myAsn, this.o.families ?? ALL_FAMILIES),
+      capabilities: [
+        ...ourCapabilities(this.o.myAsn, families),
+        ...(gr
+          ? [
+              encodeGracefulRestartCapability({
+                restartState: this.restarting,
+                restartTimeSeconds: gr.restartTimeSeconds,
+                // the node's data plane keeps forwarding Service traffic while the speaker restarts
+                families: families.map((family) => ({ family, forwardingPreserved: true })),
+              }),
+            ]
+          : []),
+      ],
     });
   }
 
@@ -565,6 +626,7 @@ export class BgpSession extends EventEmitter {
     if (this.held && this.outbound && !this.inboundWins(open.routerId))
       this.refuseHeld('collision: our connection wins', ErrorCode.Cease, CeaseSubcode.ConnectionCollision);
     this.families = negotiateFamilies(this.o.families ?? ALL_FAMILIES, open.capabilities);
+    this.peerGracefulRestart = findGracefulRestartCapability(open.capabilities) !== undefined;
     if (this.wire) this.wire.fourOctet = open.capabilities.some((c) => c.code === 65);
     this.log.info('bgp.open.received', {
       asn: open.asn,
@@ -592,6 +654,14 @@ export class BgpSession extends EventEmitter {
     this.ribOut = new AdjRibOut();
     const diff = this.ribOut.setDesired(this.sendable(this.desired));
     this.sendRoutes(diff.announce, []);
+    if (this.o.gracefulRestart) {
+      // RFC 4724 section 2: the initial update of each family ends with End-of-RIB, even when empty;
+      // a helper flushes whatever it still holds stale from before the restart.
+      for (const f of this.families) this.write(encodeEndOfRib(f));
+      this.log.info('bgp.end-of-rib.sent', { families: this.families, restarted: this.restarting });
+      this.emit('end-of-rib-sent', [...this.families]);
+      this.restarting = false;
+    }
   }
 
   private sendRoutes(announce: AnnouncedRoute[], withdraw: string[]): void {

@@ -8,6 +8,7 @@ import { anySelectorMatches, type LabelSelector } from '../model/selector.ts';
 import type * as M from '../model/types.ts';
 import type { Collected } from './decode.ts';
 import { errorAt } from './errors.ts';
+import { checkBfdProfileReferences } from './bfd-profiles.ts';
 import { canonicalJson } from './schema.ts';
 
 /** Pools an advertisement applies to: named ones, selected ones, or all when it names/selects none. */
@@ -32,6 +33,7 @@ export function crossCheck(c: Collected, errors: M.ValidationError[]): M.Cluster
   checkAggregation(c, errors);
   checkLocalPref(c, errors);
   checkDuplicateAdvertisements(c, errors);
+  checkBfdProfileReferences(c.peers, c.bfdProfiles, errors);
   return aliases;
 }
 

@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
  * Rules that need other resources (overlaps, aliases, references) are in crosscheck.ts.
  */
 import { parseCommunity } from '../model/community.ts';
+import { decodeBfdProfile } from './bfd-profiles.ts';
 import { parseGoDuration } from '../model/duration.ts';
 import {
   compareCidr,
@@ -40,6 +41,7 @@ export interface Collected {
   bgpAdvertisements: PendingBgpAdvertisement[];
   l2Advertisements: M.L2Advertisement[];
   peers: M.BGPPeer[];
+  bfdProfiles: M.BFDProfile[];
   communityAliases: CommunityAliasDef[];
   nodes: M.Node[];
   services: M.Service[];
@@ -56,6 +58,7 @@ export function emptyCollected(): Collected {
     bgpAdvertisements: [],
     l2Advertisements: [],
     peers: [],
+    bfdProfiles: [],
     communityAliases: [],
     nodes: [],
     services: [],
@@ -67,7 +70,7 @@ export function emptyCollected(): Collected {
 
 const METALLB_GROUP = 'metallb.io/';
 const SUPPORTED =
-  'metallb.io/v1beta1 IPAddressPool, BGPAdvertisement, L2Advertisement, Community; metallb.io/v1beta2 BGPPeer; v1 Node, Service, List; discovery.k8s.io/v1 EndpointSlice';
+  'metallb.io/v1beta1 IPAddressPool, BGPAdvertisement, L2Advertisement, Community, BFDProfile; metallb.io/v1beta2 BGPPeer; v1 Node, Service, List; discovery.k8s.io/v1 EndpointSlice';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (isPlainObject(v) ? v : {});
@@ -196,6 +199,9 @@ export function decodeDocument(
       if (p) out.peers.push(p);
       return;
     }
+    case 'BFDProfile':
+      out.bfdProfiles.push(decodeBfdProfile(name, spec, src));
+      return;
     case 'Community': {
       const list = (opt<Obj[]>(spec.communities) ?? []) as Obj[];
       list.forEach((c, i) => {
@@ -543,6 +549,7 @@ function decodePeer(name: string, spec: Obj, src: M.Source, report: Report): M.B
   if (!ok || !nodeSelectors || peerAddress === undefined) return undefined;
   const bfdProfile = opt<string>(spec.bfdProfile);
   const vrf = opt<string>(spec.vrf);
+  const enableGracefulRestart = opt<boolean>(spec.enableGracefulRestart) ?? false;
   return {
     name,
     myASN,
@@ -558,6 +565,7 @@ function decodePeer(name: string, spec: Obj, src: M.Source, report: Report): M.B
     ebgpMultiHop,
     ...(bfdProfile !== undefined ? { bfdProfile } : {}),
     ...(vrf !== undefined && vrf !== '' ? { vrf } : {}),
+    ...(enableGracefulRestart ? { enableGracefulRestart } : {}),
     src,
   };
 }

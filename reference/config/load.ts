@@ -69,6 +69,7 @@ function finish(c: Collected, errors: ValidationError[], opts: LoadOptions): Loa
       bgpAdvertisements: c.bgpAdvertisements.map(({ rawCommunities: _raw, ...a }) => a),
       l2Advertisements: c.l2Advertisements,
       peers: c.peers,
+      bfdProfiles: c.bfdProfiles,
       communityAliases,
       nodes: c.nodes,
       services: c.services,

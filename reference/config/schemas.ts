@@ -1,5 +1,6 @@
 /** The accepted shape of every resource kind (fields MetalLB and Kubernetes define that we read or tolerate). */
 import type { Schema } from './schema.ts';
+import { bfdProfileSchema } from './bfd-profiles.ts';
 
 const str: Schema = { t: 'string' };
 const nonEmptyStr: Schema = { t: 'string', nonEmpty: true };
@@ -209,6 +210,7 @@ export const KINDS: ReadonlyMap<string, Schema> = new Map([
   ['metallb.io/v1beta1/BGPAdvertisement', bgpAdvertisement],
   ['metallb.io/v1beta1/L2Advertisement', l2Advertisement],
   ['metallb.io/v1beta1/Community', community],
+  ['metallb.io/v1beta1/BFDProfile', resource(bfdProfileSchema, {}, false)],
   ['metallb.io/v1beta2/BGPPeer', bgpPeer],
   ['metallb.io/v1beta1/BGPPeer', bgpPeer],
   ['v1/Node', node],

@@ -54,7 +54,7 @@ class FakeSocket implements LinkSocket {
 
 function harness(
   ifs: InterfaceInfo[],
-  opts: { interfaces?: string[]; gInterval?: number; gFor?: number } = {},
+  opts: { interfaces?: string[]; gInterval?: number; gFor?: number; periodic?: number } = {},
 ) {
   let current = ifs;
   const sockets: FakeSocket[] = [];
@@ -65,6 +65,7 @@ function harness(
     rescanMs: 60_000,
     gratuitousIntervalMs: opts.gInterval ?? 60_000,
     gratuitousForMs: opts.gFor ?? 0,
+    ...(opts.periodic ? { periodicGratuitousMs: opts.periodic } : {}),
     scan: () => current,
     open: (info, kind, onFrame) => {
       const s = new FakeSocket(info.name, kind, onFrame);
@@ -198,6 +199,38 @@ t.test(
       { timeoutMs: 2000, intervalMs: 50, consecutive: 4 },
     );
     t.equal(arp.sent.length, 10);
+  },
+);
+
+t.test(
+  'periodic announcements (off by default) go on after the burst until the IP is released',
+  async (t) => {
+    const { r, sock } = harness([iface('eth0', 2)], { gInterval: 10, gFor: 30, periodic: 40 });
+    t.teardown(() => r.close());
+    r.setOwned(['4.4.4.1']);
+    const arp = sock('eth0', 'arp');
+    await eventually(
+      'past the burst (4 rounds) and 3 periodic rounds',
+      async () => {
+        if (arp.sent.length < 2 * 7) throw new Error(`${arp.sent.length / 2} rounds`);
+      },
+      { timeoutMs: 3000, intervalMs: 10 },
+    );
+    const reqs = arp.sent.map((f) => decodeArpFrame(f)!).filter((f) => f.arp.op === ARP_REQUEST);
+    t.ok(
+      reqs.every((f) => f.arp.senderIp === '4.4.4.1' && f.arp.targetIp === '4.4.4.1'),
+      'gratuitous form',
+    );
+    r.setOwned([]);
+    const n = arp.sent.length;
+    await eventually(
+      'quiet after release',
+      async () => {
+        if (arp.sent.length !== n) throw new Error('sent after release');
+      },
+      { timeoutMs: 2000, intervalMs: 30, consecutive: 4 },
+    );
+    t.equal(arp.sent.length, n);
   },
 );
 

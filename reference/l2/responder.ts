@@ -53,6 +53,12 @@ export interface L2ResponderOptions {
   /** Gratuitous ARP / unsolicited NA: period (default 1100 ms) and how long after acquiring (default 5000 ms). */
   gratuitousIntervalMs?: number;
   gratuitousForMs?: number;
+  /**
+   * After that burst, keep announcing every this many ms while the IP is owned (0 or unset: never, as
+   * MetalLB, whose announcer stops 5 s after acquiring: internal/layer2/announcer.go spamLoop). For
+   * neighbours that lost their entry (a flushed cache, a new switch) without ever asking again.
+   */
+  periodicGratuitousMs?: number;
   /** Test seams: interface listing and socket opening (default: /sys/class/net and AF_PACKET). */
   scan?: () => InterfaceInfo[];
   open?: OpenLink;
@@ -127,6 +133,7 @@ export class L2Responder extends EventEmitter {
   private readonly owned = new Map<string, Owned>();
   private readonly links = new Map<string, Link>();
   private readonly gratuitous = new Map<string, NodeJS.Timeout>();
+  private readonly gPeriodic: number;
   private readonly reported = new Set<string>();
   private readonly rescanTimer: NodeJS.Timeout;
   private closed = false;
@@ -141,6 +148,7 @@ export class L2Responder extends EventEmitter {
     this.open = opts.open ?? openAfPacket;
     this.gInterval = opts.gratuitousIntervalMs ?? 1100;
     this.gFor = opts.gratuitousForMs ?? 5000;
+    this.gPeriodic = opts.periodicGratuitousMs ?? 0;
     this.rescan();
     this.rescanTimer = setInterval(() => this.rescan(), opts.rescanMs ?? 1000);
   }
@@ -309,6 +317,7 @@ export class L2Responder extends EventEmitter {
       this.sendGratuitous(o, link);
       if (Date.now() - started + this.gInterval <= this.gFor)
         this.gratuitous.set(key, setTimeout(round, this.gInterval));
+      else if (this.gPeriodic > 0) this.gratuitous.set(key, setTimeout(round, this.gPeriodic));
     };
     round();
   }

@@ -76,6 +76,21 @@ export interface BGPPeer {
   ebgpMultiHop: boolean;
   bfdProfile?: string;
   vrf?: string;
+  /** RFC 4724 graceful restart toward this peer (MetalLB: `enableGracefulRestart`, FRR mode only). */
+  enableGracefulRestart?: boolean;
+  src: Source;
+}
+
+/** MetalLB BFDProfile; milliseconds; unset fields take FRR's defaults where used. */
+export interface BFDProfile {
+  name: string;
+  receiveInterval?: number;
+  transmitInterval?: number;
+  detectMultiplier?: number;
+  echoInterval?: number;
+  echoMode: boolean;
+  passiveMode: boolean;
+  minimumTtl?: number;
   src: Source;
 }
 
@@ -135,6 +150,8 @@ export interface ClusterConfig {
   bgpAdvertisements: BGPAdvertisement[];
   l2Advertisements: L2Advertisement[];
   peers: BGPPeer[];
+  /** BFDProfiles by the order loaded (BGPPeer `bfdProfile` names one). */
+  bfdProfiles?: BFDProfile[];
   /** Alias -> normalised value (`65535:65282` or `large:1:2:3`). */
   communityAliases: ReadonlyMap<string, string>;
   nodes: Node[];

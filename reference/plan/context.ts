@@ -4,8 +4,12 @@
  * Service then only walks these short lists.
  */
 import { poolsSelectedBy } from '../config/crosscheck.ts';
-import { anySelectorMatches } from '../model/selector.ts';
-import { activeFault } from '../faults/index.ts';
+import {
+  bgpAdvertisementSelectsNode,
+  bgpAdvertisementTargetsPeer,
+  l2AdvertisementSelectsNode,
+  peerSessionOnNode,
+} from './rules.ts';
 import type { BGPAdvertisement, BGPPeer, ClusterConfig, L2Advertisement, Service } from '../model/types.ts';
 import type { Readiness } from './types.ts';
 
@@ -50,21 +54,15 @@ export class PlanContext {
     this.ibgp = this.peers.map((p) => p.myASN === p.peerASN);
     this.advs = [...config.bgpAdvertisements].sort(byName);
     const peerNodes = this.peers.map((p) =>
-      nodes.map((n, i) => (anySelectorMatches(p.nodeSelectors, n.labels) ? i : -1)).filter((i) => i >= 0),
+      nodes.map((n, i) => (peerSessionOnNode(p, n.labels) ? i : -1)).filter((i) => i >= 0),
     );
     this.advs.forEach((adv, idx) => {
       const selected = new Set(
-        nodes
-          .map((n, i) =>
-            activeFault() === 'ignore-node-selectors' || anySelectorMatches(adv.nodeSelectors, n.labels)
-              ? i
-              : -1,
-          )
-          .filter((i) => i >= 0),
+        nodes.map((n, i) => (bgpAdvertisementSelectsNode(adv, n.labels) ? i : -1)).filter((i) => i >= 0),
       );
       const paths: AdvPeerPath[] = [];
       this.peers.forEach((p, peerIdx) => {
-        if (adv.peers.length > 0 && !adv.peers.includes(p.name) && activeFault() !== 'ignore-peers') return;
+        if (!bgpAdvertisementTargetsPeer(adv, p)) return;
         const nodeIdxs = peerNodes[peerIdx]!.filter((i) => selected.has(i));
         if (nodeIdxs.length > 0) paths.push({ peerIdx, nodeIdxs });
       });
@@ -75,9 +73,7 @@ export class PlanContext {
       }
     });
     for (const adv of [...config.l2Advertisements].sort(byName)) {
-      const sel = new Set(
-        nodes.filter((n) => anySelectorMatches(adv.nodeSelectors, n.labels)).map((n) => n.name),
-      );
+      const sel = new Set(nodes.filter((n) => l2AdvertisementSelectsNode(adv, n.labels)).map((n) => n.name));
       for (const pool of poolsSelectedBy(adv, config.pools)) {
         let list = this.l2ByPool.get(pool.name);
         if (!list) this.l2ByPool.set(pool.name, (list = []));

@@ -1,7 +1,8 @@
 /** Which BGP sessions a node opens, with timers and defaults resolved (what the speaker dials). */
-import { anySelectorMatches, type Labels } from '../model/selector.ts';
-import type { BGPPeer, ClusterConfig } from '../model/types.ts';
-import type { ResolvedPeer } from './types.ts';
+import type { Labels } from '../model/selector.ts';
+import { peerSessionOnNode } from './rules.ts';
+import type { BFDProfile, BGPPeer, ClusterConfig } from '../model/types.ts';
+import type { ResolvedBfd, ResolvedPeer } from './types.ts';
 
 /** A node's labels; a node without a Node object still has its hostname label. */
 export function nodeLabels(config: ClusterConfig, node: string): Labels {
@@ -9,10 +10,33 @@ export function nodeLabels(config: ClusterConfig, node: string): Labels {
 }
 
 export function peerSelectsNode(peer: BGPPeer, labels: Labels): boolean {
-  return anySelectorMatches(peer.nodeSelectors, labels);
+  return peerSessionOnNode(peer, labels);
 }
 
-export function resolvePeer(p: BGPPeer): ResolvedPeer {
+/** FRR's bfdd defaults, which MetalLB's FRR mode inherits for every field a BFDProfile leaves unset. */
+export const BFD_DEFAULTS = {
+  receiveIntervalMs: 300,
+  transmitIntervalMs: 300,
+  detectMultiplier: 3,
+  echoIntervalMs: 50,
+  minimumTtl: 254,
+} as const;
+
+export function resolveBfd(profile: BFDProfile): ResolvedBfd {
+  return {
+    profile: profile.name,
+    receiveIntervalMs: profile.receiveInterval ?? BFD_DEFAULTS.receiveIntervalMs,
+    transmitIntervalMs: profile.transmitInterval ?? BFD_DEFAULTS.transmitIntervalMs,
+    detectMultiplier: profile.detectMultiplier ?? BFD_DEFAULTS.detectMultiplier,
+    echoMode: profile.echoMode,
+    echoIntervalMs: profile.echoInterval ?? BFD_DEFAULTS.echoIntervalMs,
+    passive: profile.passiveMode,
+    minimumTtl: profile.minimumTtl ?? BFD_DEFAULTS.minimumTtl,
+  };
+}
+
+export function resolvePeer(p: BGPPeer, bfdProfiles: readonly BFDProfile[] = []): ResolvedPeer {
+  const bfd = p.bfdProfile !== undefined ? bfdProfiles.find((b) => b.name === p.bfdProfile) : undefined;
   return {
     name: p.name,
     myAsn: p.myASN,
@@ -25,6 +49,8 @@ export function resolvePeer(p: BGPPeer): ResolvedPeer {
     ...(p.routerID !== undefined ? { routerId: p.routerID } : {}),
     ...(p.password !== undefined ? { password: p.password } : {}),
     ...(p.ebgpMultiHop ? { ebgpMultiHop: true } : {}),
+    ...(p.enableGracefulRestart ? { gracefulRestart: true } : {}),
+    ...(bfd ? { bfd: resolveBfd(bfd) } : {}),
   };
 }
 
@@ -34,5 +60,5 @@ export function peersForNode(config: ClusterConfig, node: string): ResolvedPeer[
   return config.peers
     .filter((p) => peerSelectsNode(p, labels))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .map(resolvePeer);
+    .map((p) => resolvePeer(p, config.bfdProfiles));
 }

@@ -55,6 +55,24 @@ export interface ResolvedPeer {
   routerId?: string;
   password?: string;
   ebgpMultiHop?: boolean;
+  /** RFC 4724 graceful restart offered to this peer. */
+  gracefulRestart?: boolean;
+  /** RFC 5880/5881 BFD for this session, from the BGPPeer's `bfdProfile` with FRR's defaults filled in. */
+  bfd?: ResolvedBfd;
+}
+
+export interface ResolvedBfd {
+  profile: string;
+  /** Required Min RX Interval we advertise (ms). */
+  receiveIntervalMs: number;
+  /** Desired Min TX Interval we advertise (ms). */
+  transmitIntervalMs: number;
+  detectMultiplier: number;
+  echoMode: boolean;
+  echoIntervalMs: number;
+  passive: boolean;
+  /** Multi-hop only in FRR; single hop always requires TTL 255 (RFC 5881 section 5). */
+  minimumTtl: number;
 }
 
 /** Which nodes have ready endpoints for a Service. */

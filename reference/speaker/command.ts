@@ -16,11 +16,14 @@ export const speakerUsage = `usage: lbconform speaker --node NAME [--namespace N
 
 Layer 2 (ARP/NDP) needs the membership secret shared by every node's speaker: --l2-secret-file FILE
 (or LBCONFORM_L2_SECRET); --l2-port (7946), --l2-interval-ms (200), --l2-dead-after-ms (1000).
+--l2-gratuitous-interval-ms N keeps announcing owned IPs every N ms (gratuitous ARP, unsolicited NA)
+after the first 5 s; 0 (the default, as MetalLB) announces only for 5 s after taking an IP over.
 
 Runs the reference speaker for one node (start it inside that node's network namespace). It follows the
 manifests: a valid change is applied as a route difference, an invalid one is logged and the last good
 config stays announced. SIGHUP reloads at once; SIGTERM/SIGINT send Cease (Administrative Shutdown) to
-every peer and exit. Logs are JSON lines on stderr (LBCONFORM_LOG_LEVEL=debug|info|warn|error).`;
+every peer and exit. SIGUSR2 exits for a restart: sessions close without Cease, so peers with graceful
+restart (BGPPeer enableGracefulRestart, RFC 4724) keep the routes until the next speaker sends End-of-RIB. Logs are JSON lines on stderr (LBCONFORM_LOG_LEVEL=debug|info|warn|error).`;
 
 export async function runSpeakerCommand(args: string[], io: Io): Promise<number> {
   const parsed = parseCommandArgs(
@@ -33,6 +36,7 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
       'l2-port': { type: 'string', default: '7946' },
       'l2-interval-ms': { type: 'string', default: '200' },
       'l2-dead-after-ms': { type: 'string', default: '1000' },
+      'l2-gratuitous-interval-ms': { type: 'string', default: '0' },
     },
     speakerUsage,
     io,
@@ -63,6 +67,13 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
   }
 
   const node = values.node;
+  const periodic = Number(values['l2-gratuitous-interval-ms']);
+  if (!Number.isInteger(periodic) || periodic < 0 || (periodic > 0 && periodic < 100)) {
+    io.stderr.write(
+      `--l2-gratuitous-interval-ms must be 0 (off) or an integer of at least 100, got ${values['l2-gratuitous-interval-ms']}\n`,
+    );
+    return 2;
+  }
   const log = jsonLogger().child({ node });
   // A deliberate fault (npm run mutation) is validated before anything starts, and said in the log.
   try {
@@ -84,11 +95,16 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
           port: Number(values['l2-port']),
           intervalMs: Number(values['l2-interval-ms']),
           deadAfterMs: Number(values['l2-dead-after-ms']),
+          ...(periodic > 0 ? { periodicGratuitousMs: periodic } : {}),
         },
         log,
         () => void speaker.reload().then(publish),
       )
     : undefined;
+  // A status file left behind means the last speaker here did not stop with Cease (killed, or SIGUSR2):
+  // this one is a restart, and says so in its first OPEN to graceful-restart peers (R bit).
+  const restarted = existsSync(statusFile);
+  if (restarted) log.info('speaker.restarted', { previousStatus: statusFile });
   const planner = new PlannerThread(log);
   speaker = new Speaker(
     () =>
@@ -99,7 +115,13 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
         ...(l2 ? { alive: l2.alive() } : {}),
       }),
     (peer) =>
-      openBgpPeerSession(peer, log.child({ peer: peer.name }), () => publish(), processBgpListener(log)),
+      openBgpPeerSession(
+        peer,
+        log.child({ peer: peer.name }),
+        () => publish(),
+        processBgpListener(log),
+        restarted,
+      ),
     log,
     async (desired) => {
       if (!desired.l2?.needed) return;
@@ -144,17 +166,20 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
     const stop = (signal: string): void => {
       if (stopping) return;
       stopping = true;
-      log.info('speaker.stopping', { signal });
+      const forRestart = signal === 'SIGUSR2';
+      log.info('speaker.stopping', { signal, ...(forRestart ? { restart: true } : {}) });
       watcher.close();
-      void Promise.all([speaker.stop(), l2?.close(), planner.close()]).then(() => {
-        // A stopped speaker leaves no status behind: `--status` then says no speaker is running.
-        rmSync(statusFile, { force: true });
+      void Promise.all([speaker.stop({ notify: !forRestart }), l2?.close(), planner.close()]).then(() => {
+        // A stopped speaker leaves no status behind: `--status` then says no speaker is running. One
+        // stopping for a restart leaves it, so the next one knows it restarts.
+        if (!forRestart) rmSync(statusFile, { force: true });
         log.info('speaker.stopped', {});
         resolve(0);
       });
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGUSR2', () => stop('SIGUSR2'));
     process.on('SIGHUP', () => void speaker.reload().then(publish));
   });
 }

@@ -71,3 +71,18 @@ t.test('cached documents are frozen: a write into a shared value throws instead 
     v.a.b[1].c = 3;
   }, TypeError);
 });
+
+t.test("the desired state carries this node's ServiceBGPStatus view (speaker --status)", async (t) => {
+  const dir = manifestDir(t);
+  const state = await new DesiredStateSource().compute({
+    node: 'NodeA',
+    paths: [dir],
+    namespace: 'metallb-system',
+  });
+  if (state === 'unchanged' || !state.ok) throw new Error('expected a desired state');
+  t.ok(state.services!.bgp.length > 0, 'at least one Service announced from NodeA');
+  t.ok(
+    state.services!.bgp.every((s) => s.node === 'NodeA' && s.peers.length > 0),
+    "only NodeA's objects, each with the peers it announces to",
+  );
+});

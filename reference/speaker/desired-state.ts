@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { loadTexts, readManifests } from '../config/load.ts';
 import { allocate } from '../allocate/allocate.ts';
 import { computePlan, peersForNode, routesForNode } from '../plan/index.ts';
+import { serviceStatuses } from '../plan/explain.ts';
 import { formatError } from '../config/errors.ts';
 import type { ValidationError } from '../model/types.ts';
 import { ParsedDocsCache } from '../config/yaml-fast.ts';
@@ -36,6 +37,11 @@ export function desiredStateFromTexts(
     ...(alive ? { alive: alive.filter((n) => config.nodes.some((x) => x.name === n)) } : {}),
   });
   const peers = peersForNode(config, node);
+  // what MetalLB's ServiceBGPStatus / ServiceL2Status would say for this node (`speaker --status`)
+  const services = serviceStatuses(
+    { config, allocations: allocation.allocations, serviceErrors: allocation.errors },
+    { plan, node },
+  );
   const routes = routesForNode(plan, node);
   const count = [...routes.values()].reduce((n, r) => n + r.length, 0);
   return {
@@ -44,6 +50,7 @@ export function desiredStateFromTexts(
     routes,
     summary: `${config.services.length} services, ${plan.allocations.length} allocated, ${count} routes for ${node}`,
     warnings: plan.warnings,
+    services,
     l2: {
       rows: plan.l2.filter((r) => r.node === node).map((r) => ({ ip: r.ip, interfaces: r.interfaces })),
       members: config.nodes

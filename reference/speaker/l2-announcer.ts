@@ -9,6 +9,8 @@ export interface L2Settings {
   port: number;
   intervalMs: number;
   deadAfterMs: number;
+  /** Periodic gratuitous ARP / unsolicited NA after the first 5 s (ms; 0 = off, MetalLB's behaviour). */
+  periodicGratuitousMs?: number;
 }
 
 export interface L2Row {
@@ -129,7 +131,13 @@ export class L2Announcer {
   }
 
   private openResponder(): L2Responder {
-    const r = new L2Responder({ logger: this.log.child({ part: 'l2' }), node: this.node });
+    const r = new L2Responder({
+      logger: this.log.child({ part: 'l2' }),
+      node: this.node,
+      ...(this.settings.periodicGratuitousMs
+        ? { periodicGratuitousMs: this.settings.periodicGratuitousMs }
+        : {}),
+    });
     r.on(
       'announce-error',
       (e: { code: string; ip: string; node: string; protocol: string; interfaces: string[] }) => {

@@ -1,6 +1,7 @@
 import type { Logger } from '../../common/log.ts';
 
 import type { AnnouncedRoute, ResolvedPeer } from '../plan/types.ts';
+import type { ServiceStatuses } from '../plan/explain.ts';
 
 /** One BGP route as the plan hands it to a session (the session adds ORIGIN, AS_PATH, NEXT_HOP). */
 export type RouteForPeer = AnnouncedRoute;
@@ -16,6 +17,8 @@ export type DesiredState =
       routes: Map<string, RouteForPeer[]>;
       summary: string;
       warnings?: string[];
+      /** This node's ServiceBGPStatus / ServiceL2Status view (reference/plan/explain.ts). */
+      services?: ServiceStatuses;
       /** Layer 2: the IPs this node won the election for, and who takes part in the membership. */
       l2?: {
         rows: { ip: string; interfaces: string[] }[];
@@ -27,7 +30,8 @@ export type DesiredState =
 
 export interface PeerSession {
   setRoutes(routes: RouteForPeer[]): void;
-  stop(): Promise<void>;
+  /** `notify: false`: close without Cease (graceful restart: peers keep the routes as stale). */
+  stop(opts?: { notify?: boolean }): Promise<void>;
   status(): unknown;
 }
 
@@ -143,18 +147,22 @@ export class Speaker {
     }
   }
 
-  status(): { sessions: Record<string, unknown>; config: string | null } {
+  status(): { sessions: Record<string, unknown>; config: string | null; services?: ServiceStatuses } {
     return {
       config: this.lastGood?.summary ?? null,
+      ...(this.lastGood?.services ? { services: this.lastGood.services } : {}),
       sessions: Object.fromEntries([...this.sessions].map(([name, e]) => [name, e.session.status()])),
     };
   }
 
-  /** Stops every session (each sends Cease / Administrative Shutdown when up). */
-  async stop(): Promise<void> {
+  /**
+   * Stops every session: each sends Cease / Administrative Shutdown when up, or with `{ notify: false }`
+   * (a restart) just closes, so peers with graceful restart keep the routes until we are back.
+   */
+  async stop(opts: { notify?: boolean } = {}): Promise<void> {
     // Not waiting for a reload in progress (seconds at 50k Services): Cease goes out at once.
     this.stopped = true;
-    const all = [...this.sessions.values()].map((e) => e.session.stop());
+    const all = [...this.sessions.values()].map((e) => e.session.stop(opts));
     this.sessions.clear();
     await Promise.allSettled(all);
   }
@@ -173,5 +181,7 @@ function sessionKey(p: PeerForNode): string {
     p.routerId,
     p.password,
     p.ebgpMultiHop,
+    p.gracefulRestart,
+    p.bfd,
   ]);
 }

@@ -16,6 +16,8 @@ export interface FrrDaemonOptions {
   hostname: string;
   /** bgpd.conf to start with. */
   bgpdConf: string;
+  /** bfdd.conf (BFD profiles); bfdd always runs, so profiles can be added by a reload. */
+  bfddConf?: string;
   /** Where bgpd.log / zebra.log and daemon output go (kept after stop). */
   logDir: string;
   /** Folder holding zebra and bgpd (Debian: /usr/lib/frr). */
@@ -50,21 +52,25 @@ export async function startFrrDaemons(o: FrrDaemonOptions): Promise<FrrDaemons> 
     `hostname ${o.hostname}\nlog file ${join(o.logDir, 'zebra.log')}\n!\n`,
   );
   writeFileSync(join(runDir, 'bgpd.conf'), o.bgpdConf);
+  writeFileSync(
+    join(runDir, 'bfdd.conf'),
+    o.bfddConf ?? `hostname ${o.hostname}\nlog file ${join(o.logDir, 'bfdd.log')}\n!\n`,
+  );
   writeFileSync(join(runDir, 'vtysh.conf'), '');
   for (const p of [
     runDir,
     o.logDir,
-    ...['zebra.conf', 'bgpd.conf', 'vtysh.conf'].map((f) => join(runDir, f)),
+    ...['zebra.conf', 'bgpd.conf', 'bfdd.conf', 'vtysh.conf'].map((f) => join(runDir, f)),
   ])
     chownSync(p, uid, gid);
 
-  const procs = new Map<'zebra' | 'bgpd', Spawned>();
+  const procs = new Map<'zebra' | 'bgpd' | 'bfdd', Spawned>();
   let stopping = false;
   let onDied: (why: string) => void = () => {};
   const died = new Promise<string>((r) => (onDied = r));
   let watchdog: ChildProcess | undefined;
 
-  const start = async (d: 'zebra' | 'bgpd', ready: string[]): Promise<Spawned> => {
+  const start = async (d: 'zebra' | 'bgpd' | 'bfdd', ready: string[]): Promise<Spawned> => {
     // -n: bgpd never installs routes in the node's kernel (and the inbound policy accepts none anyway).
     const args = [
       '-u',
@@ -82,6 +88,8 @@ export async function startFrrDaemons(o: FrrDaemonOptions): Promise<FrrDaemons> 
       '-i',
       join(runDir, `${d}.pid`),
       ...(d === 'bgpd' ? ['-n'] : []),
+      // one bfdd control socket per instance (frr-in-netns.md)
+      ...(d === 'bfdd' ? ['--bfdctl', join(runDir, 'bfdd.sock')] : []),
     ];
     const out = join(o.logDir, `${d}.stdout.log`);
     const proc = spawnProcess(join(o.frrBin, d), args, { logFile: out });
@@ -147,7 +155,7 @@ export async function startFrrDaemons(o: FrrDaemonOptions): Promise<FrrDaemons> 
     stopped ??= (async () => {
       stopping = true;
       watchdog?.kill('SIGTERM');
-      for (const d of ['bgpd', 'zebra'] as const) await procs.get(d)?.stop('SIGTERM', 3000);
+      for (const d of ['bgpd', 'bfdd', 'zebra'] as const) await procs.get(d)?.stop('SIGTERM', 3000);
       rmSync(runDir, { recursive: true, force: true });
     })();
     return stopped;
@@ -169,6 +177,7 @@ export async function startFrrDaemons(o: FrrDaemonOptions): Promise<FrrDaemons> 
       },
       { timeoutMs: o.readyTimeoutMs, intervalMs: 25 },
     );
+    await start('bfdd', ['bfdd.vty']);
     await start('bgpd', ['bgpd.vty']);
     armWatchdog();
   } catch (err) {

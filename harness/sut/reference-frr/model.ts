@@ -3,7 +3,7 @@
  * per neighbour, the outbound policy as classes of prefixes sharing the same attributes. Pure.
  */
 import { CodedError } from '../../../common/errors.ts';
-import type { AnnouncedRoute, ResolvedPeer } from '../../../reference/plan/types.ts';
+import type { AnnouncedRoute, ResolvedBfd, ResolvedPeer } from '../../../reference/plan/types.ts';
 
 /** Prefixes of one family pair that leave with the same attributes. */
 export interface PolicyClass {
@@ -28,6 +28,10 @@ export interface NeighborModel {
   password?: string;
   sourceAddress?: string;
   ebgpMultihop: boolean;
+  /** BGPPeer enableGracefulRestart (MetalLB: `neighbor X graceful-restart`). */
+  gracefulRestart?: boolean;
+  /** BGPPeer bfdProfile, resolved (MetalLB: `neighbor X bfd profile P`). */
+  bfd?: ResolvedBfd;
   /** Sorted by class key; empty = nothing may leave. */
   policy: PolicyClass[];
 }
@@ -83,6 +87,8 @@ export function buildModel(
       ...(p.password !== undefined ? { password: p.password } : {}),
       ...(p.sourceAddress !== undefined ? { sourceAddress: p.sourceAddress } : {}),
       ebgpMultihop: p.ebgpMultiHop === true,
+      ...(p.gracefulRestart ? { gracefulRestart: true } : {}),
+      ...(p.bfd ? { bfd: p.bfd } : {}),
       policy: classify(routes.get(p.name) ?? []),
     });
   }
@@ -164,6 +170,8 @@ export function sessionKey(n: NeighborModel): string {
     n.password ?? null,
     n.sourceAddress ?? null,
     n.ebgpMultihop,
+    n.gracefulRestart === true,
+    n.bfd ?? null,
   ]);
 }
 

@@ -7,7 +7,14 @@ import { computePlan, peersForNode, routesForNode } from '../../../reference/pla
 import type { ClusterConfig } from '../../../reference/model/types.ts';
 import type { AnnouncedRoute, ResolvedPeer } from '../../../reference/plan/types.ts';
 import { buildModel, classify, type FrrModel, type LocalFacts } from './model.ts';
-import { initialApplied, renderFrrConf, renderReload, type Applied, type RenderOptions } from './render.ts';
+import {
+  initialApplied,
+  renderBfdProfiles,
+  renderFrrConf,
+  renderReload,
+  type Applied,
+  type RenderOptions,
+} from './render.ts';
 
 const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
 const opts: RenderOptions = { logFile: '/var/log/lbc/bgpd.log', connectRetry: 1 };
@@ -248,4 +255,71 @@ t.test('a link that is down keeps the router id in use (no rejection, no change)
     asn: 64500,
     routerId: '192.0.2.11',
   });
+});
+
+t.test(
+  'enableGracefulRestart: per neighbour graceful-restart and the F bit, as MetalLB renders them',
+  async (t) => {
+    const peer = (name: string, address: string, gracefulRestart: boolean): ResolvedPeer => ({
+      name,
+      myAsn: 64500,
+      peerAsn: 64500,
+      peerAddress: address,
+      peerPort: 179,
+      holdTime: 9,
+      keepaliveTime: 3,
+      ...(gracefulRestart ? { gracefulRestart: true } : {}),
+    });
+    const conf = (peers: ResolvedPeer[]): string =>
+      renderFrrConf(initialApplied(buildModel('NodeA', peers, new Map(), local)), opts);
+    const with1 = conf([peer('a', '192.0.2.1', true), peer('b', '192.0.2.2', false)]);
+    t.match(with1, / neighbor 192\.0\.2\.1 graceful-restart\n/);
+    t.notMatch(with1, /neighbor 192\.0\.2\.2 graceful-restart/);
+    t.match(with1, / bgp graceful-restart preserve-fw-state\n/);
+    t.match(with1, / bgp graceful-restart-disable\n/, 'the others keep withdrawing at once');
+    t.notMatch(conf([peer('b', '192.0.2.2', false)]), /preserve-fw-state|neighbor \S+ graceful-restart/);
+  },
+);
+
+t.test('bfdProfile: neighbor bfd profile P, and bfdd profiles as MetalLB renders them', async (t) => {
+  const bfd = {
+    profile: 'fast',
+    receiveIntervalMs: 100,
+    transmitIntervalMs: 150,
+    detectMultiplier: 3,
+    echoMode: false,
+    echoIntervalMs: 50,
+    passive: true,
+    minimumTtl: 254,
+  };
+  const model = buildModel(
+    'NodeA',
+    [
+      {
+        name: 'tor',
+        myAsn: 64500,
+        peerAsn: 64500,
+        peerAddress: '192.0.2.1',
+        peerPort: 179,
+        holdTime: 9,
+        keepaliveTime: 3,
+        bfd,
+      },
+    ],
+    new Map(),
+    local,
+  );
+  const conf = renderFrrConf(initialApplied(model), opts);
+  t.match(conf, / neighbor 192\.0\.2\.1 bfd\n neighbor 192\.0\.2\.1 bfd profile fast\n/);
+  t.same(renderBfdProfiles(model), [
+    'bfd',
+    ' profile fast',
+    '  receive-interval 100',
+    '  transmit-interval 150',
+    '  detect-multiplier 3',
+    '  passive-mode',
+    ' exit',
+    'exit',
+  ]);
+  t.same(renderBfdProfiles(buildModel('NodeA', [], new Map(), local)), []);
 });

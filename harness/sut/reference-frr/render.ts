@@ -121,6 +121,39 @@ export function neighborLines(n: NeighborModel, routerAsn: number, opts: RenderO
   if (n.sourceAddress !== undefined)
     lines.push(` neighbor ${a} update-source ${safe('sourceAddress', n.sourceAddress, /^[0-9a-fA-F.:]+$/)}`);
   if (n.ebgpMultihop && n.remoteAsn !== n.localAsn) lines.push(` neighbor ${a} ebgp-multihop 255`);
+  // as MetalLB's neighborsession.tmpl: per neighbour, overriding the router-wide disable
+  if (n.gracefulRestart) lines.push(` neighbor ${a} graceful-restart`);
+  if (n.bfd)
+    lines.push(` neighbor ${a} bfd`, ` neighbor ${a} bfd profile ${safe('bfdProfile', n.bfd.profile)}`);
+  return lines;
+}
+
+/**
+ * bfdd's profiles for the neighbours' BFDProfiles, as MetalLB's bfdprofile.tmpl renders them (every
+ * value resolved: FRR's defaults where the profile is silent). Idempotent: sent again with every reload.
+ */
+export function renderBfdProfiles(m: FrrModel): string[] {
+  const profiles = new Map(m.neighbors.filter((n) => n.bfd).map((n) => [n.bfd!.profile, n.bfd!]));
+  if (!profiles.size) return [];
+  const lines = ['bfd'];
+  for (const [name, b] of profiles) {
+    lines.push(
+      ` profile ${safe('bfdProfile', name)}`,
+      `  receive-interval ${num('receiveInterval', b.receiveIntervalMs, 10, 60000)}`,
+      `  transmit-interval ${num('transmitInterval', b.transmitIntervalMs, 10, 60000)}`,
+      `  detect-multiplier ${num('detectMultiplier', b.detectMultiplier, 2, 255)}`,
+      ...(b.echoMode
+        ? [
+            '  echo-mode',
+            `  echo receive-interval ${num('echoInterval', b.echoIntervalMs, 10, 60000)}`,
+            `  echo transmit-interval ${num('echoInterval', b.echoIntervalMs, 10, 60000)}`,
+          ]
+        : []),
+      ...(b.passive ? ['  passive-mode'] : []),
+      ' exit',
+    );
+  }
+  lines.push('exit');
   return lines;
 }
 
@@ -142,7 +175,10 @@ function routerHeader(m: FrrModel): string[] {
     // Service IPs are not in the node's routing table: announce them anyway (MetalLB does the same).
     ' no bgp network import-check',
     // Graceful restart would let peers keep our routes after a Cease; a stopped speaker must withdraw.
+    // Only a BGPPeer with enableGracefulRestart turns it on for its neighbour (below).
     ' bgp graceful-restart-disable',
+    // the F bit, as MetalLB's frr.tmpl: the node keeps forwarding while bgpd restarts
+    ...(m.neighbors.some((n) => n.gracefulRestart) ? [' bgp graceful-restart preserve-fw-state'] : []),
   ];
 }
 

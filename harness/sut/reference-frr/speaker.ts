@@ -18,7 +18,14 @@ import { localEndpointFor } from '../../../reference/speaker/local-addresses.ts'
 import { watchPaths } from '../../../reference/speaker/watch-paths.ts';
 import { parseCommandArgs, type CommandIO as Io } from '../../../reference/commands/io.ts';
 import { buildModel, type FrrModel } from './model.ts';
-import { initialApplied, renderFrrConf, renderReload, type Applied, type RenderOptions } from './render.ts';
+import {
+  initialApplied,
+  renderBfdProfiles,
+  renderFrrConf,
+  renderReload,
+  type Applied,
+  type RenderOptions,
+} from './render.ts';
 import { startFrrDaemons, type FrrDaemons } from './daemons.ts';
 import { observeNeighbors, type FrrNeighborJson } from './observer.ts';
 import { parseIpAddr } from '../node-facts.ts';
@@ -32,7 +39,8 @@ neighbour with its timers, password, port, source address and multi-hop; each pe
 'network' statements behind a per-peer route-map (prefix-lists; communities, large communities and
 LOCAL_PREF per class of routes; everything else denied). A manifest change (or SIGHUP) is applied in
 place with 'vtysh -f': only neighbours whose routes changed get a new policy, sessions stay up.
-SIGTERM shuts every neighbour down (Cease) and stops the daemons. Layer 2 is not implemented.
+SIGTERM shuts every neighbour down (Cease) and stops the daemons; SIGUSR2 (a restart) kills bgpd
+without a NOTIFICATION, so neighbours with graceful restart keep the routes. Layer 2 is not implemented.
 
 --log-dir DIR   FRR's logs and the applied configurations (frr.conf, reload-NNNN.conf) go here
                 (default: a temporary folder removed on exit)
@@ -117,6 +125,12 @@ export async function runFrrSpeaker(args: string[], io: Io): Promise<number> {
     frr = await startFrrDaemons({
       hostname: node,
       bgpdConf: conf,
+      bfddConf: [
+        // nothing from outside the checked model: bfdd's output goes to bfdd.stdout.log
+        ...renderBfdProfiles(first),
+        '!',
+        '',
+      ].join('\n'),
       logDir,
       frrBin: values['frr-bin']!,
       readyTimeoutMs: 10_000,
@@ -159,7 +173,9 @@ export async function runFrrSpeaker(args: string[], io: Io): Promise<number> {
       return;
     }
     const file = join(logDir, `reload-${String(++reloads).padStart(4, '0')}.conf`);
-    writeFileSync(file, change.text);
+    // bfdd's profiles first (idempotent), so a neighbour can name one added by this change
+    const bfd = renderBfdProfiles(model);
+    writeFileSync(file, bfd.length ? `${bfd.join('\n')}\n${change.text}` : change.text);
     try {
       await frr.applyFile(file);
     } catch (err) {
@@ -228,6 +244,26 @@ export async function runFrrSpeaker(args: string[], io: Io): Promise<number> {
     };
     process.on('SIGTERM', () => void stop('SIGTERM', 0));
     process.on('SIGINT', () => void stop('SIGINT', 0));
+    // A stop for a restart: bgpd dies without a NOTIFICATION (as when killed), so neighbours with
+    // graceful restart keep our routes until the next bgpd sends End-of-RIB.
+    process.on('SIGUSR2', () => {
+      if (stopping) return;
+      stopping = true;
+      log.info('speaker.stopping', { reason: 'SIGUSR2', restart: true });
+      watcher.close();
+      void (async () => {
+        await observer.stop();
+        try {
+          process.kill(frr.pids.bgpd, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+        await frr.stop();
+        if (tempLogs) rmSync(logDir, { recursive: true, force: true });
+        log.info('speaker.stopped', { reason: 'SIGUSR2' });
+        done(0);
+      })();
+    });
     fatal = (why) => {
       log.error('frr.fatal', { why });
       void stop(why, 1);
@@ -273,10 +309,7 @@ async function desiredModel(
     );
     model.warnings.push(...plan.warnings);
     for (const p of config.peers) {
-      if (p.vrf || p.bfdProfile)
-        model.warnings.push(
-          `BGPPeer ${p.name}: vrf and bfdProfile are not implemented by reference-frr; ignored`,
-        );
+      if (p.vrf) model.warnings.push(`BGPPeer ${p.name}: vrf is not implemented by reference-frr; ignored`);
     }
     return model;
   } catch (err) {

@@ -1,0 +1,214 @@
+import t from 'tap';
+import { allocate } from '../allocate/allocate.ts';
+import { parseManifestText } from '../config/load.ts';
+import { explainService, serviceStatuses, type Explanation } from './explain.ts';
+
+const node = (name: string, labels: Record<string, string> = {}) => `
+apiVersion: v1
+kind: Node
+metadata: { name: ${name}, labels: { kubernetes.io/hostname: ${name}${Object.entries(labels)
+  .map(([k, v]) => `, ${k}: ${v}`)
+  .join('')} } }
+`;
+const pool = (name: string, cidr: string, labels = '{}') => `
+apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata: { name: ${name}, namespace: metallb-system, labels: ${labels} }
+spec: { addresses: [${cidr}] }
+`;
+const peer = (name: string, address: string, nodeSelectors = '[]') => `
+apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: { name: ${name}, namespace: metallb-system }
+spec: { myASN: 64500, peerASN: 64500, peerAddress: ${address}, nodeSelectors: ${nodeSelectors} }
+`;
+const bgpAdv = (name: string, spec: string) => `
+apiVersion: metallb.io/v1beta1
+kind: BGPAdvertisement
+metadata: { name: ${name}, namespace: metallb-system }
+spec: ${spec}
+`;
+const l2Adv = (name: string, spec: string) => `
+apiVersion: metallb.io/v1beta1
+kind: L2Advertisement
+metadata: { name: ${name}, namespace: metallb-system }
+spec: ${spec}
+`;
+const service = (name: string, ip: string, readyOn: string[], etp = 'Cluster', type = 'LoadBalancer') => `
+apiVersion: v1
+kind: Service
+metadata: { name: ${name}, namespace: default, annotations: { metallb.io/loadBalancerIPs: "${ip}" } }
+spec: { type: ${type}, externalTrafficPolicy: ${etp}, ports: [{ port: 80 }] }
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: { name: ${name}-1, namespace: default, labels: { kubernetes.io/service-name: ${name} } }
+addressType: IPv4
+endpoints: [${readyOn.map((n, i) => `{ addresses: [10.0.0.${i + 1}], nodeName: ${n}, conditions: { ready: true } }`).join(', ')}]
+`;
+
+function explain(docs: string[], key: string, opts = {}): Explanation {
+  const { config, errors } = parseManifestText(docs.join('---\n'), 'case.yaml');
+  if (!config) throw new Error(JSON.stringify(errors));
+  const { allocations, errors: serviceErrors } = allocate(config);
+  return explainService({ config, allocations, serviceErrors }, key, opts);
+}
+
+const base = [
+  node('NodeA', { zone: 'east' }),
+  node('NodeB'),
+  pool('p', '203.0.113.0/28'),
+  peer('tor', '192.0.2.1'),
+];
+const codes = (e: Explanation) => [
+  ...e.bgp.map(
+    (r) => `${r.node}/${r.peer}: ${r.announced ? `announced ${r.prefixes.join(',')}` : r.reason!.code}`,
+  ),
+  ...e.l2.map((r) => `${r.node}/L2: ${r.announced ? 'announced' : r.reason!.code}`),
+];
+
+t.test('a table of cases: each row announced or the first reason, with the resource and field', async (t) => {
+  const cases: { name: string; docs: string[]; key?: string; opts?: object; want: string[] | string }[] = [
+    {
+      name: 'announced from every node',
+      docs: [...base, bgpAdv('a', '{}'), service('web', '203.0.113.1', ['NodeA'])],
+      want: ['NodeA/tor: announced 203.0.113.1/32', 'NodeB/tor: announced 203.0.113.1/32'],
+    },
+    {
+      name: 'no such Service',
+      docs: [...base, bgpAdv('a', '{}')],
+      key: 'default/none',
+      want: 'SERVICE_NOT_FOUND',
+    },
+    {
+      name: 'not a LoadBalancer',
+      docs: [...base, bgpAdv('a', '{}'), service('web', '203.0.113.1', ['NodeA'], 'Cluster', 'ClusterIP')],
+      want: 'NOT_LOAD_BALANCER',
+    },
+    {
+      name: 'an IP outside every pool: no IP allocated',
+      docs: [...base, bgpAdv('a', '{}'), service('web', '198.51.100.7', ['NodeA'])],
+      want: 'NO_IP_ALLOCATED',
+    },
+    {
+      name: 'no advertisement selects the pool',
+      docs: [
+        ...base,
+        bgpAdv('a', '{ ipAddressPools: [other] }'),
+        pool('other', '203.0.113.64/28'),
+        service('web', '203.0.113.1', ['NodeA']),
+      ],
+      want: 'NO_ADVERTISEMENT',
+    },
+    {
+      name: 'the advertisement selects another node',
+      docs: [
+        ...base,
+        bgpAdv('a', '{ nodeSelectors: [{ matchLabels: { zone: east } }] }'),
+        service('web', '203.0.113.1', ['NodeA']),
+      ],
+      want: ['NodeA/tor: announced 203.0.113.1/32', 'NodeB/tor: NODE_NOT_SELECTED'],
+    },
+    {
+      name: 'the peer has no session on the node, and an advertisement for another peer',
+      docs: [
+        ...base,
+        peer('core', '192.0.2.2', '[{ matchLabels: { zone: east } }]'),
+        bgpAdv('a', '{ peers: [core] }'),
+        service('web', '203.0.113.1', ['NodeA']),
+      ],
+      want: [
+        'NodeA/core: announced 203.0.113.1/32',
+        'NodeA/tor: PEER_NOT_SELECTED',
+        'NodeB/core: PEER_NOT_ON_NODE',
+        'NodeB/tor: PEER_NOT_SELECTED',
+      ],
+    },
+    {
+      name: 'no ready endpoint at all',
+      docs: [...base, bgpAdv('a', '{}'), service('web', '203.0.113.1', [])],
+      want: ['NodeA/tor: NO_READY_ENDPOINT', 'NodeB/tor: NO_READY_ENDPOINT'],
+    },
+    {
+      name: 'Local: only the node with the endpoint',
+      docs: [...base, bgpAdv('a', '{}'), service('web', '203.0.113.1', ['NodeB'], 'Local')],
+      want: ['NodeA/tor: NO_LOCAL_ENDPOINT', 'NodeB/tor: announced 203.0.113.1/32'],
+    },
+    {
+      name: 'L2: the elected node announces, the other says who is',
+      docs: [
+        node('NodeA'),
+        node('NodeB'),
+        pool('p', '203.0.113.0/28'),
+        l2Adv('l', '{}'),
+        service('web', '203.0.113.1', ['NodeA']),
+      ],
+      want: ['NodeA/L2: announced', 'NodeB/L2: L2_NOT_ELECTED'],
+    },
+    {
+      name: 'L2: a dead node is not a candidate',
+      docs: [
+        node('NodeA'),
+        node('NodeB'),
+        pool('p', '203.0.113.0/28'),
+        l2Adv('l', '{}'),
+        service('web', '203.0.113.1', ['NodeA']),
+      ],
+      opts: { alive: ['NodeB'] },
+      want: ['NodeA/L2: NODE_NOT_ALIVE', 'NodeB/L2: announced'],
+    },
+    {
+      name: 'L2: nodeSelectors leave a node out; --node filters',
+      docs: [
+        node('NodeA', { zone: 'east' }),
+        node('NodeB'),
+        pool('p', '203.0.113.0/28'),
+        l2Adv('l', '{ nodeSelectors: [{ matchLabels: { zone: east } }] }'),
+        service('web', '203.0.113.1', ['NodeA']),
+      ],
+      opts: { node: 'NodeB' },
+      want: ['NodeB/L2: NODE_NOT_SELECTED'],
+    },
+  ];
+  for (const c of cases) {
+    const e = explain(c.docs, c.key ?? 'default/web', c.opts);
+    if (typeof c.want === 'string') t.equal(e.reason?.code, c.want, c.name);
+    else t.same(codes(e), c.want, c.name);
+  }
+});
+
+t.test('reasons name the deciding resource and field', async (t) => {
+  const e = explain(
+    [
+      ...base,
+      bgpAdv('a', '{ nodeSelectors: [{ matchLabels: { zone: east } }] }'),
+      service('web', '203.0.113.1', ['NodeA']),
+    ],
+    'default/web',
+    { node: 'NodeB', peer: 'tor' },
+  );
+  t.same(
+    e.bgp.map((r) => ({ resource: r.reason?.resource, field: r.reason?.field })),
+    [{ resource: 'BGPAdvertisement/a', field: 'spec.nodeSelectors' }],
+  );
+  t.same(e.ips, ['203.0.113.1']);
+  t.equal(e.pool, 'p');
+});
+
+t.test(
+  'status: ServiceBGPStatus per announcing node with its peers, ServiceL2Status for the elected node',
+  async (t) => {
+    const docs = [
+      ...base,
+      bgpAdv('a', '{ nodeSelectors: [{ matchLabels: { zone: east } }] }'),
+      l2Adv('l', '{}'),
+      service('web', '203.0.113.1', ['NodeA']),
+    ];
+    const { config } = parseManifestText(docs.join('---\n'), 'case.yaml');
+    const { allocations, errors: serviceErrors } = allocate(config!);
+    t.same(serviceStatuses({ config: config!, allocations, serviceErrors }), {
+      bgp: [{ node: 'NodeA', serviceName: 'web', serviceNamespace: 'default', peers: ['tor'] }],
+      l2: [{ node: 'NodeA', serviceName: 'web', serviceNamespace: 'default', interfaces: [] }],
+    });
+  },
+);
