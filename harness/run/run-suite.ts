@@ -5,7 +5,8 @@ import { writeAllReports } from '../../reports/commands.ts';
 import { reportWarnings, type ConformanceReport } from '../../reports/conformance.ts';
 import { FAULT_NAMES, parseFault } from '../../reference/faults/index.ts';
 import { finishWithBaseline, loadBaseline } from './baseline.ts';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { runsCompiled } from '../../common/node-script.ts';
 import { fileURLToPath } from 'node:url';
 import { describeTimeouts, resolveTimeouts } from '../timeouts.ts';
 
@@ -13,6 +14,9 @@ import { describeTimeouts, resolveTimeouts } from '../timeouts.ts';
 const knownSuts = ['reference', 'reference-frr', 'command'];
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+/** Where this code runs from: the checkout (TypeScript) or dist/ (compiled); support code comes from there too. */
+const codeRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const codeExt = runsCompiled ? 'js' : 'ts';
 
 export const runUsage = `usage: lbconform run [--sut reference|reference-frr|command [--sut-start TEMPLATE] [--sut-features bgp,ipv4,...]] [--out DIR] [--tags EXPR] [--timeout name=ms]...
                      [--timeout-scale N] [--consecutive N] [FEATURE_PATH...]
@@ -97,9 +101,12 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
       file: false,
       provided: {
         paths: positionals.length ? positionals : [resolve(repoRoot, 'features/**/*.feature')],
-        import: [resolve(repoRoot, 'features/support/**/*.ts'), resolve(repoRoot, 'features/steps/**/*.ts')],
+        import: [
+          resolve(codeRoot, `features/support/**/*.${codeExt}`),
+          resolve(codeRoot, `features/steps/**/*.${codeExt}`),
+        ],
         format: [
-          `"file://${resolve(repoRoot, 'harness/run/scenario-lines-formatter.ts')}"`,
+          `"file://${resolve(codeRoot, `harness/run/scenario-lines-formatter.${codeExt}`)}"`,
           `junit:${resolve(outDir, 'junit.xml')}`,
           `html:${resolve(outDir, 'cucumber.html')}`,
           `message:${resolve(outDir, 'messages.ndjson')}`,

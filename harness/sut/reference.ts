@@ -1,13 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { spawnIn } from '../exec.ts';
+import { cliScript, nodeScriptArgs } from '../../common/node-script.ts';
 import type { NodeContext, SpeakerHandle, SystemUnderTest } from './adapter.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const tsxLoader = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
-const cli = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
 
-/** Our own speaker, one process per node namespace, run from source. */
+/** Our own speaker, one process per node namespace, run from source or compiled. */
 export const referenceSpeaker: SystemUnderTest = {
   name: 'reference',
   features: ['bgp', 'l2', 'ipv4', 'ipv6', 'dualstack', 'ibgp', 'ebgp', 'md5', 'interop', 'session'],
@@ -15,7 +14,7 @@ export const referenceSpeaker: SystemUnderTest = {
     const proc = spawnIn(
       node.netns,
       process.execPath,
-      ['--import', tsxLoader, cli, 'speaker', '--node', node.name, node.manifestDir],
+      [...nodeScriptArgs(cliScript), 'speaker', '--node', node.name, node.manifestDir],
       {
         logFile: node.logFile,
         cwd: repoRoot,
