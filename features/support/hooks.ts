@@ -1,4 +1,5 @@
 import { takePhaseTimes } from '../../harness/run/phase-clock.ts';
+import { workerPrefix } from '../../harness/run/shard.ts';
 import { After, AfterAll, Before, BeforeAll, Status, setDefaultTimeout } from '@cucumber/cucumber';
 import { join } from 'node:path';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -44,7 +45,10 @@ BeforeAll(async () => {
   }
   // createRun first removes what killed runs left behind (namespaces, daemons, temp dirs).
   // LBCONFORM_NETNS_PREFIX lets concurrent runs (developers, CI jobs) keep apart; checkPrefix validates it
-  const run = await createRun({ prefix: process.env.LBCONFORM_NETNS_PREFIX ?? 'lbc' });
+  // Parallel workers (CUCUMBER_WORKER_ID) each get their own prefix: the prefix plus the worker number.
+  const run = await createRun({
+    prefix: workerPrefix(process.env.LBCONFORM_NETNS_PREFIX ?? 'lbc', process.env.CUCUMBER_WORKER_ID),
+  });
   const sut =
     process.env.LBCONFORM_SUT === 'command'
       ? commandSpeaker(
@@ -69,8 +73,13 @@ Before(function (this: LbWorld, { pickle }) {
 });
 
 AfterAll(async () => {
+  // Parallel workers write one file each; lbconform run joins them into not-supported.json.
+  const worker = process.env.CUCUMBER_WORKER_ID;
   if (notSupported.length)
-    writeFileSync(join(outDir, '..', 'not-supported.json'), JSON.stringify(notSupported, null, 2) + '\n');
+    writeFileSync(
+      join(outDir, '..', worker ? `not-supported-w${worker}.json` : 'not-supported.json'),
+      JSON.stringify(notSupported, null, 2) + '\n',
+    );
   try {
     await dropCachedLab();
     await suite().run.close();
