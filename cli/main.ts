@@ -14,6 +14,8 @@ commands:
   frr-speaker --node NAME PATH...                     FRR's bgpd as the speaker (the reference-frr SUT)
   run [--out DIR] [--tags EXPR] [--sut ...] ...       run the conformance features (root)
   report --run DIR [--implementation-name N ...]       (re)write report.json/yaml and summary.html of a run
+  report merge --out DIR SHARD_DIR...                 one report set from the folders of run --shard jobs
+  doctor [--sut-start TEMPLATE]                       check this machine can run the suite
   compare OLD NEW [--json]                            compare two runs (report.json or run folders); exit 1 on regression
 
 "lbconform <command> --help" shows a command's options.`;
