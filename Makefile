@@ -47,8 +47,8 @@ doctor: build
 	@bin/lbconform doctor $(ARGS)
 
 # The npm package (compiled JavaScript, features, fixtures, native addons) in $(OUT)/pack/.
-pack: build
-	@mkdir -p $(OUT)/pack && npm pack --pack-destination $(OUT)/pack
+pack: deps
+	@node_modules/.bin/tsx scripts/pack.ts $(OUT)/pack
 
 clean:
 	rm -rf $(OUT) .tap dist

@@ -96,29 +96,50 @@ function childrenCpu(): number {
   return (Number(f[13]) + Number(f[14])) / 100;
 }
 
-/** Samples /proc: the highest CPU seen per (pid, start time) of the kinds above. */
-function startSampler(): { stop: () => Record<string, number> } {
+/**
+ * Samples /proc every 200 ms: the highest CPU seen per (pid, start time) of the processes descending
+ * from `root` (the run), by kind. Other users of the machine are not counted.
+ */
+function startSampler(root: () => number | undefined): { stop: () => Record<string, number> } {
   const seen = new Map<string, { kind: string; cpu: number }>();
-  const before = new Set(readdirSync('/proc').filter((p) => /^\d+$/.test(p)));
   const scan = (): void => {
+    const top = root();
+    if (!top) return;
+    const stats = new Map<number, string>();
     for (const pid of readdirSync('/proc')) {
-      if (!/^\d+$/.test(pid) || before.has(pid)) continue;
+      if (!/^\d+$/.test(pid)) continue;
       try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        const key = `${pid}:${stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]}`;
-        let entry = seen.get(key);
-        if (!entry) {
-          const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-          const kind = processKind(comm, ` ${cmdline} `);
-          if (!kind) continue;
-          entry = { kind, cpu: 0 };
-          seen.set(key, entry);
-        }
-        entry.cpu = Math.max(entry.cpu, ticks(stat));
+        stats.set(Number(pid), readFileSync(`/proc/${pid}/stat`, 'utf8'));
       } catch {
         // gone meanwhile
       }
+    }
+    const fields = (stat: string): string[] => stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ours = (pid: number): boolean => {
+      for (let p = pid, hops = 0; p > 1 && hops < 64; hops++) {
+        if (p === top) return true;
+        const st = stats.get(p);
+        if (!st) return false;
+        p = Number(fields(st)[1]);
+      }
+      return false;
+    };
+    for (const [pid, stat] of stats) {
+      if (!ours(pid)) continue;
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const key = `${pid}:${fields(stat)[19]}`;
+      let entry = seen.get(key);
+      if (!entry) {
+        let cmdline = '';
+        try {
+          cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+        } catch {
+          continue;
+        }
+        entry = { kind: processKind(comm, ` ${cmdline} `) ?? `other (${comm})`, cpu: 0 };
+        seen.set(key, entry);
+      }
+      entry.cpu = Math.max(entry.cpu, ticks(stat));
     }
   };
   const timer = setInterval(scan, 200);
@@ -144,7 +165,8 @@ export async function suiteRun(
   progress(`suite (${mode}): lbconform run ${[...par, ...features].join(' ') || '(every feature)'}`);
   const loadBefore = loadavg();
   const cpu0 = childrenCpu();
-  const sampler = startSampler();
+  let childPid: number | undefined;
+  const sampler = startSampler(() => childPid);
   const t0 = Date.now();
   let stdout = '';
   const exitCode = await new Promise<number>((resolve) => {
@@ -155,6 +177,7 @@ export async function suiteRun(
       stdout += d.toString();
       process.stderr.write(d);
     });
+    childPid = child.pid;
     child.on('close', (code) => resolve(code ?? -1));
   });
   const wallMs = Date.now() - t0;
@@ -162,7 +185,11 @@ export async function suiteRun(
   const cpuS = childrenCpu() - cpu0;
   const loadAfter = loadavg();
   const sampledSum = Object.values(sampled).reduce((a, b) => a + b, 0);
-  const cpuByKind = { ...sampled, 'short-lived (vtysh, ip, sh, ...)': Math.max(0, cpuS - sampledSum) };
+  // Processes shorter than a sample (vtysh, ip, sysctl, ...) show only in the total.
+  const cpuByKind = {
+    ...sampled,
+    'short-lived (vtysh, ip, ... between samples)': Math.max(0, cpuS - sampledSum),
+  };
   const timings = readScenarioTimings(out);
   const sum = (k: 'setup' | 'wait' | 'teardown'): number => timings.reduce((n, x) => n + x[k], 0);
   const scenarios = scenarioTimings(out);

@@ -35,6 +35,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('../harness/sut/reference-frr/speaker.ts')).runFrrSpeaker(rest, io);
     case 'run':
       return (await import('../harness/run/run-suite.ts')).runSuite(rest, io);
+    case 'doctor':
+      return (await import('../harness/doctor/doctor.ts')).runDoctor(rest, io);
     case 'compare':
       return (await import('../reports/compare.ts')).runCompare(rest, io);
     case 'report':
