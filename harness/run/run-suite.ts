@@ -125,7 +125,7 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
     {
       file: false,
       provided: {
-        paths: positionals.length ? positionals : [resolve(repoRoot, 'features/**/*.feature')],
+        paths: positionals.length ? positionals : defaultFeatureOrder(resolve(repoRoot, 'features')),
         import: [
           resolve(codeRoot, `features/support/**/*.${codeExt}`),
           resolve(codeRoot, `features/steps/**/*.${codeExt}`),
@@ -180,6 +180,25 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
   );
   if (baseline) return finishWithBaseline(baseline, report, outDir, io.stdout);
   return success ? 0 : 1;
+}
+
+/**
+ * Every feature, layer 2 and BGP features alternating: in a parallel run the workers then mix the
+ * probe-heavy L2 scenarios (a process per ARP/NDP check) with BGP ones instead of running all L2
+ * scenarios at once at the end. Verdicts never depend on the order.
+ */
+export function defaultFeatureOrder(dir: string): string[] {
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.feature'))
+    .sort();
+  const l2 = files.filter((f) => f.startsWith('l2-'));
+  const rest = files.filter((f) => !f.startsWith('l2-'));
+  const out: string[] = [];
+  for (let i = 0; i < Math.max(l2.length, rest.length); i++) {
+    if (rest[i]) out.push(rest[i]!);
+    if (l2[i]) out.push(l2[i]!);
+  }
+  return out.map((f) => resolve(dir, f));
 }
 
 /** Narrows the run to one shard: its scenarios as `file:line` paths (tags and names already applied). */
