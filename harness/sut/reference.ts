@@ -1,6 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import { spawnIn } from '../exec.ts';
+import { statusPath } from '../../reference/speaker/status-file.ts';
 import { cliScript, nodeScriptArgs } from '../../common/node-script.ts';
 import type { NodeContext, SpeakerHandle, SystemUnderTest } from './adapter.ts';
 
@@ -11,6 +14,7 @@ export const referenceSpeaker: SystemUnderTest = {
   name: 'reference',
   features: ['bgp', 'l2', 'ipv4', 'ipv6', 'dualstack', 'ibgp', 'ebgp', 'md5', 'interop', 'session'],
   async start(node: NodeContext): Promise<SpeakerHandle> {
+    const stateDir = join(dirname(node.logFile), 'state');
     const proc = spawnIn(
       node.netns,
       process.execPath,
@@ -21,7 +25,7 @@ export const referenceSpeaker: SystemUnderTest = {
         // Status files go beside the log: two runs (or scenarios) with a node of the same name never share one.
         env: {
           LBCONFORM_LOG_LEVEL: 'debug',
-          LBCONFORM_STATE_DIR: join(dirname(node.logFile), 'state'),
+          LBCONFORM_STATE_DIR: stateDir,
           ...(node.l2Secret ? { LBCONFORM_L2_SECRET: node.l2Secret } : {}),
           ...(process.env.LBCONFORM_FAULT ? { LBCONFORM_FAULT: process.env.LBCONFORM_FAULT } : {}),
         },
@@ -31,7 +35,10 @@ export const referenceSpeaker: SystemUnderTest = {
       node: node.name,
       pid: proc.pid,
       configChanged: async () => {
-        // The speaker watches its folder; SIGHUP makes the reload immediate and explicit too.
+        // The speaker watches its folder; SIGHUP makes the reload immediate and explicit too. A SIGHUP
+        // before the process handles it (still loading) would kill it, so it goes once the speaker has
+        // published its first status (past start-up), or once it could not have (gone, 10 s).
+        await untilStarted(statusPath(node.name, stateDir), proc.exited);
         proc.signal('SIGHUP');
       },
       stop: () => proc.stop('SIGTERM', 5000),
@@ -39,3 +46,13 @@ export const referenceSpeaker: SystemUnderTest = {
     };
   },
 };
+
+/** Resolves when `statusFile` exists, the process exits, or after `timeoutMs`, whichever comes first. */
+async function untilStarted(statusFile: string, exited: Promise<unknown>, timeoutMs = 10_000): Promise<void> {
+  let gone = false;
+  void exited.then(() => {
+    gone = true;
+  });
+  const deadline = Date.now() + timeoutMs;
+  while (!gone && !existsSync(statusFile) && Date.now() < deadline) await delay(10);
+}
