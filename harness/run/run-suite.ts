@@ -183,9 +183,10 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
 }
 
 /**
- * Every feature, layer 2 and BGP features alternating: in a parallel run the workers then mix the
- * probe-heavy L2 scenarios (a process per ARP/NDP check) with BGP ones instead of running all L2
- * scenarios at once at the end. Verdicts never depend on the order.
+ * Every feature, two BGP features first, then layer 2 and BGP features alternating: in a parallel run
+ * the workers then mix the timing-sensitive L2 scenarios (membership heartbeats, a process per ARP/NDP
+ * check) with BGP ones, and none runs in the first wave, when every worker starts at once. Verdicts
+ * never depend on the order.
  */
 export function defaultFeatureOrder(dir: string): string[] {
   const files = readdirSync(dir)
@@ -193,10 +194,10 @@ export function defaultFeatureOrder(dir: string): string[] {
     .sort();
   const l2 = files.filter((f) => f.startsWith('l2-'));
   const rest = files.filter((f) => !f.startsWith('l2-'));
-  const out: string[] = [];
+  const out: string[] = rest.splice(0, 2);
   for (let i = 0; i < Math.max(l2.length, rest.length); i++) {
-    if (rest[i]) out.push(rest[i]!);
     if (l2[i]) out.push(l2[i]!);
+    if (rest[i]) out.push(rest[i]!);
   }
   return out.map((f) => resolve(dir, f));
 }

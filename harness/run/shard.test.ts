@@ -40,17 +40,22 @@ t.test('default parallelism: two per core, capped by free memory and at 8', asyn
   t.equal(defaultParallel(2, 100 * 2 ** 20), 1);
 });
 
-t.test('the default feature order alternates BGP and layer 2 features, every feature once', async (t) => {
-  const { defaultFeatureOrder } = await import('./run-suite.ts');
-  const dir = t.testdir({
-    'bgp-a.feature': '',
-    'bgp-b.feature': '',
-    'faults.feature': '',
-    'l2-a.feature': '',
-    'x.ts': '',
-  });
-  t.same(
-    defaultFeatureOrder(dir).map((f) => f.slice(dir.length + 1)),
-    ['bgp-a.feature', 'l2-a.feature', 'bgp-b.feature', 'faults.feature'],
-  );
-});
+t.test(
+  'the default feature order: two BGP features, then L2 and BGP alternating, every feature once',
+  async (t) => {
+    const { defaultFeatureOrder } = await import('./run-suite.ts');
+    const dir = t.testdir({
+      'bgp-a.feature': '',
+      'bgp-b.feature': '',
+      'bgp-c.feature': '',
+      'faults.feature': '',
+      'l2-a.feature': '',
+      'l2-b.feature': '',
+      'x.ts': '',
+    });
+    t.same(
+      defaultFeatureOrder(dir).map((f) => f.slice(dir.length + 1)),
+      ['bgp-a.feature', 'bgp-b.feature', 'l2-a.feature', 'bgp-c.feature', 'l2-b.feature', 'faults.feature'],
+    );
+  },
+);
