@@ -103,7 +103,7 @@ if (!skip.has('failover')) {
 if (!skip.has('suite')) {
   if (process.getuid?.() !== 0) progress('suite: skipped (needs root)');
   else {
-    results.suite = suiteBench();
+    results.suite = await suiteBench();
     md.push('', '## Suite wall time (lbconform run, every feature)', '', suiteMarkdown(results.suite));
   }
 }

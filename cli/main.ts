@@ -16,6 +16,8 @@ commands:
   frr-speaker --node NAME PATH...                     FRR's bgpd as the speaker (the reference-frr SUT)
   run [--out DIR] [--tags EXPR] [--sut ...] ...       run the conformance features (root)
   report --run DIR [--implementation-name N ...]       (re)write report.json/yaml and summary.html of a run
+  report merge --out DIR SHARD_DIR...                 one report set from the folders of run --shard jobs
+  doctor [--sut-start TEMPLATE]                       check this machine can run the suite
   compare OLD NEW [--json]                            compare two runs (report.json or run folders); exit 1 on regression
 
 "lbconform <command> --help" shows a command's options.`;
@@ -39,6 +41,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('../harness/sut/reference-frr/speaker.ts')).runFrrSpeaker(rest, io);
     case 'run':
       return (await import('../harness/run/run-suite.ts')).runSuite(rest, io);
+    case 'doctor':
+      return (await import('../harness/doctor/doctor.ts')).runDoctor(rest, io);
     case 'compare':
       return (await import('../reports/compare.ts')).runCompare(rest, io);
     case 'report':

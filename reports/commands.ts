@@ -75,6 +75,7 @@ const reportUsage = `usage: lbconform report --run DIR [--implementation-name N]
 
 /** `lbconform report`: 0 written, 1 input unreadable or invalid, 2 usage. */
 export async function runReport(args: string[], io: CommandIO): Promise<number> {
+  if (args[0] === 'merge') return (await import('./merge.ts')).runReportMerge(args.slice(1), io);
   let values;
   try {
     ({ values } = parseArgs({

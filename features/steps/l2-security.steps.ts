@@ -1,7 +1,8 @@
 import { Then, When, type DataTable } from '@cucumber/cucumber';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { arpProbe, sawGratuitousArp, startCapture, tsxImport } from '../../harness/probes/l2.ts';
+import { arpProbe, sawGratuitousArp, startCapture } from '../../harness/probes/l2.ts';
+import { nodeScriptArgs } from '../../common/node-script.ts';
 import {
   forgerScript,
   type CounterChoice,
@@ -72,9 +73,7 @@ When('every speaker has settled its membership, seeing every node alive', async 
 async function forger(world: LbWorld, host: string, cmd: 'forge' | 'replay', spec: unknown): Promise<number> {
   const lab = await world.labUp();
   const r = await runIn(lab.nsOf(host), process.execPath, [
-    '--import',
-    tsxImport(),
-    forgerScript,
+    ...nodeScriptArgs(forgerScript),
     cmd,
     JSON.stringify(spec),
   ]);
@@ -156,13 +155,7 @@ When(
     const proc = spawnIn(
       lab.nsOf(attacker),
       process.execPath,
-      [
-        '--import',
-        tsxImport(),
-        forgerScript,
-        'capture',
-        JSON.stringify({ iface: 'eth0', port: MEMBERSHIP_PORT }),
-      ],
+      [...nodeScriptArgs(forgerScript), 'capture', JSON.stringify({ iface: 'eth0', port: MEMBERSHIP_PORT })],
       { logFile: file },
     );
     this.extraProcesses.push(proc);

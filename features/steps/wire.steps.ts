@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnIn } from '../../harness/exec.ts';
-import { tsxImport } from '../../harness/probes/l2.ts';
+import { nodeScriptArgs } from '../../common/node-script.ts';
 import { defaultContext, rfcCases } from '../../harness/scripted-peer/rfc-cases.ts';
 import type { WireResult, WireTableOptions } from '../../harness/scripted-peer/wire-table.ts';
 import { eventually } from '../../harness/wait/eventually.ts';
@@ -58,7 +58,7 @@ When(
     const proc = spawnIn(
       lab.nsOf(host),
       process.execPath,
-      ['--import', tsxImport(), runner, JSON.stringify(options)],
+      [...nodeScriptArgs(runner), JSON.stringify(options)],
       {
         logFile: file,
       },

@@ -1,5 +1,14 @@
 import { takePhaseTimes } from '../../harness/run/phase-clock.ts';
-import { After, AfterAll, Before, BeforeAll, Status, setDefaultTimeout } from '@cucumber/cucumber';
+import { workerPrefix } from '../../harness/run/shard.ts';
+import {
+  After,
+  AfterAll,
+  Before,
+  BeforeAll,
+  Status,
+  setDefaultTimeout,
+  setParallelCanAssign,
+} from '@cucumber/cucumber';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { createRun } from '../../netns/runtime.ts';
@@ -17,6 +26,12 @@ import type { LbWorld } from './world.ts';
 // Steps bound their own waits with the named timeouts; this only stops a hung step from hanging CI.
 setDefaultTimeout(120_000);
 
+// In a parallel run, at most two layer 2 scenarios at a time: their membership (heartbeats every 200 ms,
+// dead after 1 s) and ARP/NDP probes are the most sensitive to a CPU shared by many speakers.
+const L2_AT_ONCE = 2;
+const isL2 = (p: { tags: readonly { name: string }[] }): boolean => p.tags.some((t) => t.name === '@l2');
+setParallelCanAssign((pickle, running) => !isL2(pickle) || running.filter(isL2).length < L2_AT_ONCE);
+
 const outDir = process.env.LBCONFORM_OUT ?? 'out/features';
 
 let rootBefore: RootSnapshot | undefined;
@@ -32,7 +47,10 @@ BeforeAll(async () => {
   }
   // createRun first removes what killed runs left behind (namespaces, daemons, temp dirs).
   // LBCONFORM_NETNS_PREFIX lets concurrent runs (developers, CI jobs) keep apart; checkPrefix validates it
-  const run = await createRun({ prefix: process.env.LBCONFORM_NETNS_PREFIX ?? 'lbc' });
+  // Parallel workers (CUCUMBER_WORKER_ID) each get their own prefix: the prefix plus the worker number.
+  const run = await createRun({
+    prefix: workerPrefix(process.env.LBCONFORM_NETNS_PREFIX ?? 'lbc', process.env.CUCUMBER_WORKER_ID),
+  });
   const sut =
     process.env.LBCONFORM_SUT === 'command'
       ? commandSpeaker(
@@ -58,8 +76,13 @@ Before(function (this: LbWorld, { pickle }) {
 });
 
 AfterAll(async () => {
+  // Parallel workers write one file each; lbconform run joins them into not-supported.json.
+  const worker = process.env.CUCUMBER_WORKER_ID;
   if (notSupported.length)
-    writeFileSync(join(outDir, '..', 'not-supported.json'), JSON.stringify(notSupported, null, 2) + '\n');
+    writeFileSync(
+      join(outDir, '..', worker ? `not-supported-w${worker}.json` : 'not-supported.json'),
+      JSON.stringify(notSupported, null, 2) + '\n',
+    );
   try {
     await dropCachedLab();
     await suite().run.close();

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { CodedError } from '../../common/errors.ts';
 import { run } from '../exec.ts';
+import { nodeScriptArgs } from '../../common/node-script.ts';
 import {
   decodeArpFrame,
   decodeEthernet,
@@ -53,9 +54,7 @@ async function probe(
       'exec',
       ns,
       process.execPath,
-      '--import',
-      tsxImport(),
-      probeScript,
+      ...nodeScriptArgs(probeScript),
       kind,
       iface,
       ip,

@@ -121,6 +121,8 @@ export function renderBgpd(spec: FrrBgpSpec): string {
         throw new CodedError('FRR_CONFIG_UNSAFE', `neighbor ${a}: unknown family "${String(f)}"`);
     lines.push(` neighbor ${a} remote-as ${asn(n.remoteAsn)}`);
     lines.push(` neighbor ${a} timers connect 1`);
+    // Updates go out at once (no MRAI batching), whatever the profile's default: S2's tor re-advertises.
+    lines.push(` neighbor ${a} advertisement-interval 0`);
     if (n.description) lines.push(` neighbor ${a} description ${check('description', n.description)}`);
     if (n.password) lines.push(` neighbor ${a} password ${check('password', n.password)}`);
     if (n.passive) lines.push(` neighbor ${a} passive`);

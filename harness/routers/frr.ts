@@ -9,6 +9,7 @@ import { eventually } from '../wait/eventually.ts';
 import { renderBfdd, renderBgpd, renderZebra } from './frr-config.ts';
 import type { PeerRouter, RouterOptions } from './peer-router.ts';
 import { frrRibView } from './frr-view.ts';
+import { VtyClient } from './vty-client.ts';
 
 export type { FrrNeighbor } from './frr-config.ts';
 
@@ -220,8 +221,10 @@ export async function startFrr(o: FrrOptions): Promise<FrrRouter> {
     for (const c of commands) args.push('-c', c);
     return (await run('vtysh', args)).stdout;
   };
+  // bgpd's show commands (every poll) go over one long-lived vty connection, not a vtysh each.
+  const bgpdVty = new VtyClient(join(runDir, 'bgpd.vty'), `${o.name} bgpd`);
   const json = async <T>(command: string): Promise<T> => {
-    const out = await vtysh(command);
+    const out = /^show (ip )?bgp /.test(command) ? await bgpdVty.run(command) : await vtysh(command);
     try {
       return JSON.parse(out) as T;
     } catch {
@@ -235,6 +238,7 @@ export async function startFrr(o: FrrOptions): Promise<FrrRouter> {
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
+      bgpdVty.close();
       // bgpd first so it can still tell zebra goodbye; each escalates to SIGKILL after 3 s.
       for (const { proc } of [...procs].reverse()) await proc.stop('SIGTERM', 3000);
       // pid, vty and zserv files stay behind after SIGTERM.

@@ -1,6 +1,12 @@
-import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
+import {
+  loadConfiguration,
+  loadSources,
+  runCucumber,
+  type ISourcesCoordinates,
+} from '@cucumber/cucumber/api';
 import { parseArgs } from 'node:util';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { defaultParallel, inShard, parseShard, type Shard } from './shard.ts';
 import { writeAllReports } from '../../reports/commands.ts';
 import {
   reportWarnings,
@@ -11,7 +17,8 @@ import { referenceSpeaker } from '../sut/reference.ts';
 import { referenceFrrSpeaker } from '../sut/reference-frr.ts';
 import { FAULT_NAMES, parseFault } from '../../reference/faults/index.ts';
 import { finishWithBaseline, loadBaseline } from './baseline.ts';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { runsCompiled } from '../../common/node-script.ts';
 import { fileURLToPath } from 'node:url';
 import { describeTimeouts, resolveTimeouts } from '../timeouts.ts';
 import { describeCapabilities, parseCapabilities } from '../sut/capabilities.ts';
@@ -21,9 +28,12 @@ import { DEFAULT_COMMAND_CAPABILITIES, resolveStartProgram } from '../sut/comman
 const knownSuts = ['reference', 'reference-frr', 'command'];
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+/** Where this code runs from: the checkout (TypeScript) or dist/ (compiled); support code comes from there too. */
+const codeRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const codeExt = runsCompiled ? 'js' : 'ts';
 
 export const runUsage = `usage: lbconform run [--sut reference|reference-frr|command [--sut-start TEMPLATE] [--sut-features bgp,ipv4,...]] [--out DIR] [--tags EXPR] [--timeout name=ms]...
-                     [--timeout-scale N] [--consecutive N] [FEATURE_PATH...]
+                     [--timeout-scale N] [--consecutive N] [--parallel N] [--shard I/N] [FEATURE_PATH...]
 
 Runs the conformance features against the reference speaker and writes, into DIR (default out/run):
   junit.xml  cucumber.html  messages.ndjson  features/<feature>/<scenario>/ (router dumps, speaker logs)
@@ -32,6 +42,11 @@ Runs the conformance features against the reference speaker and writes, into DIR
 scenarios tagged with a feature outside --sut-features are reported NOT_SUPPORTED (not-supported.json).
 --implementation-name/--implementation-version/--url/--contact name the implementation in report.yaml;
 --deviations FILE records vendor deviations ({deviations: [{scenario: NAME|@tag, reason}]}).
+--parallel N runs N scenarios at a time (default: what the machine sustains, ${defaultParallel()} here; 1 = one
+  after another), each worker with its own namespace prefix (LBCONFORM_NETNS_PREFIX + worker number),
+  routers and temp folder; the reports are one set, as from a serial run.
+--shard I/N runs only shard I of N (a scenario's shard is a hash of its feature file and name, stable
+  when scenarios come and go); \`lbconform report merge --out DIR SHARD_DIR...\` joins the shards' reports.
 --fault NAME (--sut reference only) runs the reference with a deliberate fault (${FAULT_NAMES.join(', ')});
   the report names it "reference+fault:NAME". npm run mutation runs them all.
 --baseline FILE (a report.json or run folder) compares the run with it at the end and prints the result
@@ -76,6 +91,20 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
     return 2;
   }
   const consecutive = values.consecutive ? Number(values.consecutive) : 2;
+  const parallel = values.parallel === undefined ? defaultParallel() : Number(values.parallel);
+  if (!Number.isInteger(parallel) || parallel < 1 || parallel > 99) {
+    io.stderr.write(
+      `--parallel must be a whole number from 1 to 99, got "${values.parallel}"\n${runUsage}\n`,
+    );
+    return 2;
+  }
+  let shard: Shard | undefined;
+  try {
+    if (values.shard) shard = parseShard(values.shard);
+  } catch (err) {
+    io.stderr.write(`lbconform run: ${(err as Error).message}\n`);
+    return 2;
+  }
   if (!knownSuts.includes(values.sut!)) {
     io.stderr.write(`unknown --sut "${values.sut}"; available: ${knownSuts.join(', ')}\n`);
     return 2;
@@ -133,10 +162,13 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
     {
       file: false,
       provided: {
-        paths: positionals.length ? positionals : [resolve(repoRoot, 'features/**/*.feature')],
-        import: [resolve(repoRoot, 'features/support/**/*.ts'), resolve(repoRoot, 'features/steps/**/*.ts')],
+        paths: positionals.length ? positionals : defaultFeatureOrder(resolve(repoRoot, 'features')),
+        import: [
+          resolve(codeRoot, `features/support/**/*.${codeExt}`),
+          resolve(codeRoot, `features/steps/**/*.${codeExt}`),
+        ],
         format: [
-          `"file://${resolve(repoRoot, 'harness/run/scenario-lines-formatter.ts')}"`,
+          `"file://${resolve(codeRoot, `harness/run/scenario-lines-formatter.${codeExt}`)}"`,
           `junit:${resolve(outDir, 'junit.xml')}`,
           `html:${resolve(outDir, 'cucumber.html')}`,
           `message:${resolve(outDir, 'messages.ndjson')}`,
@@ -149,7 +181,13 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
     },
     { cwd: repoRoot },
   );
+  // One worker per scenario at most: a worker costs a process and a namespace run.
+  runConfiguration.runtime.parallel = parallel > 1 ? parallel : 0;
+  if (shard) await selectShard(runConfiguration.sources, shard, io);
+  // Workers write their own not-supported-w<N>.json; a stale one from an earlier run must not count.
+  clearNotSupported(outDir);
   const { success } = await runCucumber(runConfiguration, { cwd: repoRoot });
+  mergeNotSupported(outDir);
   let reports: string[] = [];
   let report: ConformanceReport | undefined;
   try {
@@ -189,6 +227,50 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
   return success ? 0 : 1;
 }
 
+/**
+ * Every feature, two BGP features first, then layer 2 and BGP features alternating: in a parallel run
+ * the workers then mix the timing-sensitive L2 scenarios (membership heartbeats, a process per ARP/NDP
+ * check) with BGP ones, and none runs in the first wave, when every worker starts at once. Verdicts
+ * never depend on the order.
+ */
+export function defaultFeatureOrder(dir: string): string[] {
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.feature'))
+    .sort();
+  const l2 = files.filter((f) => f.startsWith('l2-'));
+  const rest = files.filter((f) => !f.startsWith('l2-'));
+  const out: string[] = rest.splice(0, 2);
+  for (let i = 0; i < Math.max(l2.length, rest.length); i++) {
+    if (l2[i]) out.push(l2[i]!);
+    if (rest[i]) out.push(rest[i]!);
+  }
+  return out.map((f) => resolve(dir, f));
+}
+
+/** Narrows the run to one shard: its scenarios as `file:line` paths (tags and names already applied). */
+async function selectShard(sources: ISourcesCoordinates, shard: Shard, io: Io): Promise<void> {
+  const { plan } = await loadSources(sources, { cwd: repoRoot });
+  const mine = inShard(plan, shard);
+  io.stdout.write(`shard ${shard.index}/${shard.total}: ${mine.length} of ${plan.length} scenarios\n`);
+  sources.paths = mine.map((p) => `${p.uri}:${p.location.line}`);
+  // No scenario in this shard: a name nothing matches, so the run is empty (not everything).
+  if (!mine.length) sources.names = ['^(?!)$'];
+}
+
+function clearNotSupported(outDir: string): void {
+  for (const f of readdirSync(outDir))
+    if (/^not-supported(-w\d+)?\.json$/.test(f)) rmSync(resolve(outDir, f), { force: true });
+}
+
+/** Joins the workers' not-supported-w<N>.json into the one not-supported.json the reports read. */
+function mergeNotSupported(outDir: string): void {
+  const parts = readdirSync(outDir).filter((f) => /^not-supported-w\d+\.json$/.test(f));
+  if (!parts.length) return;
+  const all = parts.flatMap((f) => JSON.parse(readFileSync(resolve(outDir, f), 'utf8')) as unknown[]);
+  writeFileSync(resolve(outDir, 'not-supported.json'), `${JSON.stringify(all, null, 2)}\n`);
+  for (const f of parts) rmSync(resolve(outDir, f), { force: true });
+}
+
 function parse(args: string[]) {
   return parseArgs({
     args,
@@ -199,6 +281,8 @@ function parse(args: string[]) {
       timeout: { type: 'string', multiple: true },
       'timeout-scale': { type: 'string' },
       consecutive: { type: 'string' },
+      parallel: { type: 'string' },
+      shard: { type: 'string' },
       sut: { type: 'string', default: 'reference' },
       'sut-start': { type: 'string' },
       'sut-features': { type: 'string' },

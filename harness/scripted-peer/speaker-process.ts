@@ -15,6 +15,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { CodedError } from '../../common/errors.ts';
+import { cliScript, nodeScriptArgs } from '../../common/node-script.ts';
 import { createRun } from '../../netns/runtime.ts';
 import type { Topology } from '../../netns/topology.ts';
 import { defaultContext } from './rfc-cases.ts';
@@ -60,9 +61,8 @@ export const speakerLab: Topology = {
 };
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const tsxLoader = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
 /** LBCM_SPEAKER_CLI points at another checkout's cli/main.ts (to compare two versions of the speaker). */
-const cli = process.env.LBCM_SPEAKER_CLI ?? fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
+const cli = process.env.LBCM_SPEAKER_CLI ?? cliScript;
 
 /** Creates the run and the lab, calls fn with the namespace and the run's temp dir, always tears down. */
 export async function withSpeakerLab<T>(fn: (netns: string, tempDir: string) => Promise<T>): Promise<T> {
@@ -96,7 +96,7 @@ export function runInsideLab(script: string, args: string[]): Promise<number> {
 
 /** `ip` arguments that run `script` with tsx inside `netns`. */
 export function insideArgv(netns: string, script: string, args: string[] = []): string[] {
-  return ['netns', 'exec', netns, process.execPath, '--import', tsxLoader, script, ...args];
+  return ['netns', 'exec', netns, process.execPath, ...nodeScriptArgs(script), ...args];
 }
 
 export interface SpeakerManifestOptions {
@@ -251,7 +251,7 @@ export interface StartSpeakerOptions {
 export function startSpeaker(o: StartSpeakerOptions): SpeakerProcess {
   const child = spawn(
     process.execPath,
-    ['--import', tsxLoader, cli, 'speaker', '--node', NODE_NAME, o.manifestDir],
+    [...nodeScriptArgs(cli), 'speaker', '--node', NODE_NAME, o.manifestDir],
     {
       cwd: repoRoot,
       stdio: ['ignore', 'ignore', 'pipe'],

@@ -3,11 +3,10 @@ import { dirname, join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { run, spawnIn } from '../exec.ts';
 import { eventually } from '../wait/eventually.ts';
+import { cliScript, nodeScriptArgs } from '../../common/node-script.ts';
 import type { NodeContext, SpeakerHandle, SystemUnderTest } from './adapter.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const tsxLoader = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
-const cli = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
 
 /**
  * FRR's bgpd as the speaker (harness/sut/reference-frr/): the same manifests and plan as the reference,
@@ -43,7 +42,15 @@ export const referenceFrrSpeaker: SystemUnderTest = {
     const proc = spawnIn(
       node.netns,
       process.execPath,
-      ['--import', tsxLoader, cli, 'frr-speaker', '--node', node.name, '--log-dir', logDir, node.manifestDir],
+      [
+        ...nodeScriptArgs(cliScript),
+        'frr-speaker',
+        '--node',
+        node.name,
+        '--log-dir',
+        logDir,
+        node.manifestDir,
+      ],
       {
         logFile: node.logFile,
         cwd: repoRoot,

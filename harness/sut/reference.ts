@@ -1,28 +1,27 @@
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
-import { statusPath } from '../../reference/speaker/status-file.ts';
+import { setTimeout as delay } from 'node:timers/promises';
 import { spawnIn } from '../exec.ts';
+import { statusPath } from '../../reference/speaker/status-file.ts';
+import { cliScript, nodeScriptArgs } from '../../common/node-script.ts';
 import { capabilityNames } from './capabilities.ts';
 import type { NodeContext, SpeakerHandle, SystemUnderTest } from './adapter.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const tsxLoader = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
-const cli = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
 
-/** Our own speaker, one process per node namespace, run from source. */
+/** Our own speaker, one process per node namespace, run from source or compiled. */
 export const referenceSpeaker: SystemUnderTest = {
   name: 'reference',
   // everything the suite knows (features/support/hooks.ts checks)
   features: capabilityNames,
   async start(node: NodeContext): Promise<SpeakerHandle> {
+    const stateDir = join(dirname(node.logFile), 'state');
     const proc = spawnIn(
       node.netns,
       process.execPath,
       [
-        '--import',
-        tsxLoader,
-        cli,
+        ...nodeScriptArgs(cliScript),
         'speaker',
         '--node',
         node.name,
@@ -37,7 +36,7 @@ export const referenceSpeaker: SystemUnderTest = {
         // Status files go beside the log: two runs (or scenarios) with a node of the same name never share one.
         env: {
           LBCONFORM_LOG_LEVEL: 'debug',
-          LBCONFORM_STATE_DIR: join(dirname(node.logFile), 'state'),
+          LBCONFORM_STATE_DIR: stateDir,
           ...(node.l2Secret ? { LBCONFORM_L2_SECRET: node.l2Secret } : {}),
           ...(process.env.LBCONFORM_FAULT ? { LBCONFORM_FAULT: process.env.LBCONFORM_FAULT } : {}),
         },
@@ -56,7 +55,10 @@ export const referenceSpeaker: SystemUnderTest = {
         return l2 ? { settled: l2.settled === true, alive: l2.alive ?? [] } : undefined;
       },
       configChanged: async () => {
-        // The speaker watches its folder; SIGHUP makes the reload immediate and explicit too.
+        // The speaker watches its folder; SIGHUP makes the reload immediate and explicit too. A SIGHUP
+        // before the process handles it (still loading) would kill it, so it goes once the speaker has
+        // published its first status (past start-up), or once it could not have (gone, 10 s).
+        await untilStarted(statusPath(node.name, stateDir), proc.exited);
         proc.signal('SIGHUP');
       },
       stop: () => proc.stop('SIGTERM', 5000),
@@ -65,3 +67,13 @@ export const referenceSpeaker: SystemUnderTest = {
     };
   },
 };
+
+/** Resolves when `statusFile` exists, the process exits, or after `timeoutMs`, whichever comes first. */
+async function untilStarted(statusFile: string, exited: Promise<unknown>, timeoutMs = 10_000): Promise<void> {
+  let gone = false;
+  void exited.then(() => {
+    gone = true;
+  });
+  const deadline = Date.now() + timeoutMs;
+  while (!gone && !existsSync(statusFile) && Date.now() < deadline) await delay(10);
+}

@@ -150,6 +150,9 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
     }
   };
 
+  // Installed before start: SIGHUP's default action would kill a speaker still starting (a manifest
+  // written right after the start, as the suite's faster polls now do); it queues one more reload instead.
+  process.on('SIGHUP', () => void speaker.reload().then(publish));
   log.info('speaker.starting', { paths: positionals, namespace: values.namespace, pid: process.pid });
   if (!(await speaker.start())) {
     await planner.close();
@@ -180,6 +183,5 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGUSR2', () => stop('SIGUSR2'));
-    process.on('SIGHUP', () => void speaker.reload().then(publish));
   });
 }
