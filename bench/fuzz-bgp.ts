@@ -138,13 +138,14 @@ function pure(count: number): { ok: boolean; summary: string } {
     } catch (err) {
       if (!(err instanceof BgpDecodeError)) {
         Error.stackTraceLimit = stackLimit;
+        let shown: unknown = err;
         try {
           decodeAll(bytes, fourOctet, new Counter()); // again, with a stack trace
         } catch (again) {
-          err = again;
+          shown = again;
         }
         process.stderr.write(
-          `FAIL (pure): message ${i} (fourOctet ${fourOctet}: ${bytes.toString('hex')}) threw ${(err as Error)?.stack ?? String(err)}\n`,
+          `FAIL (pure): message ${i} (fourOctet ${fourOctet}: ${bytes.toString('hex')}) threw ${(shown as Error)?.stack ?? String(shown)}\n`,
         );
         return { ok: false, summary: '' };
       }

@@ -73,7 +73,6 @@ const v6Of = (i: number): string => `2001:db8:1::${i.toString(16)}/128`;
 
 function measure(
   scenario: string,
-  n: number,
   routes: AnnouncedRoute[],
   min: { messages: number; bytes: number },
   withdraw = false,
@@ -110,7 +109,6 @@ export function wireBench(sizes: number[]): WireRow[] {
     rows.push(
       measure(
         'IPv4 /32 + aggregate, one attribute set',
-        n,
         same,
         minimum([{ attrBytes: base, prefixBytes: 5, count: n, extraNlri: 3 }]),
       ),
@@ -123,7 +121,6 @@ export function wireBench(sizes: number[]): WireRow[] {
     rows.push(
       measure(
         'IPv4 /32 + aggregate with a community (2 sets)',
-        n,
         two,
         minimum([
           { attrBytes: base, prefixBytes: 5, count: n },
@@ -139,7 +136,6 @@ export function wireBench(sizes: number[]): WireRow[] {
     rows.push(
       measure(
         'IPv6 /128 (MP_REACH_NLRI)',
-        n,
         v6,
         minimum([
           { attrBytes: ORIGIN + AS_PATH_EBGP, perMessageExtra: MP_REACH_V6, prefixBytes: 17, count: n },
@@ -150,7 +146,6 @@ export function wireBench(sizes: number[]): WireRow[] {
     rows.push(
       measure(
         'IPv4 /32 withdrawn',
-        n,
         same.slice(0, n),
         minimum([{ attrBytes: 0, prefixBytes: 5, count: n }]),
         true,
@@ -159,7 +154,6 @@ export function wireBench(sizes: number[]): WireRow[] {
     rows.push(
       measure(
         'IPv6 /128 withdrawn (MP_UNREACH_NLRI)',
-        n,
         v6,
         minimum([{ attrBytes: 0, perMessageExtra: MP_UNREACH_V6, prefixBytes: 17, count: n }]),
         true,

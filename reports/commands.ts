@@ -68,23 +68,24 @@ const reportUsage = `usage: lbconform report --run DIR [--implementation-name N]
 
 /** `lbconform report`: 0 written, 1 input unreadable or invalid, 2 usage. */
 export async function runReport(args: string[], io: CommandIO): Promise<number> {
-  let values;
+  const config = {
+    args,
+    allowPositionals: false,
+    options: {
+      run: { type: 'string' },
+      'implementation-name': { type: 'string' },
+      'implementation-version': { type: 'string' },
+      adapter: { type: 'string' },
+      url: { type: 'string' },
+      contact: { type: 'string' },
+      tags: { type: 'string' },
+      deviations: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  } as const;
+  let values: ReturnType<typeof parseArgs<typeof config>>['values'];
   try {
-    ({ values } = parseArgs({
-      args,
-      allowPositionals: false,
-      options: {
-        run: { type: 'string' },
-        'implementation-name': { type: 'string' },
-        'implementation-version': { type: 'string' },
-        adapter: { type: 'string' },
-        url: { type: 'string' },
-        contact: { type: 'string' },
-        tags: { type: 'string' },
-        deviations: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
+    ({ values } = parseArgs(config));
   } catch (err) {
     io.stderr.write(`lbconform report: ${(err as Error).message}\n${reportUsage}`);
     return 2;

@@ -263,16 +263,17 @@ export function loadPair(oldPath: string, newPath: string): [ConformanceReport, 
 
 /** `lbconform compare OLD NEW [--json]`: 0 no regression, 1 regression, 2 usage or unreadable input. */
 export async function runCompare(args: string[], io: CommandIO): Promise<number> {
-  let parsed;
+  const config = {
+    args,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  } as const;
+  let parsed: ReturnType<typeof parseArgs<typeof config>>;
   try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
+    parsed = parseArgs(config);
   } catch (err) {
     io.stderr.write(`lbconform compare: ${(err as Error).message}\n${compareUsage}`);
     return 2;

@@ -43,7 +43,7 @@ function runSuite(args: string[], log: string, label: string): Promise<number> {
     const feed = (chunk: Buffer): void => {
       out.write(chunk);
       buf += chunk.toString();
-      let i;
+      let i: number;
       while ((i = buf.indexOf('\n')) >= 0) {
         const line = buf.slice(0, i);
         buf = buf.slice(i + 1);

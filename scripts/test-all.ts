@@ -33,7 +33,7 @@ function runStreaming(
     const feed = (chunk: Buffer): void => {
       log.write(chunk);
       buf += chunk.toString();
-      let i;
+      let i: number;
       while ((i = buf.indexOf('\n')) >= 0) {
         onLine(buf.slice(0, i));
         buf = buf.slice(i + 1);

@@ -134,13 +134,12 @@ export class LbWorld extends World<WorldParameters> {
 
   /** Adds plain hosts (probes) to the node segment: 201, 202, ... */
   addHosts(hosts: string[]): void {
-    hosts.forEach((name, i) =>
+    for (const [i, name] of hosts.entries())
       this.topology.hosts.push({
         name,
         role: 'host',
         interfaces: [{ name: 'eth0', segment: NODE_SEGMENT.name, ...nodeSegmentAddress(201 + i) }],
-      }),
-    );
+      });
   }
 
   /** One segment holding the nodes and the routers; indexes give stable documentation addresses. */

@@ -51,7 +51,7 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
     return 0;
   }
   const outDir = resolve(values.out ?? 'out/run');
-  let timeouts;
+  let timeouts: ReturnType<typeof resolveTimeouts>;
   try {
     timeouts = resolveTimeouts(
       values.timeout ?? [],

@@ -24,7 +24,7 @@ export function addressBytes(ip: string): Buffer {
     const groups =
       tail === undefined ? h : [...h, ...Array<string>(8 - h.length - tl.length).fill('0'), ...tl];
     const b = Buffer.alloc(16);
-    groups.forEach((g, i) => b.writeUInt16BE(parseInt(g, 16), i * 2));
+    for (const [i, g] of groups.entries()) b.writeUInt16BE(parseInt(g, 16), i * 2);
     return b;
   }
   throw new CodedError('BGP_BAD_ADDRESS', `not an IP address: "${ip}"`);

@@ -89,7 +89,13 @@ export class ScriptedPeer {
           ),
         timeoutMs,
       );
-      this.waiters.push({ match, resolve: (m) => (clearTimeout(timer), resolve(m)) });
+      this.waiters.push({
+        match,
+        resolve: (m) => {
+          clearTimeout(timer);
+          resolve(m);
+        },
+      });
     });
   }
 

@@ -84,9 +84,10 @@ function encodeAsPath(segments: AsPathSegment[], width: 2 | 4): Buffer {
       const b = Buffer.alloc(2 + chunk.length * width);
       b[0] = s.type;
       b[1] = chunk.length;
-      chunk.forEach((a, k) =>
-        width === 4 ? b.writeUInt32BE(a, 2 + k * 4) : b.writeUInt16BE(a > 0xffff ? 23456 : a, 2 + k * 2),
-      );
+      for (const [k, a] of chunk.entries()) {
+        if (width === 4) b.writeUInt32BE(a, 2 + k * 4);
+        else b.writeUInt16BE(a > 0xffff ? 23456 : a, 2 + k * 2);
+      }
       parts.push(b);
       if (s.asns.length === 0) break;
     }

@@ -87,7 +87,7 @@ async function startResponder(lab: Lab, host: string): Promise<Responder> {
   const waiters: ((m: Record<string, unknown>) => void)[] = [];
   child.stdout.setEncoding('utf8').on('data', (d: string) => {
     buf += d;
-    let i;
+    let i: number;
     while ((i = buf.indexOf('\n')) >= 0) {
       const m = JSON.parse(buf.slice(0, i)) as Record<string, unknown>;
       buf = buf.slice(i + 1);

@@ -128,7 +128,10 @@ t.test('an unchanged config is not applied again; a stop during a reload opens n
       await gate;
       return answer;
     },
-    (p) => (opened.push(p.name), { setRoutes: () => {}, stop: async () => {}, status: () => ({}) }),
+    (p) => {
+      opened.push(p.name);
+      return { setRoutes: () => {}, stop: async () => {}, status: () => ({}) };
+    },
     silentLogger,
   );
   await speaker.start();

@@ -146,7 +146,7 @@ export async function runFrrSpeaker(args: string[], io: Io): Promise<number> {
   const reloadNow = async (): Promise<void> => {
     const model = await compute();
     if (!model) return;
-    let change;
+    let change: ReturnType<typeof renderReload>;
     try {
       change = renderReload(applied, model, opts);
     } catch (err) {
