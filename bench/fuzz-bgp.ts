@@ -32,6 +32,7 @@ import { decodeMessage, encodeKeepalive, encodeRouteRefresh } from '../reference
 import { BgpSession } from '../reference/bgp/session.ts';
 import { MessageStream } from '../reference/bgp/stream.ts';
 import { decodeUpdate } from '../reference/bgp/update.ts';
+import { cidrOf } from '../reference/model/ip.ts';
 import { peerOpen } from '../harness/scripted-peer/rfc-cases.ts';
 import { ScriptedPeer, type Received } from '../harness/scripted-peer/scripted-peer.ts';
 import { INSIDE_ENV, runInsideLab } from '../harness/scripted-peer/speaker-process.ts';
@@ -220,7 +221,7 @@ async function live(count: number): Promise<{ ok: boolean; summary: string }> {
     connectRetryCapSeconds: 2,
   });
   session.setRoutes([
-    { prefix: '203.0.113.200/32', communities: ['64500:1'], largeCommunities: [], localPref: 100 },
+    { prefix: cidrOf('203.0.113.200/32'), communities: ['64500:1'], largeCommunities: [], localPref: 100 },
   ]);
 
   // Live counters, updated from the peer's and the session's events.

@@ -8,7 +8,8 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { packAnnouncements, packWithdrawals, type WireContext } from '../reference/bgp/packer.ts';
-import type { AnnouncedRoute } from '../reference/bgp/route.ts';
+import { cidrOf } from '../reference/model/ip.ts';
+import type { AnnouncedRoute } from '../reference/model/route.ts';
 import { AGGREGATE, ipOf, progress, writeOut } from './lib.ts';
 
 const MAX = 4096;
@@ -96,14 +97,14 @@ export function wireBench(sizes: number[]): WireRow[] {
   const rows: WireRow[] = [];
   for (const n of sizes) {
     const host = (i: number): AnnouncedRoute => ({
-      prefix: `${ipOf(i)}/32`,
+      prefix: cidrOf(`${ipOf(i)}/32`),
       communities: [],
       largeCommunities: [],
     });
     // 1) the convergence benchmark's routes: N /32 + the aggregate, same attributes (one group).
     const same = [
       ...Array.from({ length: n }, (_, i) => host(i + 1)),
-      { prefix: AGGREGATE, communities: [], largeCommunities: [] },
+      { prefix: cidrOf(AGGREGATE), communities: [], largeCommunities: [] },
     ];
     const base = ORIGIN + AS_PATH_EBGP + NEXT_HOP;
     rows.push(
@@ -116,7 +117,7 @@ export function wireBench(sizes: number[]): WireRow[] {
     // 2) aggregate with its own community (two attribute groups, as with a second BGPAdvertisement carrying communities).
     const two = [
       ...Array.from({ length: n }, (_, i) => host(i + 1)),
-      { prefix: AGGREGATE, communities: ['8000:800'], largeCommunities: [] },
+      { prefix: cidrOf(AGGREGATE), communities: ['8000:800'], largeCommunities: [] },
     ];
     rows.push(
       measure(
@@ -131,7 +132,7 @@ export function wireBench(sizes: number[]): WireRow[] {
     // 3) IPv6 /128 in MP_REACH_NLRI.
     const v6 = Array.from(
       { length: n },
-      (_, i): AnnouncedRoute => ({ prefix: v6Of(i + 1), communities: [], largeCommunities: [] }),
+      (_, i): AnnouncedRoute => ({ prefix: cidrOf(v6Of(i + 1)), communities: [], largeCommunities: [] }),
     );
     rows.push(
       measure(

@@ -12,12 +12,13 @@ import {
 } from './messages.ts';
 import { packAnnouncements, packWithdrawals, type WireContext } from './packer.ts';
 import { AdjRibOut } from './rib-out.ts';
-import type { AnnouncedRoute } from './route.ts';
+import type { Cidr } from '../model/ip.ts';
+import type { AnnouncedRoute } from '../model/route.ts';
 import { MessageStream } from './stream.ts';
 import { decodeUpdate } from './update.ts';
 import { connectBgpSocket, sessionTtl, setSocketTtl } from './tcp-socket.ts';
 import { ALL_FAMILIES, familyOfAfi, familyOfPrefix, negotiateFamilies, type Family } from './families.ts';
-import { normalizeRoute } from './route.ts';
+import { normalizeRoute, prefixKey } from './route.ts';
 
 export type SessionState = 'Idle' | 'Connect' | 'Active' | 'OpenSent' | 'OpenConfirm' | 'Established';
 
@@ -129,7 +130,7 @@ export class BgpSession extends EventEmitter {
     for (const r of routes) {
       const n = normalizeRoute(r);
       if ('route' in n) valid.push(n.route);
-      else this.log.error('bgp.route.invalid', { prefix: r.prefix, error: n.error });
+      else this.log.error('bgp.route.invalid', { prefix: prefixKey(r), error: n.error });
     }
     this.desired = valid;
     if (this.state !== 'Established') return;
@@ -628,7 +629,7 @@ export class BgpSession extends EventEmitter {
     this.sendRoutes(diff.announce, []);
   }
 
-  private sendRoutes(announce: AnnouncedRoute[], withdraw: string[]): void {
+  private sendRoutes(announce: AnnouncedRoute[], withdraw: Cidr[]): void {
     if (!this.wire) return;
     const messages = [...packWithdrawals(withdraw), ...packAnnouncements(announce, this.wire)];
     for (const m of messages) this.write(m);

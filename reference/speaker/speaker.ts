@@ -2,9 +2,6 @@ import type { Logger } from '../../common/log.ts';
 
 import type { AnnouncedRoute, ResolvedPeer } from '../plan/types.ts';
 
-/** One BGP route as the plan hands it to a session (the session adds ORIGIN, AS_PATH, NEXT_HOP). */
-export type RouteForPeer = AnnouncedRoute;
-
 /** A BGPPeer as this node sees it, with every default resolved (the plan's own type). */
 export type PeerForNode = ResolvedPeer;
 
@@ -13,7 +10,7 @@ export type DesiredState =
   | {
       ok: true;
       peers: PeerForNode[];
-      routes: Map<string, RouteForPeer[]>;
+      routes: Map<string, AnnouncedRoute[]>;
       summary: string;
       warnings?: string[];
       /** Layer 2: the IPs this node won the election for, and who takes part in the membership. */
@@ -26,7 +23,7 @@ export type DesiredState =
   | { ok: false; errors: string[] };
 
 export interface PeerSession {
-  setRoutes(routes: RouteForPeer[]): void;
+  setRoutes(routes: AnnouncedRoute[]): void;
   stop(): Promise<void>;
   status(): unknown;
 }

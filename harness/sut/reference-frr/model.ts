@@ -4,6 +4,7 @@
  */
 import { CodedError } from '../../../common/errors.ts';
 import type { AnnouncedRoute, ResolvedPeer } from '../../../reference/plan/types.ts';
+import { formatCidr } from '../../../reference/model/ip.ts';
 
 /** Prefixes of one family pair that leave with the same attributes. */
 export interface PolicyClass {
@@ -137,7 +138,7 @@ export function classify(routes: readonly AnnouncedRoute[]): PolicyClass[] {
       };
       classes.set(key, c);
     }
-    (r.prefix.includes(':') ? c.v6 : c.v4).push(r.prefix);
+    (r.prefix.family === 6 ? c.v6 : c.v4).push(formatCidr(r.prefix));
   }
   return [...classes.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

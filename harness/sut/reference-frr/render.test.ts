@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseManifestTexts } from '../../../reference/config/load.ts';
 import { allocate } from '../../../reference/allocate/allocate.ts';
 import { computePlan, peersForNode, routesForNode } from '../../../reference/plan/index.ts';
+import { cidrOf } from '../../../reference/model/ip.ts';
 import type { ClusterConfig } from '../../../reference/model/types.ts';
 import type { AnnouncedRoute, ResolvedPeer } from '../../../reference/plan/types.ts';
 import { buildModel, classify, type FrrModel, type LocalFacts } from './model.ts';
@@ -90,7 +91,7 @@ t.test('the mixed manifests: what FRR is told, read from the model', async (t) =
 
 t.test('routes with the same attributes share one class; classes are ordered, prefixes sorted', async (t) => {
   const r = (prefix: string, communities: string[], localPref?: number): AnnouncedRoute => ({
-    prefix,
+    prefix: cidrOf(prefix),
     communities,
     largeCommunities: [],
     ...(localPref !== undefined ? { localPref } : {}),
@@ -127,7 +128,7 @@ function peer(name: string, extra: Partial<ResolvedPeer> = {}): ResolvedPeer {
   };
 }
 const route = (prefix: string, communities: string[] = []): AnnouncedRoute => ({
-  prefix,
+  prefix: cidrOf(prefix),
   communities,
   largeCommunities: [],
   localPref: 0,
