@@ -3,7 +3,7 @@ SHELL := /bin/bash
 OUT ?= out
 ARGS ?=
 
-.PHONY: deps conformance test typecheck lint format unit features bench clean
+.PHONY: deps conformance test typecheck lint format unit integration features bench clean
 
 deps:
 	@scripts/install-deps.sh
@@ -12,7 +12,7 @@ deps:
 conformance: deps
 	@bin/lbconform run --out $(OUT)/conformance $(ARGS)
 
-# Every test: typecheck, unit/property tests, features. Ends with "N passed, N failed".
+# Every test: typecheck, lint, unit, integration (root), features. Ends with "N passed, N failed".
 test: deps
 	@node_modules/.bin/tsx scripts/test-all.ts --out $(OUT)/test
 
@@ -25,8 +25,13 @@ lint: deps
 format: deps
 	@node_modules/.bin/biome check --write .
 
+# No root, milliseconds per test (CONTRIBUTING: test tiers).
 unit: deps
-	@node_modules/.bin/tap
+	@node_modules/.bin/tsx scripts/test-tiers.ts unit
+
+# Root only: namespaces, FRR, the speaker process; skipped with the reason otherwise.
+integration: deps
+	@node_modules/.bin/tsx scripts/test-tiers.ts integration
 
 features: deps
 	@bin/lbconform run --out $(OUT)/features $(ARGS)

@@ -33,9 +33,9 @@ import { BgpSession } from '../reference/bgp/session.ts';
 import { MessageStream } from '../reference/bgp/stream.ts';
 import { decodeUpdate } from '../reference/bgp/update.ts';
 import { cidrOf } from '../reference/model/ip.ts';
-import { peerOpen } from '../harness/scripted-peer/rfc-cases.ts';
-import { ScriptedPeer, type Received } from '../harness/scripted-peer/scripted-peer.ts';
-import { INSIDE_ENV, runInsideLab } from '../harness/scripted-peer/speaker-process.ts';
+import { peerOpen } from '../tools/bgp-peer/rfc-cases.ts';
+import { ScriptedPeer, type Received } from '../tools/bgp-peer/scripted-peer.ts';
+import { INSIDE_ENV, runInsideLab } from '../tools/bgp-peer/speaker-process.ts';
 import { Counter, ctx, frameCount, framed, makeRandom, mb, mutate, seeds, table } from './fuzz-campaign.ts';
 import { speakerCampaign } from './fuzz-speaker.ts';
 

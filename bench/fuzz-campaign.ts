@@ -21,7 +21,7 @@ import {
   peerOpen,
   richUpdate,
   validUpdate,
-} from '../harness/scripted-peer/rfc-cases.ts';
+} from '../tools/bgp-peer/rfc-cases.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic randomness and the campaign's messages

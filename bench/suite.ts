@@ -5,6 +5,7 @@
  * release) and the rest (speaker starts, actions, step overhead). Reads the timing.json each scenario
  * leaves beside its artifacts. Writes out/bench/suite.{json,md}.
  */
+import { runFile } from '../common/run-folder.ts';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,7 +44,7 @@ export function readScenarioTimings(
 
 /** Scenario durations from the run's report.json (the sum the phases are part of). */
 function scenarioTotalMs(runDir: string): number {
-  const file = join(runDir, 'report.json');
+  const file = runFile(runDir, 'report');
   if (!existsSync(file)) return 0;
   const report = JSON.parse(readFileSync(file, 'utf8')) as { timings?: { durationMs?: number }[] };
   return (report.timings ?? []).reduce((n, s) => n + (s.durationMs ?? 0), 0);

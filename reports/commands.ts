@@ -3,7 +3,7 @@
  * `lbconform report --run DIR ...` (rewrite a run's reports, e.g. with a vendor's identity and deviations)
  * and `lbconform compare OLD NEW` (re-exported from compare.ts).
  */
-import { join } from 'node:path';
+import { runFile } from '../common/run-folder.ts';
 import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import {
@@ -47,7 +47,7 @@ export function writeAllReportsSync(
     ...(opts.now ? { now: opts.now } : {}),
   });
   const files = writeConformanceReport(runDir, report);
-  const html = join(runDir, 'summary.html');
+  const html = runFile(runDir, 'summaryHtml');
   writeFileSync(html, summaryHtml([{ report, runHref: '' }]));
   files.push(html);
   return { files, report };

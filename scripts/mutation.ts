@@ -8,6 +8,7 @@
  * --control first runs the same features without a fault: a scenario failing there proves nothing and
  * does not count as catching. LBCONFORM_NETNS_PREFIX is passed on (keep apart from other runs).
  */
+import { runFile } from '../common/run-folder.ts';
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -60,7 +61,7 @@ function runSuite(args: string[], log: string, label: string): Promise<number> {
 }
 
 function readReport(dir: string): { report?: ConformanceReport; error?: string } {
-  const file = join(dir, 'report.json');
+  const file = runFile(dir, 'report');
   if (!existsSync(file)) return { error: `no ${file}` };
   try {
     return { report: readConformanceReport(file) };

@@ -6,6 +6,7 @@
  * DIR/run-<i>/run.log. Exit 0 when every scenario passed in every run; 1 on a flake (failed in some
  * runs but not all), a scenario failing in every run, or a run without a usable report; 2 on bad usage.
  */
+import { runFile } from '../common/run-folder.ts';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
@@ -56,7 +57,7 @@ let interrupted = false;
 function runOnce(dir: string, rest: string[]): Promise<number> {
   mkdirSync(dir, { recursive: true });
   // A previous soak's reports must never stand in for a run that wrote none.
-  for (const f of ['report.json', 'junit.xml']) rmSync(join(dir, f), { force: true });
+  for (const f of ['report', 'junit'] as const) rmSync(runFile(dir, f), { force: true });
   const fd = openSync(join(dir, 'run.log'), 'w');
   try {
     current = spawn(lbconform, ['run', '--out', dir, ...rest], {
@@ -78,7 +79,7 @@ function runOnce(dir: string, rest: string[]): Promise<number> {
 
 /** A run's scenarios from report.json, else junit.xml. */
 function readRun(run: number, dir: string, exitCode: number): RunOutcome {
-  const report = join(dir, 'report.json');
+  const report = runFile(dir, 'report');
   if (existsSync(report)) {
     try {
       return { run, ...outcomesFromReport(JSON.parse(readFileSync(report, 'utf8'))) };
@@ -86,7 +87,7 @@ function readRun(run: number, dir: string, exitCode: number): RunOutcome {
       return { run, scenarios: [], problems: [`unreadable report.json: ${(err as Error).message}`] };
     }
   }
-  const junit = join(dir, 'junit.xml');
+  const junit = runFile(dir, 'junit');
   if (existsSync(junit)) {
     const scenarios = outcomesFromJunit(readFileSync(junit, 'utf8'));
     return { run, scenarios, problems: scenarios.length ? [] : ['junit.xml lists no scenario'] };

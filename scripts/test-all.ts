@@ -1,11 +1,12 @@
 /**
- * `make test`: every suite in turn (typecheck, unit/property tests, features), streaming progress,
+ * `make test`: every suite in turn (typecheck, lint and format, unit, integration, features), streaming progress,
  * then one line over all of them: "N passed, N failed". Exit 1 when anything failed.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync, createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { fileLine, runTier, tierLine, type Tier } from './test-tiers.ts';
 
 const { values } = parseArgs({
   options: { out: { type: 'string', default: 'out/test' }, only: { type: 'string' } },
@@ -71,27 +72,18 @@ async function lint(): Promise<Tally> {
   return { name: 'lint', passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, note: `${out}/lint.log` };
 }
 
-async function unit(): Promise<Tally> {
-  process.stdout.write('== unit and property tests (tap)\n');
-  let summary: { total?: number; pass?: number; fail?: number } = {};
-  const code = await runStreaming(
-    'node_modules/.bin/tap',
-    ['-R', 'tap'],
-    (line) => {
-      // Top-level lines are one per test file; nested assertion lines stay in the log.
-      if (/^(not )?ok \d+ - /.test(line)) console.log(line);
-      if (/^\s+not ok /.test(line)) console.log(line);
-      const m = /^# (\{.*\})$/.exec(line);
-      if (m) summary = Function(`return (${m[1]})`)() as typeof summary;
-    },
-    `${out}/unit.tap`,
-  );
-  const failed = summary.fail ?? (code === 0 ? 0 : 1);
+/** A tap tier (scripts/test-tiers.ts): one line per file, the TAP in the log. */
+async function tier(name: Tier): Promise<Tally> {
+  process.stdout.write(`== ${name} tests (${name === 'unit' ? 'no root' : 'root: namespaces, FRR'})\n`);
+  const log = `${out}/${name}.tap`;
+  const r = await runTier(name, { logFile: log, onFile: (f) => console.log(fileLine(f)) });
+  console.log(tierLine(r));
+  if (r.skipped) return { name, passed: 0, failed: 0, note: `skipped: ${r.skipped}` };
   return {
-    name: 'unit',
-    passed: summary.pass ?? 0,
-    failed: code !== 0 && failed === 0 ? 1 : failed,
-    note: `${out}/unit.tap`,
+    name,
+    passed: r.files.reduce((n, f) => n + f.pass, 0),
+    failed: r.files.reduce((n, f) => n + f.fail, 0),
+    note: log,
   };
 }
 
@@ -123,7 +115,13 @@ async function features(): Promise<Tally> {
   };
 }
 
-const suites = { typecheck, lint, unit, features };
+const suites = {
+  typecheck,
+  lint,
+  unit: () => tier('unit'),
+  integration: () => tier('integration'),
+  features,
+};
 const chosen = values.only ? values.only.split(',') : Object.keys(suites);
 const tallies: Tally[] = [];
 for (const name of chosen) tallies.push(await suites[name as keyof typeof suites]());

@@ -3,7 +3,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually } from '../../harness/wait/eventually.ts';
 import { nameList } from '../support/constants.ts';
-import { serviceFileName, serviceManifest, type ServiceSpec } from '../support/manifests.ts';
+import { serviceFileName, serviceManifest, type ServiceSpec } from '../../harness/scenario/manifests.ts';
 import type { LbWorld } from '../support/world.ts';
 
 Given('the documented manifests:', function (this: LbWorld, yaml: string) {

@@ -1,10 +1,10 @@
 import { Given, When, type DataTable } from '@cucumber/cucumber';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { run } from '../../harness/exec.ts';
+import { run } from '../../common/exec.ts';
 import { eventually } from '../../harness/wait/eventually.ts';
 import { EBGP_ROUTER_ASN, SPEAKER_ASN, nameList } from '../support/constants.ts';
-import { peerManifest } from '../support/manifests.ts';
+import { peerManifest } from '../../harness/scenario/manifests.ts';
 import type { LbWorld } from '../support/world.ts';
 
 /** AS of the router `core` behind `tor`, always eBGP to `tor`. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRun } from '../../netns/runtime.ts';
 import { diffSnapshots, rootSnapshot, type RootSnapshot } from '../../netns/root-snapshot.ts';
-import { scenarioDir } from '../../harness/artifacts/paths.ts';
+import { RUN_FILES, scenarioDir } from '../../common/run-folder.ts';
 import { referenceSpeaker } from '../../harness/sut/reference.ts';
 import { commandSpeaker } from '../../harness/sut/command.ts';
 import { referenceFrrSpeaker } from '../../harness/sut/reference-frr.ts';
@@ -70,7 +70,7 @@ Before(function (this: LbWorld, { pickle }) {
 
 AfterAll(async () => {
   if (notSupported.length)
-    writeFileSync(join(outDir, '..', 'not-supported.json'), JSON.stringify(notSupported, null, 2) + '\n');
+    writeFileSync(join(outDir, '..', RUN_FILES.notSupported), JSON.stringify(notSupported, null, 2) + '\n');
   try {
     await dropCachedLab();
     await suite().run.close();
@@ -85,13 +85,7 @@ AfterAll(async () => {
 
 Before(async function (this: LbWorld, { pickle, gherkinDocument }) {
   takePhaseTimes(); // a scenario's phases start at zero
-  this.prepareDirs(
-    scenarioDir(
-      outDir,
-      gherkinDocument.feature?.name ?? 'feature',
-      pickle.name + ' ' + pickle.id.slice(0, 6),
-    ),
-  );
+  this.prepareDirs(scenarioDir(outDir, gherkinDocument.feature?.name ?? 'feature', pickle.name, pickle.id));
   this.sut = suite().sut;
   this.featureName = gherkinDocument.uri ?? '';
 });

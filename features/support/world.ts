@@ -11,10 +11,10 @@ import type { PeerRouter } from '../../harness/routers/peer-router.ts';
 import type { SpeakerHandle, SystemUnderTest } from '../../harness/sut/adapter.ts';
 import type { Timeouts } from '../../harness/timeouts.ts';
 import { NODE_SEGMENT, nodeSegmentAddress } from './constants.ts';
-import { nodesManifest, type ServiceSpec } from './manifests.ts';
+import { nodesManifest, type ServiceSpec } from '../../harness/scenario/manifests.ts';
 import { randomBytes } from 'node:crypto';
 import type { startCapture } from '../../harness/probes/l2.ts';
-import type { Spawned } from '../../harness/exec.ts';
+import type { Spawned } from '../../common/exec.ts';
 import { suite } from './suite.ts';
 import { acquireLab } from './lab-cache.ts';
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { CodedError } from '../../common/errors.ts';
-import { run } from '../exec.ts';
+import { run } from '../../common/exec.ts';
 import {
   decodeArpFrame,
   decodeEthernet,

@@ -1,9 +1,9 @@
-import { chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { chownSync, copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { CodedError } from '../../common/errors.ts';
+import { frrIds, tail } from '../../common/frr-daemons.ts';
 import type { Logger } from '../../common/log.ts';
-import { run, spawnIn, type Spawned } from '../exec.ts';
+import { run, spawnIn, type Spawned } from '../../common/exec.ts';
 import { writeArtifact } from '../artifacts/paths.ts';
 import { eventually } from '../wait/eventually.ts';
 import { renderBgpd, renderZebra } from './frr-config.ts';
@@ -355,29 +355,4 @@ function splitLines(extra: string | string[]): string[] {
   return (typeof extra === 'string' ? extra.split('\n') : extra)
     .map((l) => l.trim())
     .filter((l) => l !== '' && l !== '!');
-}
-
-/** The last lines of a daemon's output file, on one line, for error messages. */
-export function tail(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-5).join(' | ') || '(no output)';
-  } catch {
-    return '(no output)';
-  }
-}
-
-let ids: { uid: number; gid: number } | undefined;
-/** The frr user's uid and gid, which FRR's daemons run as (checked once). */
-export function frrIds(): { uid: number; gid: number } {
-  if (!ids) {
-    try {
-      ids = {
-        uid: Number(execFileSync('id', ['-u', 'frr'], { encoding: 'utf8' }).trim()),
-        gid: Number(execFileSync('id', ['-g', 'frr'], { encoding: 'utf8' }).trim()),
-      };
-    } catch {
-      throw new CodedError('FRR_NOT_INSTALLED', 'user "frr" not found: install the frr package (make deps)');
-    }
-  }
-  return ids;
 }

@@ -1,3 +1,4 @@
+import { FEATURES_DIR, runFile } from '../../common/run-folder.ts';
 import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
 import { parseArgs } from 'node:util';
 import { mkdirSync } from 'node:fs';
@@ -90,7 +91,7 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
   if (values['sut-features']) process.env.LBCONFORM_SUT_FEATURES = values['sut-features'];
   const started = Date.now();
   mkdirSync(outDir, { recursive: true });
-  process.env.LBCONFORM_OUT = resolve(outDir, 'features');
+  process.env.LBCONFORM_OUT = resolve(outDir, FEATURES_DIR);
 
   const { runConfiguration } = await loadConfiguration(
     {
@@ -100,10 +101,10 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
         import: [resolve(repoRoot, 'features/support/**/*.ts'), resolve(repoRoot, 'features/steps/**/*.ts')],
         format: [
           `"file://${resolve(repoRoot, 'harness/run/scenario-lines-formatter.ts')}"`,
-          `junit:${resolve(outDir, 'junit.xml')}`,
-          `html:${resolve(outDir, 'cucumber.html')}`,
-          `message:${resolve(outDir, 'messages.ndjson')}`,
-          `summary:${resolve(outDir, 'summary.txt')}`,
+          `junit:${runFile(outDir, 'junit')}`,
+          `html:${runFile(outDir, 'cucumberHtml')}`,
+          `message:${runFile(outDir, 'messages')}`,
+          `summary:${runFile(outDir, 'cucumberSummary')}`,
         ],
         tags: values.tags ?? '',
         strict: true,

@@ -5,7 +5,7 @@
  * What the steps observe: the routers' view (the assertions) and the speaker's log file, where a few
  * steps look for JSON-line events by name: `config.rejected` carrying the validation code
  * (bad-config scenarios), `bgp.route-refresh` and `bgp.hold-timer.expired` (@session). A speaker
- * that logs otherwise needs a wrapper that emits them (harness/sut/reference-frr/observer.ts does
+ * that logs otherwise needs a wrapper that emits them (implementations/reference-frr/observer.ts does
  * this for FRR) or must not declare the capability.
  */
 export interface NodeContext {

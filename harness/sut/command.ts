@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { CodedError } from '../../common/errors.ts';
-import { spawnIn } from '../exec.ts';
+import { spawnIn } from '../../common/exec.ts';
 import type { NodeContext, SpeakerHandle, SystemUnderTest } from './adapter.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { run, spawnIn } from '../exec.ts';
+import { run, spawnIn } from '../../common/exec.ts';
 import { eventually } from '../wait/eventually.ts';
 import type { NodeContext, SpeakerHandle, SystemUnderTest } from './adapter.ts';
 
@@ -10,7 +10,7 @@ const tsxLoader = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.
 const cli = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
 
 /**
- * FRR's bgpd as the speaker (harness/sut/reference-frr/): the same manifests and plan as the reference,
+ * FRR's bgpd as the speaker (implementations/reference-frr/): the same manifests and plan as the reference,
  * turned into an FRR configuration. Layer 2 is not implemented, so `l2` is not declared.
  */
 export const referenceFrrSpeaker: SystemUnderTest = {

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { spawnIn } from '../exec.ts';
+import { spawnIn } from '../../common/exec.ts';
 import type { NodeContext, SpeakerHandle, SystemUnderTest } from './adapter.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { silentLogger } from '../../common/log.ts';
-import { eventually } from '../../harness/wait/eventually.ts';
+import { poll } from '../../common/poll.ts';
 import {
   ARP_REPLY,
   ARP_REQUEST,
@@ -181,7 +181,7 @@ t.test(
       flags: { router: false, solicited: false, override: true },
       targetLinkAddr: '02:00:00:00:00:02',
     });
-    await eventually(
+    await poll(
       '5 rounds',
       async () => {
         if (ndp.sent.length !== 5 || arp.sent.length !== 10)
@@ -190,7 +190,7 @@ t.test(
       { timeoutMs: 2000, intervalMs: 10 },
     );
     const before = arp.sent.length;
-    await eventually(
+    await poll(
       'no more rounds',
       async () => {
         if (arp.sent.length !== before) throw new Error('still sending');
@@ -208,7 +208,7 @@ t.test('releasing stops the gratuitous rounds at once', async (t) => {
   r.setOwned([]);
   const arp = sock('eth0', 'arp');
   const n = arp.sent.length;
-  await eventually(
+  await poll(
     'quiet',
     async () => {
       if (arp.sent.length !== n) throw new Error('sent after release');

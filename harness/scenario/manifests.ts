@@ -1,5 +1,7 @@
 import { stringify } from 'yaml';
-import { SPEAKER_NAMESPACE } from './constants.ts';
+
+/** Where the speaker's MetalLB resources live (MetalLB's default namespace). */
+export const SPEAKER_NAMESPACE = 'metallb-system';
 
 /** Kubernetes objects the steps generate around the document's own manifests. */
 

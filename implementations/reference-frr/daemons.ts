@@ -6,11 +6,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CodedError } from '../../../common/errors.ts';
-import type { Logger } from '../../../common/log.ts';
-import { run, spawnProcess, type RunResult, type Spawned } from '../../exec.ts';
-import { eventually } from '../../wait/eventually.ts';
-import { frrIds, tail } from '../../routers/frr.ts';
+import { CodedError } from '../../common/errors.ts';
+import type { Logger } from '../../common/log.ts';
+import { run, spawnProcess, type RunResult, type Spawned } from '../../common/exec.ts';
+import { poll } from '../../common/poll.ts';
+import { frrIds, tail } from '../../common/frr-daemons.ts';
 
 export interface FrrDaemonOptions {
   hostname: string;
@@ -92,7 +92,7 @@ export async function startFrrDaemons(o: FrrDaemonOptions): Promise<FrrDaemons> 
       abort.abort(new CodedError('FRR_START_FAILED', why));
       if (!stopping && procs.get(d) === proc) onDied(why);
     });
-    await eventually(
+    await poll(
       `${d} sockets ${ready.join(', ')}`,
       async () => {
         const missing = ready.filter((f) => !existsSync(join(runDir, f)));
@@ -156,7 +156,7 @@ export async function startFrrDaemons(o: FrrDaemonOptions): Promise<FrrDaemons> 
   try {
     await start('zebra', ['zserv.api', 'zebra.vty']);
     // bgpd only once zebra knows the interfaces as up: it takes the IPv6 next hop from them.
-    await eventually(
+    await poll(
       'zebra reports the interfaces up',
       async () => {
         const r = await vtysh(['-d', 'zebra', '-c', 'show interface json']);

@@ -8,7 +8,7 @@
  * is written under new names and the neighbour switched to it in one step (FRR re-sends only to that
  * neighbour, no session reset), then the old objects are removed.
  */
-import { CodedError } from '../../../common/errors.ts';
+import { CodedError } from '../../common/errors.ts';
 import { classKey, sessionKey, type FrrModel, type NeighborModel, type PolicyClass } from './model.ts';
 
 /** What is running: the model and the policy generation of each neighbour (by BGPPeer name). */

@@ -2,8 +2,8 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { openSync, closeSync, mkdirSync } from 'node:fs';
 import { constants } from 'node:os';
 import { dirname } from 'node:path';
-import { CodedError } from '../common/errors.ts';
-import type { Logger } from '../common/log.ts';
+import { CodedError } from './errors.ts';
+import type { Logger } from './log.ts';
 
 export interface RunResult {
   stdout: string;

@@ -2,9 +2,9 @@
  * Plan rows + BGPPeers for one node -> what its FRR must hold: one router, one neighbour per peer and,
  * per neighbour, the outbound policy as classes of prefixes sharing the same attributes. Pure.
  */
-import { CodedError } from '../../../common/errors.ts';
-import type { AnnouncedRoute, ResolvedPeer } from '../../../reference/plan/types.ts';
-import { formatCidr } from '../../../reference/model/ip.ts';
+import { CodedError } from '../../common/errors.ts';
+import type { AnnouncedRoute, ResolvedPeer } from '../../reference/plan/types.ts';
+import { formatCidr } from '../../reference/model/ip.ts';
 
 /** Prefixes of one family pair that leave with the same attributes. */
 export interface PolicyClass {

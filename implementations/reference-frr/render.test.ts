@@ -1,12 +1,12 @@
 import t from 'tap';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseManifestTexts } from '../../../reference/config/load.ts';
-import { allocate } from '../../../reference/allocate/allocate.ts';
-import { computePlan, peersForNode, routesForNode } from '../../../reference/plan/index.ts';
-import { cidrOf } from '../../../reference/model/ip.ts';
-import type { ClusterConfig } from '../../../reference/model/types.ts';
-import type { AnnouncedRoute, ResolvedPeer } from '../../../reference/plan/types.ts';
+import { parseManifestTexts } from '../../reference/config/load.ts';
+import { allocate } from '../../reference/allocate/allocate.ts';
+import { computePlan, peersForNode, routesForNode } from '../../reference/plan/index.ts';
+import { cidrOf } from '../../reference/model/ip.ts';
+import type { ClusterConfig } from '../../reference/model/types.ts';
+import type { AnnouncedRoute, ResolvedPeer } from '../../reference/plan/types.ts';
 import { buildModel, classify, type FrrModel, type LocalFacts } from './model.ts';
 import { initialApplied, renderFrrConf, renderReload, type Applied, type RenderOptions } from './render.ts';
 
@@ -46,7 +46,7 @@ t.test('golden bgpd.conf (UPDATE_GOLDEN=1 rewrites them)', async (t) => {
     renderFrrConf(
       initialApplied(
         modelOf(
-          config(here('../../../fixtures/doc/S2.yaml'), here('../../../fixtures/doc/S2.cluster.yaml')),
+          config(here('../../fixtures/doc/S2.yaml'), here('../../fixtures/doc/S2.cluster.yaml')),
           'NodeA',
         ),
       ),

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { encodeNotification, type UpdateFrame } from '../../reference/bgp/messages.ts';
 import { formatCidr } from '../../reference/model/ip.ts';
 import { decodeUpdate } from '../../reference/bgp/update.ts';
-import { defaultTimeouts } from '../timeouts.ts';
+import { defaultTimeouts } from '../../harness/timeouts.ts';
 import { ScriptedPeer, type Received } from './scripted-peer.ts';
 import { defaultContext, rfcCases, type RfcCase } from './rfc-cases.ts';
 import {
