@@ -6,6 +6,8 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync, createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { runFile } from '../common/run-folder.ts';
+import { runLbconform } from '../harness/run/child.ts';
 import { fileLine, runTier, tierLine, type Tier } from './test-tiers.ts';
 
 const { values } = parseArgs({
@@ -93,13 +95,14 @@ async function features(): Promise<Tally> {
   // Compared with the committed baseline when there is one: the run then also fails on a regression
   // junit cannot show (a cut-off run, a failed run hook), and features.log ends with the comparison.
   const baseline = 'reports/baselines/reference.json';
-  const code = await runStreaming(
-    'bin/lbconform',
+  const code = await runLbconform(
     ['run', '--out', dir, ...(existsSync(baseline) ? ['--baseline', baseline] : [])],
-    (l) => console.log(l),
-    `${out}/features.log`,
-  );
-  const junit = `${dir}/junit.xml`;
+    {
+      logFile: `${out}/features.log`,
+      onLine: (l) => console.log(l),
+    },
+  ).done;
+  const junit = runFile(dir, 'junit');
   if (!existsSync(junit)) return { name: 'features', passed: 0, failed: 1, note: 'no junit.xml written' };
   const xml = readFileSync(junit, 'utf8');
   const attr = (n: string): number =>
