@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { poll } from './poll.ts';
 import { CodedError } from './errors.ts';
 
 /**
@@ -31,4 +33,44 @@ export function frrIds(): { uid: number; gid: number } {
     }
   }
   return ids;
+}
+
+/**
+ * Arguments of zebra or bgpd run as user frr from a private runtime folder: its zserv socket, vty
+ * sockets and pid file live in `runDir`, its configuration is `confFile`.
+ */
+export function frrDaemonArgs(runDir: string, daemon: 'zebra' | 'bgpd', confFile: string): string[] {
+  return [
+    '-u',
+    'frr',
+    '-g',
+    'frr',
+    '-P',
+    '0',
+    '-z',
+    join(runDir, 'zserv.api'),
+    '--vty_socket',
+    runDir,
+    '-f',
+    confFile,
+    '-i',
+    join(runDir, `${daemon}.pid`),
+  ];
+}
+
+/** Waits until a starting daemon's sockets exist in runDir; `signal` aborts it (the daemon died). */
+export function daemonSockets(
+  name: string,
+  runDir: string,
+  ready: readonly string[],
+  opts: { timeoutMs: number; intervalMs: number; signal: AbortSignal },
+): Promise<void> {
+  return poll(
+    `${name} sockets ${ready.join(', ')}`,
+    async () => {
+      const missing = ready.filter((f) => !existsSync(join(runDir, f)));
+      if (missing.length) throw new Error(`missing ${missing.join(', ')}`);
+    },
+    opts,
+  );
 }

@@ -1,7 +1,8 @@
 import { chownSync, copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { CodedError } from '../../common/errors.ts';
-import { frrIds, tail } from '../../common/frr-daemons.ts';
+import { daemonSockets, frrDaemonArgs, frrIds, tail } from '../../common/frr-daemons.ts';
+import { timed } from '../run/phase-clock.ts';
 import type { Logger } from '../../common/log.ts';
 import { run, spawnIn, type Spawned } from '../../common/exec.ts';
 import { writeArtifact } from '../artifacts/paths.ts';
@@ -161,26 +162,12 @@ export async function startFrr(o: FrrOptions): Promise<FrrRouter> {
   ])
     chownSync(p, uid, gid);
 
-  const common = [
-    '-u',
-    'frr',
-    '-g',
-    'frr',
-    '-P',
-    '0',
-    '-z',
-    join(runDir, 'zserv.api'),
-    '--vty_socket',
-    runDir,
-  ];
   const procs: { daemon: 'zebra' | 'bgpd'; proc: Spawned }[] = [];
   const startDaemon = async (d: 'zebra' | 'bgpd', ready: string[]): Promise<Spawned> => {
-    const proc = spawnIn(
-      o.netns,
-      `/usr/lib/frr/${d}`,
-      [...common, '-f', join(dir, `${d}.conf`), '-i', join(runDir, `${d}.pid`)],
-      { logFile: join(logDir, `${d}.stdout.log`), ...(log ? { log } : {}) },
-    );
+    const proc = spawnIn(o.netns, `/usr/lib/frr/${d}`, frrDaemonArgs(runDir, d, join(dir, `${d}.conf`)), {
+      logFile: join(logDir, `${d}.stdout.log`),
+      ...(log ? { log } : {}),
+    });
     procs.push({ daemon: d, proc });
     // Sockets appear once the daemon has read its config and, for zebra, the kernel's interfaces.
     // A daemon that dies on start fails the wait at once, with the end of its output.
@@ -193,13 +180,8 @@ export async function startFrr(o: FrrOptions): Promise<FrrRouter> {
         ),
       ),
     );
-    await eventually(
-      `${o.name}: ${d} sockets ${ready.join(', ')}`,
-      async () => {
-        const missing = ready.filter((f) => !existsSync(join(runDir, f)));
-        if (missing.length) throw new Error(`missing ${missing.join(', ')}`);
-      },
-      { timeoutMs, intervalMs: 5, signal: abort.signal },
+    await timed('wait', () =>
+      daemonSockets(`${o.name}: ${d}`, runDir, ready, { timeoutMs, intervalMs: 5, signal: abort.signal }),
     );
     return proc;
   };

@@ -4,13 +4,13 @@
  * known), and a watchdog that kills them if we die without stopping them (SIGKILL of the speaker).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CodedError } from '../../common/errors.ts';
 import type { Logger } from '../../common/log.ts';
 import { run, spawnProcess, type RunResult, type Spawned } from '../../common/exec.ts';
 import { poll } from '../../common/poll.ts';
-import { frrIds, tail } from '../../common/frr-daemons.ts';
+import { daemonSockets, frrDaemonArgs, frrIds, tail } from '../../common/frr-daemons.ts';
 
 export interface FrrDaemonOptions {
   hostname: string;
@@ -66,23 +66,7 @@ export async function startFrrDaemons(o: FrrDaemonOptions): Promise<FrrDaemons> 
 
   const start = async (d: 'zebra' | 'bgpd', ready: string[]): Promise<Spawned> => {
     // -n: bgpd never installs routes in the node's kernel (and the inbound policy accepts none anyway).
-    const args = [
-      '-u',
-      'frr',
-      '-g',
-      'frr',
-      '-P',
-      '0',
-      '-z',
-      join(runDir, 'zserv.api'),
-      '--vty_socket',
-      runDir,
-      '-f',
-      join(runDir, `${d}.conf`),
-      '-i',
-      join(runDir, `${d}.pid`),
-      ...(d === 'bgpd' ? ['-n'] : []),
-    ];
+    const args = [...frrDaemonArgs(runDir, d, join(runDir, `${d}.conf`)), ...(d === 'bgpd' ? ['-n'] : [])];
     const out = join(o.logDir, `${d}.stdout.log`);
     const proc = spawnProcess(join(o.frrBin, d), args, { logFile: out });
     procs.set(d, proc);
@@ -92,14 +76,11 @@ export async function startFrrDaemons(o: FrrDaemonOptions): Promise<FrrDaemons> 
       abort.abort(new CodedError('FRR_START_FAILED', why));
       if (!stopping && procs.get(d) === proc) onDied(why);
     });
-    await poll(
-      `${d} sockets ${ready.join(', ')}`,
-      async () => {
-        const missing = ready.filter((f) => !existsSync(join(runDir, f)));
-        if (missing.length) throw new Error(`missing ${missing.join(', ')}`);
-      },
-      { timeoutMs: o.readyTimeoutMs, intervalMs: 10, signal: abort.signal },
-    );
+    await daemonSockets(d, runDir, ready, {
+      timeoutMs: o.readyTimeoutMs,
+      intervalMs: 10,
+      signal: abort.signal,
+    });
     return proc;
   };
 

@@ -2,11 +2,11 @@ import t from 'tap';
 import { connect, createServer, type Socket } from 'node:net';
 import { once } from 'node:events';
 import type { Logger } from '../../common/log.ts';
-import { BgpSession, type BgpSessionOptions } from './session.ts';
+import { BgpSession } from './session.ts';
 import { decodeMessage, encodeRouteRefresh, type Message } from './messages.ts';
 import { cidrOf, formatCidr } from '../model/ip.ts';
 import { MessageStream } from './stream.ts';
-import { ScriptedPeer, eventWithin, type PeerScript } from './test-peer.ts';
+import { ScriptedPeer, eventWithin, sessionWithPeer } from './test-peer.ts';
 
 const route = (prefix: string, extra: { communities?: string[]; localPref?: number } = {}) => ({
   prefix: cidrOf(prefix),
@@ -26,25 +26,7 @@ function recordingLogger(): Logger & { events: { event: string; fields?: Record<
   return log;
 }
 
-async function setup(t: Teardown, script: PeerScript, opts: Partial<BgpSessionOptions> = {}) {
-  const peer = new ScriptedPeer(script);
-  await peer.listen();
-  const session = new BgpSession({
-    peerAddress: '127.0.0.1',
-    peerPort: peer.port,
-    myAsn: 64500,
-    peerAsn: script.asn,
-    routerId: '192.0.2.11',
-    holdTime: 30,
-    nextHopV6: '2001:db8::b',
-    ...opts,
-  });
-  t.teardown(async () => {
-    await session.stop();
-    await peer.close();
-  });
-  return { peer, session };
-}
+const setup = sessionWithPeer;
 
 t.test('only negotiated families are sent: a peer without IPv6 unicast gets no MP_REACH_NLRI', async (t) => {
   const { peer, session } = await setup(t, {

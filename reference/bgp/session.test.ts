@@ -1,34 +1,16 @@
 import t from 'tap';
 import { once } from 'node:events';
-import { BgpSession, type BgpSessionOptions } from './session.ts';
+import type { BgpSessionOptions } from './session.ts';
 import { encodeKeepalive, encodeRouteRefresh } from './messages.ts';
 import { cidrOf, formatCidr } from '../model/ip.ts';
-import { ScriptedPeer } from './test-peer.ts';
+import { sessionWithPeer } from './test-peer.ts';
 
-async function setup(
+/** Hold 3 s, keepalive 1 s: these tests watch the timers. */
+const setup = (
   t: { teardown(fn: () => unknown): void },
   peerOpen: { asn: number; holdTime: number },
   opts: Partial<BgpSessionOptions> = {},
-) {
-  const peer = new ScriptedPeer(peerOpen);
-  await peer.listen();
-  const session = new BgpSession({
-    peerAddress: '127.0.0.1',
-    peerPort: peer.port,
-    myAsn: 64500,
-    peerAsn: peerOpen.asn,
-    routerId: '192.0.2.11',
-    holdTime: 3,
-    keepaliveTime: 1,
-    nextHopV6: '2001:db8::b',
-    ...opts,
-  });
-  t.teardown(async () => {
-    await session.stop();
-    await peer.close();
-  });
-  return { peer, session };
-}
+) => sessionWithPeer(t, peerOpen, { holdTime: 3, keepaliveTime: 1, ...opts });
 
 const route = (prefix: string, localPref?: number) => ({
   prefix: cidrOf(prefix),
