@@ -97,17 +97,6 @@ export async function ndpProbe(ns: string, iface: string, ip: string, timeoutMs 
   return (await probe('ndp', ns, iface, ip, timeoutMs)).answers.map((a) => a.mac);
 }
 
-/** Same as arpProbe/ndpProbe, with answer times and what we sent from. */
-export function l2ProbeDetailed(
-  kind: 'arp' | 'ndp',
-  ns: string,
-  iface: string,
-  ip: string,
-  timeoutMs = 1000,
-): Promise<ProbeResult> {
-  return probe(kind, ns, iface, ip, timeoutMs);
-}
-
 export interface NeighbourEntry {
   mac: string;
   state: string;

@@ -8,7 +8,7 @@ import { FAULT_NAMES, parseFault } from '../../reference/faults/index.ts';
 import { finishWithBaseline, loadBaseline } from './baseline.ts';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describeTimeouts, resolveTimeouts } from '../timeouts.ts';
+import { defaultConsecutive, describeTimeouts, resolveTimeouts } from '../timeouts.ts';
 
 /** Systems under test this build can drive (harness/sut/). */
 const knownSuts = ['reference', 'reference-frr', 'command'];
@@ -62,7 +62,7 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
     io.stderr.write(`${(err as Error).message}\n`);
     return 2;
   }
-  const consecutive = values.consecutive ? Number(values.consecutive) : 2;
+  const consecutive = values.consecutive ? Number(values.consecutive) : defaultConsecutive;
   if (!knownSuts.includes(values.sut!)) {
     io.stderr.write(`unknown --sut "${values.sut}"; available: ${knownSuts.join(', ')}\n`);
     return 2;

@@ -8,11 +8,6 @@ export const SAFI_UNICAST = 1;
 
 export type Afi = typeof AFI_IPV4 | typeof AFI_IPV6;
 
-/** The AFI a prefix travels under: an IPv4-mapped IPv6 network is IPv6 (MP_REACH_NLRI), as allocated. */
-export function afiOf(p: Cidr): Afi {
-  return p.family === 4 ? AFI_IPV4 : AFI_IPV6;
-}
-
 /** 4 or 16 bytes of an address given as text (next hops, AGGREGATOR); parsed by the model's parser. */
 export function addressBytes(text: string): Buffer {
   const ip = parseIP(text);
