@@ -6,8 +6,7 @@ import { createRun } from '../../netns/runtime.ts';
 import { diffSnapshots, rootSnapshot, type RootSnapshot } from '../../netns/root-snapshot.ts';
 import { RUN_FILES, scenarioDir } from '../../common/run-folder.ts';
 import { referenceSpeaker } from '../../harness/sut/reference.ts';
-import { commandSpeaker } from '../../harness/sut/command.ts';
-import { referenceFrrSpeaker } from '../../harness/sut/reference-frr.ts';
+import { SUT_NAMES, isSutName, sutByName } from '../../harness/sut/registry.ts';
 import { withNodeFacts } from '../../harness/sut/node-facts.ts';
 import { clearSuite, setSuite, suite } from './suite.ts';
 import { dropCachedLab, releaseLab } from './lab-cache.ts';
@@ -45,15 +44,13 @@ BeforeAll(async () => {
   // createRun first removes what killed runs left behind (namespaces, daemons, temp dirs).
   // LBCONFORM_NETNS_PREFIX lets concurrent runs (developers, CI jobs) keep apart; checkPrefix validates it
   const run = await createRun({ prefix: process.env.LBCONFORM_NETNS_PREFIX ?? 'lbc' });
-  const sut =
-    process.env.LBCONFORM_SUT === 'command'
-      ? commandSpeaker(
-          process.env.LBCONFORM_SUT_START ?? '',
-          (process.env.LBCONFORM_SUT_FEATURES ?? 'bgp,ipv4').split(',').map((f) => f.trim()),
-        )
-      : process.env.LBCONFORM_SUT === 'reference-frr'
-        ? referenceFrrSpeaker
-        : referenceSpeaker;
+  const name = process.env.LBCONFORM_SUT ?? 'reference';
+  if (!isSutName(name))
+    throw new Error(`unknown LBCONFORM_SUT "${name}"; available: ${SUT_NAMES.join(', ')}`);
+  const sut = sutByName(name, {
+    start: process.env.LBCONFORM_SUT_START ?? '',
+    features: (process.env.LBCONFORM_SUT_FEATURES ?? 'bgp,ipv4').split(',').map((f) => f.trim()),
+  });
   setSuite({ run, sut: withNodeFacts(sut) });
 });
 

@@ -9,13 +9,11 @@ import { finishWithBaseline, loadBaseline } from './baseline.ts';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultConsecutive, describeTimeouts, resolveTimeouts } from '../timeouts.ts';
-
-/** Systems under test this build can drive (harness/sut/). */
-const knownSuts = ['reference', 'reference-frr', 'command'];
+import { SUT_NAMES, isSutName } from '../sut/registry.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-export const runUsage = `usage: lbconform run [--sut reference|reference-frr|command [--sut-start TEMPLATE] [--sut-features bgp,ipv4,...]] [--out DIR] [--tags EXPR] [--timeout name=ms]...
+export const runUsage = `usage: lbconform run [--sut ${SUT_NAMES.join('|')} [--sut-start TEMPLATE] [--sut-features bgp,ipv4,...]] [--out DIR] [--tags EXPR] [--timeout name=ms]...
                      [--timeout-scale N] [--consecutive N] [FEATURE_PATH...]
 
 Runs the conformance features against the reference speaker and writes, into DIR (default out/run):
@@ -63,8 +61,8 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
     return 2;
   }
   const consecutive = values.consecutive ? Number(values.consecutive) : defaultConsecutive;
-  if (!knownSuts.includes(values.sut!)) {
-    io.stderr.write(`unknown --sut "${values.sut}"; available: ${knownSuts.join(', ')}\n`);
+  if (!isSutName(values.sut!)) {
+    io.stderr.write(`unknown --sut "${values.sut}"; available: ${SUT_NAMES.join(', ')}\n`);
     return 2;
   }
   if (values.sut === 'command' && !values['sut-start']) {
