@@ -131,7 +131,7 @@ for (const name of chosen) tallies.push(await suites[name as keyof typeof suites
 
 console.log('');
 for (const t of tallies)
-  console.log(`${t.name.padEnd(10)} ${t.passed} passed, ${t.failed} failed${t.note ? `  (${t.note})` : ''}`);
+  console.log(`${t.name.padEnd(12)} ${t.passed} passed, ${t.failed} failed${t.note ? `  (${t.note})` : ''}`);
 const passed = tallies.reduce((a, t) => a + t.passed, 0);
 const failed = tallies.reduce((a, t) => a + t.failed, 0);
 console.log(`${passed} passed, ${failed} failed`);
