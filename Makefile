@@ -3,11 +3,11 @@ SHELL := /bin/bash
 OUT ?= out
 ARGS ?=
 
-.PHONY: deps build conformance test typecheck lint format unit features bench clean doctor pack
+.PHONY: deps build conformance test typecheck lint format unit integration features bench clean doctor pack
 
 # Every runtime TypeScript file compiled to dist/ (esbuild, about a second), so no command transpiles at
 # run time; rebuilt only when a source is newer than the stamp (bin/lbconform falls back to the sources).
-SOURCES := $(shell find cli common reference netns harness features reports -name '*.ts' ! -name '*.test.ts' 2>/dev/null)
+SOURCES := $(shell find cli common reference implementations netns harness tools features reports -name '*.ts' ! -name '*.test.ts' 2>/dev/null)
 dist/.build-stamp: $(SOURCES) scripts/build.ts
 	@node_modules/.bin/tsx scripts/build.ts
 
@@ -20,7 +20,7 @@ deps:
 conformance: deps build
 	@bin/lbconform run --out $(OUT)/conformance $(ARGS)
 
-# Every test: typecheck, unit/property tests, features. Ends with "N passed, N failed".
+# Every test: typecheck, lint, unit, integration (root), features. Ends with "N passed, N failed".
 test: deps build
 	@node_modules/.bin/tsx scripts/test-all.ts --out $(OUT)/test
 
@@ -33,8 +33,13 @@ lint: deps
 format: deps
 	@node_modules/.bin/biome check --write .
 
+# No root, milliseconds per test (CONTRIBUTING: test tiers).
 unit: deps
-	@node_modules/.bin/tap
+	@node_modules/.bin/tsx scripts/test-tiers.ts unit
+
+# Root only: namespaces, FRR, the speaker process; skipped with the reason otherwise.
+integration: deps
+	@node_modules/.bin/tsx scripts/test-tiers.ts integration
 
 features: deps build
 	@bin/lbconform run --out $(OUT)/features $(ARGS)

@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { createRun } from '../netns/runtime.ts';
 import { referenceSpeaker } from '../harness/sut/reference.ts';
 import { startFrr } from '../harness/routers/frr.ts';
-import { run as exec } from '../harness/exec.ts';
+import { run as exec } from '../common/exec.ts';
 import { eventually } from '../harness/wait/eventually.ts';
-import { nodesManifest, peerManifest, serviceManifest } from '../features/support/manifests.ts';
+import { nodesManifest, peerManifest, serviceManifest } from '../harness/scenario/manifests.ts';
 import type { SpeakerHandle } from '../harness/sut/adapter.ts';
 
 const rounds = Number(process.argv.find((a) => a.startsWith('--rounds='))?.split('=')[1] ?? 10);

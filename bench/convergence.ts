@@ -18,12 +18,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createRun } from '../netns/runtime.ts';
-import { run as exec, runIn } from '../harness/exec.ts';
+import { run as exec, runIn } from '../common/exec.ts';
 import { startFrr, type FrrRouter } from '../harness/routers/frr.ts';
 import { startBird } from '../harness/routers/bird.ts';
 import { startGobgp } from '../harness/routers/gobgp.ts';
 import { referenceSpeaker } from '../harness/sut/reference.ts';
-import { nodesManifest, peerManifest } from '../features/support/manifests.ts';
+import { nodesManifest, peerManifest } from '../harness/scenario/manifests.ts';
 import {
   AGGREGATE,
   BENCH_OUT,

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { createRun } from '../netns/runtime.ts';
 import { referenceSpeaker } from '../harness/sut/reference.ts';
 import { startCapture, sawGratuitousArp, arpProbe } from '../harness/probes/l2.ts';
-import { eventually } from '../harness/wait/eventually.ts';
-import { electedNode } from '../features/support/election.ts';
-import { nodesManifest, serviceManifest } from '../features/support/manifests.ts';
+import { poll } from '../common/poll.ts';
+import { electedNode } from '../harness/scenario/election.ts';
+import { nodesManifest, serviceManifest } from '../harness/scenario/manifests.ts';
 import type { SpeakerHandle } from '../harness/sut/adapter.ts';
 
 const rounds = Number(process.argv.find((a) => a.startsWith('--rounds='))?.split('=')[1] ?? 10);
@@ -85,7 +85,7 @@ try {
   const times: number[] = [];
   for (let r = 1; r <= rounds; r++) {
     const owner = electedNode([...speakers.keys()], ip);
-    await eventually(
+    await poll(
       'owner answering',
       async () => {
         const a = await arpProbe(lab.nsOf('client'), 'eth0', ip, 500);
@@ -99,7 +99,7 @@ try {
     await speakers.get(owner)!.kill();
     speakers.delete(owner);
     const next = electedNode([...speakers.keys()], ip);
-    const seen = await eventually(
+    const seen = await poll(
       'gratuitous ARP from the new owner',
       async () => {
         const g = sawGratuitousArp(capture.frames(), macOf.get(next)!, ip);

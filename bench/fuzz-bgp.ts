@@ -32,9 +32,10 @@ import { decodeMessage, encodeKeepalive, encodeRouteRefresh } from '../reference
 import { BgpSession } from '../reference/bgp/session.ts';
 import { MessageStream } from '../reference/bgp/stream.ts';
 import { decodeUpdate } from '../reference/bgp/update.ts';
-import { peerOpen } from '../harness/scripted-peer/rfc-cases.ts';
-import { ScriptedPeer, type Received } from '../harness/scripted-peer/scripted-peer.ts';
-import { INSIDE_ENV, runInsideLab } from '../harness/scripted-peer/speaker-process.ts';
+import { cidrOf } from '../reference/model/ip.ts';
+import { peerOpen } from '../tools/bgp-peer/rfc-cases.ts';
+import { ScriptedPeer, type Received } from '../tools/bgp-peer/scripted-peer.ts';
+import { INSIDE_ENV, runInsideLab } from '../tools/bgp-peer/speaker-process.ts';
 import { Counter, ctx, frameCount, framed, makeRandom, mb, mutate, seeds, table } from './fuzz-campaign.ts';
 import { speakerCampaign } from './fuzz-speaker.ts';
 
@@ -138,13 +139,14 @@ function pure(count: number): { ok: boolean; summary: string } {
     } catch (err) {
       if (!(err instanceof BgpDecodeError)) {
         Error.stackTraceLimit = stackLimit;
+        let shown: unknown = err;
         try {
           decodeAll(bytes, fourOctet, new Counter()); // again, with a stack trace
         } catch (again) {
-          err = again;
+          shown = again;
         }
         process.stderr.write(
-          `FAIL (pure): message ${i} (fourOctet ${fourOctet}: ${bytes.toString('hex')}) threw ${(err as Error)?.stack ?? String(err)}\n`,
+          `FAIL (pure): message ${i} (fourOctet ${fourOctet}: ${bytes.toString('hex')}) threw ${(shown as Error)?.stack ?? String(shown)}\n`,
         );
         return { ok: false, summary: '' };
       }
@@ -219,7 +221,7 @@ async function live(count: number): Promise<{ ok: boolean; summary: string }> {
     connectRetryCapSeconds: 2,
   });
   session.setRoutes([
-    { prefix: '203.0.113.200/32', communities: ['64500:1'], largeCommunities: [], localPref: 100 },
+    { prefix: cidrOf('203.0.113.200/32'), communities: ['64500:1'], largeCommunities: [], localPref: 100 },
   ]);
 
   // Live counters, updated from the peer's and the session's events.

@@ -12,6 +12,7 @@ import {
 import { packAnnouncements, packWithdrawals } from '../reference/bgp/packer.ts';
 import { MessageStream } from '../reference/bgp/stream.ts';
 import { encodeUpdateRaw } from '../reference/bgp/update.ts';
+import { cidrOf } from '../reference/model/ip.ts';
 import {
   attr,
   attrs,
@@ -20,7 +21,7 @@ import {
   peerOpen,
   richUpdate,
   validUpdate,
-} from '../harness/scripted-peer/rfc-cases.ts';
+} from '../tools/bgp-peer/rfc-cases.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic randomness and the campaign's messages
@@ -40,7 +41,7 @@ export function makeRandom(s: number): (n: number) => number {
 
 export const ctx = defaultContext;
 const manyRoutes = Array.from({ length: 40 }, (_, i) => ({
-  prefix: i % 2 ? `2001:db8:${i.toString(16)}::/48` : `198.51.100.${i}/32`,
+  prefix: cidrOf(i % 2 ? `2001:db8:${i.toString(16)}::/48` : `198.51.100.${i}/32`),
   communities: ['64500:1', '65535:65282'],
   largeCommunities: ['64500:1:2'],
   localPref: 100,

@@ -1,6 +1,6 @@
 /**
  * `npm run fuzz:bgp -- --target speaker`: the live campaign against the real speaker process
- * (`lbconform speaker`), run inside a namespace of our own (see harness/scripted-peer/speaker-process.ts).
+ * (`lbconform speaker`), run inside a namespace of our own (see tools/bgp-peer/speaker-process.ts).
  *
  * Each mutated message goes from the scripted peer to the speaker, followed by a KEEPALIVE and a
  * ROUTE-REFRESH. What the speaker did is read from the wire and its log: a NOTIFICATION (code/subcode)
@@ -13,8 +13,8 @@ import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeMessage, encodeKeepalive, encodeRouteRefresh } from '../reference/bgp/messages.ts';
 import { MessageStream } from '../reference/bgp/stream.ts';
-import { peerOpen } from '../harness/scripted-peer/rfc-cases.ts';
-import { ScriptedPeer, type Received } from '../harness/scripted-peer/scripted-peer.ts';
+import { peerOpen } from '../tools/bgp-peer/rfc-cases.ts';
+import { ScriptedPeer, type Received } from '../tools/bgp-peer/scripted-peer.ts';
 import {
   PEER_ADDRESS,
   startSpeaker,
@@ -23,7 +23,7 @@ import {
   type LogLine,
   type SpeakerMemory,
   type SpeakerProcess,
-} from '../harness/scripted-peer/speaker-process.ts';
+} from '../tools/bgp-peer/speaker-process.ts';
 import { defaultTimeouts } from '../harness/timeouts.ts';
 import { Counter, ctx, framed, mb, mutate, seeds, table, makeRandom } from './fuzz-campaign.ts';
 import { BENCH_OUT } from './lib.ts';

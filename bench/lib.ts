@@ -1,8 +1,8 @@
 /** Small helpers shared by the benchmark scripts (no namespaces here). */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
-import { run } from '../harness/exec.ts';
+import { poll } from '../common/poll.ts';
+import { run } from '../common/exec.ts';
 
 /** Service IP i (1-based) from 198.18.0.0/16 (RFC 2544 benchmarking range; /32 routes exist only inside our namespaces). */
 export const ipOf = (i: number): string => `198.18.${(i >> 8) & 255}.${i & 255}`;
@@ -22,18 +22,20 @@ export function progress(line: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 }
 
-/** Polls cond every intervalMs until true; the time is measured by the caller. */
+/** Polls cond every intervalMs until true (common/poll.ts); the time is measured by the caller. */
 export async function waitFor(
   what: string,
   cond: () => Promise<boolean>,
   timeoutMs = 300_000,
   intervalMs = 20,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
-    await delay(intervalMs);
-  }
+  await poll(
+    what,
+    async () => {
+      if (!(await cond())) throw new Error('not yet');
+    },
+    { timeoutMs, intervalMs },
+  );
 }
 
 export interface ProcCost {

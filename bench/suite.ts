@@ -8,6 +8,7 @@
  * the load average at start and end (the machine is shared), then the ratio and the slowest scenarios.
  * Writes out/bench/suite.{json,md}.
  */
+import { runFile } from '../common/run-folder.ts';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -56,7 +57,7 @@ export function readScenarioTimings(
 
 /** Scenario durations from the run's report.json. */
 function scenarioTimings(runDir: string): { scenario: string; ms: number }[] {
-  const file = join(runDir, 'report.json');
+  const file = runFile(runDir, 'report');
   if (!existsSync(file)) return [];
   const report = JSON.parse(readFileSync(file, 'utf8')) as {
     timings?: { feature?: string; scenario?: string; durationMs?: number }[];

@@ -8,7 +8,8 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { packAnnouncements, packWithdrawals, type WireContext } from '../reference/bgp/packer.ts';
-import type { AnnouncedRoute } from '../reference/bgp/route.ts';
+import { cidrOf } from '../reference/model/ip.ts';
+import type { AnnouncedRoute } from '../reference/model/route.ts';
 import { AGGREGATE, ipOf, progress, writeOut } from './lib.ts';
 
 const MAX = 4096;
@@ -73,7 +74,6 @@ const v6Of = (i: number): string => `2001:db8:1::${i.toString(16)}/128`;
 
 function measure(
   scenario: string,
-  n: number,
   routes: AnnouncedRoute[],
   min: { messages: number; bytes: number },
   withdraw = false,
@@ -97,20 +97,19 @@ export function wireBench(sizes: number[]): WireRow[] {
   const rows: WireRow[] = [];
   for (const n of sizes) {
     const host = (i: number): AnnouncedRoute => ({
-      prefix: `${ipOf(i)}/32`,
+      prefix: cidrOf(`${ipOf(i)}/32`),
       communities: [],
       largeCommunities: [],
     });
     // 1) the convergence benchmark's routes: N /32 + the aggregate, same attributes (one group).
     const same = [
       ...Array.from({ length: n }, (_, i) => host(i + 1)),
-      { prefix: AGGREGATE, communities: [], largeCommunities: [] },
+      { prefix: cidrOf(AGGREGATE), communities: [], largeCommunities: [] },
     ];
     const base = ORIGIN + AS_PATH_EBGP + NEXT_HOP;
     rows.push(
       measure(
         'IPv4 /32 + aggregate, one attribute set',
-        n,
         same,
         minimum([{ attrBytes: base, prefixBytes: 5, count: n, extraNlri: 3 }]),
       ),
@@ -118,12 +117,11 @@ export function wireBench(sizes: number[]): WireRow[] {
     // 2) aggregate with its own community (two attribute groups, as with a second BGPAdvertisement carrying communities).
     const two = [
       ...Array.from({ length: n }, (_, i) => host(i + 1)),
-      { prefix: AGGREGATE, communities: ['8000:800'], largeCommunities: [] },
+      { prefix: cidrOf(AGGREGATE), communities: ['8000:800'], largeCommunities: [] },
     ];
     rows.push(
       measure(
         'IPv4 /32 + aggregate with a community (2 sets)',
-        n,
         two,
         minimum([
           { attrBytes: base, prefixBytes: 5, count: n },
@@ -134,12 +132,11 @@ export function wireBench(sizes: number[]): WireRow[] {
     // 3) IPv6 /128 in MP_REACH_NLRI.
     const v6 = Array.from(
       { length: n },
-      (_, i): AnnouncedRoute => ({ prefix: v6Of(i + 1), communities: [], largeCommunities: [] }),
+      (_, i): AnnouncedRoute => ({ prefix: cidrOf(v6Of(i + 1)), communities: [], largeCommunities: [] }),
     );
     rows.push(
       measure(
         'IPv6 /128 (MP_REACH_NLRI)',
-        n,
         v6,
         minimum([
           { attrBytes: ORIGIN + AS_PATH_EBGP, perMessageExtra: MP_REACH_V6, prefixBytes: 17, count: n },
@@ -150,7 +147,6 @@ export function wireBench(sizes: number[]): WireRow[] {
     rows.push(
       measure(
         'IPv4 /32 withdrawn',
-        n,
         same.slice(0, n),
         minimum([{ attrBytes: 0, prefixBytes: 5, count: n }]),
         true,
@@ -159,7 +155,6 @@ export function wireBench(sizes: number[]): WireRow[] {
     rows.push(
       measure(
         'IPv6 /128 withdrawn (MP_UNREACH_NLRI)',
-        n,
         v6,
         minimum([{ attrBytes: 0, perMessageExtra: MP_UNREACH_V6, prefixBytes: 17, count: n }]),
         true,

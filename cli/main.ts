@@ -38,7 +38,7 @@ async function main(argv: string[]): Promise<number> {
     case 'speaker':
       return (await import('../reference/speaker/command.ts')).runSpeakerCommand(rest, io);
     case 'frr-speaker':
-      return (await import('../harness/sut/reference-frr/speaker.ts')).runFrrSpeaker(rest, io);
+      return (await import('../implementations/reference-frr/speaker.ts')).runFrrSpeaker(rest, io);
     case 'run':
       return (await import('../harness/run/run-suite.ts')).runSuite(rest, io);
     case 'doctor':

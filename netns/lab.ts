@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { CodedError } from '../common/errors.ts';
-import { run } from '../harness/exec.ts';
+import { run } from '../common/exec.ts';
 import { addNamespace, deleteNamespace } from './linux.ts';
 import { validateTopology, type Host, type Topology } from './topology.ts';
 

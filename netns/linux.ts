@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
-import { run, runIn } from '../harness/exec.ts';
+import { run, runIn } from '../common/exec.ts';
 
 /** Thin wrappers over iproute2 for namespaces; every call is an argument array, never a shell. */
 

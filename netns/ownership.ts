@@ -60,7 +60,7 @@ export function ownerAlive(key: string): boolean {
 /** Run keys that have a pid file or a temp dir under the prefix. */
 export function knownRunKeys(prefix: string): string[] {
   const keys = new Set<string>();
-  const re = new RegExp(`^(${escape(prefix)}-[0-9a-f]{6})(\\.pid)?$`);
+  const re = new RegExp(`^(${escapeRegExp(prefix)}-[0-9a-f]{6})(\\.pid)?$`);
   for (const dir of [stateDir, tempRoot]) {
     if (!existsSync(dir)) continue;
     for (const name of readdirSync(dir)) {
@@ -71,6 +71,6 @@ export function knownRunKeys(prefix: string): string[] {
   return [...keys];
 }
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { run } from '../harness/exec.ts';
+import { run } from '../common/exec.ts';
 
 /**
  * The root namespace as the suite must leave it: interfaces, addresses, routes (both families) and the

@@ -3,7 +3,7 @@
  * `lbconform report --run DIR ...` (rewrite a run's reports, e.g. with a vendor's identity and deviations)
  * and `lbconform compare OLD NEW` (re-exported from compare.ts).
  */
-import { join } from 'node:path';
+import { runFile } from '../common/run-folder.ts';
 import { parseArgs } from 'node:util';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import {
@@ -41,7 +41,7 @@ export function writeAllReportsSync(
 ): { files: string[]; report: ConformanceReport } {
   const run = readRun(runDir);
   // written by `lbconform run` before the features start (harness/run/run-suite.ts)
-  const sutFile = join(runDir, 'sut.json');
+  const sutFile = runFile(runDir, 'sut');
   const systemUnderTest = existsSync(sutFile)
     ? (JSON.parse(readFileSync(sutFile, 'utf8')) as SystemUnderTestRecord)
     : undefined;
@@ -54,7 +54,7 @@ export function writeAllReportsSync(
     ...(systemUnderTest ? { systemUnderTest } : {}),
   });
   const files = writeConformanceReport(runDir, report);
-  const html = join(runDir, 'summary.html');
+  const html = runFile(runDir, 'summaryHtml');
   writeFileSync(html, summaryHtml([{ report, runHref: '' }]));
   files.push(html);
   return { files, report };
@@ -76,23 +76,24 @@ const reportUsage = `usage: lbconform report --run DIR [--implementation-name N]
 /** `lbconform report`: 0 written, 1 input unreadable or invalid, 2 usage. */
 export async function runReport(args: string[], io: CommandIO): Promise<number> {
   if (args[0] === 'merge') return (await import('./merge.ts')).runReportMerge(args.slice(1), io);
-  let values;
+  const config = {
+    args,
+    allowPositionals: false,
+    options: {
+      run: { type: 'string' },
+      'implementation-name': { type: 'string' },
+      'implementation-version': { type: 'string' },
+      adapter: { type: 'string' },
+      url: { type: 'string' },
+      contact: { type: 'string' },
+      tags: { type: 'string' },
+      deviations: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  } as const;
+  let values: ReturnType<typeof parseArgs<typeof config>>['values'];
   try {
-    ({ values } = parseArgs({
-      args,
-      allowPositionals: false,
-      options: {
-        run: { type: 'string' },
-        'implementation-name': { type: 'string' },
-        'implementation-version': { type: 'string' },
-        adapter: { type: 'string' },
-        url: { type: 'string' },
-        contact: { type: 'string' },
-        tags: { type: 'string' },
-        deviations: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
+    ({ values } = parseArgs(config));
   } catch (err) {
     io.stderr.write(`lbconform report: ${(err as Error).message}\n${reportUsage}`);
     return 2;

@@ -4,7 +4,6 @@
  * Printed as Markdown (fit for a pull-request comment) or JSON; `lbconform compare` exits 1 on regression.
  */
 import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   buildConformanceReport,
@@ -13,6 +12,7 @@ import {
   type ScenarioTiming,
 } from './conformance.ts';
 import { readRun, type ScenarioStatus } from './model.ts';
+import { runFile } from '../common/run-folder.ts';
 import { CodedError } from '../common/errors.ts';
 import type { CommandIO } from '../reference/commands/io.ts';
 
@@ -232,7 +232,7 @@ export function loadReportOrRun(path: string): ConformanceReport {
       `no such file or folder: ${path} (expected a report.json or a run folder)`,
     );
   if (statSync(path).isDirectory()) {
-    const file = join(path, 'report.json');
+    const file = runFile(path, 'report');
     if (existsSync(file)) return readConformanceReport(file);
     return buildConformanceReport(readRun(path), {
       suiteVersion: '?',
@@ -263,16 +263,17 @@ export function loadPair(oldPath: string, newPath: string): [ConformanceReport, 
 
 /** `lbconform compare OLD NEW [--json]`: 0 no regression, 1 regression, 2 usage or unreadable input. */
 export async function runCompare(args: string[], io: CommandIO): Promise<number> {
-  let parsed;
+  const config = {
+    args,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  } as const;
+  let parsed: ReturnType<typeof parseArgs<typeof config>>;
   try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
+    parsed = parseArgs(config);
   } catch (err) {
     io.stderr.write(`lbconform compare: ${(err as Error).message}\n${compareUsage}`);
     return 2;

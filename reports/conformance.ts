@@ -6,8 +6,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { arch, cpus, release, type } from 'node:os';
-import { join } from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
+import { runFile } from '../common/run-folder.ts';
 import { CodedError } from '../common/errors.ts';
 import { scenarioKey, type RunResult, type ScenarioResult, type ScenarioStatus } from './model.ts';
 
@@ -278,8 +278,8 @@ export function reportYaml(report: ConformanceReport): string {
 
 /** Writes `report.json` and `report.yaml` into `dir`; returns their paths. */
 export function writeConformanceReport(dir: string, report: ConformanceReport): string[] {
-  const json = join(dir, 'report.json');
-  const yaml = join(dir, 'report.yaml');
+  const json = runFile(dir, 'report');
+  const yaml = runFile(dir, 'reportYaml');
   writeFileSync(json, reportJson(report));
   writeFileSync(yaml, reportYaml(report));
   return [json, yaml];

@@ -1,5 +1,6 @@
 import t from 'tap';
-import { applyNotSupported, artifactsFolder, parseMessages, readRun, scenarioKey } from './model.ts';
+import { scenarioFolder } from '../common/run-folder.ts';
+import { applyNotSupported, parseMessages, readRun, scenarioKey } from './model.ts';
 import { messageStream, pickleId, type FakeFeature } from './testdata/stream.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -56,7 +57,7 @@ t.test('statuses, durations, messages, artifacts', async (t) => {
   t.equal(bad!.failedStep, 'step 1 of bad');
   t.equal(undef!.message, 'undefined step');
   t.equal(ok!.artifacts, `features/BGP-basic-one/ok-${pickleId(0, 0).slice(0, 6)}`);
-  t.equal(ok!.artifacts, artifactsFolder('BGP basic <one>', 'ok', ok!.id));
+  t.equal(ok!.artifacts, scenarioFolder('BGP basic <one>', 'ok', ok!.id));
   t.equal(scenarioKey(ok!), 'BGP basic <one> › ok');
 });
 

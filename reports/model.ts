@@ -4,9 +4,8 @@
  * `@cucumber/messages` (protocol 32), read defensively so a run killed mid-write still yields what finished.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join, posix } from 'node:path';
 import { CodedError } from '../common/errors.ts';
-import { slug } from '../harness/artifacts/paths.ts';
+import { runFile, scenarioFolder } from '../common/run-folder.ts';
 
 export type ScenarioStatus = 'SUCCEEDED' | 'FAILED' | 'SKIPPED' | 'NOT_SUPPORTED';
 
@@ -51,11 +50,6 @@ export interface RunResult {
 /** The key reports and comparisons identify a scenario by. */
 export function scenarioKey(s: { feature: string; name: string }): string {
   return `${s.feature} › ${s.name}`;
-}
-
-/** `features/<slug(feature)>/<slug(name + ' ' + id[0..6])>`, as the harness names the folder. */
-export function artifactsFolder(feature: string, name: string, pickleId: string): string {
-  return posix.join('features', slug(feature), slug(`${name} ${pickleId.slice(0, 6)}`));
 }
 
 interface Timestamp {
@@ -234,7 +228,7 @@ export function parseMessages(ndjson: string): RunResult {
         tags: (p.tags ?? []).map((t) => t.name),
         status: worst <= rank['PASSED']! ? 'SUCCEEDED' : worst === rank['SKIPPED'] ? 'SKIPPED' : 'FAILED',
         durationMs: Math.max(0, toMs(e.testCaseFinished.timestamp) - a.at),
-        artifacts: artifactsFolder(feature, p.name, p.id),
+        artifacts: scenarioFolder(feature, p.name, p.id),
       };
       if (a.message !== undefined) s.message = a.message;
       if (a.failedStep !== undefined) s.failedStep = a.failedStep;
@@ -291,10 +285,10 @@ export function applyNotSupported(run: RunResult, entries: NotSupportedEntry[]):
 
 /** Reads `DIR/messages.ndjson` and, when present, `DIR/not-supported.json`. */
 export function readRun(runDir: string): RunResult {
-  const messages = join(runDir, 'messages.ndjson');
+  const messages = runFile(runDir, 'messages');
   if (!existsSync(messages)) throw new CodedError('REPORT_NO_MESSAGES', `no messages.ndjson in ${runDir}`);
   const run = parseMessages(readFileSync(messages, 'utf8'));
-  const ns = join(runDir, 'not-supported.json');
+  const ns = runFile(runDir, 'notSupported');
   if (existsSync(ns)) {
     let entries: unknown;
     try {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { gatingCapabilities } from '../harness/sut/capabilities.ts';
+import { gatingCapabilities } from '../common/capabilities.ts';
 import { PROFILES, inProfile } from './profiles.ts';
 
 t.test('a scenario counts only where all its capabilities belong', async (t) => {

@@ -4,7 +4,7 @@
  * speaker can reach `bgp: success`, because a scenario that needs BGP and layer 2 at once counts in
  * `bgp-l2`, and an allocation case (`@controller`) counts in `controller`, never in `bgp`.
  */
-import { gatingCapabilities } from '../harness/sut/capabilities.ts';
+import { gatingCapabilities } from '../common/capabilities.ts';
 
 export const PROFILES = ['bgp', 'l2', 'bgp-l2', 'controller'] as const;
 export type Profile = (typeof PROFILES)[number];

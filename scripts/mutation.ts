@@ -8,11 +8,11 @@
  * --control first runs the same features without a fault: a scenario failing there proves nothing and
  * does not count as catching. LBCONFORM_NETNS_PREFIX is passed on (keep apart from other runs).
  */
-import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { runFile } from '../common/run-folder.ts';
+import { runLbconform } from '../harness/run/child.ts';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { readConformanceReport, type ConformanceReport } from '../reports/conformance.ts';
 import {
   chooseFaults,
@@ -27,40 +27,19 @@ import {
   type Selection,
 } from '../reports/mutation.ts';
 
-const repoRoot = fileURLToPath(new URL('../', import.meta.url));
-const cli = join(repoRoot, 'bin/lbconform');
-
 /** Runs `lbconform run ...`, everything into `log`, one line per finished scenario on the console. */
 function runSuite(args: string[], log: string, label: string): Promise<number> {
-  return new Promise((done) => {
-    const out = createWriteStream(log);
-    const child = spawn(cli, args, {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, LBCONFORM_FAULT: '' },
-    });
-    let buf = '';
-    const feed = (chunk: Buffer): void => {
-      out.write(chunk);
-      buf += chunk.toString();
-      let i;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        if (/^[✔✖?-] /.test(line)) process.stdout.write(`  [${label}] ${line}\n`);
-      }
-    };
-    child.stdout.on('data', feed);
-    child.stderr.on('data', feed);
-    child.on('close', (code) => {
-      out.end();
-      done(code ?? 1);
-    });
-  });
+  return runLbconform(args, {
+    logFile: log,
+    env: { LBCONFORM_FAULT: '' },
+    onLine: (line) => {
+      if (/^[✔✖?-] /.test(line)) process.stdout.write(`  [${label}] ${line}\n`);
+    },
+  }).done;
 }
 
 function readReport(dir: string): { report?: ConformanceReport; error?: string } {
-  const file = join(dir, 'report.json');
+  const file = runFile(dir, 'report');
   if (!existsSync(file)) return { error: `no ${file}` };
   try {
     return { report: readConformanceReport(file) };

@@ -6,11 +6,11 @@
  * DIR/run-<i>/run.log. Exit 0 when every scenario passed in every run; 1 on a flake (failed in some
  * runs but not all), a scenario failing in every run, or a run without a usable report; 2 on bad usage.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { constants } from 'node:os';
+import { runFile } from '../common/run-folder.ts';
+import type { ChildProcess } from 'node:child_process';
+import { runLbconform } from '../harness/run/child.ts';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   flakeTable,
   formatFlakeTable,
@@ -19,9 +19,6 @@ import {
   soakVerdict,
   type RunOutcome,
 } from '../reports/flakes.ts';
-
-const repoRoot = fileURLToPath(new URL('../', import.meta.url));
-const lbconform = join(repoRoot, 'bin/lbconform');
 
 const usage = `usage: npm run soak -- [--runs N] [--out DIR] [lbconform run arguments: FEATURE_PATH... --tags EXPR ...]`;
 
@@ -49,36 +46,27 @@ function parse(argv: string[]): { runs: number; out: string; rest: string[] } | 
   return { runs, out: resolve(out), rest };
 }
 
-let current: ReturnType<typeof spawn> | undefined;
+let current: ChildProcess | undefined;
 let interrupted = false;
 
 /** One `lbconform run`, output to run.log; resolves with its exit code (128+n for signal n). */
 function runOnce(dir: string, rest: string[]): Promise<number> {
   mkdirSync(dir, { recursive: true });
   // A previous soak's reports must never stand in for a run that wrote none.
-  for (const f of ['report.json', 'junit.xml']) rmSync(join(dir, f), { force: true });
-  const fd = openSync(join(dir, 'run.log'), 'w');
-  try {
-    current = spawn(lbconform, ['run', '--out', dir, ...rest], {
-      stdio: ['ignore', fd, fd],
-      cwd: process.cwd(),
-    });
-  } finally {
-    closeSync(fd);
-  }
-  const child = current;
-  return new Promise((resolveCode) => {
-    child.on('error', () => resolveCode(127));
-    child.on('exit', (code, signal) => {
-      current = undefined;
-      resolveCode(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0));
-    });
+  for (const f of ['report', 'junit'] as const) rmSync(runFile(dir, f), { force: true });
+  const run = runLbconform(['run', '--out', dir, ...rest], {
+    logFile: join(dir, 'run.log'),
+    cwd: process.cwd(),
+  });
+  current = run.child;
+  return run.done.finally(() => {
+    current = undefined;
   });
 }
 
 /** A run's scenarios from report.json, else junit.xml. */
 function readRun(run: number, dir: string, exitCode: number): RunOutcome {
-  const report = join(dir, 'report.json');
+  const report = runFile(dir, 'report');
   if (existsSync(report)) {
     try {
       return { run, ...outcomesFromReport(JSON.parse(readFileSync(report, 'utf8'))) };
@@ -86,7 +74,7 @@ function readRun(run: number, dir: string, exitCode: number): RunOutcome {
       return { run, scenarios: [], problems: [`unreadable report.json: ${(err as Error).message}`] };
     }
   }
-  const junit = join(dir, 'junit.xml');
+  const junit = runFile(dir, 'junit');
   if (existsSync(junit)) {
     const scenarios = outcomesFromJunit(readFileSync(junit, 'utf8'));
     return { run, scenarios, problems: scenarios.length ? [] : ['junit.xml lists no scenario'] };

@@ -1,11 +1,14 @@
 /**
- * `make test`: every suite in turn (typecheck, unit/property tests, features), streaming progress,
+ * `make test`: every suite in turn (typecheck, lint and format, unit, integration, features), streaming progress,
  * then one line over all of them: "N passed, N failed". Exit 1 when anything failed.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync, createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { runFile } from '../common/run-folder.ts';
+import { runLbconform } from '../harness/run/child.ts';
+import { fileLine, runTier, tierLine, type Tier } from './test-tiers.ts';
 
 const { values } = parseArgs({
   options: { out: { type: 'string', default: 'out/test' }, only: { type: 'string' } },
@@ -33,7 +36,7 @@ function runStreaming(
     const feed = (chunk: Buffer): void => {
       log.write(chunk);
       buf += chunk.toString();
-      let i;
+      let i: number;
       while ((i = buf.indexOf('\n')) >= 0) {
         onLine(buf.slice(0, i));
         buf = buf.slice(i + 1);
@@ -71,27 +74,18 @@ async function lint(): Promise<Tally> {
   return { name: 'lint', passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, note: `${out}/lint.log` };
 }
 
-async function unit(): Promise<Tally> {
-  process.stdout.write('== unit and property tests (tap)\n');
-  let summary: { total?: number; pass?: number; fail?: number } = {};
-  const code = await runStreaming(
-    'node_modules/.bin/tap',
-    ['-R', 'tap'],
-    (line) => {
-      // Top-level lines are one per test file; nested assertion lines stay in the log.
-      if (/^(not )?ok \d+ - /.test(line)) console.log(line);
-      if (/^\s+not ok /.test(line)) console.log(line);
-      const m = /^# (\{.*\})$/.exec(line);
-      if (m) summary = Function(`return (${m[1]})`)() as typeof summary;
-    },
-    `${out}/unit.tap`,
-  );
-  const failed = summary.fail ?? (code === 0 ? 0 : 1);
+/** A tap tier (scripts/test-tiers.ts): one line per file, the TAP in the log. */
+async function tier(name: Tier): Promise<Tally> {
+  process.stdout.write(`== ${name} tests (${name === 'unit' ? 'no root' : 'root: namespaces, FRR'})\n`);
+  const log = `${out}/${name}.tap`;
+  const r = await runTier(name, { logFile: log, onFile: (f) => console.log(fileLine(f)) });
+  console.log(tierLine(r));
+  if (r.skipped) return { name, passed: 0, failed: 0, note: `skipped: ${r.skipped}` };
   return {
-    name: 'unit',
-    passed: summary.pass ?? 0,
-    failed: code !== 0 && failed === 0 ? 1 : failed,
-    note: `${out}/unit.tap`,
+    name,
+    passed: r.files.reduce((n, f) => n + f.pass, 0),
+    failed: r.files.reduce((n, f) => n + f.fail, 0),
+    note: log,
   };
 }
 
@@ -101,13 +95,14 @@ async function features(): Promise<Tally> {
   // Compared with the committed baseline when there is one: the run then also fails on a regression
   // junit cannot show (a cut-off run, a failed run hook), and features.log ends with the comparison.
   const baseline = 'reports/baselines/reference.json';
-  const code = await runStreaming(
-    'bin/lbconform',
+  const code = await runLbconform(
     ['run', '--out', dir, ...(existsSync(baseline) ? ['--baseline', baseline] : [])],
-    (l) => console.log(l),
-    `${out}/features.log`,
-  );
-  const junit = `${dir}/junit.xml`;
+    {
+      logFile: `${out}/features.log`,
+      onLine: (l) => console.log(l),
+    },
+  ).done;
+  const junit = runFile(dir, 'junit');
   if (!existsSync(junit)) return { name: 'features', passed: 0, failed: 1, note: 'no junit.xml written' };
   const xml = readFileSync(junit, 'utf8');
   const attr = (n: string): number =>
@@ -123,14 +118,20 @@ async function features(): Promise<Tally> {
   };
 }
 
-const suites = { typecheck, lint, unit, features };
+const suites = {
+  typecheck,
+  lint,
+  unit: () => tier('unit'),
+  integration: () => tier('integration'),
+  features,
+};
 const chosen = values.only ? values.only.split(',') : Object.keys(suites);
 const tallies: Tally[] = [];
 for (const name of chosen) tallies.push(await suites[name as keyof typeof suites]());
 
 console.log('');
 for (const t of tallies)
-  console.log(`${t.name.padEnd(10)} ${t.passed} passed, ${t.failed} failed${t.note ? `  (${t.note})` : ''}`);
+  console.log(`${t.name.padEnd(12)} ${t.passed} passed, ${t.failed} failed${t.note ? `  (${t.note})` : ''}`);
 const passed = tallies.reduce((a, t) => a + t.passed, 0);
 const failed = tallies.reduce((a, t) => a + t.failed, 0);
 console.log(`${passed} passed, ${failed} failed`);

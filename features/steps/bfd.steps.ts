@@ -5,10 +5,10 @@
  * without BFD only the hold timer finds out.
  */
 import { Given, Then, When } from '@cucumber/cucumber';
-import { run } from '../../harness/exec.ts';
+import { run } from '../../common/exec.ts';
 import { eventually } from '../../harness/wait/eventually.ts';
 import { SPEAKER_ASN } from '../support/constants.ts';
-import { peerManifest } from '../support/manifests.ts';
+import { peerManifest } from '../../harness/scenario/manifests.ts';
 import type { LbWorld } from '../support/world.ts';
 import { switchPortOf } from './faults.steps.ts';
 

@@ -1,9 +1,9 @@
 import { Given, Then } from '@cucumber/cucumber';
-import { run, runIn } from '../../harness/exec.ts';
+import { run, runIn } from '../../common/exec.ts';
 import { neighborFacts } from '../../harness/routers/frr-neighbors.ts';
 import { eventually } from '../../harness/wait/eventually.ts';
 import { EBGP_ROUTER_ASN, SPEAKER_ASN } from '../support/constants.ts';
-import { peerManifest, type PeerSpec } from '../support/manifests.ts';
+import { peerManifest, type PeerSpec } from '../../harness/scenario/manifests.ts';
 import type { LbWorld } from '../support/world.ts';
 
 /** Steps for the TCP side of sessions: TTL (ebgpMultiHop) and the speaker's passive side. */

@@ -2,6 +2,7 @@ import { Then, type DataTable } from '@cucumber/cucumber';
 import { isDeepStrictEqual } from 'node:util';
 import { eventually } from '../../harness/wait/eventually.ts';
 import type { PathView, RibView } from '../../harness/routers/peer-router.ts';
+import { formatCidr, parseCidr } from '../../reference/model/ip.ts';
 import { nameList } from '../support/constants.ts';
 import type { LbWorld } from '../support/world.ts';
 
@@ -115,12 +116,13 @@ async function expectRib(
   const router = world.router(routerName);
   const named = (paths: unknown): string =>
     JSON.stringify(paths, (k, v) => (k === 'nextHop' ? `${v} (${world.hostOf(v as string)})` : v));
+  const wanted = canonicalKeys(expected);
   try {
     await eventually(
       `routes at ${routerName}`,
       async () => {
-        const actual = await router.ribView();
-        if (!isDeepStrictEqual(actual, expected)) throw new Error(describeDiff(expected, actual, named));
+        const actual = canonicalKeys(await router.ribView());
+        if (!isDeepStrictEqual(actual, wanted)) throw new Error(describeDiff(wanted, actual, named));
       },
       { timeoutMs, consecutive },
     );
@@ -133,6 +135,19 @@ async function expectRib(
     (err as Error).message += `\n  sessions at ${routerName}: ${sessions || 'none'}`;
     throw err;
   }
+}
+
+/**
+ * Prefixes in RFC 5952 text (the model's formatter): routers print an IPv4-mapped network as
+ * `::ffff:cb00:7100/120`, the features as `::ffff:203.0.113.0/120`. Text that does not parse is kept.
+ */
+function canonicalKeys(view: RibView): RibView {
+  const out: RibView = {};
+  for (const [prefix, paths] of Object.entries(view)) {
+    const c = parseCidr(prefix);
+    out[c.ok ? formatCidr(c.value) : prefix] = paths;
+  }
+  return out;
 }
 
 function describeDiff(expected: RibView, actual: RibView, show: (paths: unknown) => string): string {

@@ -1,6 +1,6 @@
 import { Then, When } from '@cucumber/cucumber';
 import { readFileSync } from 'node:fs';
-import { run } from '../../harness/exec.ts';
+import { run } from '../../common/exec.ts';
 import { eventually } from '../../harness/wait/eventually.ts';
 import { waitOperUp } from '../../netns/lab.ts';
 import type { LbWorld } from '../support/world.ts';

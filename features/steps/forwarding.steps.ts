@@ -1,5 +1,5 @@
 import { Given, Then, When } from '@cucumber/cucumber';
-import { run, runIn } from '../../harness/exec.ts';
+import { run, runIn } from '../../common/exec.ts';
 import { eventually } from '../../harness/wait/eventually.ts';
 import { nameList } from '../support/constants.ts';
 import type { LbWorld } from '../support/world.ts';

@@ -5,11 +5,11 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { run } from '../../harness/exec.ts';
-import { spawnIn } from '../../harness/exec.ts';
+import { run } from '../../common/exec.ts';
+import { spawnIn } from '../../common/exec.ts';
 import { eventually } from '../../harness/wait/eventually.ts';
 import { EBGP_ROUTER_ASN, SPEAKER_ASN, nameList } from '../support/constants.ts';
-import { peerManifest } from '../support/manifests.ts';
+import { peerManifest } from '../../harness/scenario/manifests.ts';
 import type { LbWorld } from '../support/world.ts';
 
 interface FrrPathJson {

@@ -3,10 +3,10 @@
  * asks again learns the owner from the periodic announcements alone.
  */
 import { Given, Then, When } from '@cucumber/cucumber';
-import { run, runIn } from '../../harness/exec.ts';
+import { run, runIn } from '../../common/exec.ts';
 import { neighbourEntry } from '../../harness/probes/l2.ts';
 import { eventually } from '../../harness/wait/eventually.ts';
-import { electedNode } from '../support/election.ts';
+import { electedNode } from '../../harness/scenario/election.ts';
 import type { LbWorld } from '../support/world.ts';
 
 /** MetalLB announces for 5 s after taking an IP over (internal/layer2/announcer.go); a margin after it. */

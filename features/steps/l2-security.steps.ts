@@ -9,9 +9,9 @@ import {
   type ForgedMessage,
   type Signature,
 } from '../../harness/probes/membership-forger.ts';
-import { run, runIn, spawnIn, type Spawned } from '../../harness/exec.ts';
+import { run, runIn, spawnIn, type Spawned } from '../../common/exec.ts';
 import { eventually } from '../../harness/wait/eventually.ts';
-import { electedNode } from '../support/election.ts';
+import { electedNode } from '../../harness/scenario/election.ts';
 import type { LbWorld } from '../support/world.ts';
 
 /**

@@ -8,8 +8,8 @@ import {
   sawUnsolicitedNa,
 } from '../../harness/probes/l2.ts';
 import { eventually } from '../../harness/wait/eventually.ts';
-import { run, runIn, spawnIn } from '../../harness/exec.ts';
-import { electedNode } from '../support/election.ts';
+import { run, runIn, spawnIn } from '../../common/exec.ts';
+import { electedNode } from '../../harness/scenario/election.ts';
 import { nameList } from '../support/constants.ts';
 import type { LbWorld } from '../support/world.ts';
 

@@ -1,7 +1,7 @@
 import { Given, When } from '@cucumber/cucumber';
 import { nameList } from '../support/constants.ts';
 import { syncController } from '../support/controller.ts';
-import { serviceFileName, serviceManifest, type ServiceSpec } from '../support/manifests.ts';
+import { serviceFileName, serviceManifest, type ServiceSpec } from '../../harness/scenario/manifests.ts';
 import type { LbWorld } from '../support/world.ts';
 
 Given('the documented manifests:', function (this: LbWorld, yaml: string) {

@@ -1,11 +1,11 @@
 import { Given, Then, When, type DataTable } from '@cucumber/cucumber';
 import { readFileSync } from 'node:fs';
-import { run, runIn } from '../../harness/exec.ts';
+import { run, runIn } from '../../common/exec.ts';
 import { neighborFacts, type NeighborFacts } from '../../harness/routers/frr-neighbors.ts';
 import { eventually } from '../../harness/wait/eventually.ts';
 import { EBGP_ROUTER_ASN, SPEAKER_ASN, nameList } from '../support/constants.ts';
 import { syncController } from '../support/controller.ts';
-import { peerManifest } from '../support/manifests.ts';
+import { peerManifest } from '../../harness/scenario/manifests.ts';
 import type { LbWorld } from '../support/world.ts';
 
 /** AS of the router `core` behind `tor`, always eBGP to `tor`. */

@@ -2,20 +2,20 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawnIn } from '../../harness/exec.ts';
+import { spawnIn } from '../../common/exec.ts';
 import { nodeScriptArgs } from '../../common/node-script.ts';
-import { defaultContext, rfcCases } from '../../harness/scripted-peer/rfc-cases.ts';
-import type { WireResult, WireTableOptions } from '../../harness/scripted-peer/wire-table.ts';
+import { defaultContext, rfcCases } from '../../tools/bgp-peer/rfc-cases.ts';
+import type { WireResult, WireTableOptions } from '../../tools/bgp-peer/wire-table.ts';
 import { eventually } from '../../harness/wait/eventually.ts';
 import { SPEAKER_ASN } from '../support/constants.ts';
-import { peerManifest } from '../support/manifests.ts';
+import { peerManifest } from '../../harness/scenario/manifests.ts';
 import type { LbWorld } from '../support/world.ts';
 
 /**
- * The scripted peer (harness/scripted-peer/) as a BGPPeer of the speaker: the RFC 4271 / RFC 7606 case
+ * The scripted peer (tools/bgp-peer/) as a BGPPeer of the speaker: the RFC 4271 / RFC 7606 case
  * table judged on the wire for any SUT (features/bgp-wire.feature).
  */
-const runner = fileURLToPath(new URL('../../harness/scripted-peer/wire-peer-main.ts', import.meta.url));
+const runner = fileURLToPath(new URL('../../tools/bgp-peer/wire-peer-main.ts', import.meta.url));
 const results = new WeakMap<LbWorld, WireResult[]>();
 
 Given(
@@ -53,7 +53,7 @@ When(
       routeRefresh: this.driver.declares('route-refresh'),
       connectTimeoutMs: this.timeouts.sessionEstablished,
       waitMs: this.timeouts.routeAnnounced,
-      keepaliveMs: 1000, // the BGPPeer's keepaliveTime (features/support/manifests.ts)
+      keepaliveMs: 1000, // the BGPPeer's keepaliveTime (harness/scenario/manifests.ts)
     };
     const proc = spawnIn(
       lab.nsOf(host),

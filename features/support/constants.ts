@@ -5,7 +5,7 @@
 export const SPEAKER_ASN = 64500;
 /** eBGP routers use a 4-octet ASN so every eBGP scenario also proves 4-byte ASN support. */
 export const EBGP_ROUTER_ASN = 4200000000;
-export const SPEAKER_NAMESPACE = 'metallb-system';
+export { SPEAKER_NAMESPACE } from '../../harness/scenario/manifests.ts';
 
 /** The node segment: routers take low host numbers, nodes take 11, 12, 13... */
 export const NODE_SEGMENT = { name: 'nodes', v4: '192.0.2.0/24', v6: '2001:db8:0:1::/64' } as const;

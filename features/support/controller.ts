@@ -2,7 +2,7 @@ import { Before } from '@cucumber/cucumber';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { controllerStatuses, readManifestFolder } from '../../harness/controller/controller.ts';
-import { serviceFileName, serviceManifest } from './manifests.ts';
+import { serviceFileName, serviceManifest } from '../../harness/scenario/manifests.ts';
 import type { LbWorld } from './world.ts';
 
 /**

@@ -13,12 +13,12 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { createRun } from '../../netns/runtime.ts';
 import { diffSnapshots, rootSnapshot, type RootSnapshot } from '../../netns/root-snapshot.ts';
-import { scenarioDir } from '../../harness/artifacts/paths.ts';
+import { RUN_FILES, scenarioDir } from '../../common/run-folder.ts';
 import { referenceSpeaker } from '../../harness/sut/reference.ts';
-import { commandSpeaker, DEFAULT_COMMAND_CAPABILITIES } from '../../harness/sut/command.ts';
-import { referenceFrrSpeaker } from '../../harness/sut/reference-frr.ts';
+import { DEFAULT_COMMAND_CAPABILITIES } from '../../harness/sut/command.ts';
+import { SUT_NAMES, isSutName, sutByName } from '../../harness/sut/registry.ts';
 import { withNodeFacts } from '../../harness/sut/node-facts.ts';
-import { capabilityNames, missingCapabilities, parseCapabilities } from '../../harness/sut/capabilities.ts';
+import { capabilityNames, missingCapabilities, parseCapabilities } from '../../common/capabilities.ts';
 import { clearSuite, setSuite, suite } from './suite.ts';
 import { dropCachedLab, releaseLab } from './lab-cache.ts';
 import type { LbWorld } from './world.ts';
@@ -51,15 +51,13 @@ BeforeAll(async () => {
   const run = await createRun({
     prefix: workerPrefix(process.env.LBCONFORM_NETNS_PREFIX ?? 'lbc', process.env.CUCUMBER_WORKER_ID),
   });
-  const sut =
-    process.env.LBCONFORM_SUT === 'command'
-      ? commandSpeaker(
-          process.env.LBCONFORM_SUT_START ?? '',
-          parseCapabilities(process.env.LBCONFORM_SUT_FEATURES ?? DEFAULT_COMMAND_CAPABILITIES),
-        )
-      : process.env.LBCONFORM_SUT === 'reference-frr'
-        ? referenceFrrSpeaker
-        : referenceSpeaker;
+  const name = process.env.LBCONFORM_SUT ?? 'reference';
+  if (!isSutName(name))
+    throw new Error(`unknown LBCONFORM_SUT "${name}"; available: ${SUT_NAMES.join(', ')}`);
+  const sut = sutByName(name, {
+    start: process.env.LBCONFORM_SUT_START ?? '',
+    features: parseCapabilities(process.env.LBCONFORM_SUT_FEATURES ?? DEFAULT_COMMAND_CAPABILITIES),
+  });
   setSuite({ run, sut: withNodeFacts(sut) });
 });
 
@@ -80,7 +78,7 @@ AfterAll(async () => {
   const worker = process.env.CUCUMBER_WORKER_ID;
   if (notSupported.length)
     writeFileSync(
-      join(outDir, '..', worker ? `not-supported-w${worker}.json` : 'not-supported.json'),
+      join(outDir, '..', worker ? `not-supported-w${worker}.json` : RUN_FILES.notSupported),
       JSON.stringify(notSupported, null, 2) + '\n',
     );
   try {
@@ -97,13 +95,7 @@ AfterAll(async () => {
 
 Before(async function (this: LbWorld, { pickle, gherkinDocument }) {
   takePhaseTimes(); // a scenario's phases start at zero
-  this.prepareDirs(
-    scenarioDir(
-      outDir,
-      gherkinDocument.feature?.name ?? 'feature',
-      pickle.name + ' ' + pickle.id.slice(0, 6),
-    ),
-  );
+  this.prepareDirs(scenarioDir(outDir, gherkinDocument.feature?.name ?? 'feature', pickle.name, pickle.id));
   this.sut = suite().sut;
   this.featureName = gherkinDocument.uri ?? '';
 });

@@ -1,6 +1,6 @@
 import type { Lab } from '../../netns/runtime.ts';
 import type { Topology } from '../../netns/topology.ts';
-import { run } from '../../harness/exec.ts';
+import { run } from '../../common/exec.ts';
 import { suite } from './suite.ts';
 
 /**

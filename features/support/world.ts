@@ -12,10 +12,10 @@ import type { SpeakerHandle, SystemUnderTest } from '../../harness/sut/adapter.t
 import { SpeakerDriver } from '../../harness/sut/driver.ts';
 import type { Timeouts } from '../../harness/timeouts.ts';
 import { NODE_SEGMENT, nodeSegmentAddress } from './constants.ts';
-import { nodesManifest, type ServiceSpec } from './manifests.ts';
+import { nodesManifest, type ServiceSpec } from '../../harness/scenario/manifests.ts';
 import { randomBytes } from 'node:crypto';
 import type { startCapture } from '../../harness/probes/l2.ts';
-import type { Spawned } from '../../harness/exec.ts';
+import type { Spawned } from '../../common/exec.ts';
 import { suite } from './suite.ts';
 import { acquireLab } from './lab-cache.ts';
 
@@ -178,13 +178,12 @@ export class LbWorld extends World<WorldParameters> {
 
   /** Adds plain hosts (probes) to the node segment: 201, 202, ... */
   addHosts(hosts: string[]): void {
-    hosts.forEach((name, i) =>
+    for (const [i, name] of hosts.entries())
       this.topology.hosts.push({
         name,
         role: 'host',
         interfaces: [{ name: 'eth0', segment: NODE_SEGMENT.name, ...nodeSegmentAddress(201 + i) }],
-      }),
-    );
+      });
   }
 
   /** One segment holding the nodes and the routers; indexes give stable documentation addresses. */

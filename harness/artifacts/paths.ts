@@ -2,29 +2,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CodedError } from '../../common/errors.ts';
 
-/**
- * A folder or file name people can read and every filesystem accepts: letters, digits, `.`, `_`, `-`
- * only, never starting with a dot (so never `.` or `..`, never hidden), at most 150 characters.
- */
-export function slug(text: string): string {
-  return (
-    text
-      .normalize('NFKD')
-      .replace(/\p{M}/gu, '')
-      .replace(/[^A-Za-z0-9._-]+/g, '-')
-      .replace(/^[.-]+|-+$/g, '')
-      .slice(0, 150)
-      .replace(/-+$/, '') || 'unnamed'
-  );
-}
-
-/** `<out>/<feature>/<scenario>/` with both names slugged (nothing can escape outDir), created. */
-export function scenarioDir(outDir: string, feature: string, scenario: string): string {
-  const dir = join(outDir, slug(feature), slug(scenario));
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}
-
 const fileName = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,199}$/;
 
 /**

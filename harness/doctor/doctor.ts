@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import type { CommandIO } from '../../reference/commands/io.ts';
 import { nodeScriptArgs, runsCompiled } from '../../common/node-script.ts';
 import { createRun } from '../../netns/runtime.ts';
-import { run } from '../exec.ts';
+import { run } from '../../common/exec.ts';
 import { splitTemplate } from '../sut/command.ts';
 
 export type Verdict = 'ok' | 'warn' | 'FAIL';

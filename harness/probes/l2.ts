@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { CodedError } from '../../common/errors.ts';
-import { run } from '../exec.ts';
+import { run } from '../../common/exec.ts';
 import { nodeScriptArgs } from '../../common/node-script.ts';
 import {
   decodeArpFrame,
@@ -94,17 +94,6 @@ export async function arpProbe(ns: string, iface: string, ip: string, timeoutMs 
 /** One neighbour solicitation (to the solicited-node group, from the link-local); every NA for `ip`. */
 export async function ndpProbe(ns: string, iface: string, ip: string, timeoutMs = 1000): Promise<string[]> {
   return (await probe('ndp', ns, iface, ip, timeoutMs)).answers.map((a) => a.mac);
-}
-
-/** Same as arpProbe/ndpProbe, with answer times and what we sent from. */
-export function l2ProbeDetailed(
-  kind: 'arp' | 'ndp',
-  ns: string,
-  iface: string,
-  ip: string,
-  timeoutMs = 1000,
-): Promise<ProbeResult> {
-  return probe(kind, ns, iface, ip, timeoutMs);
 }
 
 export interface NeighbourEntry {

@@ -104,14 +104,6 @@ export function udpFromFrame(frame: Buffer): UdpDatagram | undefined {
   };
 }
 
-export interface CapturedDatagram extends PeekedMessage {
-  src: string;
-  dst: string;
-  dport: number;
-  hex: string;
-  timeMs: number;
-}
-
 /** One capture line as JSON (bigint counter as a decimal string). */
 export function captureLine(d: UdpDatagram, m: PeekedMessage, timeMs: number): string {
   return JSON.stringify({

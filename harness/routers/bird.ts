@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync, copyFileSync, existsSync, readFileSync } from
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CodedError } from '../../common/errors.ts';
-import { run, spawnIn, type Spawned } from '../exec.ts';
+import { run, spawnIn, type Spawned } from '../../common/exec.ts';
 import { writeArtifact } from '../artifacts/paths.ts';
 import {
   sortPaths,

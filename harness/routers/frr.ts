@@ -1,9 +1,10 @@
-import { chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { chownSync, copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { CodedError } from '../../common/errors.ts';
+import { daemonSockets, frrDaemonArgs, frrIds, tail } from '../../common/frr-daemons.ts';
+import { timed } from '../run/phase-clock.ts';
 import type { Logger } from '../../common/log.ts';
-import { run, spawnIn, type Spawned } from '../exec.ts';
+import { run, spawnIn, type Spawned } from '../../common/exec.ts';
 import { writeArtifact } from '../artifacts/paths.ts';
 import { eventually } from '../wait/eventually.ts';
 import { renderBfdd, renderBgpd, renderZebra } from './frr-config.ts';
@@ -165,34 +166,12 @@ export async function startFrr(o: FrrOptions): Promise<FrrRouter> {
   ])
     chownSync(p, uid, gid);
 
-  const common = [
-    '-u',
-    'frr',
-    '-g',
-    'frr',
-    '-P',
-    '0',
-    '-z',
-    join(runDir, 'zserv.api'),
-    '--vty_socket',
-    runDir,
-  ];
   const procs: { daemon: 'zebra' | 'bgpd' | 'bfdd'; proc: Spawned }[] = [];
   const startDaemon = async (d: 'zebra' | 'bgpd' | 'bfdd', ready: string[]): Promise<Spawned> => {
-    const proc = spawnIn(
-      o.netns,
-      `/usr/lib/frr/${d}`,
-      [
-        ...common,
-        '-f',
-        join(dir, `${d}.conf`),
-        '-i',
-        join(runDir, `${d}.pid`),
-        // several bfdd instances on one host each need their own control socket (frr-in-netns.md)
-        ...(d === 'bfdd' ? ['--bfdctl', join(runDir, 'bfdd.sock')] : []),
-      ],
-      { logFile: join(logDir, `${d}.stdout.log`), ...(log ? { log } : {}) },
-    );
+    const proc = spawnIn(o.netns, `/usr/lib/frr/${d}`, frrDaemonArgs(runDir, d, join(dir, `${d}.conf`)), {
+      logFile: join(logDir, `${d}.stdout.log`),
+      ...(log ? { log } : {}),
+    });
     procs.push({ daemon: d, proc });
     // Sockets appear once the daemon has read its config and, for zebra, the kernel's interfaces.
     // A daemon that dies on start fails the wait at once, with the end of its output.
@@ -205,13 +184,8 @@ export async function startFrr(o: FrrOptions): Promise<FrrRouter> {
         ),
       ),
     );
-    await eventually(
-      `${o.name}: ${d} sockets ${ready.join(', ')}`,
-      async () => {
-        const missing = ready.filter((f) => !existsSync(join(runDir, f)));
-        if (missing.length) throw new Error(`missing ${missing.join(', ')}`);
-      },
-      { timeoutMs, intervalMs: 5, signal: abort.signal },
+    await timed('wait', () =>
+      daemonSockets(`${o.name}: ${d}`, runDir, ready, { timeoutMs, intervalMs: 5, signal: abort.signal }),
     );
     return proc;
   };
@@ -374,29 +348,4 @@ function splitLines(extra: string | string[]): string[] {
   return (typeof extra === 'string' ? extra.split('\n') : extra)
     .map((l) => l.trim())
     .filter((l) => l !== '' && l !== '!');
-}
-
-/** The last lines of a daemon's output file, on one line, for error messages. */
-export function tail(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-5).join(' | ') || '(no output)';
-  } catch {
-    return '(no output)';
-  }
-}
-
-let ids: { uid: number; gid: number } | undefined;
-/** The frr user's uid and gid, which FRR's daemons run as (checked once). */
-export function frrIds(): { uid: number; gid: number } {
-  if (!ids) {
-    try {
-      ids = {
-        uid: Number(execFileSync('id', ['-u', 'frr'], { encoding: 'utf8' }).trim()),
-        gid: Number(execFileSync('id', ['-g', 'frr'], { encoding: 'utf8' }).trim()),
-      };
-    } catch {
-      throw new CodedError('FRR_NOT_INSTALLED', 'user "frr" not found: install the frr package (make deps)');
-    }
-  }
-  return ids;
 }

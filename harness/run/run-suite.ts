@@ -1,3 +1,4 @@
+import { FEATURES_DIR, runFile } from '../../common/run-folder.ts';
 import {
   loadConfiguration,
   loadSources,
@@ -20,19 +21,17 @@ import { finishWithBaseline, loadBaseline } from './baseline.ts';
 import { dirname, resolve } from 'node:path';
 import { runsCompiled } from '../../common/node-script.ts';
 import { fileURLToPath } from 'node:url';
-import { describeTimeouts, resolveTimeouts } from '../timeouts.ts';
-import { describeCapabilities, parseCapabilities } from '../sut/capabilities.ts';
+import { defaultConsecutive, describeTimeouts, resolveTimeouts } from '../timeouts.ts';
+import { describeCapabilities, parseCapabilities } from '../../common/capabilities.ts';
 import { DEFAULT_COMMAND_CAPABILITIES, resolveStartProgram } from '../sut/command.ts';
-
-/** Systems under test this build can drive (harness/sut/). */
-const knownSuts = ['reference', 'reference-frr', 'command'];
+import { SUT_NAMES, isSutName } from '../sut/registry.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 /** Where this code runs from: the checkout (TypeScript) or dist/ (compiled); support code comes from there too. */
 const codeRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const codeExt = runsCompiled ? 'js' : 'ts';
 
-export const runUsage = `usage: lbconform run [--sut reference|reference-frr|command [--sut-start TEMPLATE] [--sut-features bgp,ipv4,...]] [--out DIR] [--tags EXPR] [--timeout name=ms]...
+export const runUsage = `usage: lbconform run [--sut ${SUT_NAMES.join('|')} [--sut-start TEMPLATE] [--sut-features bgp,ipv4,...]] [--out DIR] [--tags EXPR] [--timeout name=ms]...
                      [--timeout-scale N] [--consecutive N] [--parallel N] [--shard I/N] [FEATURE_PATH...]
 
 Runs the conformance features against the reference speaker and writes, into DIR (default out/run):
@@ -80,7 +79,7 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
     return 0;
   }
   const outDir = resolve(values.out ?? 'out/run');
-  let timeouts;
+  let timeouts: ReturnType<typeof resolveTimeouts>;
   try {
     timeouts = resolveTimeouts(
       values.timeout ?? [],
@@ -90,7 +89,7 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
     io.stderr.write(`${(err as Error).message}\n`);
     return 2;
   }
-  const consecutive = values.consecutive ? Number(values.consecutive) : 2;
+  const consecutive = values.consecutive ? Number(values.consecutive) : defaultConsecutive;
   const parallel = values.parallel === undefined ? defaultParallel() : Number(values.parallel);
   if (!Number.isInteger(parallel) || parallel < 1 || parallel > 99) {
     io.stderr.write(
@@ -105,8 +104,8 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
     io.stderr.write(`lbconform run: ${(err as Error).message}\n`);
     return 2;
   }
-  if (!knownSuts.includes(values.sut!)) {
-    io.stderr.write(`unknown --sut "${values.sut}"; available: ${knownSuts.join(', ')}\n`);
+  if (!isSutName(values.sut!)) {
+    io.stderr.write(`unknown --sut "${values.sut}"; available: ${SUT_NAMES.join(', ')}\n`);
     return 2;
   }
   if (values.sut === 'command' && !values['sut-start']) {
@@ -154,9 +153,9 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
     timeouts,
     consecutive,
   };
-  writeFileSync(resolve(outDir, 'sut.json'), `${JSON.stringify(sutRecord, null, 2)}\n`);
+  writeFileSync(runFile(resolve(outDir), 'sut'), `${JSON.stringify(sutRecord, null, 2)}\n`);
   process.env.LBCONFORM_SUT_FEATURES = sutRecord.capabilities.join(',');
-  process.env.LBCONFORM_OUT = resolve(outDir, 'features');
+  process.env.LBCONFORM_OUT = resolve(outDir, FEATURES_DIR);
 
   const { runConfiguration } = await loadConfiguration(
     {
@@ -169,10 +168,10 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
         ],
         format: [
           `"file://${resolve(codeRoot, `harness/run/scenario-lines-formatter.${codeExt}`)}"`,
-          `junit:${resolve(outDir, 'junit.xml')}`,
-          `html:${resolve(outDir, 'cucumber.html')}`,
-          `message:${resolve(outDir, 'messages.ndjson')}`,
-          `summary:${resolve(outDir, 'summary.txt')}`,
+          `junit:${runFile(outDir, 'junit')}`,
+          `html:${runFile(outDir, 'cucumberHtml')}`,
+          `message:${runFile(outDir, 'messages')}`,
+          `summary:${runFile(outDir, 'cucumberSummary')}`,
         ],
         tags: values.tags ?? '',
         strict: true,

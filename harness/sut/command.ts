@@ -1,7 +1,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { CodedError } from '../../common/errors.ts';
-import { spawnIn } from '../exec.ts';
+import { spawnIn } from '../../common/exec.ts';
 import type { NodeContext, SpeakerHandle, SystemUnderTest } from './adapter.ts';
 
 /**

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { capabilityNames } from './capabilities.ts';
+import { capabilityNames } from '../../common/capabilities.ts';
 import { eventCatalogue, parseEvents } from './events.ts';
 
 t.test('JSON lines become events; other lines and half-written ones are skipped', async (t) => {

@@ -1,4 +1,4 @@
-import { run } from '../exec.ts';
+import { run } from '../../common/exec.ts';
 import type { NodeContext, NodeInterface, SystemUnderTest } from './adapter.ts';
 
 interface IpAddrJson {

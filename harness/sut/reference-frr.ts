@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { run, spawnIn } from '../exec.ts';
+import { run, spawnIn } from '../../common/exec.ts';
 import { eventually } from '../wait/eventually.ts';
 import { cliScript, nodeScriptArgs } from '../../common/node-script.ts';
 import type { NodeContext, SpeakerHandle, SystemUnderTest } from './adapter.ts';
@@ -9,7 +9,7 @@ import type { NodeContext, SpeakerHandle, SystemUnderTest } from './adapter.ts';
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
- * FRR's bgpd as the speaker (harness/sut/reference-frr/): the same manifests and plan as the reference,
+ * FRR's bgpd as the speaker (implementations/reference-frr/): the same manifests and plan as the reference,
  * turned into an FRR configuration. Layer 2 is not implemented, so `l2` is not declared.
  */
 export const referenceFrrSpeaker: SystemUnderTest = {

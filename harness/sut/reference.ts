@@ -2,10 +2,10 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
-import { spawnIn } from '../exec.ts';
+import { spawnIn } from '../../common/exec.ts';
 import { statusPath } from '../../reference/speaker/status-file.ts';
 import { cliScript, nodeScriptArgs } from '../../common/node-script.ts';
-import { capabilityNames } from './capabilities.ts';
+import { capabilityNames } from '../../common/capabilities.ts';
 import type { NodeContext, SpeakerHandle, SystemUnderTest } from './adapter.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));

@@ -1,6 +1,5 @@
 import t from 'tap';
 import { eventually } from './eventually.ts';
-import { expectSubset } from './expect-subset.ts';
 
 t.test('resolves with the value of the first passing check', async (t) => {
   let n = 0;
@@ -123,41 +122,6 @@ t.test('bad options are rejected', async (t) => {
   await t.rejects(
     eventually('x', async () => 1, { timeoutMs: Number.NaN }),
     { code: 'WAIT_INVALID' },
-  );
-});
-
-t.test('expectSubset polls until the document contains the expectation', async (t) => {
-  let n = 0;
-  const doc = await expectSubset(
-    'route appears',
-    async () => ({ routes: n++ < 2 ? {} : { '203.0.113.1/32': [{ valid: true, locPrf: 0 }] } }),
-    { routes: { '203.0.113.1/32': [{ valid: true }] } },
-    { timeoutMs: 2000, intervalMs: 1 },
-  );
-  t.same(
-    doc,
-    { routes: { '203.0.113.1/32': [{ valid: true, locPrf: 0 }] } },
-    'returns the matching document',
-  );
-});
-
-t.test('expectSubset times out quoting the last diff lines', async (t) => {
-  await t.rejects(
-    expectSubset(
-      'locPrf 0',
-      async () => ({ routes: { '203.0.113.200/32': [{ locPrf: 100 }] } }),
-      { routes: { '203.0.113.200/32': [{ locPrf: 0 }] } },
-      { timeoutMs: 20, intervalMs: 5 },
-    ),
-    {
-      code: 'WAIT_TIMEOUT',
-      message: /locPrf 0[\s\S]*\$\.routes\["203\.0\.113\.200\/32"\]\[0\]\.locPrf: expected 0, got 100/,
-    },
-  );
-  const many = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 1]));
-  await t.rejects(
-    expectSubset('many', async () => ({}), many, { timeoutMs: 0 }),
-    { message: /and 20 more differences/ },
   );
 });
 

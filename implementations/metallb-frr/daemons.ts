@@ -9,9 +9,9 @@ import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import { join } from 'node:path';
 import { CodedError } from '../../common/errors.ts';
 import type { Logger } from '../../common/log.ts';
-import { run, spawnProcess, type RunResult, type Spawned } from '../../harness/exec.ts';
-import { frrIds, tail } from '../../harness/routers/frr.ts';
-import { eventually } from '../../harness/wait/eventually.ts';
+import { run, spawnProcess, type RunResult, type Spawned } from '../../common/exec.ts';
+import { frrIds, tail } from '../../common/frr-daemons.ts';
+import { poll } from '../../common/poll.ts';
 
 export interface Daemons {
   readonly runDir: string;
@@ -75,7 +75,7 @@ export async function startDaemons(o: DaemonOptions): Promise<Daemons> {
       abort.abort(new CodedError('METALLB_FRR_START_FAILED', why));
       if (!stopping && procs.get(d) === proc) onDied(why);
     });
-    await eventually(
+    await poll(
       `${d} is listening on its vty socket`,
       async () => {
         if (!existsSync(join(runDir, `${d}.vty`))) throw new Error(`no ${d}.vty yet`);
@@ -117,7 +117,7 @@ export async function startDaemons(o: DaemonOptions): Promise<Daemons> {
   try {
     await start('zebra');
     // bgpd once zebra has the interfaces up: IPv6 next hops and the router id come from them.
-    await eventually(
+    await poll(
       'zebra sees the interfaces up',
       async () => {
         const r = await vtysh(['-d', 'zebra', '-c', 'show interface json']);

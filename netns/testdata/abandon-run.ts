@@ -1,10 +1,10 @@
-// Helper for runtime.test.ts: creates a run (prefix lbct), brings up a namespace with a long-running
+// Helper for runtime.integration.test.ts: creates a run (prefix lbct), brings up a namespace with a long-running
 // process in it, prints `READY <runKey> <namespace> <pid>`, then waits for a signal. SIGKILL leaves
 // everything behind (for the garbage collection); SIGINT/SIGTERM must clean up through the hooks.
 import { spawn } from 'node:child_process';
 import { createRun } from '../runtime.ts';
 import { pidsIn } from '../linux.ts';
-import { eventually } from '../../harness/wait/eventually.ts';
+import { poll } from '../../common/poll.ts';
 
 const run = await createRun({ prefix: 'lbct' });
 const lab = await run.up({
@@ -17,7 +17,7 @@ const sleeper = spawn('ip', ['netns', 'exec', lab.nsOf('h'), 'sleep', '600'], {
   detached: true,
 });
 sleeper.unref();
-await eventually(
+await poll(
   'sleeper inside the namespace',
   async () => {
     if (!(await pidsIn(lab.nsOf('h'))).includes(sleeper.pid!)) throw new Error('not yet');

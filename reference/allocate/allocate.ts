@@ -10,7 +10,6 @@ import {
   cidrContains,
   cidrFirst,
   cidrLast,
-  compareIP,
   formatIP,
   isBuggyIP,
   parseIP,
@@ -386,9 +385,4 @@ export function allocate(config: ClusterConfig): { allocations: Allocation[]; er
   allocations.sort((a, b) => compareServiceKeys(a.service, b.service));
   errors.sort((a, b) => compareServiceKeys(a.service, b.service));
   return { allocations, errors };
-}
-
-/** Canonical IP order (IPv4 first, numeric); exported for callers that sort addresses. */
-export function compareIPText(a: string, b: string): number {
-  return compareIP(parseIP(a)!, parseIP(b)!);
 }

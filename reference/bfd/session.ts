@@ -96,11 +96,19 @@ export class BfdSession extends EventEmitter {
   receive(datagram: Buffer, ttl: number): void {
     if (this.stopped) return;
     // RFC 5881 section 5 (GTSM): single-hop packets must arrive with TTL 255, else they came from afar
-    if (ttl !== 255) return this.discard(`TTL ${ttl}, expected 255`);
+    if (ttl !== 255) {
+      this.discard(`TTL ${ttl}, expected 255`);
+      return;
+    }
     const p = decodeControl(datagram);
-    if ('discard' in p) return this.discard(p.discard);
-    if (p.yourDiscriminator !== 0 && p.yourDiscriminator !== this.localDiscriminator)
-      return this.discard(`your discriminator ${p.yourDiscriminator} is not ours`);
+    if ('discard' in p) {
+      this.discard(p.discard);
+      return;
+    }
+    if (p.yourDiscriminator !== 0 && p.yourDiscriminator !== this.localDiscriminator) {
+      this.discard(`your discriminator ${p.yourDiscriminator} is not ours`);
+      return;
+    }
     this.counters.received++;
     this.onControl(p);
   }

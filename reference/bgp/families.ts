@@ -1,5 +1,6 @@
 import type { Capability } from './messages.ts';
-import { AFI_IPV4, AFI_IPV6, SAFI_UNICAST } from './prefix.ts';
+import type { Cidr } from '../model/ip.ts';
+import { AFI_IPV4, AFI_IPV6, SAFI_UNICAST } from './nlri.ts';
 
 export type Family = 'ipv4' | 'ipv6';
 
@@ -10,8 +11,8 @@ export function familyOfAfi(afi: number, safi: number): Family | undefined {
   return afi === AFI_IPV4 ? 'ipv4' : afi === AFI_IPV6 ? 'ipv6' : undefined;
 }
 
-export function familyOfPrefix(prefix: string): Family {
-  return prefix.includes(':') ? 'ipv6' : 'ipv4';
+export function familyOfPrefix(prefix: Cidr): Family {
+  return prefix.family === 4 ? 'ipv4' : 'ipv6';
 }
 
 /**

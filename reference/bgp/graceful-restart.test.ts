@@ -10,7 +10,7 @@ import {
 import { BgpSession } from './session.ts';
 import { ScriptedPeer } from './test-peer.ts';
 import { decodeUpdate } from './update.ts';
-import { formatPrefix } from './prefix.ts';
+import { cidrOf, formatCidr } from '../model/ip.ts';
 
 t.test(
   'capability 64: R bit, 12-bit restart time, F bit per family, as RFC 4724 section 3 lays it out',
@@ -104,7 +104,12 @@ async function grSetup(t: { teardown(fn: () => unknown): void }, restarting: boo
   return { peer, session };
 }
 
-const route = (prefix: string) => ({ prefix, communities: [], largeCommunities: [], localPref: 0 });
+const route = (prefix: string) => ({
+  prefix: cidrOf(prefix),
+  communities: [],
+  largeCommunities: [],
+  localPref: 0,
+});
 const isUpdate = (m: Message): m is { type: 'update'; body: Buffer } => m.type === 'update';
 
 t.test(
@@ -131,7 +136,7 @@ t.test(
       .slice(0, -2)
       .flatMap((u) => {
         const d = decodeUpdate(u.body, true);
-        return [...d.nlri, ...(d.attributes.mpReach?.nlri ?? [])].map(formatPrefix);
+        return [...d.nlri, ...(d.attributes.mpReach?.nlri ?? [])].map(formatCidr);
       })
       .sort();
     t.same(announced, ['2001:db8:300::1/128', '203.0.113.200/32'], 'every route before its End-of-RIB');

@@ -8,7 +8,7 @@
  */
 import type { Capability } from './messages.ts';
 import { MessageType, frame } from './messages.ts';
-import { AFI_IPV4, AFI_IPV6, SAFI_UNICAST } from './prefix.ts';
+import { AFI_IPV4, AFI_IPV6, SAFI_UNICAST } from './nlri.ts';
 import { familyOfAfi, type Family } from './families.ts';
 
 export const GRACEFUL_RESTART_CAPABILITY = 64;

@@ -1,5 +1,5 @@
 import { BgpDecodeError, ErrorCode, HeaderSubcode, OpenSubcode } from './errors.ts';
-import { AFI_IPV4, AFI_IPV6, SAFI_UNICAST } from './prefix.ts';
+import { AFI_IPV4, AFI_IPV6, SAFI_UNICAST } from './nlri.ts';
 
 export const MARKER = Buffer.alloc(16, 0xff);
 export const HEADER_SIZE = 19;

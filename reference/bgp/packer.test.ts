@@ -2,9 +2,9 @@ import t from 'tap';
 import fc from 'fast-check';
 import { decodeMessage } from './messages.ts';
 import { packAnnouncements, packWithdrawals, type WireContext } from './packer.ts';
-import { formatPrefix } from './prefix.ts';
+import { cidrOf, formatCidr } from '../model/ip.ts';
 import { AdjRibOut } from './rib-out.ts';
-import type { AnnouncedRoute } from './route.ts';
+import type { AnnouncedRoute } from '../model/route.ts';
 import { decodeUpdate } from './update.ts';
 
 const ibgp: WireContext = {
@@ -16,7 +16,7 @@ const ibgp: WireContext = {
 };
 const ebgp: WireContext = { ...ibgp, ibgp: false };
 const r = (prefix: string, over: Partial<AnnouncedRoute> = {}): AnnouncedRoute => ({
-  prefix,
+  prefix: cidrOf(prefix),
   communities: [],
   largeCommunities: [],
   ...over,
@@ -40,10 +40,10 @@ t.test(
       ),
     );
     t.same(v4!.attributes, { origin: 0, asPath: [], nextHop: '192.0.2.11', localPref: 0 });
-    t.same(v4!.nlri.map(formatPrefix), ['203.0.113.200/32']);
+    t.same(v4!.nlri.map(formatCidr), ['203.0.113.200/32']);
     t.same(v6!.attributes.asPath, []);
     t.same(v6!.attributes.mpReach?.nextHops, ['2001:db8:0:1::b']);
-    t.same(v6!.attributes.mpReach?.nlri.map(formatPrefix), ['fc00:f853:ccd:e799::/128']);
+    t.same(v6!.attributes.mpReach?.nlri.map(formatCidr), ['fc00:f853:ccd:e799::/128']);
     t.equal(v6!.attributes.nextHop, undefined, 'no IPv4 NEXT_HOP in an MP-only UPDATE');
   },
 );
@@ -71,9 +71,9 @@ t.test(
         );
         const msgs = packAnnouncements(routes, ibgp);
         const back = decodeAll(msgs)
-          .flatMap((u) => u.nlri.map(formatPrefix))
+          .flatMap((u) => u.nlri.map(formatCidr))
           .sort();
-        t.same(back, routes.map((x) => x.prefix).sort());
+        t.same(back, routes.map((x) => formatCidr(x.prefix)).sort());
         // 4 octets per /24; attributes ~ 40 bytes: each message holds about 1000 prefixes.
         const perGroup = Math.ceil(n / groups);
         t.ok(
@@ -84,11 +84,13 @@ t.test(
       { numRuns: 20 },
     );
     const w = packWithdrawals(
-      Array.from({ length: 2000 }, (_, i) => `10.${i >> 8}.${i & 255}.0/24`).concat(['fc00::/124']),
+      Array.from({ length: 2000 }, (_, i) => `10.${i >> 8}.${i & 255}.0/24`)
+        .concat(['fc00::/124'])
+        .map(cidrOf),
     );
     const decoded = decodeAll(w);
     t.equal(decoded.flatMap((u) => u.withdrawn).length, 2000);
-    t.same(decoded.flatMap((u) => u.attributes.mpUnreach?.withdrawn ?? []).map(formatPrefix), ['fc00::/124']);
+    t.same(decoded.flatMap((u) => u.attributes.mpUnreach?.withdrawn ?? []).map(formatCidr), ['fc00::/124']);
     t.equal(w.length, 3, 'two IPv4 withdraw messages and one MP_UNREACH');
   },
 );
@@ -109,6 +111,6 @@ t.test('Adj-RIB-Out sends only differences and replaces changed routes without a
     { announce: [r('203.0.113.200/32', { communities: ['1:1'] })], withdraw: [] },
     'changed: implicit replace',
   );
-  t.same(rib.setDesired([r('203.0.113.200/30')]), { announce: [], withdraw: ['203.0.113.200/32'] });
+  t.same(rib.setDesired([r('203.0.113.200/30')]), { announce: [], withdraw: [cidrOf('203.0.113.200/32')] });
   t.equal(rib.all().length, 1);
 });

@@ -1,6 +1,9 @@
 import { MAX_MESSAGE_SIZE, HEADER_SIZE } from './messages.ts';
-import { AFI_IPV4, AFI_IPV6, SAFI_UNICAST, encodedPrefixSize, parsePrefix, type Prefix } from './prefix.ts';
-import { attributeKey, communityValue, largeCommunityValue, type AnnouncedRoute } from './route.ts';
+import { largeParts, standardValue } from '../model/community.ts';
+import { type Cidr, compareCidr } from '../model/ip.ts';
+import type { AnnouncedRoute } from '../model/route.ts';
+import { AFI_IPV6, SAFI_UNICAST, encodedPrefixSize } from './nlri.ts';
+import { attributeKey } from './route.ts';
 import { encodeAttributes, encodePrefixes, encodeUpdateRaw, Origin, type PathAttributes } from './update.ts';
 import { activeFault } from '../faults/index.ts';
 
@@ -25,8 +28,8 @@ function baseAttributes(r: AnnouncedRoute, ctx: WireContext): PathAttributes {
   };
   if ((ctx.ibgp || activeFault() === 'ebgp-local-pref') && r.localPref !== undefined)
     a.localPref = r.localPref;
-  if (r.communities.length) a.communities = r.communities.map(communityValue);
-  if (r.largeCommunities.length) a.largeCommunities = r.largeCommunities.map(largeCommunityValue);
+  if (r.communities.length) a.communities = r.communities.map((c) => standardValue(c)!);
+  if (r.largeCommunities.length) a.largeCommunities = r.largeCommunities.map((c) => largeParts(c)!);
   if (activeFault() === 'drop-communities') {
     delete a.communities;
     delete a.largeCommunities;
@@ -36,9 +39,9 @@ function baseAttributes(r: AnnouncedRoute, ctx: WireContext): PathAttributes {
 }
 
 /** Greedy: fills each message up to `capacity` bytes of prefixes. */
-function chunk(prefixes: Prefix[], capacity: number): Prefix[][] {
-  const out: Prefix[][] = [];
-  let cur: Prefix[] = [];
+function chunk(prefixes: Cidr[], capacity: number): Cidr[][] {
+  const out: Cidr[][] = [];
+  let cur: Cidr[] = [];
   let used = 0;
   for (const p of prefixes) {
     const size = encodedPrefixSize(p);
@@ -60,7 +63,7 @@ function chunk(prefixes: Prefix[], capacity: number): Prefix[][] {
  */
 export function packAnnouncements(routes: readonly AnnouncedRoute[], ctx: WireContext): Buffer[] {
   const groups = new Map<string, AnnouncedRoute[]>();
-  for (const r of [...routes].sort((a, b) => a.prefix.localeCompare(b.prefix))) {
+  for (const r of [...routes].sort((a, b) => compareCidr(a.prefix, b.prefix))) {
     const k = attributeKey(r);
     const g = groups.get(k);
     if (g) g.push(r);
@@ -69,9 +72,9 @@ export function packAnnouncements(routes: readonly AnnouncedRoute[], ctx: WireCo
   const out: Buffer[] = [];
   for (const [, group] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
     const first = group[0]!;
-    const prefixes = group.map((r) => parsePrefix(r.prefix));
+    const prefixes = group.map((r) => r.prefix);
     const attrs = baseAttributes(first, ctx);
-    if (prefixes[0]!.afi === AFI_IPV4) {
+    if (prefixes[0]!.family === 4) {
       if (!ctx.nextHopV4) continue;
       const encoded = encodeAttributes({ ...attrs, nextHop: ctx.nextHopV4 }, ctx.fourOctet);
       for (const part of chunk(prefixes, BODY_MAX - encoded.length))
@@ -93,10 +96,10 @@ export function packAnnouncements(routes: readonly AnnouncedRoute[], ctx: WireCo
 }
 
 /** Withdrawals packed the same way: IPv4 in Withdrawn Routes, IPv6 in MP_UNREACH_NLRI. */
-export function packWithdrawals(prefixTexts: readonly string[]): Buffer[] {
-  const prefixes = [...prefixTexts].sort().map(parsePrefix);
-  const v4 = prefixes.filter((p) => p.afi === AFI_IPV4);
-  const v6 = prefixes.filter((p) => p.afi === AFI_IPV6);
+export function packWithdrawals(withdrawn: readonly Cidr[]): Buffer[] {
+  const prefixes = [...withdrawn].sort(compareCidr);
+  const v4 = prefixes.filter((p) => p.family === 4);
+  const v6 = prefixes.filter((p) => p.family === 6);
   const out: Buffer[] = [];
   for (const part of chunk(v4, BODY_MAX))
     out.push(encodeUpdateRaw(encodePrefixes(part), Buffer.alloc(0), Buffer.alloc(0)));

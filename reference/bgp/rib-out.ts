@@ -1,11 +1,13 @@
-import { attributeKey, type AnnouncedRoute } from './route.ts';
+import type { Cidr } from '../model/ip.ts';
+import type { AnnouncedRoute } from '../model/route.ts';
+import { attributeKey, prefixKey } from './route.ts';
 import { activeFault } from '../faults/index.ts';
 
 export interface RibDiff {
   /** New routes and routes whose attributes changed (re-announced: an implicit replace). */
   announce: AnnouncedRoute[];
   /** Prefixes no longer wanted. */
-  withdraw: string[];
+  withdraw: Cidr[];
 }
 
 /**
@@ -17,13 +19,15 @@ export class AdjRibOut {
 
   setDesired(routes: readonly AnnouncedRoute[]): RibDiff {
     const next = new Map<string, { key: string; route: AnnouncedRoute }>();
-    for (const r of routes) next.set(r.prefix, { key: attributeKey(r), route: r });
+    for (const r of routes) next.set(prefixKey(r), { key: attributeKey(r), route: r });
     const announce: AnnouncedRoute[] = [];
     for (const [prefix, entry] of next) {
       if (this.sent.get(prefix)?.key !== entry.key) announce.push(entry.route);
     }
     const withdraw =
-      activeFault() === 'never-withdraw' ? [] : [...this.sent.keys()].filter((p) => !next.has(p));
+      activeFault() === 'never-withdraw'
+        ? []
+        : [...this.sent].filter(([p]) => !next.has(p)).map(([, e]) => e.route.prefix);
     this.sent = next;
     return { announce, withdraw };
   }

@@ -2,14 +2,14 @@ import t from 'tap';
 import { connect, createServer, type Socket } from 'node:net';
 import { once } from 'node:events';
 import type { Logger } from '../../common/log.ts';
-import { BgpSession, type BgpSessionOptions } from './session.ts';
+import { BgpSession } from './session.ts';
 import { decodeMessage, encodeRouteRefresh, type Message } from './messages.ts';
-import { formatPrefix } from './prefix.ts';
+import { cidrOf, formatCidr } from '../model/ip.ts';
 import { MessageStream } from './stream.ts';
-import { ScriptedPeer, eventWithin, type PeerScript } from './test-peer.ts';
+import { ScriptedPeer, eventWithin, sessionWithPeer } from './test-peer.ts';
 
 const route = (prefix: string, extra: { communities?: string[]; localPref?: number } = {}) => ({
-  prefix,
+  prefix: cidrOf(prefix),
   communities: extra.communities ?? [],
   largeCommunities: [],
   ...(extra.localPref === undefined ? {} : { localPref: extra.localPref }),
@@ -26,25 +26,7 @@ function recordingLogger(): Logger & { events: { event: string; fields?: Record<
   return log;
 }
 
-async function setup(t: Teardown, script: PeerScript, opts: Partial<BgpSessionOptions> = {}) {
-  const peer = new ScriptedPeer(script);
-  await peer.listen();
-  const session = new BgpSession({
-    peerAddress: '127.0.0.1',
-    peerPort: peer.port,
-    myAsn: 64500,
-    peerAsn: script.asn,
-    routerId: '192.0.2.11',
-    holdTime: 30,
-    nextHopV6: '2001:db8::b',
-    ...opts,
-  });
-  t.teardown(async () => {
-    await session.stop();
-    await peer.close();
-  });
-  return { peer, session };
-}
+const setup = sessionWithPeer;
 
 t.test('only negotiated families are sent: a peer without IPv6 unicast gets no MP_REACH_NLRI', async (t) => {
   const { peer, session } = await setup(t, {
@@ -60,7 +42,7 @@ t.test('only negotiated families are sent: a peer without IPv6 unicast gets no M
   session.start();
   await established;
   const u = await peer.nextUpdate('the IPv4 table');
-  t.same(u.nlri.map(formatPrefix), ['203.0.113.200/32']);
+  t.same(u.nlri.map(formatCidr), ['203.0.113.200/32']);
   t.equal(u.attributes.mpReach, undefined);
   t.match(session.status(), {
     advertised: 1,
@@ -72,7 +54,7 @@ t.test('only negotiated families are sent: a peer without IPv6 unicast gets no M
   // the next UPDATE being the IPv4 answer shows the IPv6 request produced nothing.
   peer.socket!.write(Buffer.concat([encodeRouteRefresh(2, 1), encodeRouteRefresh(1, 1)]));
   const again = await peer.nextUpdate('refresh answer');
-  t.same(again.nlri.map(formatPrefix), ['203.0.113.200/32']);
+  t.same(again.nlri.map(formatCidr), ['203.0.113.200/32']);
   t.equal(again.attributes.mpReach, undefined);
 });
 
@@ -86,7 +68,7 @@ t.test('a peer with no multiprotocol capability at all speaks IPv4 unicast only 
   session.start();
   await eventWithin(session, 'established');
   const u = await peer.nextUpdate('IPv4 only');
-  t.same(u.nlri.map(formatPrefix), ['203.0.113.7/32']);
+  t.same(u.nlri.map(formatCidr), ['203.0.113.7/32']);
   t.equal(session.status().heldBack, 1);
 });
 
@@ -103,7 +85,7 @@ t.test('families option: an IPv6-only session offers only IPv6 in OPEN', async (
     [{ code: 1, afi: 2, safi: 1 }],
   );
   const u = await peer.nextUpdate('IPv6 only');
-  t.same(u.attributes.mpReach?.nlri.map(formatPrefix), ['2001:db8:1::/128']);
+  t.same(u.attributes.mpReach?.nlri.map(formatCidr), ['2001:db8:1::/128']);
   t.same(u.nlri, []);
 });
 
@@ -131,17 +113,17 @@ t.test('invalid routes are logged and skipped, valid ones still go out', async (
   const log = recordingLogger();
   const { peer, session } = await setup(t, { asn: 65001, holdTime: 30 }, { logger: log });
   session.setRoutes([
-    route('not-a-prefix'),
+    route('203.0.113.8/32', { localPref: -1 }),
     route('203.0.113.9/32', { communities: ['70000:1'] }),
     route('203.0.113.10/32', { communities: ['65000:2', '65000:1', '65000:2'] }),
   ]);
   session.start();
   const u = await peer.nextUpdate('the valid route');
-  t.same(u.nlri.map(formatPrefix), ['203.0.113.10/32']);
+  t.same(u.nlri.map(formatCidr), ['203.0.113.10/32']);
   t.same(u.attributes.communities, [65000 * 65536 + 1, 65000 * 65536 + 2], 'sorted, duplicates removed');
   t.same(
     log.events.filter((e) => e.event === 'bgp.route.invalid').map((e) => e.fields?.prefix),
-    ['not-a-prefix', '203.0.113.9/32'],
+    ['203.0.113.8/32', '203.0.113.9/32'],
   );
 });
 
@@ -200,7 +182,7 @@ t.test(
     peer.attach(inbound);
     await established;
     const u = await peer.nextUpdate('table over the inbound connection');
-    t.same(u.nlri.map(formatPrefix), ['203.0.113.200/32']);
+    t.same(u.nlri.map(formatCidr), ['203.0.113.200/32']);
 
     const second = connect(port, '127.0.0.1');
     const answer = await firstMessage(second);

@@ -1,37 +1,19 @@
 import t from 'tap';
 import { once } from 'node:events';
-import { BgpSession, type BgpSessionOptions } from './session.ts';
+import type { BgpSessionOptions } from './session.ts';
 import { encodeKeepalive, encodeRouteRefresh } from './messages.ts';
-import { formatPrefix } from './prefix.ts';
-import { ScriptedPeer } from './test-peer.ts';
+import { cidrOf, formatCidr } from '../model/ip.ts';
+import { sessionWithPeer } from './test-peer.ts';
 
-async function setup(
+/** Hold 3 s, keepalive 1 s: these tests watch the timers. */
+const setup = (
   t: { teardown(fn: () => unknown): void },
   peerOpen: { asn: number; holdTime: number },
   opts: Partial<BgpSessionOptions> = {},
-) {
-  const peer = new ScriptedPeer(peerOpen);
-  await peer.listen();
-  const session = new BgpSession({
-    peerAddress: '127.0.0.1',
-    peerPort: peer.port,
-    myAsn: 64500,
-    peerAsn: peerOpen.asn,
-    routerId: '192.0.2.11',
-    holdTime: 3,
-    keepaliveTime: 1,
-    nextHopV6: '2001:db8::b',
-    ...opts,
-  });
-  t.teardown(async () => {
-    await session.stop();
-    await peer.close();
-  });
-  return { peer, session };
-}
+) => sessionWithPeer(t, peerOpen, { holdTime: 3, keepaliveTime: 1, ...opts });
 
 const route = (prefix: string, localPref?: number) => ({
-  prefix,
+  prefix: cidrOf(prefix),
   communities: [],
   largeCommunities: [],
   ...(localPref === undefined ? {} : { localPref }),
@@ -46,7 +28,7 @@ t.test('iBGP: Established, full table, then only differences; Cease on stop', as
   const first = [await peer.nextUpdate('first update'), await peer.nextUpdate('second update')];
   const v4 = first.find((u) => u.nlri.length)!;
   const v6 = first.find((u) => u.attributes.mpReach)!;
-  t.same(v4.nlri.map(formatPrefix), ['203.0.113.200/32']);
+  t.same(v4.nlri.map(formatCidr), ['203.0.113.200/32']);
   t.equal(v4.attributes.localPref, 0, 'LOCAL_PREF 0 sent on iBGP');
   t.same(v4.attributes.asPath, [], 'empty AS_PATH on iBGP');
   t.equal(v4.attributes.nextHop, '127.0.0.1');
@@ -55,7 +37,7 @@ t.test('iBGP: Established, full table, then only differences; Cease on stop', as
   const before = peer.received.filter((m) => m.type === 'update').length;
   session.setRoutes([route('203.0.113.200/32', 0)]);
   const w = await peer.nextUpdate('withdraw');
-  t.same(w.attributes.mpUnreach?.withdrawn.map(formatPrefix), ['fc00::/128']);
+  t.same(w.attributes.mpUnreach?.withdrawn.map(formatCidr), ['fc00::/128']);
   session.setRoutes([route('203.0.113.200/32', 0)]);
   peer.socket!.write(encodeKeepalive());
   await peer.next((m) => m.type === 'keepalive', 'a keepalive after the no-op');
@@ -67,7 +49,7 @@ t.test('iBGP: Established, full table, then only differences; Cease on stop', as
 
   peer.socket!.write(encodeRouteRefresh(1, 1));
   const refreshed = await peer.nextUpdate('route refresh answer');
-  t.same(refreshed.nlri.map(formatPrefix), ['203.0.113.200/32']);
+  t.same(refreshed.nlri.map(formatCidr), ['203.0.113.200/32']);
 
   const cease = peer.next((m) => m.type === 'notification', 'cease');
   await session.stop();
@@ -118,6 +100,6 @@ t.test(
     peer.socket!.destroy();
     await again;
     const u = await peer.nextUpdate('full table after reconnect');
-    t.same(u.nlri.map(formatPrefix), ['203.0.113.200/32'], 'Adj-RIB-Out was reset: everything sent again');
+    t.same(u.nlri.map(formatCidr), ['203.0.113.200/32'], 'Adj-RIB-Out was reset: everything sent again');
   },
 );

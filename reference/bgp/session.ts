@@ -12,12 +12,13 @@ import {
 } from './messages.ts';
 import { packAnnouncements, packWithdrawals, type WireContext } from './packer.ts';
 import { AdjRibOut } from './rib-out.ts';
-import type { AnnouncedRoute } from './route.ts';
+import type { Cidr } from '../model/ip.ts';
+import type { AnnouncedRoute } from '../model/route.ts';
 import { MessageStream } from './stream.ts';
 import { decodeUpdate } from './update.ts';
 import { connectBgpSocket, sessionTtl, setSocketTtl } from './tcp-socket.ts';
 import { ALL_FAMILIES, familyOfAfi, familyOfPrefix, negotiateFamilies, type Family } from './families.ts';
-import { normalizeRoute } from './route.ts';
+import { normalizeRoute, prefixKey } from './route.ts';
 import {
   encodeEndOfRib,
   encodeGracefulRestartCapability,
@@ -155,7 +156,7 @@ export class BgpSession extends EventEmitter {
     for (const r of routes) {
       const n = normalizeRoute(r);
       if ('route' in n) valid.push(n.route);
-      else this.log.error('bgp.route.invalid', { prefix: r.prefix, error: n.error });
+      else this.log.error('bgp.route.invalid', { prefix: prefixKey(r), error: n.error });
     }
     this.desired = valid;
     if (this.state !== 'Established') return;
@@ -347,7 +348,10 @@ export class BgpSession extends EventEmitter {
       socket.end(encodeNotification(ErrorCode.Cease, subcode));
       setTimeout(() => socket.destroy(), 500).unref();
     };
-    if (this.stopped) return refuse('session stopped', CeaseSubcode.AdministrativeShutdown);
+    if (this.stopped) {
+      refuse('session stopped', CeaseSubcode.AdministrativeShutdown);
+      return;
+    }
     try {
       setSocketTtl(socket, this.ttl);
     } catch (err) {
@@ -356,16 +360,21 @@ export class BgpSession extends EventEmitter {
       socket.destroy();
       return;
     }
-    if (this.state === 'Established')
-      return refuse('collision with an Established session', CeaseSubcode.ConnectionCollision);
+    if (this.state === 'Established') {
+      refuse('collision with an Established session', CeaseSubcode.ConnectionCollision);
+      return;
+    }
     if (
       this.state === 'OpenConfirm' &&
       !(this.outbound && this.inboundWins(this.peerRouterId ?? '0.0.0.0'))
     ) {
-      return refuse('collision: the existing connection wins', CeaseSubcode.ConnectionCollision);
+      refuse('collision: the existing connection wins', CeaseSubcode.ConnectionCollision);
+      return;
     }
-    if (this.socket && this.outbound && this.state !== 'OpenConfirm' && this.outboundConnected())
-      return this.hold(socket);
+    if (this.socket && this.outbound && this.state !== 'OpenConfirm' && this.outboundConnected()) {
+      this.hold(socket);
+      return;
+    }
     this.takeOver(socket, new MessageStream());
     socket.on('data', (chunk) => this.onData(socket, chunk));
     socket.on('close', () => {
@@ -442,19 +451,24 @@ export class BgpSession extends EventEmitter {
       raws = held.stream.push(chunk);
       if (!raws.length) return;
       const first = decodeMessage(raws[0]!);
-      if (first.type !== 'open')
-        return this.refuseHeld(`${first.type.toUpperCase()} before OPEN`, ErrorCode.FsmError, 0);
+      if (first.type !== 'open') {
+        this.refuseHeld(`${first.type.toUpperCase()} before OPEN`, ErrorCode.FsmError, 0);
+        return;
+      }
       open = first;
     } catch (err) {
-      return this.refuseHeld(`invalid message: ${(err as Error).message}`, ErrorCode.Cease, 0);
+      this.refuseHeld(`invalid message: ${(err as Error).message}`, ErrorCode.Cease, 0);
+      return;
     }
     this.counters.received++;
-    if (!this.inboundWins(open.routerId))
-      return this.refuseHeld(
+    if (!this.inboundWins(open.routerId)) {
+      this.refuseHeld(
         'collision: the existing connection wins',
         ErrorCode.Cease,
         CeaseSubcode.ConnectionCollision,
       );
+      return;
+    }
     clearTimeout(held.timer);
     this.held = undefined;
     this.takeOver(socket, held.stream);
@@ -562,15 +576,28 @@ export class BgpSession extends EventEmitter {
     const msg = decodeMessage(raw);
     switch (msg.type) {
       case 'open':
-        if (this.state !== 'OpenSent') return this.fsmError('OPEN');
-        return this.onOpen(msg);
+        if (this.state !== 'OpenSent') {
+          this.fsmError('OPEN');
+          return;
+        }
+        this.onOpen(msg);
+        return;
       case 'keepalive':
-        if (this.state === 'OpenConfirm') return this.onEstablished();
-        if (this.state !== 'Established') return this.fsmError('KEEPALIVE');
+        if (this.state === 'OpenConfirm') {
+          this.onEstablished();
+          return;
+        }
+        if (this.state !== 'Established') {
+          this.fsmError('KEEPALIVE');
+          return;
+        }
         this.armHold(this.negotiatedHold);
         return;
       case 'update': {
-        if (this.state !== 'Established') return this.fsmError('UPDATE');
+        if (this.state !== 'Established') {
+          this.fsmError('UPDATE');
+          return;
+        }
         this.armHold(this.negotiatedHold);
         // The speaker only announces: received routes are checked (RFC 7606) and dropped.
         const u = decodeUpdate(msg.body, this.wire?.fourOctet ?? true);
@@ -579,7 +606,10 @@ export class BgpSession extends EventEmitter {
         return;
       }
       case 'route-refresh': {
-        if (this.state !== 'Established') return this.fsmError('ROUTE-REFRESH');
+        if (this.state !== 'Established') {
+          this.fsmError('ROUTE-REFRESH');
+          return;
+        }
         const family = familyOfAfi(msg.afi, msg.safi);
         // RFC 2918 section 4: a refresh for a family not negotiated is ignored
         if (!family || !this.families.includes(family)) {
@@ -611,16 +641,21 @@ export class BgpSession extends EventEmitter {
       this.notify(ErrorCode.OpenMessage, subcode, data);
       this.drop(why);
     };
-    if (open.asn !== this.o.peerAsn)
-      return reject(OpenSubcode.BadPeerAs, `peer AS ${open.asn}, expected ${this.o.peerAsn}`);
+    if (open.asn !== this.o.peerAsn) {
+      reject(OpenSubcode.BadPeerAs, `peer AS ${open.asn}, expected ${this.o.peerAsn}`);
+      return;
+    }
     if (
       open.routerId === '0.0.0.0' ||
       (open.routerId === this.o.routerId && this.o.myAsn === this.o.peerAsn)
     ) {
-      return reject(OpenSubcode.BadBgpIdentifier, `bad BGP identifier ${open.routerId}`);
+      reject(OpenSubcode.BadBgpIdentifier, `bad BGP identifier ${open.routerId}`);
+      return;
     }
-    if (open.holdTime === 1 || open.holdTime === 2)
-      return reject(OpenSubcode.UnacceptableHoldTime, `unacceptable hold time ${open.holdTime}`);
+    if (open.holdTime === 1 || open.holdTime === 2) {
+      reject(OpenSubcode.UnacceptableHoldTime, `unacceptable hold time ${open.holdTime}`);
+      return;
+    }
     this.negotiatedHold = Math.min(open.holdTime, this.o.holdTime);
     this.peerRouterId = open.routerId;
     if (this.held && this.outbound && !this.inboundWins(open.routerId))
@@ -664,7 +699,7 @@ export class BgpSession extends EventEmitter {
     }
   }
 
-  private sendRoutes(announce: AnnouncedRoute[], withdraw: string[]): void {
+  private sendRoutes(announce: AnnouncedRoute[], withdraw: Cidr[]): void {
     if (!this.wire) return;
     const messages = [...packWithdrawals(withdraw), ...packAnnouncements(announce, this.wire)];
     for (const m of messages) this.write(m);

@@ -5,7 +5,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { isCodedError } from '../../common/errors.ts';
 import { BgpSession } from './session.ts';
 import { connectBgpSocket, sessionTtl, setSocketTtl, socketTtl } from './tcp-socket.ts';
-import { ScriptedPeer } from './test-peer.ts';
+import { ScriptedPeer, sessionWithPeer } from './test-peer.ts';
 
 async function server(
   t: { teardown(fn: () => unknown): void },
@@ -121,17 +121,11 @@ t.test(
       { name: 'iBGP', peerAsn: 64500, ebgpMultiHop: undefined, ttl: 255 },
     ];
     for (const c of cases) {
-      const peer = new ScriptedPeer({ asn: c.peerAsn, holdTime: 30 });
-      await peer.listen();
-      const session = new BgpSession({
-        peerAddress: '127.0.0.1',
-        peerPort: peer.port,
-        myAsn: 64500,
-        peerAsn: c.peerAsn,
-        routerId: '192.0.2.11',
-        holdTime: 30,
-        ...(c.ebgpMultiHop ? { ebgpMultiHop: c.ebgpMultiHop } : {}),
-      });
+      const { peer, session } = await sessionWithPeer(
+        t,
+        { asn: c.peerAsn, holdTime: 30 },
+        c.ebgpMultiHop ? { ebgpMultiHop: c.ebgpMultiHop } : {},
+      );
       const established = once(session, 'established');
       session.start();
       await established;

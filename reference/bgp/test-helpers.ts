@@ -1,9 +1,11 @@
 import { BgpDecodeError } from './errors.ts';
 
 /** Asserts that `fn` throws a BgpDecodeError mapping to NOTIFICATION code/subcode (tests only). */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export function throwsDecode(
-  t: { ok: Function; same: Function },
+  t: {
+    ok: (ok: boolean, msg: string) => unknown;
+    same: (found: unknown, wanted: unknown, msg: string) => unknown;
+  },
   fn: () => unknown,
   code: number,
   subcode: number,

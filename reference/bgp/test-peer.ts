@@ -8,6 +8,7 @@ import {
   type Capability,
   type Message,
 } from './messages.ts';
+import { BgpSession, type BgpSessionOptions } from './session.ts';
 import { MessageStream } from './stream.ts';
 import { decodeUpdate, type DecodedUpdate } from './update.ts';
 
@@ -89,7 +90,13 @@ export class ScriptedPeer {
           ),
         timeoutMs,
       );
-      this.waiters.push({ match, resolve: (m) => (clearTimeout(timer), resolve(m)) });
+      this.waiters.push({
+        match,
+        resolve: (m) => {
+          clearTimeout(timer);
+          resolve(m);
+        },
+      });
     });
   }
 
@@ -108,4 +115,32 @@ export class ScriptedPeer {
 /** Resolves with the event's arguments, or rejects after `ms` (tests wait on events, never sleep). */
 export function eventWithin(emitter: NodeJS.EventEmitter, event: string, ms = 5000): Promise<unknown[]> {
   return once(emitter, event, { signal: AbortSignal.timeout(ms) });
+}
+
+/**
+ * A listening ScriptedPeer and a session toward it (AS 64500, router id 192.0.2.11, an IPv6 next
+ * hop), both stopped at the end of the test `t`. `opts` override the session's options.
+ */
+export async function sessionWithPeer(
+  t: { teardown(fn: () => unknown): void },
+  script: PeerScript,
+  opts: Partial<BgpSessionOptions> = {},
+): Promise<{ peer: ScriptedPeer; session: BgpSession }> {
+  const peer = new ScriptedPeer(script);
+  await peer.listen();
+  const session = new BgpSession({
+    peerAddress: '127.0.0.1',
+    peerPort: peer.port,
+    myAsn: 64500,
+    peerAsn: script.asn,
+    routerId: '192.0.2.11',
+    holdTime: 30,
+    nextHopV6: '2001:db8::b',
+    ...opts,
+  });
+  t.teardown(async () => {
+    await session.stop();
+    await peer.close();
+  });
+  return { peer, session };
 }

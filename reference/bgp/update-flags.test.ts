@@ -1,6 +1,6 @@
 import t from 'tap';
 import { decodeMessage } from './messages.ts';
-import { formatPrefix } from './prefix.ts';
+import { formatCidr } from '../model/ip.ts';
 import { decodeUpdate, encodeUpdateRaw } from './update.ts';
 
 /** An UPDATE announcing 203.0.113.200/32 with valid ORIGIN, AS_PATH, NEXT_HOP plus `extra` attributes. */
@@ -42,7 +42,7 @@ t.test('RFC 7606 3.c: wrong Optional/Transitive bits are treat-as-withdraw', asy
       c.name,
     );
     t.same(
-      u.withdrawn.map(formatPrefix),
+      u.withdrawn.map(formatCidr),
       ['203.0.113.200/32'],
       `${c.name}: the announcement becomes a withdrawal`,
     );
@@ -78,7 +78,7 @@ t.test('MP_REACH_NLRI with wrong flags: still read, so its prefixes are withdraw
     u.problems.map((p) => p.action),
     ['treat-as-withdraw'],
   );
-  t.same(u.attributes.mpUnreach?.withdrawn.map(formatPrefix), ['fc00:f853:ccd:e799::/128']);
+  t.same(u.attributes.mpUnreach?.withdrawn.map(formatCidr), ['fc00:f853:ccd:e799::/128']);
   t.equal(u.attributes.mpReach, undefined);
 });
 

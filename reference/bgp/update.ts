@@ -1,15 +1,7 @@
 import { BgpDecodeError, ErrorCode, UpdateSubcode, type Rfc7606Action } from './errors.ts';
 import { MessageType, frame } from './messages.ts';
-import {
-  AFI_IPV4,
-  AFI_IPV6,
-  addressBytes,
-  encodedPrefixSize,
-  formatAddress,
-  readPrefixes,
-  writePrefix,
-  type Prefix,
-} from './prefix.ts';
+import { type Cidr, formatIP, ipFromBytes } from '../model/ip.ts';
+import { AFI_IPV4, AFI_IPV6, addressBytes, encodedPrefixSize, readPrefixes, writePrefix } from './nlri.ts';
 
 export const AttrType = {
   Origin: 1,
@@ -49,16 +41,16 @@ export interface PathAttributes {
   /** RFC 1997 values as 32-bit numbers (high 16 bits : low 16 bits). */
   communities?: number[];
   largeCommunities?: [number, number, number][];
-  mpReach?: { afi: number; safi: number; nextHops: string[]; nlri: Prefix[] };
-  mpUnreach?: { afi: number; safi: number; withdrawn: Prefix[] };
+  mpReach?: { afi: number; safi: number; nextHops: string[]; nlri: Cidr[] };
+  mpUnreach?: { afi: number; safi: number; withdrawn: Cidr[] };
   as4Path?: AsPathSegment[];
   unknown?: { flags: number; type: number; value: Buffer }[];
 }
 
 export interface Update {
-  withdrawn: Prefix[];
+  withdrawn: Cidr[];
   attributes: PathAttributes;
-  nlri: Prefix[];
+  nlri: Cidr[];
 }
 
 export interface DecodedUpdate extends Update {
@@ -84,9 +76,10 @@ function encodeAsPath(segments: AsPathSegment[], width: 2 | 4): Buffer {
       const b = Buffer.alloc(2 + chunk.length * width);
       b[0] = s.type;
       b[1] = chunk.length;
-      chunk.forEach((a, k) =>
-        width === 4 ? b.writeUInt32BE(a, 2 + k * 4) : b.writeUInt16BE(a > 0xffff ? 23456 : a, 2 + k * 2),
-      );
+      for (const [k, a] of chunk.entries()) {
+        if (width === 4) b.writeUInt32BE(a, 2 + k * 4);
+        else b.writeUInt16BE(a > 0xffff ? 23456 : a, 2 + k * 2);
+      }
       parts.push(b);
       if (s.asns.length === 0) break;
     }
@@ -161,7 +154,7 @@ export function encodeAttributes(a: PathAttributes, fourOctet: boolean): Buffer 
   return Buffer.concat(out);
 }
 
-export function encodePrefixes(prefixes: Prefix[]): Buffer {
+export function encodePrefixes(prefixes: Cidr[]): Buffer {
   const b = Buffer.alloc(prefixes.reduce((n, p) => n + encodedPrefixSize(p), 0));
   let at = 0;
   for (const p of prefixes) at = writePrefix(p, b, at);
@@ -278,7 +271,7 @@ export function decodeUpdate(body: Buffer, fourOctet = true): DecodedUpdate {
       }
       case AttrType.NextHop:
         if (len !== 4) treatAsWithdraw(`NEXT_HOP length ${len}`);
-        else attributes.nextHop = formatAddress(Buffer.from(v));
+        else attributes.nextHop = formatIP(ipFromBytes(v));
         break;
       case AttrType.Med:
         if (len !== 4) treatAsWithdraw(`MED length ${len}`);
@@ -298,7 +291,7 @@ export function decodeUpdate(body: Buffer, fourOctet = true): DecodedUpdate {
         else
           attributes.aggregator = {
             asn: w === 4 ? v.readUInt32BE(0) : v.readUInt16BE(0),
-            address: formatAddress(Buffer.from(v.subarray(w))),
+            address: formatIP(ipFromBytes(v.subarray(w))),
           };
         break;
       }
@@ -330,7 +323,7 @@ export function decodeUpdate(body: Buffer, fourOctet = true): DecodedUpdate {
         if (nhLen === 0 || nhLen % width !== 0 || nhLen > 2 * width)
           malformed(`MP_REACH_NLRI next hop length ${nhLen}`, UpdateSubcode.OptionalAttributeError);
         const nextHops = Array.from({ length: nhLen / width }, (_, k) =>
-          formatAddress(Buffer.from(nh.subarray(k * width, (k + 1) * width))),
+          formatIP(ipFromBytes(nh.subarray(k * width, (k + 1) * width))),
         );
         const prefixes = afi === AFI_IPV4 || afi === AFI_IPV6 ? readPrefixes(v.subarray(5 + nhLen), afi) : [];
         if (!prefixes) malformed('MP_REACH_NLRI has invalid NLRI', UpdateSubcode.OptionalAttributeError);
@@ -365,7 +358,7 @@ export function decodeUpdate(body: Buffer, fourOctet = true): DecodedUpdate {
     }
   }
   if (withdrawAll) {
-    const all: Prefix[] = [...withdrawn, ...nlri];
+    const all: Cidr[] = [...withdrawn, ...nlri];
     return {
       withdrawn: all,
       attributes: attributes.mpReach

@@ -19,21 +19,20 @@ export function parseCommandArgs<O extends Options>(
   usage: string,
   io: CommandIO,
 ) {
-  let parsed;
   try {
-    parsed = parseArgs({
+    const parsed = parseArgs({
       args,
       options: { ...options, help: { type: 'boolean', short: 'h' } },
       allowPositionals: true,
       strict: true,
     });
+    if ((parsed.values as { help?: boolean }).help) {
+      io.stdout.write(`${usage}\n`);
+      return 0;
+    }
+    return parsed;
   } catch (err) {
     io.stderr.write(`${(err as Error).message}\n${usage}\n`);
     return 2;
   }
-  if ((parsed.values as { help?: boolean }).help) {
-    io.stdout.write(`${usage}\n`);
-    return 0;
-  }
-  return parsed;
 }

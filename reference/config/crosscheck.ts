@@ -44,9 +44,9 @@ function checkOverlaps(pools: readonly M.IPAddressPool[], errors: M.ValidationEr
     entry: number;
   }
   const items: Item[] = [];
-  pools.forEach((p, pi) =>
-    p.entries.forEach((e, ei) => e.cidrs.forEach((cidr) => items.push({ cidr, pool: pi, entry: ei }))),
-  );
+  for (const [pi, p] of pools.entries())
+    for (const [ei, e] of p.entries.entries())
+      for (const cidr of e.cidrs) items.push({ cidr, pool: pi, entry: ei });
   items.sort(
     (a, b) =>
       a.cidr.family - b.cidr.family || (a.cidr.addr < b.cidr.addr ? -1 : a.cidr.addr > b.cidr.addr ? 1 : 0),

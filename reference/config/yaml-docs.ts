@@ -34,7 +34,7 @@ export function parseYamlDocuments(
     syntax(deep, `nesting deeper than ${MAX_DEPTH} levels; Kubernetes manifests never need that`);
     return { docs, errors };
   }
-  let parsed;
+  let parsed: ReturnType<typeof parseAllDocuments>;
   try {
     parsed = parseAllDocuments(text, {
       lineCounter: lc,

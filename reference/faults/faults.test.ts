@@ -2,6 +2,7 @@ import t from 'tap';
 import { fileURLToPath } from 'node:url';
 import { allocate } from '../allocate/allocate.ts';
 import { loadManifests } from '../config/load.ts';
+import { cidrOf, formatCidr } from '../model/ip.ts';
 import type { ClusterConfig } from '../model/types.ts';
 import { computePlan } from '../plan/plan.ts';
 import { PlanContext } from '../plan/context.ts';
@@ -152,7 +153,7 @@ t.test('wire-level faults: communities dropped, LOCAL_PREF to eBGP, no withdrawa
     nextHopV6: '2001:db8:0:1::b',
   };
   const route = {
-    prefix: '203.0.113.1/32',
+    prefix: cidrOf('203.0.113.1/32'),
     communities: ['65000:1'],
     largeCommunities: ['1:2:3'],
     localPref: 50,
@@ -182,6 +183,6 @@ t.test('wire-level faults: communities dropped, LOCAL_PREF to eBGP, no withdrawa
       setFaultForTests(undefined);
     }
   };
-  t.same(withdrawn(undefined), ['203.0.113.1/32']);
+  t.same(withdrawn(undefined).map(formatCidr), ['203.0.113.1/32']);
   t.same(withdrawn('never-withdraw'), []);
 });

@@ -2,7 +2,7 @@ import t from 'tap';
 import fc from 'fast-check';
 import { createSocket } from 'node:dgram';
 import { silentLogger } from '../../common/log.ts';
-import { eventually } from '../../harness/wait/eventually.ts';
+import { poll } from '../../common/poll.ts';
 import {
   HEARTBEAT,
   LEAVE,
@@ -29,7 +29,7 @@ async function trio(t: { teardown(fn: () => unknown): void }) {
 }
 
 const waitAlive = (m: Membership, want: string[], timeoutMs = 2000) =>
-  eventually(
+  poll(
     `${m.node} sees ${want.join(',')}`,
     async () => {
       const a = m.alive();

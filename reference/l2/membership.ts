@@ -245,14 +245,28 @@ export class Membership extends EventEmitter {
   private onMessage(b: Buffer, fromAddr: string): void {
     if (this.closed) return;
     const d = decodeMessage(b, this.secret);
-    if (!d.ok) return this.reject(d.reason, fromAddr);
+    if (!d.ok) {
+      this.reject(d.reason, fromAddr);
+      return;
+    }
     const m = d.msg;
-    if (m.to !== this.node) return this.reject('not-for-me', fromAddr, { to: m.to });
-    if (!this.peers.has(m.from)) return this.reject('unknown-sender', fromAddr, { sender: m.from });
+    if (m.to !== this.node) {
+      this.reject('not-for-me', fromAddr, { to: m.to });
+      return;
+    }
+    if (!this.peers.has(m.from)) {
+      this.reject('unknown-sender', fromAddr, { sender: m.from });
+      return;
+    }
     const last = this.lastCounter.get(m.from);
-    if (last !== undefined && m.counter <= last) return this.reject('replay', fromAddr, { sender: m.from });
-    if (Math.abs(this.now() - m.timestampMs) > this.maxSkewMs)
-      return this.reject('stale', fromAddr, { sender: m.from });
+    if (last !== undefined && m.counter <= last) {
+      this.reject('replay', fromAddr, { sender: m.from });
+      return;
+    }
+    if (Math.abs(this.now() - m.timestampMs) > this.maxSkewMs) {
+      this.reject('stale', fromAddr, { sender: m.from });
+      return;
+    }
     this.lastCounter.set(m.from, m.counter);
     this.stats.accepted++;
     if (m.type === LEAVE) {

@@ -72,10 +72,6 @@ export function loadNative(): Native {
   return native;
 }
 
-export function nativeAvailable(): boolean {
-  return existsSync(nativePath);
-}
-
 /** struct sock_filter[] in host byte order. */
 export function encodeBpf(program: BpfInstruction[]): Buffer {
   const b = Buffer.alloc(program.length * 8);

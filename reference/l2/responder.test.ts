@@ -1,6 +1,6 @@
 import t from 'tap';
 import { silentLogger } from '../../common/log.ts';
-import { eventually } from '../../harness/wait/eventually.ts';
+import { poll } from '../../common/poll.ts';
 import {
   ARP_REPLY,
   ARP_REQUEST,
@@ -182,7 +182,7 @@ t.test(
       flags: { router: false, solicited: false, override: true },
       targetLinkAddr: '02:00:00:00:00:02',
     });
-    await eventually(
+    await poll(
       '5 rounds',
       async () => {
         if (ndp.sent.length !== 5 || arp.sent.length !== 10)
@@ -191,7 +191,7 @@ t.test(
       { timeoutMs: 2000, intervalMs: 10 },
     );
     const before = arp.sent.length;
-    await eventually(
+    await poll(
       'no more rounds',
       async () => {
         if (arp.sent.length !== before) throw new Error('still sending');
@@ -209,7 +209,7 @@ t.test(
     t.teardown(() => r.close());
     r.setOwned(['4.4.4.1']);
     const arp = sock('eth0', 'arp');
-    await eventually(
+    await poll(
       'past the burst (4 rounds) and 3 periodic rounds',
       async () => {
         if (arp.sent.length < 2 * 7) throw new Error(`${arp.sent.length / 2} rounds`);
@@ -223,7 +223,7 @@ t.test(
     );
     r.setOwned([]);
     const n = arp.sent.length;
-    await eventually(
+    await poll(
       'quiet after release',
       async () => {
         if (arp.sent.length !== n) throw new Error('sent after release');
@@ -241,7 +241,7 @@ t.test('releasing stops the gratuitous rounds at once', async (t) => {
   r.setOwned([]);
   const arp = sock('eth0', 'arp');
   const n = arp.sent.length;
-  await eventually(
+  await poll(
     'quiet',
     async () => {
       if (arp.sent.length !== n) throw new Error('sent after release');

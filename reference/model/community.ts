@@ -12,6 +12,7 @@ function num(s: string, max: number): number | undefined {
   return n <= max ? n : undefined;
 }
 
+/** The one community codec of the reference: text as configured (or as the plan prints it) to values. */
 export function parseCommunity(s: string): Community | undefined {
   if (typeof s !== 'string') return undefined;
   const parts = s.split(':');
@@ -27,6 +28,23 @@ export function parseCommunity(s: string): Community | undefined {
     return { kind: 'large', parts: [a, b, c], text: `${a}:${b}:${c}` };
   }
   return undefined;
+}
+
+/** The 32-bit value of a standard `a:b` (RFC 1997), or undefined when it is not one. */
+export function standardValue(text: string): number | undefined {
+  const c = parseCommunity(text);
+  return c?.kind === 'standard' ? c.value : undefined;
+}
+
+/** `a:b` text of a 32-bit standard community value (as received on the wire). */
+export function formatStandard(value: number): string {
+  return `${value >>> 16}:${value & 0xffff}`;
+}
+
+/** The three numbers of a large `a:b:c` (RFC 8092, written without `large:`), or undefined. */
+export function largeParts(text: string): [number, number, number] | undefined {
+  const c = parseCommunity(`large:${text}`);
+  return c?.kind === 'large' ? c.parts : undefined;
 }
 
 /** Numeric order of `a:b` texts (what `plan` prints). */

@@ -3,12 +3,15 @@ import fc from 'fast-check';
 import {
   cidrContains,
   cidrFirst,
+  cidrOf,
   cidrLast,
   cidrSize,
   cidrsOverlap,
   familyBits,
   formatCidr,
   formatIP,
+  ipBytes,
+  ipFromBytes,
   maskIP,
   parseCidr,
   parseIP,
@@ -157,5 +160,22 @@ t.test('property: ranges summarise to a minimal, exact, non-overlapping cover', 
         return true;
       },
     ),
+  );
+});
+
+t.test('bytes: network order, 4 or 16; an IPv4-mapped address stays 16 bytes (IPv6)', async (t) => {
+  t.same([...ipBytes(parseIP('203.0.113.7')!)], [203, 0, 113, 7]);
+  const mapped = parseIP('::ffff:203.0.113.7')!;
+  t.equal(mapped.family, 6);
+  t.same([...ipBytes(mapped)], [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 203, 0, 113, 7]);
+  t.equal(formatIP(ipFromBytes(ipBytes(mapped))), '::ffff:203.0.113.7');
+  t.throws(() => ipFromBytes(Buffer.alloc(5)), RangeError);
+  t.equal(formatCidr(cidrOf('::ffff:203.0.113.0/120')), '::ffff:203.0.113.0/120');
+  t.throws(() => cidrOf('203.0.113.1/24'), { code: 'BAD_CIDR' }, 'host bits set: a bug, with a code');
+  fc.assert(
+    fc.property(fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }), (value) => {
+      const ip: IP = { family: 6, value };
+      return ipFromBytes(ipBytes(ip)).value === value;
+    }),
   );
 });

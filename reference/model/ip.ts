@@ -1,8 +1,11 @@
 /**
  * IP and CIDR arithmetic for both families on bigint, so IPv4 and IPv6 share one code path.
  * Parsing is strict (no leading zeros in IPv4 octets, no zones): what Go's net.ParseIP accepts, minus
- * the IPv4-in-IPv6 aliasing, which we keep as IPv6.
+ * the IPv4-in-IPv6 aliasing, which we keep as IPv6 (`::ffff:203.0.113.0/120` is an IPv6 network, on
+ * the wire too). The one address/prefix module of the reference: the BGP layer encodes these values.
  */
+import { CodedError } from '../../common/errors.ts';
+
 export type Family = 4 | 6;
 
 export interface IP {
@@ -127,6 +130,23 @@ export function canonicalIP(s: string): string | undefined {
   return ip ? formatIP(ip) : undefined;
 }
 
+/** Network-order bytes of an address: 4 for IPv4, 16 for IPv6. */
+export function ipBytes(ip: IP): Buffer {
+  const n = familyBits(ip.family) / 8;
+  const b = Buffer.alloc(n);
+  for (let i = 0; i < n; i++) b[i] = Number((ip.value >> BigInt((n - 1 - i) * 8)) & 0xffn);
+  return b;
+}
+
+/** The address held in 4 (IPv4) or 16 (IPv6) network-order bytes. */
+export function ipFromBytes(b: Uint8Array): IP {
+  if (b.length !== 4 && b.length !== 16)
+    throw new RangeError(`an address has 4 or 16 bytes, not ${b.length}`);
+  let value = 0n;
+  for (const x of b) value = (value << 8n) | BigInt(x);
+  return { family: b.length === 4 ? 4 : 6, value };
+}
+
 export function hostMask(f: Family, len: number): bigint {
   return (1n << BigInt(familyBits(f) - len)) - 1n;
 }
@@ -170,6 +190,16 @@ export function parseCidr(s: string): ParseResult<Cidr> {
     return { ok: false, reason: `host bits are set; did you mean ${formatCidr(net)}?` };
   }
   return { ok: true, value: net };
+}
+
+/**
+ * `addr/len` as a Cidr, or a CodedError: for text this program wrote itself (plan rows, tests), where
+ * a bad value is a bug, not a user's typo.
+ */
+export function cidrOf(text: string): Cidr {
+  const r = parseCidr(text);
+  if (!r.ok) throw new CodedError('BAD_CIDR', `"${text}": ${r.reason}`);
+  return r.value;
 }
 
 export function cidrContains(c: Cidr, ip: IP): boolean {

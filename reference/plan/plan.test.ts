@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { allocate } from '../allocate/allocate.ts';
 import { loadManifests, parseManifestText } from '../config/load.ts';
+import { cidrOf } from '../model/ip.ts';
 import type { ClusterConfig } from '../model/types.ts';
 import { computePlan, routesForNode } from './plan.ts';
 import { peersForNode } from './peers.ts';
@@ -184,7 +185,14 @@ t.test('peer sessions, peers filter, Local policy, no ready endpoint', async (t)
     new Map([
       [
         'peer-a',
-        [{ prefix: '203.0.113.0/32', communities: ['1:1'], largeCommunities: ['1:2:3'], localPref: 7 }],
+        [
+          {
+            prefix: cidrOf('203.0.113.0/32'),
+            communities: ['1:1'],
+            largeCommunities: ['1:2:3'],
+            localPref: 7,
+          },
+        ],
       ],
     ]),
   );

@@ -1,5 +1,6 @@
 /** Config + allocations -> the plan; and the per-node views the speaker needs. */
 import type { ServiceError } from '../allocate/allocate.ts';
+import { cidrOf } from '../model/ip.ts';
 import type { ClusterConfig } from '../model/types.ts';
 import { PlanBuilder } from './builder.ts';
 import { PlanContext } from './context.ts';
@@ -43,7 +44,7 @@ export function routesForNode(plan: Plan, node: string): Map<string, AnnouncedRo
     let list = out.get(r.peer);
     if (!list) out.set(r.peer, (list = []));
     const route: AnnouncedRoute = {
-      prefix: r.prefix,
+      prefix: cidrOf(r.prefix),
       communities: r.communities,
       largeCommunities: r.largeCommunities,
     };

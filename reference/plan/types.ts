@@ -32,13 +32,7 @@ export interface Plan {
   warnings: string[];
 }
 
-/** One route as a BGP session sends it (the session adds ORIGIN, AS_PATH and NEXT_HOP). */
-export interface AnnouncedRoute {
-  prefix: string;
-  communities: string[];
-  largeCommunities: string[];
-  localPref?: number;
-}
+export type { AnnouncedRoute } from '../model/route.ts';
 
 /** A BGPPeer as one node sees it, every default resolved. */
 export interface ResolvedPeer {

@@ -12,7 +12,7 @@ import {
 } from '../bgp/messages.ts';
 import { MessageStream } from '../bgp/stream.ts';
 import { connectBgpSocket } from '../bgp/tcp-socket.ts';
-import { eventually } from '../../harness/wait/eventually.ts';
+import { poll } from '../../common/poll.ts';
 import { BgpListener } from './bgp-listener.ts';
 
 /** A logger that keeps events (to see what the listener said). */
@@ -30,7 +30,7 @@ function recorder(): Logger & { events: { event: string; fields?: Record<string,
 
 /** Waits (polling, 10 s at most) for something the sockets bring about. */
 async function until(what: string, cond: () => boolean): Promise<void> {
-  await eventually(
+  await poll(
     what,
     async () => {
       if (!cond()) throw new Error('not yet');

@@ -1,11 +1,7 @@
 import t from 'tap';
-import {
-  Speaker,
-  type DesiredState,
-  type PeerForNode,
-  type PeerSession,
-  type RouteForPeer,
-} from './speaker.ts';
+import { Speaker, type DesiredState, type PeerForNode, type PeerSession } from './speaker.ts';
+import { cidrOf, formatCidr } from '../model/ip.ts';
+import type { AnnouncedRoute } from '../model/route.ts';
 import { silentLogger } from '../../common/log.ts';
 
 const peer = (name: string, over: Partial<PeerForNode> = {}): PeerForNode => ({
@@ -18,7 +14,11 @@ const peer = (name: string, over: Partial<PeerForNode> = {}): PeerForNode => ({
   keepaliveTime: 1,
   ...over,
 });
-const route = (prefix: string): RouteForPeer => ({ prefix, communities: [], largeCommunities: [] });
+const route = (prefix: string): AnnouncedRoute => ({
+  prefix: cidrOf(prefix),
+  communities: [],
+  largeCommunities: [],
+});
 
 /** Records what the speaker asks of its sessions. */
 function harness(states: DesiredState[]) {
@@ -31,7 +31,8 @@ function harness(states: DesiredState[]) {
     (p): PeerSession => {
       opened.push(p.name);
       return {
-        setRoutes: (r) => routes.set(p.name, [...(routes.get(p.name) ?? []), r.map((x) => x.prefix)]),
+        setRoutes: (r) =>
+          routes.set(p.name, [...(routes.get(p.name) ?? []), r.map((x) => formatCidr(x.prefix))]),
         stop: async () => void stopped.push(p.name),
         status: () => ({ peer: p.name }),
       };
@@ -128,7 +129,10 @@ t.test('an unchanged config is not applied again; a stop during a reload opens n
       await gate;
       return answer;
     },
-    (p) => (opened.push(p.name), { setRoutes: () => {}, stop: async () => {}, status: () => ({}) }),
+    (p) => {
+      opened.push(p.name);
+      return { setRoutes: () => {}, stop: async () => {}, status: () => ({}) };
+    },
     silentLogger,
   );
   await speaker.start();

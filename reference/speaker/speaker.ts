@@ -3,9 +3,6 @@ import type { Logger } from '../../common/log.ts';
 import type { AnnouncedRoute, ResolvedPeer } from '../plan/types.ts';
 import type { ServiceStatuses } from '../plan/explain.ts';
 
-/** One BGP route as the plan hands it to a session (the session adds ORIGIN, AS_PATH, NEXT_HOP). */
-export type RouteForPeer = AnnouncedRoute;
-
 /** A BGPPeer as this node sees it, with every default resolved (the plan's own type). */
 export type PeerForNode = ResolvedPeer;
 
@@ -14,7 +11,7 @@ export type DesiredState =
   | {
       ok: true;
       peers: PeerForNode[];
-      routes: Map<string, RouteForPeer[]>;
+      routes: Map<string, AnnouncedRoute[]>;
       summary: string;
       warnings?: string[];
       /** This node's ServiceBGPStatus / ServiceL2Status view (reference/plan/explain.ts). */
@@ -29,7 +26,7 @@ export type DesiredState =
   | { ok: false; errors: string[] };
 
 export interface PeerSession {
-  setRoutes(routes: RouteForPeer[]): void;
+  setRoutes(routes: AnnouncedRoute[]): void;
   /** `notify: false`: close without Cease (graceful restart: peers keep the routes as stale). */
   stop(opts?: { notify?: boolean }): Promise<void>;
   status(): unknown;

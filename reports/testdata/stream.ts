@@ -57,8 +57,8 @@ export function messageStream(
     });
   });
   const cases: { f: number; s: number; sc: FakeScenario; pid: string }[] = [];
-  features.forEach((f, fi) =>
-    f.scenarios.forEach((sc, si) => {
+  for (const [fi, f] of features.entries())
+    for (const [si, sc] of f.scenarios.entries()) {
       const pid = pickleId(fi, si, sc.id);
       cases.push({ f: fi, s: si, sc, pid });
       lines.push({
@@ -77,8 +77,7 @@ export function messageStream(
           })),
         },
       });
-    }),
-  );
+    }
   lines.push({
     hook: {
       id: 'hook-before',

@@ -1,11 +1,12 @@
 import t from 'tap';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseManifestTexts } from '../../../reference/config/load.ts';
-import { allocate } from '../../../reference/allocate/allocate.ts';
-import { computePlan, peersForNode, routesForNode } from '../../../reference/plan/index.ts';
-import type { ClusterConfig } from '../../../reference/model/types.ts';
-import type { AnnouncedRoute, ResolvedPeer } from '../../../reference/plan/types.ts';
+import { parseManifestTexts } from '../../reference/config/load.ts';
+import { allocate } from '../../reference/allocate/allocate.ts';
+import { computePlan, peersForNode, routesForNode } from '../../reference/plan/index.ts';
+import { cidrOf } from '../../reference/model/ip.ts';
+import type { ClusterConfig } from '../../reference/model/types.ts';
+import type { AnnouncedRoute, ResolvedPeer } from '../../reference/plan/types.ts';
 import { buildModel, classify, type FrrModel, type LocalFacts } from './model.ts';
 import {
   initialApplied,
@@ -52,7 +53,7 @@ t.test('golden bgpd.conf (UPDATE_GOLDEN=1 rewrites them)', async (t) => {
     renderFrrConf(
       initialApplied(
         modelOf(
-          config(here('../../../fixtures/doc/S2.yaml'), here('../../../fixtures/doc/S2.cluster.yaml')),
+          config(here('../../fixtures/doc/S2.yaml'), here('../../fixtures/doc/S2.cluster.yaml')),
           'NodeA',
         ),
       ),
@@ -97,7 +98,7 @@ t.test('the mixed manifests: what FRR is told, read from the model', async (t) =
 
 t.test('routes with the same attributes share one class; classes are ordered, prefixes sorted', async (t) => {
   const r = (prefix: string, communities: string[], localPref?: number): AnnouncedRoute => ({
-    prefix,
+    prefix: cidrOf(prefix),
     communities,
     largeCommunities: [],
     ...(localPref !== undefined ? { localPref } : {}),
@@ -134,7 +135,7 @@ function peer(name: string, extra: Partial<ResolvedPeer> = {}): ResolvedPeer {
   };
 }
 const route = (prefix: string, communities: string[] = []): AnnouncedRoute => ({
-  prefix,
+  prefix: cidrOf(prefix),
   communities,
   largeCommunities: [],
   localPref: 0,

@@ -1,9 +1,9 @@
-import { execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { openSync, closeSync, mkdirSync } from 'node:fs';
 import { constants } from 'node:os';
 import { dirname } from 'node:path';
-import { CodedError } from '../common/errors.ts';
-import type { Logger } from '../common/log.ts';
+import { CodedError } from './errors.ts';
+import type { Logger } from './log.ts';
 
 export interface RunResult {
   stdout: string;
@@ -117,7 +117,7 @@ export function spawnProcess(cmd: string, args: string[], opts: SpawnOptions = {
     mkdirSync(dirname(opts.logFile), { recursive: true });
     fd = openSync(opts.logFile, 'a');
   }
-  let child;
+  let child: ChildProcess;
   try {
     child = spawn(cmd, args, {
       stdio: ['ignore', fd ?? 'ignore', fd ?? 'ignore'],

@@ -4,13 +4,13 @@
  * known), and a watchdog that kills them if we die without stopping them (SIGKILL of the speaker).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CodedError } from '../../../common/errors.ts';
-import type { Logger } from '../../../common/log.ts';
-import { run, spawnProcess, type RunResult, type Spawned } from '../../exec.ts';
-import { eventually } from '../../wait/eventually.ts';
-import { frrIds, tail } from '../../routers/frr.ts';
+import { CodedError } from '../../common/errors.ts';
+import type { Logger } from '../../common/log.ts';
+import { run, spawnProcess, type RunResult, type Spawned } from '../../common/exec.ts';
+import { poll } from '../../common/poll.ts';
+import { daemonSockets, frrDaemonArgs, frrIds, tail } from '../../common/frr-daemons.ts';
 
 export interface FrrDaemonOptions {
   hostname: string;
@@ -72,25 +72,7 @@ export async function startFrrDaemons(o: FrrDaemonOptions): Promise<FrrDaemons> 
 
   const start = async (d: 'zebra' | 'bgpd' | 'bfdd', ready: string[]): Promise<Spawned> => {
     // -n: bgpd never installs routes in the node's kernel (and the inbound policy accepts none anyway).
-    const args = [
-      '-u',
-      'frr',
-      '-g',
-      'frr',
-      '-P',
-      '0',
-      '-z',
-      join(runDir, 'zserv.api'),
-      '--vty_socket',
-      runDir,
-      '-f',
-      join(runDir, `${d}.conf`),
-      '-i',
-      join(runDir, `${d}.pid`),
-      ...(d === 'bgpd' ? ['-n'] : []),
-      // one bfdd control socket per instance (frr-in-netns.md)
-      ...(d === 'bfdd' ? ['--bfdctl', join(runDir, 'bfdd.sock')] : []),
-    ];
+    const args = [...frrDaemonArgs(runDir, d, join(runDir, `${d}.conf`)), ...(d === 'bgpd' ? ['-n'] : [])];
     const out = join(o.logDir, `${d}.stdout.log`);
     const proc = spawnProcess(join(o.frrBin, d), args, { logFile: out });
     procs.set(d, proc);
@@ -100,14 +82,11 @@ export async function startFrrDaemons(o: FrrDaemonOptions): Promise<FrrDaemons> 
       abort.abort(new CodedError('FRR_START_FAILED', why));
       if (!stopping && procs.get(d) === proc) onDied(why);
     });
-    await eventually(
-      `${d} sockets ${ready.join(', ')}`,
-      async () => {
-        const missing = ready.filter((f) => !existsSync(join(runDir, f)));
-        if (missing.length) throw new Error(`missing ${missing.join(', ')}`);
-      },
-      { timeoutMs: o.readyTimeoutMs, intervalMs: 10, signal: abort.signal },
-    );
+    await daemonSockets(d, runDir, ready, {
+      timeoutMs: o.readyTimeoutMs,
+      intervalMs: 10,
+      signal: abort.signal,
+    });
     return proc;
   };
 
@@ -164,7 +143,7 @@ export async function startFrrDaemons(o: FrrDaemonOptions): Promise<FrrDaemons> 
   try {
     await start('zebra', ['zserv.api', 'zebra.vty']);
     // bgpd only once zebra knows the interfaces as up: it takes the IPv6 next hop from them.
-    await eventually(
+    await poll(
       'zebra reports the interfaces up',
       async () => {
         const r = await vtysh(['-d', 'zebra', '-c', 'show interface json']);

@@ -2,8 +2,9 @@
  * Plan rows + BGPPeers for one node -> what its FRR must hold: one router, one neighbour per peer and,
  * per neighbour, the outbound policy as classes of prefixes sharing the same attributes. Pure.
  */
-import { CodedError } from '../../../common/errors.ts';
-import type { AnnouncedRoute, ResolvedBfd, ResolvedPeer } from '../../../reference/plan/types.ts';
+import { CodedError } from '../../common/errors.ts';
+import type { AnnouncedRoute, ResolvedBfd, ResolvedPeer } from '../../reference/plan/types.ts';
+import { formatCidr } from '../../reference/model/ip.ts';
 
 /** Prefixes of one family pair that leave with the same attributes. */
 export interface PolicyClass {
@@ -143,7 +144,7 @@ export function classify(routes: readonly AnnouncedRoute[]): PolicyClass[] {
       };
       classes.set(key, c);
     }
-    (r.prefix.includes(':') ? c.v6 : c.v4).push(r.prefix);
+    (r.prefix.family === 6 ? c.v6 : c.v4).push(formatCidr(r.prefix));
   }
   return [...classes.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

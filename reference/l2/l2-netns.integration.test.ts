@@ -5,8 +5,8 @@ import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { createRun, type Lab } from '../../netns/runtime.ts';
 import type { Topology } from '../../netns/topology.ts';
-import { run, runIn } from '../../harness/exec.ts';
-import { eventually } from '../../harness/wait/eventually.ts';
+import { run, runIn } from '../../common/exec.ts';
+import { poll } from '../../common/poll.ts';
 import {
   arpProbe,
   ndpProbe,
@@ -87,7 +87,7 @@ async function startResponder(lab: Lab, host: string): Promise<Responder> {
   const waiters: ((m: Record<string, unknown>) => void)[] = [];
   child.stdout.setEncoding('utf8').on('data', (d: string) => {
     buf += d;
-    let i;
+    let i: number;
     while ((i = buf.indexOf('\n')) >= 0) {
       const m = JSON.parse(buf.slice(0, i)) as Record<string, unknown>;
       buf = buf.slice(i + 1);
@@ -150,7 +150,7 @@ t.test(
 
     const cap = await startCapture(client, 'eth0', 'arp or icmp6');
     await a.own([V4, V6]);
-    await eventually(
+    await poll(
       'gratuitous ARP (both forms) and unsolicited NA seen by the client',
       async () => {
         const f = cap.frames();
@@ -172,7 +172,7 @@ t.test(
     // The kernel's own resolution on the client lands on A's MAC too (IP not configured anywhere).
     await runIn(client, 'ip', ['route', 'add', '4.4.4.0/24', 'dev', 'eth0']);
     await runIn(client, 'ping', ['-c1', '-W1', V4], { allowFail: true });
-    const entry = await eventually(
+    const entry = await poll(
       'client has a neighbour entry for the IP',
       async () => {
         const e = await neighbourEntry(client, V4);
@@ -184,7 +184,7 @@ t.test(
     t.equal(entry.mac, macA, `neighbour entry ${entry.state}`);
     await runIn(client, 'ip', ['-6', 'route', 'add', 'fc00:f853:ccd:e799::/64', 'dev', 'eth0']);
     await runIn(client, 'ping', ['-6', '-c1', '-W1', V6], { allowFail: true });
-    const entry6 = await eventually(
+    const entry6 = await poll(
       'client has an IPv6 neighbour entry (the kernel accepted our NA)',
       async () => {
         const e = await neighbourEntry(client, V6);

@@ -1,4 +1,4 @@
-import { CodedError } from '../../common/errors.ts';
+import { CodedError } from './errors.ts';
 
 /**
  * What a system under test may declare. A scenario tagged with a capability its SUT does not declare

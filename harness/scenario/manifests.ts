@@ -1,6 +1,8 @@
 import { stringify } from 'yaml';
-import { type ServiceStatus, withStatus } from '../../harness/controller/controller.ts';
-import { SPEAKER_NAMESPACE } from './constants.ts';
+import { type ServiceStatus, withStatus } from '../controller/controller.ts';
+
+/** Where the speaker's MetalLB resources live (MetalLB's default namespace). */
+export const SPEAKER_NAMESPACE = 'metallb-system';
 
 /** Kubernetes objects the steps generate around the document's own manifests. */
 

@@ -1,6 +1,7 @@
 import t from 'tap';
 import type { Logger } from '../../common/log.ts';
 import { BgpSession } from '../../reference/bgp/session.ts';
+import { cidrOf } from '../../reference/model/ip.ts';
 import { is, ScriptedPeer } from './scripted-peer.ts';
 import { defaultContext, rfcCases, type RfcCase } from './rfc-cases.ts';
 
@@ -55,7 +56,7 @@ async function runCase(t: Test, c: RfcCase): Promise<void> {
     logger: recordingLogger(logs),
   });
   // One route, so that a ROUTE-REFRESH is answered: the round trip that proves a message was processed.
-  session.setRoutes([{ prefix: '203.0.113.200/32', communities: [], largeCommunities: [] }]);
+  session.setRoutes([{ prefix: cidrOf('203.0.113.200/32'), communities: [], largeCommunities: [] }]);
   const sent: [number, number][] = [];
   const gotFromPeer: [number, number][] = [];
   let establishedCount = 0;

@@ -8,7 +8,7 @@
  * is written under new names and the neighbour switched to it in one step (FRR re-sends only to that
  * neighbour, no session reset), then the old objects are removed.
  */
-import { CodedError } from '../../../common/errors.ts';
+import { CodedError } from '../../common/errors.ts';
 import { classKey, sessionKey, type FrrModel, type NeighborModel, type PolicyClass } from './model.ts';
 
 /** What is running: the model and the policy generation of each neighbour (by BGPPeer name). */
@@ -61,11 +61,10 @@ export function policyLines(n: NeighborModel, gen: number): string[] {
       const prefixes = c[family];
       if (!prefixes.length) continue;
       const pl = names.prefixList(i, family);
-      prefixes.forEach((p, j) =>
+      for (const [j, p] of prefixes.entries())
         out.push(
           `${family === 'v4' ? 'ip' : 'ipv6'} prefix-list ${pl} seq ${j + 1} permit ${safe('prefix', p, /^[0-9a-fA-F.:]+\/\d{1,3}$/)}`,
-        ),
-      );
+        );
       entries.push(
         `route-map ${names.routeMap} permit ${num('route-map entry', 10 * (i + 1) + (family === 'v6' ? 1 : 0), 1, 65534)}`,
       );

@@ -4,7 +4,7 @@
  * expired (we sent NOTIFICATION 4/0), ROUTE-REFRESH received (bgpd answers it by re-sending), and
  * NOTIFICATIONs. Counters, not states, drive the events, so a change between two polls is not lost.
  */
-import type { Logger } from '../../../common/log.ts';
+import type { Logger } from '../../common/log.ts';
 
 /** The parts of one neighbour in `show bgp neighbors json` we read. */
 export interface FrrNeighborJson {

@@ -8,15 +8,15 @@ import { execFileSync } from 'node:child_process';
 import type { NetworkInterfaceInfo } from 'node:os';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { jsonLogger, type Logger } from '../../../common/log.ts';
-import { isCodedError } from '../../../common/errors.ts';
-import { loadManifests } from '../../../reference/config/load.ts';
-import { formatError } from '../../../reference/config/errors.ts';
-import { allocate } from '../../../reference/allocate/allocate.ts';
-import { computePlan, peersForNode, routesForNode } from '../../../reference/plan/index.ts';
-import { localEndpointFor } from '../../../reference/speaker/local-addresses.ts';
-import { watchPaths } from '../../../reference/speaker/watch-paths.ts';
-import { parseCommandArgs, type CommandIO as Io } from '../../../reference/commands/io.ts';
+import { jsonLogger, type Logger } from '../../common/log.ts';
+import { isCodedError } from '../../common/errors.ts';
+import { loadManifests } from '../../reference/config/load.ts';
+import { formatError } from '../../reference/config/errors.ts';
+import { allocate } from '../../reference/allocate/allocate.ts';
+import { computePlan, peersForNode, routesForNode } from '../../reference/plan/index.ts';
+import { localEndpointFor } from '../../reference/speaker/local-addresses.ts';
+import { watchPaths } from '../../reference/speaker/watch-paths.ts';
+import { parseCommandArgs, type CommandIO as Io } from '../../reference/commands/io.ts';
 import { buildModel, type FrrModel } from './model.ts';
 import {
   initialApplied,
@@ -28,7 +28,7 @@ import {
 } from './render.ts';
 import { startFrrDaemons, type FrrDaemons } from './daemons.ts';
 import { observeNeighbors, type FrrNeighborJson } from './observer.ts';
-import { parseIpAddr } from '../node-facts.ts';
+import { parseIpAddr } from '../../harness/sut/node-facts.ts';
 
 export const frrSpeakerUsage = `usage: lbconform frr-speaker --node NAME [--namespace NS] [--log-dir DIR] [--frr-bin DIR]
                              [--connect-retry S] [--poll-ms N] MANIFEST_FILE_OR_DIR...
@@ -160,7 +160,7 @@ export async function runFrrSpeaker(args: string[], io: Io): Promise<number> {
   const reloadNow = async (): Promise<void> => {
     const model = await compute();
     if (!model) return;
-    let change;
+    let change: ReturnType<typeof renderReload>;
     try {
       change = renderReload(applied, model, opts);
     } catch (err) {

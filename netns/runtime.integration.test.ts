@@ -6,7 +6,7 @@ import { createRun } from './runtime.ts';
 import { gcStaleRuns } from './gc.ts';
 import { addNamespace, listNamespaces, pidsIn } from './linux.ts';
 import { pidFile, tempRoot } from './ownership.ts';
-import { run, runIn } from '../harness/exec.ts';
+import { run, runIn } from '../common/exec.ts';
 import type { Topology } from './topology.ts';
 
 // Root only: these tests build real namespaces (prefix lbct, never the suite's lbc).

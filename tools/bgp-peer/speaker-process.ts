@@ -217,12 +217,6 @@ export interface SpeakerMemory {
   hwmKb: number;
 }
 
-export class SpeakerExited extends CodedError {
-  constructor(message: string) {
-    super('SPEAKER_EXITED', message);
-  }
-}
-
 export interface SpeakerProcess {
   readonly pid: number;
   readonly log: SpeakerLog;

@@ -12,9 +12,9 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeNotification, type UpdateFrame } from '../../reference/bgp/messages.ts';
-import { formatPrefix } from '../../reference/bgp/prefix.ts';
+import { formatCidr } from '../../reference/model/ip.ts';
 import { decodeUpdate } from '../../reference/bgp/update.ts';
-import { defaultTimeouts } from '../timeouts.ts';
+import { defaultTimeouts } from '../../harness/timeouts.ts';
 import { ScriptedPeer, type Received } from './scripted-peer.ts';
 import { defaultContext, rfcCases, type RfcCase } from './rfc-cases.ts';
 import {
@@ -242,7 +242,7 @@ class Driver {
     // answered on the same connection) and the session stays up (a later KEEPALIVE from the speaker).
     peer.sendRouteRefresh(1, 1);
     const answer = await peer.next(onConn(n, 'update'), WAIT_MS, 'the ROUTE-REFRESH answer after the case');
-    const nlri = decodeUpdate((answer.msg as UpdateFrame).body).nlri.map(formatPrefix);
+    const nlri = decodeUpdate((answer.msg as UpdateFrame).body).nlri.map(formatCidr);
     t.same(nlri, [SERVICE_PREFIX], 'the answer re-sends the table');
     const ka = await peer.next(
       onConn(n, 'keepalive'),

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createRun } from './runtime.ts';
 import { listNamespaces } from './linux.ts';
-import { run } from '../harness/exec.ts';
+import { run } from '../common/exec.ts';
 
 // Root only. The real suite is SIGKILLed in the middle of a scenario (routers and speakers running);
 // the next run's start must remove every namespace, daemon, temp folder and pid file of it.
