@@ -13,9 +13,22 @@ t.test('a scenario counts only where all its capabilities belong', async (t) => 
 });
 
 t.test('every gating capability belongs to some profile', async (t) => {
+  // a scenario is BGP, layer 2, both, or an allocation case; whichever it is, its capability counts somewhere
+  const bases = [['@bgp'], ['@l2'], ['@bgp', '@l2'], ['@controller', '@bgp']];
   for (const c of gatingCapabilities)
     t.ok(
-      PROFILES.some((p) => inProfile(p, ['@bgp', '@l2', '@controller', `@${c}`])),
+      bases.some((base) => PROFILES.some((p) => inProfile(p, [...base, `@${c}`]))),
       `${c} counts somewhere`,
     );
 });
+
+t.test(
+  'extended capabilities have their own profiles: a speaker without them still reaches bgp/l2',
+  async (t) => {
+    t.notOk(inProfile('bgp', ['@bgp', '@graceful-restart']));
+    t.ok(inProfile('bgp-extended', ['@bgp', '@ibgp', '@graceful-restart']));
+    t.ok(inProfile('bgp-extended', ['@bgp', '@bfd', '@session']));
+    t.notOk(inProfile('l2', ['@l2', '@l2-periodic']));
+    t.ok(inProfile('l2-extended', ['@l2', '@ipv4', '@l2-periodic']));
+  },
+);

@@ -6,7 +6,7 @@
  */
 import { gatingCapabilities } from '../common/capabilities.ts';
 
-export const PROFILES = ['bgp', 'l2', 'bgp-l2', 'controller'] as const;
+export const PROFILES = ['bgp', 'l2', 'bgp-l2', 'controller', 'bgp-extended', 'l2-extended'] as const;
 export type Profile = (typeof PROFILES)[number];
 
 const families = ['ipv4', 'ipv6', 'dualstack'];
@@ -23,12 +23,18 @@ const bgp = [
   'dualstack-session',
 ];
 const l2 = ['l2', ...families, 'l2-status', 'membership-security'];
+/** Beyond MetalLB parity (graceful restart, BFD, periodic announcements): their own profiles, so a speaker
+ * without them still reaches `bgp: success` / `l2: success`. */
+const bgpExtended = ['graceful-restart', 'bfd'];
+const l2Extended = ['l2-periodic'];
 
 const definitions: Record<Profile, { requires: string[]; allowed: string[] }> = {
   bgp: { requires: ['bgp'], allowed: bgp },
   l2: { requires: ['l2'], allowed: l2 },
   'bgp-l2': { requires: ['bgp', 'l2'], allowed: [...bgp, ...l2] },
   controller: { requires: ['controller'], allowed: [...bgp, ...l2, 'controller'] },
+  'bgp-extended': { requires: ['bgp'], allowed: [...bgp, ...bgpExtended] },
+  'l2-extended': { requires: ['l2'], allowed: [...l2, ...l2Extended] },
 };
 
 /** Whether a scenario with these tags (with or without `@`) counts in `profile`. */
