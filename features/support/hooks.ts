@@ -27,6 +27,7 @@ const capabilityTags = [
   'ipv4',
   'ipv6',
   'dualstack',
+  'dualstack-session',
   'ibgp',
   'ebgp',
   'md5',

@@ -37,6 +37,7 @@ export interface PeerSpec {
   keepaliveTime?: string;
   nodeSelectors?: unknown[];
   password?: string;
+  dualStackAddressFamily?: boolean;
 }
 
 export function peerManifest(peers: PeerSpec[]): string {

@@ -15,7 +15,18 @@ const cli = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
  */
 export const referenceFrrSpeaker: SystemUnderTest = {
   name: 'reference-frr',
-  features: ['bgp', 'ipv4', 'ipv6', 'dualstack', 'ibgp', 'ebgp', 'md5', 'interop', 'session'],
+  features: [
+    'bgp',
+    'ipv4',
+    'ipv6',
+    'dualstack',
+    'dualstack-session',
+    'ibgp',
+    'ebgp',
+    'md5',
+    'interop',
+    'session',
+  ],
   async start(node: NodeContext): Promise<SpeakerHandle> {
     // FRR's logs and every configuration applied go beside the speaker log (scenario artifacts).
     const logDir = join(dirname(node.logFile), `frr-${node.name}`);

@@ -48,6 +48,8 @@ export interface Collected {
   seen: Map<string, M.Source>;
   /** `kind/name` of every resource seen, valid or not, so one bad pool does not also fail every reference to it. */
   names: Set<string>;
+  /** Accepted with a note (same shape as errors; never make the config invalid). */
+  warnings: M.ValidationError[];
 }
 
 export function emptyCollected(): Collected {
@@ -62,6 +64,7 @@ export function emptyCollected(): Collected {
     endpointSlices: [],
     seen: new Map(),
     names: new Set(),
+    warnings: [],
   };
 }
 
@@ -192,7 +195,9 @@ export function decodeDocument(
       return;
     }
     case 'BGPPeer': {
-      const p = decodePeer(name, spec, src, report);
+      const warn: Report = (code, field, message) =>
+        out.warnings.push(errorAt(src, kindText, name, field, code, message));
+      const p = decodePeer(name, spec, src, report, warn);
       if (p) out.peers.push(p);
       return;
     }
@@ -228,11 +233,16 @@ export function decodeDocument(
       ]
         .map((a) => a?.address)
         .filter((a): a is string => typeof a === 'string' && isIP(a) !== 0);
-      out.nodes.push({ name, labels, addresses, src });
+      const conditions = (value as { status?: { conditions?: { type?: unknown; status?: unknown }[] } })
+        .status?.conditions;
+      const networkUnavailable =
+        Array.isArray(conditions) &&
+        conditions.some((c) => c?.type === 'NetworkUnavailable' && c?.status === 'True');
+      out.nodes.push({ name, labels, addresses, networkUnavailable, src });
       return;
     }
     case 'Service': {
-      const s = decodeService(name, namespace, meta, spec, src);
+      const s = decodeService(name, namespace, meta, spec, value.status, src);
       out.services.push(s);
       return;
     }
@@ -248,10 +258,15 @@ export function decodeDocument(
       }
       const endpoints = ((opt<Obj[]>(value.endpoints) ?? []) as Obj[]).map((e) => {
         const nodeName = opt<string>(e.nodeName);
+        const cond = obj(e.conditions);
+        const addresses = e.addresses as string[];
+        // MetalLB epslices.EndpointCanServe: ready unset or true, or serving true (a terminating pod
+        // that still serves keeps the announcement); speaker hasHealthyEndpoint also needs an address.
+        const canServe = (opt<boolean>(cond.ready) ?? true) === true || opt<boolean>(cond.serving) === true;
         return {
-          addresses: e.addresses as string[],
+          addresses,
           ...(nodeName !== undefined ? { nodeName } : {}),
-          ready: opt<boolean>(obj(e.conditions).ready) ?? true,
+          ready: canServe && addresses.length > 0,
         };
       });
       out.endpointSlices.push({ namespace, name, serviceKey: `${namespace}/${svc}`, endpoints, src });
@@ -447,7 +462,13 @@ function seconds(v: unknown, field: string, report: Report): number | undefined 
   return ms / 1000;
 }
 
-function decodePeer(name: string, spec: Obj, src: M.Source, report: Report): M.BGPPeer | undefined {
+function decodePeer(
+  name: string,
+  spec: Obj,
+  src: M.Source,
+  report: Report,
+  warn: Report,
+): M.BGPPeer | undefined {
   let ok = true;
   const addr = (field: string, v: unknown): string | undefined => {
     if (v === undefined || v === null) return undefined;
@@ -543,6 +564,14 @@ function decodePeer(name: string, spec: Obj, src: M.Source, report: Report): M.B
   if (!ok || !nodeSelectors || peerAddress === undefined) return undefined;
   const bfdProfile = opt<string>(spec.bfdProfile);
   const vrf = opt<string>(spec.vrf);
+  // api/v1beta2/bgppeer_types.go: disableMP is deprecated in favour of dualStackAddressFamily and has
+  // no effect in FRR mode (internal/bgp/frr/frr.go never reads it).
+  if (opt<boolean>(spec.disableMP) !== undefined)
+    warn(
+      'DEPRECATED_FIELD',
+      'spec.disableMP',
+      'disableMP is deprecated and has no effect; a BGPPeer carries the family of its peerAddress, set dualStackAddressFamily: true to carry both',
+    );
   return {
     name,
     myASN,
@@ -558,12 +587,26 @@ function decodePeer(name: string, spec: Obj, src: M.Source, report: Report): M.B
     ebgpMultiHop,
     ...(bfdProfile !== undefined ? { bfdProfile } : {}),
     ...(vrf !== undefined && vrf !== '' ? { vrf } : {}),
+    dualStackAddressFamily: opt<boolean>(spec.dualStackAddressFamily) ?? false,
     src,
   };
 }
 
-function decodeService(name: string, namespace: string, meta: Obj, spec: Obj, src: M.Source): M.Service {
+function decodeService(
+  name: string,
+  namespace: string,
+  meta: Obj,
+  spec: Obj,
+  status: unknown,
+  src: M.Source,
+): M.Service {
   const lbIP = opt<string>(spec.loadBalancerIP);
+  const lbClass = opt<string>(spec.loadBalancerClass);
+  // status.loadBalancer.ingress[].ip: what a live cluster's dump carries (the controller's answer).
+  const ingress = obj(obj(status).loadBalancer).ingress;
+  const statusIPs = (Array.isArray(ingress) ? ingress : [])
+    .map((i) => obj(i).ip)
+    .filter((ip): ip is string => typeof ip === 'string' && isIP(ip) !== 0);
   return {
     namespace,
     name,
@@ -579,6 +622,9 @@ function decodeService(name: string, namespace: string, meta: Obj, spec: Obj, sr
       protocol: opt<'TCP' | 'UDP' | 'SCTP'>(p.protocol) ?? 'TCP',
       port: p.port as number,
     })),
+    selector: { ...((opt<Record<string, string>>(spec.selector) ?? {}) as Record<string, string>) },
+    ...(lbClass !== undefined && lbClass !== '' ? { loadBalancerClass: lbClass } : {}),
+    statusIPs,
     src,
   };
 }

@@ -14,6 +14,10 @@ import { parseYamlDocumentsFast, type ParsedDocsCache } from './yaml-fast.ts';
 export interface LoadOptions {
   /** The speaker's namespace (MetalLB resources must be in it; resources without one are put in it). */
   namespace: string;
+  /** MetalLB's `--lb-class`: only Services of this loadBalancerClass are ours. */
+  loadBalancerClass?: string;
+  /** MetalLB's `--ignore-exclude-lb`. */
+  ignoreExcludeLB?: boolean;
 }
 
 export const DEFAULT_NAMESPACE = 'metallb-system';
@@ -73,6 +77,11 @@ function finish(c: Collected, errors: ValidationError[], opts: LoadOptions): Loa
       nodes: c.nodes,
       services: c.services,
       endpointSlices: c.endpointSlices,
+      warnings: [...c.warnings].sort(compareErrors),
+      speaker: {
+        ...(opts.loadBalancerClass ? { loadBalancerClass: opts.loadBalancerClass } : {}),
+        ignoreExcludeLB: opts.ignoreExcludeLB === true,
+      },
     },
   };
 }

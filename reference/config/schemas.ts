@@ -126,6 +126,7 @@ export const bgpPeer = resource({
     vrf: str,
     enableGracefulRestart: bool,
     disableMP: bool,
+    dualStackAddressFamily: bool,
   },
   required: ['myASN', 'peerASN', 'peerAddress'],
 });

@@ -76,6 +76,11 @@ export interface BGPPeer {
   ebgpMultiHop: boolean;
   bfdProfile?: string;
   vrf?: string;
+  /**
+   * MetalLB FRR mode (internal/bgp/frr/frr.go, sessionManager.createConfig): a neighbour is activated
+   * only in the family of its peerAddress unless this is set; then both families ride the session.
+   */
+  dualStackAddressFamily: boolean;
   src: Source;
 }
 
@@ -84,6 +89,8 @@ export interface Node {
   labels: Labels;
   /** From status.addresses, InternalIP first. */
   addresses: string[];
+  /** status.conditions NetworkUnavailable is "True" (MetalLB internal/k8s/nodes/nodes.go IsNetworkUnavailable). */
+  networkUnavailable: boolean;
   src: Source;
 }
 
@@ -109,13 +116,22 @@ export interface Service {
   ipFamilies: IPFamily[];
   externalTrafficPolicy: 'Cluster' | 'Local';
   ports: ServicePort[];
+  /** spec.selector (MetalLB's backend key for sharing an IP under externalTrafficPolicy Local). */
+  selector: Labels;
+  /** spec.loadBalancerClass; a Service of another class than the speaker's is not ours. */
+  loadBalancerClass?: string;
+  /** status.loadBalancer.ingress[].ip: the controller's earlier answer, kept when still valid. */
+  statusIPs: string[];
   src: Source;
 }
 
 export interface Endpoint {
   addresses: string[];
   nodeName?: string;
-  /** Kubernetes: an unset `conditions.ready` means ready. */
+  /**
+   * The endpoint can serve: `conditions.ready` absent or true, or `conditions.serving` true, and at
+   * least one address (MetalLB internal/k8s/epslices EndpointCanServe; speaker hasHealthyEndpoint).
+   */
   ready: boolean;
 }
 
@@ -140,6 +156,17 @@ export interface ClusterConfig {
   nodes: Node[];
   services: Service[];
   endpointSlices: EndpointSlice[];
+  /** Accepted, but worth telling the user (deprecated or unimplemented fields, names not defined yet). */
+  warnings: ValidationError[];
+  /** Speaker options that change what is ours and who announces (MetalLB's --lb-class, --ignore-exclude-lb). */
+  speaker: SpeakerOptions;
+}
+
+export interface SpeakerOptions {
+  /** Only Services of this spec.loadBalancerClass (unset: only Services without a class). */
+  loadBalancerClass?: string;
+  /** Announce from nodes labelled node.kubernetes.io/exclude-from-external-load-balancers too. */
+  ignoreExcludeLB: boolean;
 }
 
 /** Validation problems are data, not exceptions: a config with problems is reported, never half-applied. */

@@ -115,9 +115,13 @@ export class PlanBuilder {
               : a.adv.aggregationLengthV6,
         );
         const text = cidrText(cidr);
+        const carries = ip.family === 4 ? this.ctx.carriesV4 : this.ctx.carriesV6;
         for (const path of a.paths) {
+          // An IPv4 BGPPeer gets no IPv6 route and the reverse, unless dualStackAddressFamily.
+          if (!carries[path.peerIdx]) continue;
           for (const n of path.nodeIdxs) {
             if (local && !ready.readyNodes.has(nodes[n]!)) continue;
+            if (this.ctx.excluded.has(nodes[n]!)) continue;
             fn(text, cidr, n * nPeers + path.peerIdx, a.idx);
           }
         }
@@ -131,7 +135,11 @@ export class PlanBuilder {
       return { l2: [], warnings: [] };
     const local = svc.externalTrafficPolicy === 'Local';
     const candidates = this.ctx.nodes.filter(
-      (n) => this.alive.has(n) && advs.some((a) => a.nodes.has(n)) && (!local || ready.readyNodes.has(n)),
+      (n) =>
+        this.alive.has(n) &&
+        !this.ctx.excluded.has(n) &&
+        advs.some((a) => a.nodes.has(n)) &&
+        (!local || ready.readyNodes.has(n)),
     );
     const owner = electL2Owner(candidates, alloc.ips[0]!);
     if (owner === undefined) {

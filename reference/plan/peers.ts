@@ -12,6 +12,18 @@ export function peerSelectsNode(peer: BGPPeer, labels: Labels): boolean {
   return anySelectorMatches(peer.nodeSelectors, labels);
 }
 
+/**
+ * The families a BGPPeer's session carries. MetalLB FRR mode (internal/bgp/frr/frr.go, createConfig:
+ * `family := ipfamily.ForAddress(peerAddress)`, DualStack when dualStackAddressFamily or an interface
+ * peer; config.go `activateNeighborFor`) activates the neighbour only there.
+ */
+export function peerFamilies(
+  p: Pick<BGPPeer, 'peerAddress' | 'dualStackAddressFamily'>,
+): ('ipv4' | 'ipv6')[] {
+  if (p.dualStackAddressFamily) return ['ipv4', 'ipv6'];
+  return [p.peerAddress.includes(':') ? 'ipv6' : 'ipv4'];
+}
+
 export function resolvePeer(p: BGPPeer): ResolvedPeer {
   return {
     name: p.name,
@@ -25,6 +37,7 @@ export function resolvePeer(p: BGPPeer): ResolvedPeer {
     ...(p.routerID !== undefined ? { routerId: p.routerID } : {}),
     ...(p.password !== undefined ? { password: p.password } : {}),
     ...(p.ebgpMultiHop ? { ebgpMultiHop: true } : {}),
+    families: peerFamilies(p),
   };
 }
 

@@ -55,6 +55,8 @@ export interface ResolvedPeer {
   routerId?: string;
   password?: string;
   ebgpMultiHop?: boolean;
+  /** Families the session is activated in: its peerAddress's, or both with dualStackAddressFamily. */
+  families: ('ipv4' | 'ipv6')[];
 }
 
 /** Which nodes have ready endpoints for a Service. */

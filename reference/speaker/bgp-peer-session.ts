@@ -31,6 +31,7 @@ export function openBgpPeerSession(
     holdTime: peer.holdTime,
     keepaliveTime: peer.keepaliveTime,
     logger: log,
+    families: peer.families,
     ...(peer.sourceAddress ? { localAddress: peer.sourceAddress } : {}),
     ...(peer.password ? { password: peer.password } : {}),
     ...(local.v6 ? { nextHopV6: local.v6 } : {}),

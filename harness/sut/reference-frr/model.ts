@@ -28,6 +28,8 @@ export interface NeighborModel {
   password?: string;
   sourceAddress?: string;
   ebgpMultihop: boolean;
+  /** Address families the neighbour is activated in (MetalLB's `activateNeighborFor`). */
+  families: ('ipv4' | 'ipv6')[];
   /** Sorted by class key; empty = nothing may leave. */
   policy: PolicyClass[];
 }
@@ -83,6 +85,7 @@ export function buildModel(
       ...(p.password !== undefined ? { password: p.password } : {}),
       ...(p.sourceAddress !== undefined ? { sourceAddress: p.sourceAddress } : {}),
       ebgpMultihop: p.ebgpMultiHop === true,
+      families: [...p.families],
       policy: classify(routes.get(p.name) ?? []),
     });
   }
@@ -164,6 +167,7 @@ export function sessionKey(n: NeighborModel): string {
     n.password ?? null,
     n.sourceAddress ?? null,
     n.ebgpMultihop,
+    n.families,
   ]);
 }
 

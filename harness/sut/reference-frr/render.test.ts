@@ -123,6 +123,7 @@ function peer(name: string, extra: Partial<ResolvedPeer> = {}): ResolvedPeer {
     peerPort: 179,
     holdTime: 3,
     keepaliveTime: 1,
+    families: ['ipv4', 'ipv6'],
     ...extra,
   };
 }
