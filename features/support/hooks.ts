@@ -28,6 +28,7 @@ const capabilityTags = [
   'ipv6',
   'dualstack',
   'dualstack-session',
+  'who-announces',
   'ibgp',
   'ebgp',
   'md5',

@@ -21,6 +21,7 @@ export const referenceFrrSpeaker: SystemUnderTest = {
     'ipv6',
     'dualstack',
     'dualstack-session',
+    'who-announces',
     'ibgp',
     'ebgp',
     'md5',

@@ -17,6 +17,7 @@ export const referenceSpeaker: SystemUnderTest = {
     'ipv6',
     'dualstack',
     'dualstack-session',
+    'who-announces',
     'ibgp',
     'ebgp',
     'md5',

@@ -16,6 +16,9 @@ export const speakerUsage = `usage: lbconform speaker --node NAME [--namespace N
 
 Layer 2 (ARP/NDP) needs the membership secret shared by every node's speaker: --l2-secret-file FILE
 (or LBCONFORM_L2_SECRET); --l2-port (7946), --l2-interval-ms (200), --l2-dead-after-ms (1000).
+As MetalLB's speaker: --lb-class CLASS (only Services of that spec.loadBalancerClass; default: only
+Services without one), --ignore-exclude-lb (nodes labelled node.kubernetes.io/exclude-from-external-
+load-balancers announce too).
 
 Runs the reference speaker for one node (start it inside that node's network namespace). It follows the
 manifests: a valid change is applied as a route difference, an invalid one is logged and the last good
@@ -28,6 +31,8 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
     {
       node: { type: 'string' },
       namespace: { type: 'string', default: 'metallb-system' },
+      'lb-class': { type: 'string' },
+      'ignore-exclude-lb': { type: 'boolean', default: false },
       status: { type: 'boolean', default: false },
       'l2-secret-file': { type: 'string' },
       'l2-port': { type: 'string', default: '7946' },
@@ -96,6 +101,8 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
         node,
         paths: positionals,
         namespace: values.namespace!,
+        ...(values['lb-class'] ? { loadBalancerClass: values['lb-class'] } : {}),
+        ...(values['ignore-exclude-lb'] ? { ignoreExcludeLB: true } : {}),
         ...(l2 ? { alive: l2.alive() } : {}),
       }),
     (peer) =>
