@@ -26,6 +26,7 @@ function advertisement(name: string, o: Partial<BGPAdvertisement>): BGPAdvertise
     ipAddressPoolSelectors: [],
     nodeSelectors: [],
     peers: [],
+    serviceSelectors: [],
     src,
     ...o,
   };
@@ -39,6 +40,7 @@ function service(i: number): { svc: Service; slice: EndpointSlice } {
     name: key.slice(6),
     key,
     type: 'LoadBalancer',
+    labels: {},
     annotations: {},
     ipFamilyPolicy: i % 10 === 7 ? 'PreferDualStack' : 'SingleStack',
     ipFamilies: [],

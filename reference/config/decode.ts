@@ -9,6 +9,7 @@ import {
   compareCidr,
   formatCidr,
   formatIP,
+  maskIP,
   parseCidr,
   parseIP,
   rangeToCidrs,
@@ -171,7 +172,9 @@ export function decodeDocument(
   const spec = obj(value.spec);
   switch (kind) {
     case 'IPAddressPool': {
-      const p = decodePool(name, labels, spec, src, report);
+      const warn: Report = (code, field, message) =>
+        out.warnings.push(errorAt(src, kindText, name, field, code, message));
+      const p = decodePool(name, labels, spec, src, report, warn);
       if (p) out.pools.push(p);
       return;
     }
@@ -183,8 +186,10 @@ export function decodeDocument(
     case 'L2Advertisement': {
       const nodeSelectors = selectors(spec.nodeSelectors, 'spec.nodeSelectors', report);
       const poolSelectors = selectors(spec.ipAddressPoolSelectors, 'spec.ipAddressPoolSelectors', report);
-      if (!nodeSelectors || !poolSelectors) return;
+      const serviceSelectors = selectors(spec.serviceSelectors, 'spec.serviceSelectors', report);
+      if (!nodeSelectors || !poolSelectors || !serviceSelectors) return;
       out.l2Advertisements.push({
+        serviceSelectors,
         name,
         ipAddressPools: opt<string[]>(spec.ipAddressPools) ?? [],
         ipAddressPoolSelectors: poolSelectors,
@@ -344,12 +349,13 @@ function decodePool(
   spec: Obj,
   src: M.Source,
   report: Report,
+  warn: Report,
 ): M.IPAddressPool | undefined {
   const entries: M.PoolEntry[] = [];
   let ok = true;
   (spec.addresses as string[]).forEach((text, i) => {
     const field = `spec.addresses[${i}]`;
-    const cidrs = parsePoolEntry(text, field, report);
+    const cidrs = parsePoolEntry(text, field, report, warn);
     if (!cidrs) ok = false;
     else entries.push({ text, family: cidrs[0]!.family, cidrs });
   });
@@ -366,7 +372,12 @@ function decodePool(
 }
 
 /** `a/len` or an inclusive range `a-b`, summarised to CIDRs. */
-export function parsePoolEntry(text: string, field: string, report: Report): Cidr[] | undefined {
+export function parsePoolEntry(
+  text: string,
+  field: string,
+  report: Report,
+  warn: Report = () => {},
+): Cidr[] | undefined {
   if (text.includes('-')) {
     const parts = text.split('-');
     const valid = 'expected "start-end" with two addresses of the same family, start <= end';
@@ -407,6 +418,20 @@ export function parsePoolEntry(text: string, field: string, report: Report): Cid
     return rangeToCidrs(start, end);
   }
   const r = parseCidr(text.trim());
+  // Go's net.ParseCIDR (MetalLB internal/config/config.go ParseCIDR) takes 198.51.100.10/24 as its
+  // network, and MetalLB's own docs write pools that way: accept, and say what it means.
+  const slash = text.trim().lastIndexOf('/');
+  const hostIP = slash > 0 ? parseIP(text.trim().slice(0, slash)) : undefined;
+  const lenText = slash > 0 ? text.trim().slice(slash + 1) : '';
+  if (!r.ok && hostIP && /^\d{1,3}$/.test(lenText) && Number(lenText) <= (hostIP.family === 4 ? 32 : 128)) {
+    const net = maskIP(hostIP, Number(lenText));
+    warn(
+      'CIDR_HOST_BITS',
+      field,
+      `${describe(text)} has host bits set; it is taken as the network ${formatCidr(net)} (as MetalLB does); write ${formatCidr(net)} to say so`,
+    );
+    return [net];
+  }
   if (!r.ok) {
     const bare = parseIP(text.trim());
     const hint = bare
@@ -430,7 +455,8 @@ function decodeBgpAdv(
 ): PendingBgpAdvertisement | undefined {
   const nodeSelectors = selectors(spec.nodeSelectors, 'spec.nodeSelectors', report);
   const poolSelectors = selectors(spec.ipAddressPoolSelectors, 'spec.ipAddressPoolSelectors', report);
-  if (!nodeSelectors || !poolSelectors) return undefined;
+  const serviceSelectors = selectors(spec.serviceSelectors, 'spec.serviceSelectors', report);
+  if (!nodeSelectors || !poolSelectors || !serviceSelectors) return undefined;
   const localPref = opt<number>(spec.localPref);
   return {
     name,
@@ -444,22 +470,23 @@ function decodeBgpAdv(
     ipAddressPoolSelectors: poolSelectors,
     nodeSelectors,
     peers: opt<string[]>(spec.peers) ?? [],
+    serviceSelectors,
     src,
   };
 }
 
-/** A Go duration in whole seconds, or undefined (reported). */
-function seconds(v: unknown, field: string, report: Report): number | undefined {
+/** A Go duration in milliseconds, or undefined (reported). Go's int64 nanoseconds bound it. */
+function durationMs(v: unknown, field: string, report: Report): number | undefined {
   const ms = parseGoDuration(v as string);
-  if (ms === undefined || ms < 0 || ms % 1000 !== 0) {
+  if (ms === undefined || ms < 0 || ms > 9_223_372_036_854) {
     report(
       'INVALID_DURATION',
       field,
-      `${describe(v)} is not a valid duration; expected a non-negative whole number of seconds as a Go duration, e.g. "90s" or "1m30s"`,
+      `${describe(v)} is not a valid duration; expected a non-negative Go duration, e.g. "90s" or "1m30s"`,
     );
     return undefined;
   }
-  return ms / 1000;
+  return ms;
 }
 
 function decodePeer(
@@ -495,15 +522,24 @@ function decodePeer(
       ok = false;
     } else routerID = formatIP(ip);
   }
-  if (
-    opt(spec.connectTime) !== undefined &&
-    seconds(spec.connectTime, 'spec.connectTime', report) === undefined
-  )
-    ok = false;
-  const ht = opt(spec.holdTime) !== undefined ? seconds(spec.holdTime, 'spec.holdTime', report) : undefined;
+  // api/v1beta2 BGPPeerSpec.ConnectTime: 1..65535 s, whole seconds (CRD validation rules).
+  let connectTime: number | undefined;
+  if (opt(spec.connectTime) !== undefined) {
+    const ms = parseGoDuration(spec.connectTime as string);
+    if (ms === undefined || ms % 1000 !== 0 || ms < 1000 || ms > 65535000) {
+      report(
+        'INVALID_CONNECT_TIME',
+        'spec.connectTime',
+        `${describe(spec.connectTime)} is not a valid connect time; expected a whole number of seconds between 1s and 65535s (18h12m15s)`,
+      );
+      ok = false;
+    } else connectTime = ms / 1000;
+  }
+  const ht =
+    opt(spec.holdTime) !== undefined ? durationMs(spec.holdTime, 'spec.holdTime', report) : undefined;
   const ka =
     opt(spec.keepaliveTime) !== undefined
-      ? seconds(spec.keepaliveTime, 'spec.keepaliveTime', report)
+      ? durationMs(spec.keepaliveTime, 'spec.keepaliveTime', report)
       : undefined;
   if (
     (opt(spec.holdTime) !== undefined && ht === undefined) ||
@@ -511,11 +547,15 @@ function decodePeer(
   )
     ok = false;
   // MetalLB's derivation: one timer given -> the other follows (keepalive = hold/3, hold = 3 x keepalive).
-  let holdTime = 90;
-  let keepaliveTime = 30;
-  if (ht !== undefined && ka !== undefined) [holdTime, keepaliveTime] = [ht, ka];
-  else if (ht !== undefined) [holdTime, keepaliveTime] = [ht, Math.floor(ht / 3)];
-  else if (ka !== undefined) [holdTime, keepaliveTime] = [ka * 3, ka];
+  // MetalLB config.go parseTimers derives from the durations, then whole seconds are used (rounded
+  // down: frr.go `int64(*s.HoldTime / time.Second)`), so 1.5s keepalive gives hold 4s, keepalive 1s.
+  let holdMs = 90_000;
+  let keepaliveMs = 30_000;
+  if (ht !== undefined && ka !== undefined) [holdMs, keepaliveMs] = [ht, ka];
+  else if (ht !== undefined) [holdMs, keepaliveMs] = [ht, ht / 3];
+  else if (ka !== undefined) [holdMs, keepaliveMs] = [ka * 3, ka];
+  const holdTime = Math.floor(holdMs / 1000);
+  const keepaliveTime = Math.floor(keepaliveMs / 1000);
   if (ok && holdTime !== 0 && holdTime < 3) {
     report(
       'INVALID_HOLD_TIME',
@@ -531,11 +571,12 @@ function decodePeer(
       `hold time ${holdTime}s is invalid; BGP allows at most 65535s (18h12m15s)`,
     );
     ok = false;
-  } else if (ok && keepaliveTime >= holdTime && !(holdTime === 0 && keepaliveTime === 0)) {
+  } else if (ok && keepaliveMs > holdMs) {
+    // MetalLB config.go parseTimers: `*keepaliveTime > *holdTime` is the error; equal is allowed.
     report(
       'INVALID_KEEPALIVE_TIME',
       ka !== undefined ? 'spec.keepaliveTime' : 'spec.holdTime',
-      `keepalive time ${keepaliveTime}s must be lower than the hold time ${holdTime}s`,
+      `keepalive time ${keepaliveTime}s must not exceed the hold time ${holdTime}s`,
     );
     ok = false;
   }
@@ -588,6 +629,7 @@ function decodePeer(
     ...(bfdProfile !== undefined ? { bfdProfile } : {}),
     ...(vrf !== undefined && vrf !== '' ? { vrf } : {}),
     dualStackAddressFamily: opt<boolean>(spec.dualStackAddressFamily) ?? false,
+    ...(connectTime !== undefined ? { connectTime } : {}),
     src,
   };
 }
@@ -612,6 +654,7 @@ function decodeService(
     name,
     key: `${namespace}/${name}`,
     type: opt<M.Service['type']>(spec.type) ?? 'ClusterIP',
+    labels: { ...((opt<Record<string, string>>(meta.labels) ?? {}) as Record<string, string>) },
     annotations: (opt<Record<string, string>>(meta.annotations) ?? {}) as Record<string, string>,
     ...(lbIP !== undefined && lbIP !== '' ? { loadBalancerIP: lbIP } : {}),
     ipFamilyPolicy: opt<M.IPFamilyPolicy>(spec.ipFamilyPolicy) ?? 'SingleStack',

@@ -46,6 +46,8 @@ export interface BGPAdvertisement {
   ipAddressPoolSelectors: LabelSelector[];
   nodeSelectors: LabelSelector[];
   peers: string[];
+  /** Only Services whose labels match one of these (empty: every Service). */
+  serviceSelectors: LabelSelector[];
   src: Source;
 }
 
@@ -56,6 +58,8 @@ export interface L2Advertisement {
   nodeSelectors: LabelSelector[];
   /** Empty = every interface. */
   interfaces: string[];
+  /** Only Services whose labels match one of these (empty: every Service). */
+  serviceSelectors: LabelSelector[];
   src: Source;
 }
 
@@ -81,6 +85,8 @@ export interface BGPPeer {
    * only in the family of its peerAddress unless this is set; then both families ride the session.
    */
   dualStackAddressFamily: boolean;
+  /** Seconds between connection attempts (1..65535), when set. */
+  connectTime?: number;
   src: Source;
 }
 
@@ -109,6 +115,7 @@ export interface Service {
   /** `namespace/name`. */
   key: string;
   type: 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
+  labels: Labels;
   annotations: Labels;
   loadBalancerIP?: string;
   ipFamilyPolicy: IPFamilyPolicy;

@@ -88,6 +88,7 @@ const cases: Case[] = IPS.map((ip, i) => {
       name: `s${i}`,
       key: `demo/s${i}`,
       type: 'LoadBalancer',
+      labels: {},
       annotations: {},
       ipFamilyPolicy: 'SingleStack',
       ipFamilies: [],

@@ -38,6 +38,7 @@ export function resolvePeer(p: BGPPeer): ResolvedPeer {
     ...(p.password !== undefined ? { password: p.password } : {}),
     ...(p.ebgpMultiHop ? { ebgpMultiHop: true } : {}),
     families: peerFamilies(p),
+    ...(p.connectTime !== undefined ? { connectTime: p.connectTime } : {}),
   };
 }
 

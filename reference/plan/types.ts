@@ -57,6 +57,8 @@ export interface ResolvedPeer {
   ebgpMultiHop?: boolean;
   /** Families the session is activated in: its peerAddress's, or both with dualStackAddressFamily. */
   families: ('ipv4' | 'ipv6')[];
+  /** BGPPeer connectTime: seconds between connection attempts (the connect-retry time), when set. */
+  connectTime?: number;
 }
 
 /** Which nodes have ready endpoints for a Service. */

@@ -30,6 +30,8 @@ export interface NeighborModel {
   ebgpMultihop: boolean;
   /** Address families the neighbour is activated in (MetalLB's `activateNeighborFor`). */
   families: ('ipv4' | 'ipv6')[];
+  /** BGPPeer connectTime (seconds), else the speaker's --connect-retry. */
+  connectTime?: number;
   /** Sorted by class key; empty = nothing may leave. */
   policy: PolicyClass[];
 }
@@ -86,6 +88,7 @@ export function buildModel(
       ...(p.sourceAddress !== undefined ? { sourceAddress: p.sourceAddress } : {}),
       ebgpMultihop: p.ebgpMultiHop === true,
       families: [...p.families],
+      ...(p.connectTime !== undefined ? { connectTime: p.connectTime } : {}),
       policy: classify(routes.get(p.name) ?? []),
     });
   }
@@ -168,6 +171,7 @@ export function sessionKey(n: NeighborModel): string {
     n.sourceAddress ?? null,
     n.ebgpMultihop,
     n.families,
+    n.connectTime ?? null,
   ]);
 }
 

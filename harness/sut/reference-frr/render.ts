@@ -117,7 +117,10 @@ export function neighborLines(n: NeighborModel, routerAsn: number, opts: RenderO
   lines.push(
     ` neighbor ${a} timers ${num('keepaliveTime', n.keepaliveTime, 0, 65535)} ${num('holdTime', n.holdTime, 0, 65535)}`,
   );
-  lines.push(` neighbor ${a} timers connect ${num('connect retry', opts.connectRetry, 1, 65535)}`);
+  // MetalLB frr.tmpl: `timers connect {{.ConnectTime}}` when the BGPPeer sets connectTime
+  lines.push(
+    ` neighbor ${a} timers connect ${num('connect retry', n.connectTime ?? opts.connectRetry, 1, 65535)}`,
+  );
   // Traditional defaults hold eBGP updates back 30 s (MRAI); the speaker announces changes at once.
   lines.push(` neighbor ${a} advertisement-interval 0`);
   if (n.password !== undefined) lines.push(` neighbor ${a} password ${safe('password', n.password)}`);
