@@ -134,6 +134,7 @@ export function benchConfig(n: number): ClusterConfig {
     services: services.map((s) => s.svc),
     endpointSlices: services.map((s) => s.slice),
     warnings: [],
+    namespaces: [],
     speaker: { ignoreExcludeLB: false },
   };
 }

@@ -18,7 +18,8 @@ import {
   type Family,
   type IP,
 } from '../model/ip.ts';
-import type { ClusterConfig, IPAddressPool, Service } from '../model/types.ts';
+import { anySelectorMatches } from '../model/selector.ts';
+import type { ClusterConfig, IPAddressPool, Namespace, Service } from '../model/types.ts';
 
 export interface Allocation {
   /** `namespace/name`. */
@@ -82,7 +83,18 @@ export class Allocator {
   private readonly byKey = new Map<string, Set<IP>>();
   private readonly assigned = new Map<string, { ips: IP[]; pool: string; key?: string }>();
 
-  constructor(pools: readonly IPAddressPool[]) {
+  /** serviceAllocation.namespaceSelectors resolved against the Namespace objects. */
+  private readonly poolNamespaces = new Map<string, Set<string>>();
+
+  constructor(pools: readonly IPAddressPool[], namespaces: readonly Namespace[] = []) {
+    for (const p of pools) {
+      const sa = p.serviceAllocation;
+      if (!sa) continue;
+      const set = new Set(sa.namespaces);
+      for (const ns of namespaces)
+        if (sa.namespaceSelectors.some((s) => anySelectorMatches([s], ns.labels))) set.add(ns.name);
+      this.poolNamespaces.set(p.name, set);
+    }
     this.pools = [...pools]
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
       .map((pool) => {
@@ -227,7 +239,7 @@ export class Allocator {
       return this.commit(svc.key, ps, ips, sharingKey, backendKey, ports);
     }
 
-    const candidates = namedPool ? [namedPool] : this.pools.filter((p) => p.pool.autoAssign);
+    const candidates = namedPool ? [namedPool] : this.autoPoolsFor(svc);
     if (candidates.length === 0) {
       return fail(
         'NO_POOL',
@@ -278,6 +290,29 @@ export class Allocator {
       }
     }
     return true;
+  }
+
+  /**
+   * MetalLB internal/allocator pinnedPoolsForService + isPoolCompatibleWithService + sortPools: the
+   * auto-assign pools whose serviceAllocation takes this Service (namespaces, namespaceSelectors,
+   * serviceSelectors; none of them = every Service), by priority (lower first, 0 last), then the
+   * auto-assign pools without serviceAllocation.
+   */
+  private autoPoolsFor(svc: Service): PoolState[] {
+    const pinned = this.pools.filter((p) => {
+      const sa = p.pool.serviceAllocation;
+      if (!p.pool.autoAssign || !sa) return false;
+      const ns = this.poolNamespaces.get(p.pool.name)!;
+      const anyRule = ns.size > 0 || sa.namespaceSelectors.length > 0 || sa.serviceSelectors.length > 0;
+      if (!anyRule) return true;
+      if (ns.size > 0 && !ns.has(svc.namespace)) return false;
+      if (ns.size === 0 && sa.namespaceSelectors.length > 0 && sa.serviceSelectors.length === 0) return false;
+      if (sa.serviceSelectors.length > 0) return anySelectorMatches(sa.serviceSelectors, svc.labels);
+      return true;
+    });
+    const prio = (p: PoolState) => p.pool.serviceAllocation!.priority || Number.MAX_SAFE_INTEGER;
+    pinned.sort((a, b) => prio(a) - prio(b));
+    return [...pinned, ...this.pools.filter((p) => p.pool.autoAssign && !p.pool.serviceAllocation)];
   }
 
   private inPool(ps: PoolState, ip: IP): boolean {
@@ -404,7 +439,7 @@ export function compareServiceKeys(a: string, b: string): number {
 
 /** Every LoadBalancer Service of the config, deterministically (see the file comment). */
 export function allocate(config: ClusterConfig): { allocations: Allocation[]; errors: ServiceError[] } {
-  const alloc = new Allocator(config.pools);
+  const alloc = new Allocator(config.pools, config.namespaces ?? []);
   const lbs = config.services
     .filter((s) => s.type === 'LoadBalancer' && isOurClass(s, config.speaker?.loadBalancerClass))
     .sort((a, b) => compareServiceKeys(a.key, b.key));

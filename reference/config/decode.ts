@@ -45,6 +45,11 @@ export interface Collected {
   nodes: M.Node[];
   services: M.Service[];
   endpointSlices: M.EndpointSlice[];
+  namespaces: M.Namespace[];
+  /** Secrets in the speaker's namespace: name -> password (BGPPeer passwordSecret). */
+  secrets: Map<string, { password?: string; type?: string; src: M.Source }>;
+  /** BGPPeers whose passwordSecret is resolved once every Secret is known. */
+  pendingSecrets: { peer: M.BGPPeer; secret: string }[];
   /** kind/namespace/name -> where first seen, for duplicate detection. */
   seen: Map<string, M.Source>;
   /** `kind/name` of every resource seen, valid or not, so one bad pool does not also fail every reference to it. */
@@ -63,6 +68,9 @@ export function emptyCollected(): Collected {
     nodes: [],
     services: [],
     endpointSlices: [],
+    namespaces: [],
+    secrets: new Map(),
+    pendingSecrets: [],
     seen: new Map(),
     names: new Set(),
     warnings: [],
@@ -120,6 +128,10 @@ export function decodeDocument(
     return;
   }
   const schema = KINDS.get(`${apiVersion}/${kind}`);
+  if (!schema && !apiVersion.startsWith(METALLB_GROUP)) {
+    // A live cluster's dump holds kinds the speaker does not use (ConfigMap, Pod, ...): skip them.
+    return;
+  }
   if (!schema) {
     report(
       'UNKNOWN_KIND',
@@ -203,7 +215,11 @@ export function decodeDocument(
       const warn: Report = (code, field, message) =>
         out.warnings.push(errorAt(src, kindText, name, field, code, message));
       const p = decodePeer(name, spec, src, report, warn);
-      if (p) out.peers.push(p);
+      if (p) {
+        out.peers.push(p);
+        const ref = obj(spec.passwordSecret).name;
+        if (typeof ref === 'string' && ref !== '') out.pendingSecrets.push({ peer: p, secret: ref });
+      }
       return;
     }
     case 'Community': {
@@ -225,6 +241,27 @@ export function decodeDocument(
           field: `spec.communities[${i}].name`,
           src,
         });
+      });
+      return;
+    }
+    case 'Namespace': {
+      out.namespaces.push({ name, labels });
+      return;
+    }
+    case 'Secret': {
+      if (namespace !== opts.namespace) return; // MetalLB reads Secrets of its own namespace only
+      const v = value as {
+        type?: unknown;
+        data?: Record<string, string>;
+        stringData?: Record<string, string>;
+      };
+      const fromData =
+        v.data?.password !== undefined ? Buffer.from(v.data.password, 'base64').toString('utf8') : undefined;
+      const password = v.stringData?.password ?? fromData;
+      out.secrets.set(name, {
+        ...(password !== undefined ? { password } : {}),
+        ...(typeof v.type === 'string' ? { type: v.type } : {}),
+        src,
       });
       return;
     }
@@ -360,7 +397,21 @@ function decodePool(
     else entries.push({ text, family: cidrs[0]!.family, cidrs });
   });
   if (!ok) return undefined;
+  const sa = opt<Obj>(spec.serviceAllocation);
+  let serviceAllocation: M.ServiceAllocation | undefined;
+  if (sa !== undefined) {
+    const nsSel = selectors(sa.namespaceSelectors, 'spec.serviceAllocation.namespaceSelectors', report);
+    const svcSel = selectors(sa.serviceSelectors, 'spec.serviceAllocation.serviceSelectors', report);
+    if (!nsSel || !svcSel) return undefined;
+    serviceAllocation = {
+      priority: opt<number>(sa.priority) ?? 0,
+      namespaces: opt<string[]>(sa.namespaces) ?? [],
+      namespaceSelectors: nsSel,
+      serviceSelectors: svcSel,
+    };
+  }
   return {
+    ...(serviceAllocation ? { serviceAllocation } : {}),
     name,
     labels,
     entries,
@@ -507,6 +558,54 @@ function decodePeer(
     }
     return formatIP(ip);
   };
+  // MetalLB internal/config/validation.go + api/v1beta2: peerAddress xor interface, peerASN xor dynamicASN
+  const iface = opt<string>(spec.interface);
+  if (iface !== undefined && iface !== '') {
+    if (opt(spec.peerAddress) !== undefined) {
+      report('INVALID_VALUE', 'spec.interface', 'interface and peerAddress are mutually exclusive; set one');
+      return undefined;
+    }
+    warn(
+      'NOT_IMPLEMENTED',
+      'spec.interface',
+      `unnumbered peering over interface ${JSON.stringify(iface)} is not implemented; this BGPPeer is not used`,
+    );
+    return undefined;
+  }
+  if (opt(spec.peerAddress) === undefined) {
+    report('MISSING_FIELD', 'spec.peerAddress', 'required field "peerAddress" is missing (or set interface)');
+    return undefined;
+  }
+  const dynamicASN = opt<string>(spec.dynamicASN);
+  if ((opt(spec.peerASN) === undefined) === (dynamicASN === undefined)) {
+    report(
+      opt(spec.peerASN) === undefined ? 'MISSING_FIELD' : 'INVALID_VALUE',
+      'spec.peerASN',
+      'exactly one of peerASN and dynamicASN must be set',
+    );
+    return undefined;
+  }
+  if (dynamicASN === 'external') {
+    warn(
+      'NOT_IMPLEMENTED',
+      'spec.dynamicASN',
+      'dynamicASN: external (any AS but myASN) is not implemented; this BGPPeer is not used',
+    );
+    return undefined;
+  }
+  const vrfName = opt<string>(spec.vrf);
+  if (vrfName !== undefined && vrfName !== '') {
+    warn(
+      'NOT_IMPLEMENTED',
+      'spec.vrf',
+      `peering in VRF ${JSON.stringify(vrfName)} is not implemented; this BGPPeer is not used`,
+    );
+    return undefined;
+  }
+  if (opt(spec.password) !== undefined && obj(spec.passwordSecret).name !== undefined) {
+    report('INVALID_VALUE', 'spec.passwordSecret', 'password and passwordSecret are mutually exclusive');
+    return undefined;
+  }
   const peerAddress = addr('spec.peerAddress', spec.peerAddress);
   const sourceAddress = addr('spec.sourceAddress', spec.sourceAddress);
   const routerIDText = opt<string>(spec.routerID);
@@ -581,9 +680,11 @@ function decodePeer(
     ok = false;
   }
   const myASN = spec.myASN as number;
-  const peerASN = spec.peerASN as number;
+  const localASN = opt<number>(spec.localASN);
+  // dynamicASN internal: the peer is in our AS, exactly as peerASN = myASN (the session's own AS)
+  const peerASN = dynamicASN === 'internal' ? (localASN ?? myASN) : (spec.peerASN as number);
   const ebgpMultiHop = opt<boolean>(spec.ebgpMultiHop) ?? false;
-  if (ebgpMultiHop && myASN === peerASN) {
+  if (ebgpMultiHop && (localASN ?? myASN) === peerASN) {
     report(
       'EBGP_MULTIHOP_ON_IBGP',
       'spec.ebgpMultiHop',
@@ -630,6 +731,7 @@ function decodePeer(
     ...(vrf !== undefined && vrf !== '' ? { vrf } : {}),
     dualStackAddressFamily: opt<boolean>(spec.dualStackAddressFamily) ?? false,
     ...(connectTime !== undefined ? { connectTime } : {}),
+    ...(localASN !== undefined ? { localASN } : {}),
     src,
   };
 }

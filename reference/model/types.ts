@@ -29,7 +29,22 @@ export interface IPAddressPool {
   cidrs: Cidr[];
   autoAssign: boolean;
   avoidBuggyIPs: boolean;
+  /** spec.serviceAllocation: which Services the pool serves first, in priority order. */
+  serviceAllocation?: ServiceAllocation;
   src: Source;
+}
+
+export interface ServiceAllocation {
+  /** Lower first; 0 = lowest. */
+  priority: number;
+  namespaces: string[];
+  namespaceSelectors: LabelSelector[];
+  serviceSelectors: LabelSelector[];
+}
+
+export interface Namespace {
+  name: string;
+  labels: Labels;
 }
 
 export interface BGPAdvertisement {
@@ -87,6 +102,8 @@ export interface BGPPeer {
   dualStackAddressFamily: boolean;
   /** Seconds between connection attempts (1..65535), when set. */
   connectTime?: number;
+  /** The AS the session speaks as (FRR local-as ... no-prepend replace-as), instead of myASN. */
+  localASN?: number;
   src: Source;
 }
 
@@ -163,6 +180,7 @@ export interface ClusterConfig {
   nodes: Node[];
   services: Service[];
   endpointSlices: EndpointSlice[];
+  namespaces: Namespace[];
   /** Accepted, but worth telling the user (deprecated or unimplemented fields, names not defined yet). */
   warnings: ValidationError[];
   /** Speaker options that change what is ours and who announces (MetalLB's --lb-class, --ignore-exclude-lb). */

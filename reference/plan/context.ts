@@ -66,7 +66,7 @@ export class PlanContext {
         .map((n) => n.name),
     );
     this.peers = [...config.peers].sort(byName);
-    this.ibgp = this.peers.map((p) => p.myASN === p.peerASN);
+    this.ibgp = this.peers.map((p) => (p.localASN ?? p.myASN) === p.peerASN);
     this.carriesV4 = this.peers.map((p) => peerFamilies(p).includes('ipv4'));
     this.carriesV6 = this.peers.map((p) => peerFamilies(p).includes('ipv6'));
     this.advs = [...config.bgpAdvertisements].sort(byName);

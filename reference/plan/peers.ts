@@ -27,7 +27,8 @@ export function peerFamilies(
 export function resolvePeer(p: BGPPeer): ResolvedPeer {
   return {
     name: p.name,
-    myAsn: p.myASN,
+    // localASN: the session speaks as that AS (MetalLB frr.go: local-as ... no-prepend replace-as)
+    myAsn: p.localASN ?? p.myASN,
     peerAsn: p.peerASN,
     peerAddress: p.peerAddress,
     peerPort: p.peerPort,
