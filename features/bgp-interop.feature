@@ -1,7 +1,8 @@
 @bgp @interop @dualstack @ipv4 @ipv6
 Feature: The speaker interoperates with FRR, GoBGP and BIRD as peers
-  The same announcements, read back by three independent BGP implementations: MP-BGP for IPv6 over an
-  IPv4 session, standard and large communities, LOCAL_PREF on iBGP only, withdrawals, and a graceful
+  The same announcements, read back by three independent BGP implementations: one IPv4 and one IPv6
+  BGPPeer per router (one family each), MP-BGP for both families over one IPv6 session
+  (dualStackAddressFamily), standard and large communities, LOCAL_PREF on iBGP only, withdrawals, and a graceful
   stop (Cease) that removes the routes at once rather than after the hold time.
 
   Background:
@@ -77,7 +78,8 @@ Feature: The speaker interoperates with FRR, GoBGP and BIRD as peers
       | router | session | as path | local pref |
       | bird   | eBGP    | 64500   | absent     |
 
-  Scenario Outline: <router> over <session> on IPv6 transport: both families, graceful stop
+  @dualstack-session
+  Scenario Outline: <router> over <session> on IPv6 transport with dualStackAddressFamily: both families, graceful stop
     Given nodes "NodeA" and the <router> router "peer" on one segment
     And every node peers with "peer" over <session> on IPv6 transport
     And a dual-stack Service "default/web" requesting "203.0.113.12, 2001:db8:100::12" with a ready endpoint on "NodeA"

@@ -30,5 +30,5 @@ Feature: BGPPeer password: TCP MD5 signatures (RFC 2385)
     When the speaker runs on every node
     Then "tor" has exactly these routes:
       | prefix          | next hops | origin | as path | local pref | communities |
-      | 203.0.113.65/32 | NodeA     | IGP    | empty   | 0          | none        |
+      | 203.0.113.65/32 | NodeA     | IGP    | empty   | unset      | none        |
     And only "NodeA" has a session with "tor"

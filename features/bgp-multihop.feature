@@ -16,6 +16,7 @@ Feature: BGPPeer ebgpMultiHop: the TTL of the speaker's BGP packets
       spec:
         addresses:
           - 203.0.113.32/28
+          - 2001:db8:300::/124
       ---
       apiVersion: metallb.io/v1beta1
       kind: BGPAdvertisement
@@ -24,23 +25,24 @@ Feature: BGPPeer ebgpMultiHop: the TTL of the speaker's BGP packets
         namespace: metallb-system
       """
     And nodes "NodeA", the transit router "transit" and the router "edge" behind it, routed both ways
-    And a Service "default/web" requesting "203.0.113.33" with a ready endpoint on "NodeA"
+    And a dual-stack Service "default/web" requesting "203.0.113.33, 2001:db8:300::3" with a ready endpoint on "NodeA"
 
   Scenario Outline: with ebgpMultiHop the session crosses two hops over <transport>
     Given every node peers with "edge" over eBGP on <transport> transport with ebgpMultiHop true
     When the speaker runs on every node
     Then every node's session with "edge" is Established
-    And "edge" has the route "203.0.113.33/32" from "NodeA"
+    And "edge" has the route "<route>" from "NodeA"
 
+    # A BGPPeer carries the family of its peerAddress (MetalLB FRR mode): the route of that family.
     @ipv4
     Examples: IPv4
-      | transport |
-      | IPv4      |
+      | transport | route           |
+      | IPv4      | 203.0.113.33/32 |
 
     @ipv6
     Examples: IPv6
-      | transport |
-      | IPv6      |
+      | transport | route                |
+      | IPv6      | 2001:db8:300::3/128  |
 
   Scenario Outline: without ebgpMultiHop the packets leave with TTL 1 over <transport> and die at the first hop
     Given every node peers with "edge" over eBGP on <transport> transport with ebgpMultiHop false

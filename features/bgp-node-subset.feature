@@ -46,7 +46,7 @@ Feature: S3 · Advertising from a subset of nodes (doc 27.2.4)
     @ibgp @ipv4 @ipv6
     Examples: iBGP
       | session | as path | local pref |
-      | iBGP    | empty   | 0          |
+      | iBGP    | empty   | unset      |
 
     @ebgp @ipv4 @ipv6
     Examples: eBGP

@@ -32,7 +32,7 @@ Feature: The speaker's passive side: a configured peer may open the session
     Then every node's session with "tor" is Established
     And "tor" has exactly these routes:
       | prefix          | next hops | origin | as path | local pref | communities |
-      | 203.0.113.49/32 | NodeA     | IGP    | empty   | 0          | none        |
+      | 203.0.113.49/32 | NodeA     | IGP    | empty   | unset      | none        |
     And the speaker on "NodeA" took the session with "tor" inbound
     And the speaker on "NodeA" refuses "stranger", which never gets a session
 

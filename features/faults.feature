@@ -34,20 +34,20 @@ Feature: Faults: every route comes back after links, speakers and routers fail, 
     When the speaker runs on every node
     Then "tor" has exactly these routes:
       | prefix                | next hops    | origin | as path | local pref | communities |
-      | 203.0.113.113/32      | NodeA, NodeB | IGP    | empty   | 0          | none        |
-      | 2001:db8:300::113/128 | NodeA, NodeB | IGP    | empty   | 0          | none        |
+      | 203.0.113.113/32      | NodeA, NodeB | IGP    | empty   | unset      | none        |
+      | 2001:db8:300::113/128 | NodeA, NodeB | IGP    | empty   | unset      | none        |
     When the link of "NodeA" toward "tor" goes down
     Then the session of "NodeA" with "tor" is down at the router
     And "tor" has exactly these routes:
       | prefix                | next hops | origin | as path | local pref | communities |
-      | 203.0.113.113/32      | NodeB     | IGP    | empty   | 0          | none        |
-      | 2001:db8:300::113/128 | NodeB     | IGP    | empty   | 0          | none        |
+      | 203.0.113.113/32      | NodeB     | IGP    | empty   | unset      | none        |
+      | 2001:db8:300::113/128 | NodeB     | IGP    | empty   | unset      | none        |
     When the link of "NodeA" toward "tor" comes back up
     Then every node's session with "tor" is Established
     And "tor" has exactly these routes:
       | prefix                | next hops    | origin | as path | local pref | communities |
-      | 203.0.113.113/32      | NodeA, NodeB | IGP    | empty   | 0          | none        |
-      | 2001:db8:300::113/128 | NodeA, NodeB | IGP    | empty   | 0          | none        |
+      | 203.0.113.113/32      | NodeA, NodeB | IGP    | empty   | unset      | none        |
+      | 2001:db8:300::113/128 | NodeA, NodeB | IGP    | empty   | unset      | none        |
 
   @ebgp
   Scenario: a speaker killed with SIGKILL loses its routes at the router and announces them again once restarted
@@ -75,12 +75,12 @@ Feature: Faults: every route comes back after links, speakers and routers fail, 
     When the speaker runs on every node
     Then "tor" has exactly these routes:
       | prefix           | next hops    | origin | as path | local pref | communities |
-      | 203.0.113.115/32 | NodeA, NodeB | IGP    | empty   | 0          | none        |
+      | 203.0.113.115/32 | NodeA, NodeB | IGP    | empty   | unset      | none        |
     When the routing daemons of "tor" are killed with SIGKILL and started again
     Then every node's session with "tor" is Established
     And "tor" has exactly these routes:
       | prefix           | next hops    | origin | as path | local pref | communities |
-      | 203.0.113.115/32 | NodeA, NodeB | IGP    | empty   | 0          | none        |
+      | 203.0.113.115/32 | NodeA, NodeB | IGP    | empty   | unset      | none        |
 
   @ibgp @ipv6 @dualstack
   Scenario: Services change while a node's session is down; after recovery the router holds exactly the new set
@@ -90,8 +90,8 @@ Feature: Faults: every route comes back after links, speakers and routers fail, 
     When the speaker runs on every node
     Then "tor" has exactly these routes:
       | prefix           | next hops    | origin | as path | local pref | communities |
-      | 203.0.113.116/32 | NodeA, NodeB | IGP    | empty   | 0          | none        |
-      | 203.0.113.117/32 | NodeA, NodeB | IGP    | empty   | 0          | none        |
+      | 203.0.113.116/32 | NodeA, NodeB | IGP    | empty   | unset      | none        |
+      | 203.0.113.117/32 | NodeA, NodeB | IGP    | empty   | unset      | none        |
     When the link of "NodeA" toward "tor" goes down
     And the Service "default/gone" is deleted
     And the Service "default/moved" now requests "203.0.113.118"
@@ -99,16 +99,16 @@ Feature: Faults: every route comes back after links, speakers and routers fail, 
     Then the session of "NodeA" with "tor" is down at the router
     And "tor" has exactly these routes:
       | prefix                | next hops | origin | as path | local pref | communities |
-      | 203.0.113.118/32      | NodeB     | IGP    | empty   | 0          | none        |
-      | 203.0.113.119/32      | NodeB     | IGP    | empty   | 0          | none        |
-      | 2001:db8:300::119/128 | NodeB     | IGP    | empty   | 0          | none        |
+      | 203.0.113.118/32      | NodeB     | IGP    | empty   | unset      | none        |
+      | 203.0.113.119/32      | NodeB     | IGP    | empty   | unset      | none        |
+      | 2001:db8:300::119/128 | NodeB     | IGP    | empty   | unset      | none        |
     When the link of "NodeA" toward "tor" comes back up
     Then every node's session with "tor" is Established
     And "tor" has exactly these routes:
       | prefix                | next hops    | origin | as path | local pref | communities |
-      | 203.0.113.118/32      | NodeA, NodeB | IGP    | empty   | 0          | none        |
-      | 203.0.113.119/32      | NodeA, NodeB | IGP    | empty   | 0          | none        |
-      | 2001:db8:300::119/128 | NodeA, NodeB | IGP    | empty   | 0          | none        |
+      | 203.0.113.118/32      | NodeA, NodeB | IGP    | empty   | unset      | none        |
+      | 203.0.113.119/32      | NodeA, NodeB | IGP    | empty   | unset      | none        |
+      | 2001:db8:300::119/128 | NodeA, NodeB | IGP    | empty   | unset      | none        |
 
   @ibgp
   Scenario: the configuration changes (pool, communities, localPref) while the router is down; it gets exactly the new routes
@@ -139,7 +139,7 @@ Feature: Faults: every route comes back after links, speakers and routers fail, 
     When the speaker runs on every node
     Then "tor" has exactly these routes:
       | prefix           | next hops    | origin | as path | local pref | communities |
-      | 203.0.113.120/32 | NodeA, NodeB | IGP    | empty   | 0          | none        |
+      | 203.0.113.120/32 | NodeA, NodeB | IGP    | empty   | unset      | none        |
       | 203.0.113.128/32 | NodeA, NodeB | IGP    | empty   | 100        | 64500:1     |
     When the router "tor" is stopped
     And the manifest file "40-moving.yaml" is applied:
@@ -168,5 +168,5 @@ Feature: Faults: every route comes back after links, speakers and routers fail, 
     Then every node's session with "tor" is Established
     And "tor" has exactly these routes:
       | prefix           | next hops    | origin | as path | local pref | communities | large communities |
-      | 203.0.113.120/32 | NodeA, NodeB | IGP    | empty   | 0          | none        | none              |
+      | 203.0.113.120/32 | NodeA, NodeB | IGP    | empty   | unset      | none        | none              |
       | 203.0.113.132/32 | NodeA, NodeB | IGP    | empty   | 200        | 64500:2     | 64500:7:7         |

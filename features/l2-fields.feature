@@ -69,7 +69,7 @@ Feature: L2Advertisement fields and BGP with L2 on the same pool
     When the speaker runs on every node
     Then "tor" has exactly these routes:
       | prefix          | next hops    | origin | as path | local pref | communities |
-      | 203.0.113.40/32 | NodeA, NodeB | IGP    | empty   | 0          | none        |
+      | 203.0.113.40/32 | NodeA, NodeB | IGP    | empty   | unset      | none        |
     And "client" gets exactly one answer for "203.0.113.40", from the elected node
 
   Scenario: externalTrafficPolicy Local: only a node with a ready endpoint owns the IP

@@ -21,8 +21,9 @@ const bgp = [
   'passive',
   'route-refresh',
   'dualstack-session',
+  'who-announces',
 ];
-const l2 = ['l2', ...families, 'l2-status', 'membership-security'];
+const l2 = ['l2', ...families, 'l2-status', 'membership-security', 'who-announces'];
 /** Beyond MetalLB parity (graceful restart, BFD, periodic announcements): their own profiles, so a speaker
  * without them still reaches `bgp: success` / `l2: success`. */
 const bgpExtended = ['graceful-restart', 'bfd'];

@@ -13,7 +13,17 @@ import { join, posix, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Folders whose non-test TypeScript the CLI can reach at run time. */
-export const SOURCE_DIRS = ['cli', 'common', 'reference', 'implementations', 'netns', 'harness', 'tools', 'features', 'reports'];
+export const SOURCE_DIRS = [
+  'cli',
+  'common',
+  'reference',
+  'implementations',
+  'netns',
+  'harness',
+  'tools',
+  'features',
+  'reports',
+];
 export const DIST = 'dist';
 
 const root = fileURLToPath(new URL('../', import.meta.url));

@@ -77,12 +77,13 @@ Then(
   'the session of {string} with {string} is down at the router',
   async function (this: LbWorld, node: string, routerName: string) {
     const router = this.router(routerName);
-    const address = this.address(node, this.transportOf(routerName));
+    const addresses = this.sessionTransportsOf(routerName).map((t) => this.address(node, t));
     await eventually(
       `${routerName} drops the session with ${node}`,
       async () => {
-        const state = (await router.sessionStates())[address];
-        if (state === 'Established') throw new Error(`${address} is still Established at ${routerName}`);
+        const states = await router.sessionStates();
+        const up = addresses.filter((a) => states[a] === 'Established');
+        if (up.length) throw new Error(`${up.join(', ')} still Established at ${routerName}`);
       },
       { timeoutMs: this.timeouts.sessionEstablished, consecutive: this.parameters.consecutive },
     );

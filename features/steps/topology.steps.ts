@@ -207,64 +207,101 @@ Given('the router {string} behind {string}', function (this: LbWorld, router: st
 });
 
 /**
- * Declares the router with one neighbour per node (IPv4 transport carrying both families) and writes
- * the matching BGPPeer. iBGP: the router shares the speaker's AS; eBGP: it has a 4-octet ASN.
+ * Declares the router with one neighbour per node and family and writes the matching BGPPeers, as a
+ * dual-stack MetalLB user configures them: `<router>` over IPv4 and `<router>-v6` over IPv6, each
+ * carrying its own family (internal/bgp/frr/frr.go, createConfig). iBGP: the router shares the
+ * speaker's AS; eBGP: it has a 4-octet ASN.
  */
 Given(
   'every node peers with {string} over {word}',
   function (this: LbWorld, router: string, session: string) {
-    peerWith(this, router, session, this.nodes);
+    peerWith(this, router, session, this.nodes, 'per-family');
   },
 );
 
-/** The session itself runs over IPv6 and carries both families. */
+/**
+ * One BGPPeer over IPv6 with `dualStackAddressFamily: true`: the session runs over IPv6 and carries
+ * both families (MetalLB activates the neighbour in both only with that field).
+ */
 Given(
   'every node peers with {string} over {word} on IPv6 transport',
   function (this: LbWorld, router: string, session: string) {
     this.transport.set(router, 'ipv6');
-    peerWith(this, router, session, this.nodes);
+    peerWith(this, router, session, this.nodes, 'dual-stack-session');
   },
 );
 
-/** The BGPPeer selects only `nodes` (BGPPeer nodeSelectors); the router still expects every node. */
+/** One IPv4 BGPPeer with `dualStackAddressFamily: true`: IPv6 routes ride the IPv4 session (MP-BGP). */
+Given(
+  'every node peers with {string} over {word} in one session with dualStackAddressFamily',
+  function (this: LbWorld, router: string, session: string) {
+    peerWith(this, router, session, this.nodes, 'dual-stack-session');
+  },
+);
+
+/**
+ * One IPv4 BGPPeer without dualStackAddressFamily, toward a router that would take both families on
+ * that session: what the speaker may send is IPv4 only.
+ */
+Given(
+  'every node peers with {string} over {word} through an IPv4 BGPPeer only, the router accepting both families',
+  function (this: LbWorld, router: string, session: string) {
+    peerWith(this, router, session, this.nodes, 'ipv4-peer-only');
+  },
+);
+
+/** The BGPPeers select only `nodes` (BGPPeer nodeSelectors); the router still expects every node. */
 Given(
   'only {string} peer(s) with {string} over {word}',
   function (this: LbWorld, nodes: string, router: string, session: string) {
-    peerWith(this, router, session, nameList(nodes));
+    peerWith(this, router, session, nameList(nodes), 'per-family');
   },
 );
 
-function peerWith(world: LbWorld, router: string, session: string, selected: string[]): void {
+type PeeringStyle = 'per-family' | 'dual-stack-session' | 'ipv4-peer-only';
+
+function peerWith(
+  world: LbWorld,
+  router: string,
+  session: string,
+  selected: string[],
+  style: PeeringStyle,
+): void {
   if (session !== 'iBGP' && session !== 'eBGP')
     throw new Error(`session must be iBGP or eBGP, got ${session}`);
   const routerAsn = session === 'iBGP' ? SPEAKER_ASN : EBGP_ROUTER_ASN;
   world.routerAsn.set(router, routerAsn);
   const all = selected.length === world.nodes.length;
+  const nodeSelectors = all
+    ? {}
+    : {
+        nodeSelectors: [
+          { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: selected }] },
+        ],
+      };
+  const transports: ('ipv4' | 'ipv6')[] =
+    style === 'per-family' ? ['ipv4', 'ipv6'] : [world.transportOf(router)];
+  world.sessionTransports.set(router, transports);
   world.writeManifest(
     `20-peer-${router}.yaml`,
-    peerManifest([
-      {
-        name: router,
+    peerManifest(
+      transports.map((t) => ({
+        name: t === 'ipv6' && style === 'per-family' ? `${router}-v6` : router,
         myASN: SPEAKER_ASN,
         peerASN: routerAsn,
-        peerAddress: world.address(router, world.transportOf(router)),
-        ...(all
-          ? {}
-          : {
-              nodeSelectors: [
-                { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: selected }] },
-              ],
-            }),
-      },
-    ]),
+        peerAddress: world.address(router, t),
+        ...(style === 'dual-stack-session' ? { dualStackAddressFamily: true } : {}),
+        ...nodeSelectors,
+      })),
+    ),
   );
-  for (const node of world.nodes) {
-    world.declareNeighbor(router, {
-      address: world.address(node, world.transportOf(router)),
-      remoteAsn: SPEAKER_ASN,
-      families: ['ipv4', 'ipv6'],
-    });
-  }
+  for (const node of world.nodes)
+    for (const t of transports)
+      world.declareNeighbor(router, {
+        address: world.address(node, t),
+        remoteAsn: SPEAKER_ASN,
+        families: style === 'per-family' ? [t] : ['ipv4', 'ipv6'],
+      });
 }
 
 Given('{string} peers with {string} over eBGP', function (this: LbWorld, front: string, back: string) {

@@ -11,7 +11,7 @@ import type { PeerRouter } from '../../harness/routers/peer-router.ts';
 import type { SpeakerHandle, SystemUnderTest } from '../../harness/sut/adapter.ts';
 import { SpeakerDriver } from '../../harness/sut/driver.ts';
 import type { Timeouts } from '../../harness/timeouts.ts';
-import { NODE_SEGMENT, nodeSegmentAddress } from './constants.ts';
+import { NODE_SEGMENT, SPEAKER_ASN, nodeSegmentAddress } from './constants.ts';
 import { nodesManifest, type ServiceSpec } from '../../harness/scenario/manifests.ts';
 import { randomBytes } from 'node:crypto';
 import type { startCapture } from '../../harness/probes/l2.ts';
@@ -40,6 +40,16 @@ export class LbWorld extends World<WorldParameters> {
 
   transportOf(router: string): 'ipv4' | 'ipv6' {
     return this.transport.get(router) ?? 'ipv4';
+  }
+  /**
+   * The transports of the sessions each node holds with a router: one per BGPPeer. A dual-stack user
+   * has an IPv4 and an IPv6 BGPPeer per router (MetalLB FRR mode carries one family per peer);
+   * steps that set up one session carrying both families record a single transport.
+   */
+  readonly sessionTransports = new Map<string, ('ipv4' | 'ipv6')[]>();
+
+  sessionTransportsOf(router: string): ('ipv4' | 'ipv6')[] {
+    return this.sessionTransports.get(router) ?? [this.transportOf(router)];
   }
   readonly routerAsn = new Map<string, number>();
   /** Router BGP neighbours declared by Given steps; routers start when the scenario acts. */
@@ -254,6 +264,11 @@ export class LbWorld extends World<WorldParameters> {
           asn,
           routerId: this.address(name, 'ipv4'),
           neighbors: this.routerNeighbors.get(name) ?? [],
+          // iBGP routers give a path without LOCAL_PREF the value 0, the document's "set to zero":
+          // a speaker that sends none (the receiver's default applies) and one that sends 0 read alike.
+          ...(kind === 'frr' && asn === SPEAKER_ASN
+            ? { extraConfig: ['bgp default local-preference 0'] }
+            : {}),
         });
       }),
     );

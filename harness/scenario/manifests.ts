@@ -42,6 +42,7 @@ export interface PeerSpec {
   password?: string;
   enableGracefulRestart?: boolean;
   bfdProfile?: string;
+  dualStackAddressFamily?: boolean;
 }
 
 export function peerManifest(peers: PeerSpec[]): string {

@@ -19,6 +19,7 @@ export const referenceFrrSpeaker: SystemUnderTest = {
     'ipv4',
     'ipv6',
     'dualstack',
+    'who-announces',
     'ibgp',
     'ebgp',
     'md5',

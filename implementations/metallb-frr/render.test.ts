@@ -31,6 +31,7 @@ function peer(name: string, addr: string, extra: Partial<BGPPeer> = {}): BGPPeer
     nodeSelectors: [],
     password: 'password',
     ebgpMultiHop: !addr.includes(':'),
+    dualStackAddressFamily: false,
     src: { file: 'test', line: 1 },
     ...extra,
   };

@@ -33,6 +33,10 @@ export interface NeighborModel {
   gracefulRestart?: boolean;
   /** BGPPeer bfdProfile, resolved (MetalLB: `neighbor X bfd profile P`). */
   bfd?: ResolvedBfd;
+  /** Address families the neighbour is activated in (MetalLB's `activateNeighborFor`). */
+  families: ('ipv4' | 'ipv6')[];
+  /** BGPPeer connectTime (seconds), else the speaker's --connect-retry. */
+  connectTime?: number;
   /** Sorted by class key; empty = nothing may leave. */
   policy: PolicyClass[];
 }
@@ -90,6 +94,8 @@ export function buildModel(
       ebgpMultihop: p.ebgpMultiHop === true,
       ...(p.gracefulRestart ? { gracefulRestart: true } : {}),
       ...(p.bfd ? { bfd: p.bfd } : {}),
+      families: [...p.families],
+      ...(p.connectTime !== undefined ? { connectTime: p.connectTime } : {}),
       policy: classify(routes.get(p.name) ?? []),
     });
   }
@@ -173,6 +179,8 @@ export function sessionKey(n: NeighborModel): string {
     n.ebgpMultihop,
     n.gracefulRestart === true,
     n.bfd ?? null,
+    n.families,
+    n.connectTime ?? null,
   ]);
 }
 

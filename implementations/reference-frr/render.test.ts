@@ -131,6 +131,7 @@ function peer(name: string, extra: Partial<ResolvedPeer> = {}): ResolvedPeer {
     peerPort: 179,
     holdTime: 3,
     keepaliveTime: 1,
+    families: ['ipv4', 'ipv6'],
     ...extra,
   };
 }
@@ -269,6 +270,7 @@ t.test(
       peerPort: 179,
       holdTime: 9,
       keepaliveTime: 3,
+      families: ['ipv4'],
       ...(gracefulRestart ? { gracefulRestart: true } : {}),
     });
     const conf = (peers: ResolvedPeer[]): string =>
@@ -304,6 +306,7 @@ t.test('bfdProfile: neighbor bfd profile P, and bfdd profiles as MetalLB renders
         peerPort: 179,
         holdTime: 9,
         keepaliveTime: 3,
+        families: ['ipv4'],
         bfd,
       },
     ],
@@ -323,4 +326,25 @@ t.test('bfdProfile: neighbor bfd profile P, and bfdd profiles as MetalLB renders
     'exit',
   ]);
   t.same(renderBfdProfiles(buildModel('NodeA', [], new Map(), local)), []);
+});
+
+t.test('per-neighbour families and connectTime, as MetalLB renders them (frr.tmpl)', async (t) => {
+  const m = buildModel(
+    'NodeA',
+    [
+      peer('v4', { families: ['ipv4'], connectTime: 7 }),
+      peer('v6', { peerAddress: '2001:db8::1', families: ['ipv6'] }),
+    ],
+    new Map(),
+    { ipv4For: () => '192.0.2.11' },
+  );
+  const conf = renderFrrConf(initialApplied(m), opts);
+  t.match(conf, / neighbor 192\.0\.2\.1 timers connect 7\n/, 'connectTime is the connect-retry time');
+  t.match(conf, / neighbor 2001:db8::1 timers connect 1\n/, 'else the speaker default');
+  const af = (afi: string) =>
+    conf.split(` address-family ${afi} unicast`)[1]!.split('exit-address-family')[0]!;
+  t.match(af('ipv4'), /neighbor 192\.0\.2\.1 activate/);
+  t.notMatch(af('ipv4'), /2001:db8::1 activate/, 'an IPv6 peer is not activated for IPv4');
+  t.match(af('ipv6'), /neighbor 2001:db8::1 activate/);
+  t.notMatch(af('ipv6'), /192\.0\.2\.1 activate/, 'an IPv4 peer is not activated for IPv6');
 });

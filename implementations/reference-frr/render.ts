@@ -80,7 +80,10 @@ export function policyLines(n: NeighborModel, gen: number): string[] {
 
 function setLines(c: PolicyClass): string[] {
   const out: string[] = [];
-  if (c.localPref !== undefined)
+  // MetalLB FRR mode (internal/bgp/frr/frr.go, createConfig): a local-preference modifier only when
+  // `adv.LocalPref != 0`; an unset (or 0) localPref goes without LOCAL_PREF and the receiver's default
+  // applies. The reference speaker sends an explicit 0 (the document); the suite accepts both.
+  if (c.localPref !== undefined && c.localPref !== 0)
     out.push(` set local-preference ${num('localPref', c.localPref, 0, 4294967295)}`);
   if (c.communities.length)
     out.push(` set community ${c.communities.map((x) => safe('community', x, /^\d+:\d+$/)).join(' ')}`);
@@ -113,7 +116,10 @@ export function neighborLines(n: NeighborModel, routerAsn: number, opts: RenderO
   lines.push(
     ` neighbor ${a} timers ${num('keepaliveTime', n.keepaliveTime, 0, 65535)} ${num('holdTime', n.holdTime, 0, 65535)}`,
   );
-  lines.push(` neighbor ${a} timers connect ${num('connect retry', opts.connectRetry, 1, 65535)}`);
+  // MetalLB frr.tmpl: `timers connect {{.ConnectTime}}` when the BGPPeer sets connectTime
+  lines.push(
+    ` neighbor ${a} timers connect ${num('connect retry', n.connectTime ?? opts.connectRetry, 1, 65535)}`,
+  );
   // Traditional defaults hold eBGP updates back 30 s (MRAI); the speaker announces changes at once.
   lines.push(` neighbor ${a} advertisement-interval 0`);
   if (n.password !== undefined) lines.push(` neighbor ${a} password ${safe('password', n.password)}`);
@@ -156,8 +162,13 @@ export function renderBfdProfiles(m: FrrModel): string[] {
   return lines;
 }
 
-/** Per family: activation, inbound deny (the speaker only announces), outbound policy. */
-function neighborAfLines(n: NeighborModel, gen: number): string[] {
+/**
+ * Per family: activation, inbound deny (the speaker only announces), outbound policy. A neighbour is
+ * activated only in its families (MetalLB's frr.tmpl, `activateNeighborFor`): with
+ * `no bgp default ipv4-unicast`, an IPv6 neighbour gets no IPv4 and an IPv4 one no IPv6.
+ */
+function neighborAfLines(n: NeighborModel, gen: number, afi: 'ipv4' | 'ipv6'): string[] {
+  if (!n.families.includes(afi)) return [];
   return [
     `  neighbor ${n.address} activate`,
     `  neighbor ${n.address} route-map ${DENY_IN} in`,
@@ -191,7 +202,7 @@ function routerBlock(m: FrrModel, gens: Record<string, number>, opts: RenderOpti
   ] as const) {
     lines.push(` address-family ${afi} unicast`);
     for (const p of m.networks[family]) lines.push(`  network ${p}`);
-    for (const n of m.neighbors) lines.push(...neighborAfLines(n, gens[n.peer]!));
+    for (const n of m.neighbors) lines.push(...neighborAfLines(n, gens[n.peer]!, afi));
     lines.push(' exit-address-family');
   }
   lines.push('exit');
@@ -287,9 +298,10 @@ export function renderReload(
     const has = new Set(next.networks[family]);
     const af: string[] = [];
     for (const p of next.networks[family]) if (!had.has(p)) af.push(`  network ${p}`);
-    for (const n of added) af.push(...neighborAfLines(n, gens[n.peer]!));
+    for (const n of added) af.push(...neighborAfLines(n, gens[n.peer]!, afi));
     for (const n of switched)
-      af.push(`  neighbor ${n.address} route-map ${policyNames(n.peer, gens[n.peer]!).routeMap} out`);
+      if (n.families.includes(afi))
+        af.push(`  neighbor ${n.address} route-map ${policyNames(n.peer, gens[n.peer]!).routeMap} out`);
     for (const p of o.networks[family]) if (!has.has(p)) af.push(`  no network ${p}`);
     if (af.length) router.push(` address-family ${afi} unicast`, ...af, ' exit-address-family');
   }

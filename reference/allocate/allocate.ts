@@ -8,6 +8,7 @@
  */
 import {
   cidrContains,
+  compareIP,
   cidrFirst,
   cidrLast,
   formatIP,
@@ -17,7 +18,8 @@ import {
   type Family,
   type IP,
 } from '../model/ip.ts';
-import type { ClusterConfig, IPAddressPool, Service } from '../model/types.ts';
+import { anySelectorMatches } from '../model/selector.ts';
+import type { ClusterConfig, IPAddressPool, Namespace, Service } from '../model/types.ts';
 
 export interface Allocation {
   /** `namespace/name`. */
@@ -55,6 +57,8 @@ export function annotation(svc: Service, names: readonly string[]): string | und
 interface Holder {
   pool: string;
   sharingKey?: string;
+  /** MetalLB k8salloc.BackendKey: the selector under externalTrafficPolicy Local, else empty. */
+  backendKey: string;
   /** service key -> its `PROTO/port` list. */
   services: Map<string, string[]>;
 }
@@ -79,13 +83,27 @@ export class Allocator {
   private readonly byKey = new Map<string, Set<IP>>();
   private readonly assigned = new Map<string, { ips: IP[]; pool: string; key?: string }>();
 
-  constructor(pools: readonly IPAddressPool[]) {
+  /** serviceAllocation.namespaceSelectors resolved against the Namespace objects. */
+  private readonly poolNamespaces = new Map<string, Set<string>>();
+
+  constructor(pools: readonly IPAddressPool[], namespaces: readonly Namespace[] = []) {
+    for (const p of pools) {
+      const sa = p.serviceAllocation;
+      if (!sa) continue;
+      const set = new Set(sa.namespaces);
+      for (const ns of namespaces)
+        if (sa.namespaceSelectors.some((s) => anySelectorMatches([s], ns.labels))) set.add(ns.name);
+      this.poolNamespaces.set(p.name, set);
+    }
     this.pools = [...pools]
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
       .map((pool) => {
+        // The addresses in the order written (MetalLB internal/allocator getIPFromCIDR walks pool.CIDR
+        // as the pool lists it), not sorted.
+        const written = pool.entries.flatMap((e) => e.cidrs);
         const byFamily = {
-          4: pool.cidrs.filter((c) => c.family === 4),
-          6: pool.cidrs.filter((c) => c.family === 6),
+          4: written.filter((c) => c.family === 4),
+          6: written.filter((c) => c.family === 6),
         };
         return {
           pool,
@@ -102,6 +120,11 @@ export class Allocator {
   /** True when the Service asks for particular addresses (these are served before auto-assignment). */
   static requestsIPs(svc: Service): boolean {
     return annotation(svc, ANNOTATION_IPS) !== undefined || svc.loadBalancerIP !== undefined;
+  }
+
+  /** True when the Service's status already holds addresses (a live cluster's dump). */
+  static holdsIPs(svc: Service): boolean {
+    return !Allocator.requestsIPs(svc) && svc.statusIPs.length > 0;
   }
 
   assign(svc: Service): Result {
@@ -121,6 +144,7 @@ export class Allocator {
     const order: Family[] =
       svc.ipFamilyPolicy === 'SingleStack' ? [primary] : [primary, primary === 4 ? 6 : 4];
     const sharingKey = annotation(svc, ANNOTATION_SHARED);
+    const backendKey = backendKeyOf(svc);
     const ports = svc.ports.map((p) => `${p.protocol}/${p.port}`);
     const poolName = annotation(svc, ANNOTATION_POOL);
     const namedPool = poolName === undefined ? undefined : this.pools.find((p) => p.pool.name === poolName);
@@ -139,6 +163,13 @@ export class Allocator {
       );
     }
     const requestText = annotated ?? svc.loadBalancerIP;
+    if (requestText === undefined && svc.statusIPs.length > 0) {
+      // The controller's earlier answer (status.loadBalancer.ingress) stays while it is still valid,
+      // as MetalLB's controller keeps a Service's current IPs (controller/service.go convergeService);
+      // otherwise the Service is allocated afresh.
+      const kept = this.assign({ ...svc, loadBalancerIP: svc.statusIPs.join(','), statusIPs: [] });
+      if (kept.ok) return kept;
+    }
     if (requestText !== undefined) {
       const texts = requestText
         .split(',')
@@ -198,17 +229,17 @@ export class Allocator {
         );
       for (const ip of ips) {
         const h = this.used[ip.family].get(ip.value);
-        if (h && !this.compatible(h, sharingKey, ports)) {
+        if (h && !this.compatible(h, sharingKey, backendKey, ports)) {
           return fail(
             'IP_IN_USE',
             `${formatIP(ip)} is already used by ${[...h.services.keys()].join(', ')}${sharingKey === undefined ? '' : ' (with a different sharing key or clashing ports)'}; share it with the same ${ANNOTATION_SHARED[0]} key and distinct ports, or ask for another address`,
           );
         }
       }
-      return this.commit(svc.key, ps, ips, sharingKey, ports);
+      return this.commit(svc.key, ps, ips, sharingKey, backendKey, ports);
     }
 
-    const candidates = namedPool ? [namedPool] : this.pools.filter((p) => p.pool.autoAssign);
+    const candidates = namedPool ? [namedPool] : this.autoPoolsFor(svc);
     if (candidates.length === 0) {
       return fail(
         'NO_POOL',
@@ -219,11 +250,11 @@ export class Allocator {
       for (const ps of candidates) {
         const ips: IP[] = [];
         for (const f of want) {
-          const ip = this.lowestAvailable(ps, f, sharingKey, ports);
+          const ip = this.lowestAvailable(ps, f, sharingKey, backendKey, ports);
           if (!ip) break;
           ips.push(ip);
         }
-        if (ips.length === want.length) return this.commit(svc.key, ps, ips, sharingKey, ports);
+        if (ips.length === want.length) return this.commit(svc.key, ps, ips, sharingKey, backendKey, ports);
       }
       return undefined;
     };
@@ -261,13 +292,46 @@ export class Allocator {
     return true;
   }
 
+  /**
+   * MetalLB internal/allocator pinnedPoolsForService + isPoolCompatibleWithService + sortPools: the
+   * auto-assign pools whose serviceAllocation takes this Service (namespaces, namespaceSelectors,
+   * serviceSelectors; none of them = every Service), by priority (lower first, 0 last), then the
+   * auto-assign pools without serviceAllocation.
+   */
+  private autoPoolsFor(svc: Service): PoolState[] {
+    const pinned = this.pools.filter((p) => {
+      const sa = p.pool.serviceAllocation;
+      if (!p.pool.autoAssign || !sa) return false;
+      const ns = this.poolNamespaces.get(p.pool.name)!;
+      const anyRule = ns.size > 0 || sa.namespaceSelectors.length > 0 || sa.serviceSelectors.length > 0;
+      if (!anyRule) return true;
+      if (ns.size > 0 && !ns.has(svc.namespace)) return false;
+      if (ns.size === 0 && sa.namespaceSelectors.length > 0 && sa.serviceSelectors.length === 0) return false;
+      if (sa.serviceSelectors.length > 0) return anySelectorMatches(sa.serviceSelectors, svc.labels);
+      return true;
+    });
+    const prio = (p: PoolState) => p.pool.serviceAllocation!.priority || Number.MAX_SAFE_INTEGER;
+    pinned.sort((a, b) => prio(a) - prio(b));
+    return [...pinned, ...this.pools.filter((p) => p.pool.autoAssign && !p.pool.serviceAllocation)];
+  }
+
   private inPool(ps: PoolState, ip: IP): boolean {
     if (ps.pool.avoidBuggyIPs && isBuggyIP(ip)) return false;
     return ps.byFamily[ip.family].some((c) => cidrContains(c, ip));
   }
 
-  private compatible(h: Holder, sharingKey: string | undefined, ports: readonly string[]): boolean {
-    if (sharingKey === undefined || h.sharingKey !== sharingKey) return false;
+  /**
+   * MetalLB internal/allocator sharingOK + checkSharing: same non-empty sharing key, same backend key
+   * (so two Local Services sharing an IP select the same pods and one IP never gets two L2 owners),
+   * no port in common.
+   */
+  private compatible(
+    h: Holder,
+    sharingKey: string | undefined,
+    backendKey: string,
+    ports: readonly string[],
+  ): boolean {
+    if (sharingKey === undefined || h.sharingKey !== sharingKey || h.backendKey !== backendKey) return false;
     for (const theirs of h.services.values()) if (theirs.some((p) => ports.includes(p))) return false;
     return true;
   }
@@ -277,6 +341,7 @@ export class Allocator {
     ps: PoolState,
     f: Family,
     sharingKey: string | undefined,
+    backendKey: string,
     ports: readonly string[],
   ): IP | undefined {
     let best: bigint | undefined;
@@ -284,7 +349,8 @@ export class Allocator {
       for (const ip of this.byKey.get(sharingKey) ?? []) {
         if (ip.family !== f || (best !== undefined && ip.value >= best)) continue;
         const h = this.used[f].get(ip.value);
-        if (h && h.pool === ps.pool.name && this.compatible(h, sharingKey, ports)) best = ip.value;
+        if (h && h.pool === ps.pool.name && this.compatible(h, sharingKey, backendKey, ports))
+          best = ip.value;
       }
     }
     const free = this.firstFree(ps, f);
@@ -326,12 +392,18 @@ export class Allocator {
     ps: PoolState,
     ips: IP[],
     sharingKey: string | undefined,
+    backendKey: string,
     ports: string[],
   ): Result {
     for (const ip of ips) {
       let h = this.used[ip.family].get(ip.value);
       if (!h) {
-        h = { pool: ps.pool.name, ...(sharingKey !== undefined ? { sharingKey } : {}), services: new Map() };
+        h = {
+          pool: ps.pool.name,
+          ...(sharingKey !== undefined ? { sharingKey } : {}),
+          backendKey,
+          services: new Map(),
+        };
         this.used[ip.family].set(ip.value, h);
         if (sharingKey !== undefined) {
           let set = this.byKey.get(sharingKey);
@@ -367,15 +439,17 @@ export function compareServiceKeys(a: string, b: string): number {
 
 /** Every LoadBalancer Service of the config, deterministically (see the file comment). */
 export function allocate(config: ClusterConfig): { allocations: Allocation[]; errors: ServiceError[] } {
-  const alloc = new Allocator(config.pools);
+  const alloc = new Allocator(config.pools, config.namespaces ?? []);
   const lbs = config.services
-    .filter((s) => s.type === 'LoadBalancer')
+    .filter((s) => s.type === 'LoadBalancer' && isOurClass(s, config.speaker?.loadBalancerClass))
     .sort((a, b) => compareServiceKeys(a.key, b.key));
   const allocations: Allocation[] = [];
   const errors: ServiceError[] = [];
+  // Requests first, then addresses a Service already holds (its status), then everything else.
   const ordered = [
     ...lbs.filter((s) => Allocator.requestsIPs(s)),
-    ...lbs.filter((s) => !Allocator.requestsIPs(s)),
+    ...lbs.filter((s) => Allocator.holdsIPs(s)),
+    ...lbs.filter((s) => !Allocator.requestsIPs(s) && !Allocator.holdsIPs(s)),
   ];
   for (const s of ordered) {
     const r = alloc.assign(s);
@@ -385,4 +459,26 @@ export function allocate(config: ClusterConfig): { allocations: Allocation[]; er
   allocations.sort((a, b) => compareServiceKeys(a.service, b.service));
   errors.sort((a, b) => compareServiceKeys(a.service, b.service));
   return { allocations, errors };
+}
+
+/**
+ * MetalLB internal/k8s/controllers/service_controller.go filterByLoadBalancerClass: without a class of
+ * its own the speaker takes only Services without a class; with one, only Services of that class.
+ */
+export function isOurClass(svc: Service, speakerClass: string | undefined): boolean {
+  return (svc.loadBalancerClass ?? '') === (speakerClass ?? '');
+}
+
+/** MetalLB internal/allocator/k8salloc BackendKey: the selector (sorted k=v) under Local, else empty. */
+export function backendKeyOf(svc: Service): string {
+  if (svc.externalTrafficPolicy !== 'Local') return '';
+  return Object.keys(svc.selector)
+    .sort()
+    .map((k) => `${k}=${svc.selector[k]}`)
+    .join(',');
+}
+
+/** Canonical IP order (IPv4 first, numeric); exported for callers that sort addresses. */
+export function compareIPText(a: string, b: string): number {
+  return compareIP(parseIP(a)!, parseIP(b)!);
 }

@@ -41,10 +41,22 @@ t.test('validate: 0 when valid, 1 with file:line errors, 2 on usage errors', asy
         message: 'hold time 2s is invalid; expected 0s (no keepalives) or at least 3s',
       },
     ],
+    warnings: [],
   });
   const d = io();
   t.equal(await runValidate(['--json', `${fx}doc/S1.yaml`], d), 0);
-  t.same(JSON.parse(d.out()), { errors: [] });
+  t.same(JSON.parse(d.out()), { errors: [], warnings: [] });
+  // accepted with a warning: valid, the warning on stderr (and in --json)
+  const w = io();
+  t.equal(await runValidate([`${fx}accepted/pool-cidr-host-bits.yaml`], w), 0);
+  t.equal(w.out(), 'valid\n');
+  t.match(w.err(), /^warning: .*\[CIDR_HOST_BITS\]\n$/);
+  const wj = io();
+  t.equal(await runValidate(['--json', `${fx}accepted/pool-cidr-host-bits.yaml`], wj), 0);
+  t.match(JSON.parse(wj.out()), {
+    errors: [],
+    warnings: [{ code: 'CIDR_HOST_BITS', field: 'spec.addresses[0]' }],
+  });
   for (const args of [[], ['--bogus', 'x.yaml'], ['--namespace']]) {
     const e = io();
     t.equal(await runValidate(args, e), 2, JSON.stringify(args));

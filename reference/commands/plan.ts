@@ -8,12 +8,18 @@ import { formatError } from '../config/errors.ts';
 import { computePlan } from '../plan/plan.ts';
 import { parseCommandArgs, type CommandIO } from './io.ts';
 
-export const PLAN_USAGE = 'usage: lbconform plan [--namespace NS] [--alive NodeA,NodeB] PATH...';
+export const PLAN_USAGE =
+  'usage: lbconform plan [--namespace NS] [--alive NodeA,NodeB] [--lb-class CLASS] [--ignore-exclude-lb] PATH...';
 
 export async function runPlan(args: string[], io: CommandIO): Promise<number> {
   const parsed = parseCommandArgs(
     args,
-    { namespace: { type: 'string', short: 'n' }, alive: { type: 'string' } },
+    {
+      namespace: { type: 'string', short: 'n' },
+      alive: { type: 'string' },
+      'lb-class': { type: 'string' },
+      'ignore-exclude-lb': { type: 'boolean' },
+    },
     PLAN_USAGE,
     io,
   );
@@ -26,6 +32,8 @@ export async function runPlan(args: string[], io: CommandIO): Promise<number> {
   }
   const { config, errors } = await loadManifests(parsed.positionals, {
     namespace: parsed.values.namespace ?? DEFAULT_NAMESPACE,
+    ...(parsed.values['lb-class'] ? { loadBalancerClass: parsed.values['lb-class'] } : {}),
+    ...(parsed.values['ignore-exclude-lb'] ? { ignoreExcludeLB: true } : {}),
   });
   if (!config) {
     for (const e of errors) io.stderr.write(formatError(e) + '\n');

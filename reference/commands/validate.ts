@@ -22,7 +22,7 @@ export async function runValidate(args: string[], io: CommandIO): Promise<number
     );
     return 2;
   }
-  const { errors } = await loadManifests(parsed.positionals, {
+  const { errors, config } = await loadManifests(parsed.positionals, {
     namespace: parsed.values.namespace ?? DEFAULT_NAMESPACE,
   });
   if (parsed.values.json) {
@@ -37,9 +37,20 @@ export async function runValidate(args: string[], io: CommandIO): Promise<number
           field,
           message,
         })),
+        // accepted with a note (deprecated or unimplemented fields, names not defined yet)
+        warnings: (config?.warnings ?? []).map(({ code, file, line, kind, name, field, message }) => ({
+          code,
+          file,
+          line,
+          kind,
+          name,
+          field,
+          message,
+        })),
       }) + '\n',
     );
   } else if (errors.length === 0) {
+    for (const w of config?.warnings ?? []) io.stderr.write(`warning: ${formatError(w)}\n`);
     io.stdout.write('valid\n');
   } else {
     for (const e of errors) io.stderr.write(formatError(e) + '\n');

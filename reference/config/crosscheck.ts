@@ -9,7 +9,6 @@ import type * as M from '../model/types.ts';
 import type { Collected } from './decode.ts';
 import { errorAt } from './errors.ts';
 import { checkBfdProfileReferences } from './bfd-profiles.ts';
-import { canonicalJson } from './schema.ts';
 
 /** Pools an advertisement applies to: named ones, selected ones, or all when it names/selects none. */
 export function poolsSelectedBy(
@@ -29,10 +28,12 @@ export function crossCheck(c: Collected, errors: M.ValidationError[]): M.Cluster
   checkOverlaps(c.pools, errors);
   const aliases = resolveAliases(c, errors);
   resolveCommunities(c, aliases, errors);
-  checkReferences(c, errors);
+  checkReferences(c, c.warnings);
   checkAggregation(c, errors);
   checkLocalPref(c, errors);
-  checkDuplicateAdvertisements(c, errors);
+  // Two advertisements identical but for their names are valid (MetalLB config.go
+  // validateDuplicateBGPAdvertisements compares whole objects, names included); their routes are
+  // de-duplicated by the plan.
   checkBfdProfileReferences(c.peers, c.bfdProfiles, errors);
   return aliases;
 }
@@ -121,6 +122,7 @@ function resolveCommunities(
   for (const adv of c.bgpAdvertisements) {
     const std = new Map<string, number>();
     const large = new Map<string, number>();
+    const written = new Map<string, number>();
     adv.rawCommunities.forEach((text, i) => {
       const field = `spec.communities[${i}]`;
       const parsed =
@@ -142,8 +144,9 @@ function resolveCommunities(
         );
         return;
       }
-      const seen = parsed.kind === 'standard' ? std : large;
-      const first = seen.get(parsed.text);
+      // MetalLB validateDuplicate compares the list as written: an alias beside its literal value is
+      // no duplicate (the community is sent once); the same text twice is.
+      const first = written.get(text);
       if (first !== undefined) {
         errors.push(
           errorAt(
@@ -152,19 +155,25 @@ function resolveCommunities(
             adv.name,
             field,
             'DUPLICATE_ENTRY',
-            `${JSON.stringify(text)} is the same community as spec.communities[${first}] (${parsed.text}); list entries must be unique`,
+            `${JSON.stringify(text)} is already spec.communities[${first}]; list entries must be unique`,
           ),
         );
         return;
       }
-      seen.set(parsed.text, i);
+      written.set(text, i);
+      const seen = parsed.kind === 'standard' ? std : large;
+      if (!seen.has(parsed.text)) seen.set(parsed.text, i);
     });
     adv.communities = [...std.keys()].sort(compareStandard);
     adv.largeCommunities = [...large.keys()].sort(compareLarge);
   }
 }
 
-function checkReferences(c: Collected, errors: M.ValidationError[]): void {
+/**
+ * A pool or peer named but not defined (yet) is no error in MetalLB (config.go
+ * setBGPAdvertisementsToPools / peers: the name simply selects nothing): warn, skip it.
+ */
+function checkReferences(c: Collected, warnings: M.ValidationError[]): void {
   const poolNames = new Set(c.pools.map((p) => p.name));
   const peerNames = new Set(c.peers.map((p) => p.name));
   const exists = (kind: string, name: string): boolean => c.names.has(`${kind}/${name}`);
@@ -175,14 +184,14 @@ function checkReferences(c: Collected, errors: M.ValidationError[]): void {
   for (const { kind, adv } of advs) {
     adv.ipAddressPools.forEach((p, i) => {
       if (!exists('IPAddressPool', p)) {
-        errors.push(
+        warnings.push(
           errorAt(
             adv.src,
             kind,
             adv.name,
             `spec.ipAddressPools[${i}]`,
             'UNKNOWN_POOL',
-            `no IPAddressPool named ${JSON.stringify(p)}; defined pools: ${[...poolNames].sort().join(', ') || '(none)'}`,
+            `no IPAddressPool named ${JSON.stringify(p)} yet; the name is skipped until it exists (defined pools: ${[...poolNames].sort().join(', ') || '(none)'})`,
           ),
         );
       }
@@ -191,14 +200,14 @@ function checkReferences(c: Collected, errors: M.ValidationError[]): void {
   for (const adv of c.bgpAdvertisements) {
     adv.peers.forEach((p, i) => {
       if (!exists('BGPPeer', p)) {
-        errors.push(
+        warnings.push(
           errorAt(
             adv.src,
             'BGPAdvertisement',
             adv.name,
             `spec.peers[${i}]`,
             'UNKNOWN_PEER',
-            `no BGPPeer named ${JSON.stringify(p)}; defined peers: ${[...peerNames].sort().join(', ') || '(none)'}`,
+            `no BGPPeer named ${JSON.stringify(p)} yet; the name is skipped until it exists (defined peers: ${[...peerNames].sort().join(', ') || '(none)'})`,
           ),
         );
       }
@@ -238,29 +247,36 @@ function nodesOf(sels: readonly LabelSelector[], nodes: readonly M.Node[]): Set<
   return new Set(nodes.filter((n) => anySelectorMatches(sels, n.labels)).map((n) => n.name));
 }
 
+/**
+ * MetalLB internal/config/config.go validateBGPAdvPerPool + BGPAdvertisementsHaveCompatibleLocalPref:
+ * two advertisements of one pool with different localPref conflict unless the aggregation lengths
+ * differ for every family the pool holds (isAggrLengthDifferent), both name peers and none in
+ * common, or the node sets their selectors resolve to on the current Nodes are disjoint (a selector
+ * matching no node conflicts with nothing). Advertisements with serviceSelectors are not checked.
+ */
 function checkLocalPref(c: Collected, errors: M.ValidationError[]): void {
   const reported = new Set<string>();
   for (const pool of c.pools) {
-    const advs = c.bgpAdvertisements.filter((a) => poolsSelectedBy(a, [pool]).length > 0);
+    const advs = c.bgpAdvertisements.filter(
+      (a) => poolsSelectedBy(a, [pool]).length > 0 && a.serviceSelectors.length === 0,
+    );
     const families = new Set(pool.entries.map((e) => e.family));
+    const hasV4 = families.has(4);
+    const hasV6 = families.has(6);
     for (let i = 0; i < advs.length; i++) {
       for (let j = i + 1; j < advs.length; j++) {
         const a = advs[i]!;
         const b = advs[j]!;
-        if (families.has(4) && a.aggregationLength !== b.aggregationLength) continue;
-        if (families.has(6) && a.aggregationLengthV6 !== b.aggregationLengthV6) continue;
-        const peersOverlap =
-          a.peers.length === 0 || b.peers.length === 0 || a.peers.some((p) => b.peers.includes(p));
-        if (!peersOverlap) continue;
+        if ((a.localPref ?? 0) === (b.localPref ?? 0)) continue;
+        const v4Differs = a.aggregationLength !== b.aggregationLength;
+        const v6Differs = a.aggregationLengthV6 !== b.aggregationLengthV6;
+        const aggDiffers =
+          (!hasV4 && !hasV6) || (v4Differs && !hasV6) || (v6Differs && !hasV4) || (v4Differs && v6Differs);
+        if (aggDiffers) continue;
+        if (a.peers.length > 0 && b.peers.length > 0 && !a.peers.some((p) => b.peers.includes(p))) continue;
         const na = nodesOf(a.nodeSelectors, c.nodes);
         const nb = nodesOf(b.nodeSelectors, c.nodes);
-        const nodesOverlap =
-          a.nodeSelectors.length === 0 ||
-          b.nodeSelectors.length === 0 ||
-          canonicalJson(a.nodeSelectors) === canonicalJson(b.nodeSelectors) ||
-          [...na].some((n) => nb.has(n));
-        if (!nodesOverlap) continue;
-        if ((a.localPref ?? 0) === (b.localPref ?? 0)) continue;
+        if (![...na].some((n) => nb.has(n))) continue;
         const key = `${a.name}\0${b.name}`;
         if (reported.has(key)) continue;
         reported.add(key);
@@ -276,62 +292,5 @@ function checkLocalPref(c: Collected, errors: M.ValidationError[]): void {
         );
       }
     }
-  }
-}
-
-function checkDuplicateAdvertisements(c: Collected, errors: M.ValidationError[]): void {
-  const sorted = (xs: readonly string[]): string[] => [...xs].sort();
-  const sels = (xs: readonly LabelSelector[]): string[] => xs.map(canonicalJson).sort();
-  const seen = new Map<string, string>();
-  for (const a of c.bgpAdvertisements) {
-    const key =
-      'bgp' +
-      canonicalJson({
-        a: a.aggregationLength,
-        b: a.aggregationLengthV6,
-        l: a.localPref ?? 0,
-        c: a.communities,
-        lc: a.largeCommunities,
-        p: sorted(a.ipAddressPools),
-        ps: sels(a.ipAddressPoolSelectors),
-        n: sels(a.nodeSelectors),
-        pe: sorted(a.peers),
-      });
-    const first = seen.get(key);
-    if (first !== undefined)
-      errors.push(
-        errorAt(
-          a.src,
-          'BGPAdvertisement',
-          a.name,
-          'spec',
-          'DUPLICATE_ADVERTISEMENT',
-          `identical to BGPAdvertisement ${JSON.stringify(first)}; remove one of them`,
-        ),
-      );
-    else seen.set(key, a.name);
-  }
-  for (const a of c.l2Advertisements) {
-    const key =
-      'l2' +
-      canonicalJson({
-        p: sorted(a.ipAddressPools),
-        ps: sels(a.ipAddressPoolSelectors),
-        n: sels(a.nodeSelectors),
-        i: sorted(a.interfaces),
-      });
-    const first = seen.get(key);
-    if (first !== undefined)
-      errors.push(
-        errorAt(
-          a.src,
-          'L2Advertisement',
-          a.name,
-          'spec',
-          'DUPLICATE_ADVERTISEMENT',
-          `identical to L2Advertisement ${JSON.stringify(first)}; remove one of them`,
-        ),
-      );
-    else seen.set(key, a.name);
   }
 }

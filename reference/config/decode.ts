@@ -10,6 +10,7 @@ import {
   compareCidr,
   formatCidr,
   formatIP,
+  maskIP,
   parseCidr,
   parseIP,
   rangeToCidrs,
@@ -46,10 +47,17 @@ export interface Collected {
   nodes: M.Node[];
   services: M.Service[];
   endpointSlices: M.EndpointSlice[];
+  namespaces: M.Namespace[];
+  /** Secrets in the speaker's namespace: name -> password (BGPPeer passwordSecret). */
+  secrets: Map<string, { password?: string; type?: string; src: M.Source }>;
+  /** BGPPeers whose passwordSecret is resolved once every Secret is known. */
+  pendingSecrets: { peer: M.BGPPeer; secret: string }[];
   /** kind/namespace/name -> where first seen, for duplicate detection. */
   seen: Map<string, M.Source>;
   /** `kind/name` of every resource seen, valid or not, so one bad pool does not also fail every reference to it. */
   names: Set<string>;
+  /** Accepted with a note (same shape as errors; never make the config invalid). */
+  warnings: M.ValidationError[];
 }
 
 export function emptyCollected(): Collected {
@@ -63,8 +71,12 @@ export function emptyCollected(): Collected {
     nodes: [],
     services: [],
     endpointSlices: [],
+    namespaces: [],
+    secrets: new Map(),
+    pendingSecrets: [],
     seen: new Map(),
     names: new Set(),
+    warnings: [],
   };
 }
 
@@ -119,6 +131,10 @@ export function decodeDocument(
     return;
   }
   const schema = KINDS.get(`${apiVersion}/${kind}`);
+  if (!schema && !apiVersion.startsWith(METALLB_GROUP)) {
+    // A live cluster's dump holds kinds the speaker does not use (ConfigMap, Pod, ...): skip them.
+    return;
+  }
   if (!schema) {
     report(
       'UNKNOWN_KIND',
@@ -171,7 +187,9 @@ export function decodeDocument(
   const spec = obj(value.spec);
   switch (kind) {
     case 'IPAddressPool': {
-      const p = decodePool(name, labels, spec, src, report);
+      const warn: Report = (code, field, message) =>
+        out.warnings.push(errorAt(src, kindText, name, field, code, message));
+      const p = decodePool(name, labels, spec, src, report, warn);
       if (p) out.pools.push(p);
       return;
     }
@@ -183,8 +201,10 @@ export function decodeDocument(
     case 'L2Advertisement': {
       const nodeSelectors = selectors(spec.nodeSelectors, 'spec.nodeSelectors', report);
       const poolSelectors = selectors(spec.ipAddressPoolSelectors, 'spec.ipAddressPoolSelectors', report);
-      if (!nodeSelectors || !poolSelectors) return;
+      const serviceSelectors = selectors(spec.serviceSelectors, 'spec.serviceSelectors', report);
+      if (!nodeSelectors || !poolSelectors || !serviceSelectors) return;
       out.l2Advertisements.push({
+        serviceSelectors,
         name,
         ipAddressPools: opt<string[]>(spec.ipAddressPools) ?? [],
         ipAddressPoolSelectors: poolSelectors,
@@ -195,8 +215,14 @@ export function decodeDocument(
       return;
     }
     case 'BGPPeer': {
-      const p = decodePeer(name, spec, src, report);
-      if (p) out.peers.push(p);
+      const warn: Report = (code, field, message) =>
+        out.warnings.push(errorAt(src, kindText, name, field, code, message));
+      const p = decodePeer(name, spec, src, report, warn);
+      if (p) {
+        out.peers.push(p);
+        const ref = obj(spec.passwordSecret).name;
+        if (typeof ref === 'string' && ref !== '') out.pendingSecrets.push({ peer: p, secret: ref });
+      }
       return;
     }
     case 'BFDProfile':
@@ -224,6 +250,27 @@ export function decodeDocument(
       });
       return;
     }
+    case 'Namespace': {
+      out.namespaces.push({ name, labels });
+      return;
+    }
+    case 'Secret': {
+      if (namespace !== opts.namespace) return; // MetalLB reads Secrets of its own namespace only
+      const v = value as {
+        type?: unknown;
+        data?: Record<string, string>;
+        stringData?: Record<string, string>;
+      };
+      const fromData =
+        v.data?.password !== undefined ? Buffer.from(v.data.password, 'base64').toString('utf8') : undefined;
+      const password = v.stringData?.password ?? fromData;
+      out.secrets.set(name, {
+        ...(password !== undefined ? { password } : {}),
+        ...(typeof v.type === 'string' ? { type: v.type } : {}),
+        src,
+      });
+      return;
+    }
     case 'Node': {
       // status.addresses (InternalIP first): where the L2 membership reaches this node's speaker.
       const status = (value as { status?: { addresses?: { type?: unknown; address?: unknown }[] } }).status;
@@ -234,11 +281,16 @@ export function decodeDocument(
       ]
         .map((a) => a?.address)
         .filter((a): a is string => typeof a === 'string' && isIP(a) !== 0);
-      out.nodes.push({ name, labels, addresses, src });
+      const conditions = (value as { status?: { conditions?: { type?: unknown; status?: unknown }[] } })
+        .status?.conditions;
+      const networkUnavailable =
+        Array.isArray(conditions) &&
+        conditions.some((c) => c?.type === 'NetworkUnavailable' && c?.status === 'True');
+      out.nodes.push({ name, labels, addresses, networkUnavailable, src });
       return;
     }
     case 'Service': {
-      const s = decodeService(name, namespace, meta, spec, src);
+      const s = decodeService(name, namespace, meta, spec, value.status, src);
       out.services.push(s);
       return;
     }
@@ -254,10 +306,15 @@ export function decodeDocument(
       }
       const endpoints = ((opt<Obj[]>(value.endpoints) ?? []) as Obj[]).map((e) => {
         const nodeName = opt<string>(e.nodeName);
+        const cond = obj(e.conditions);
+        const addresses = e.addresses as string[];
+        // MetalLB epslices.EndpointCanServe: ready unset or true, or serving true (a terminating pod
+        // that still serves keeps the announcement); speaker hasHealthyEndpoint also needs an address.
+        const canServe = (opt<boolean>(cond.ready) ?? true) === true || opt<boolean>(cond.serving) === true;
         return {
-          addresses: e.addresses as string[],
+          addresses,
           ...(nodeName !== undefined ? { nodeName } : {}),
-          ready: opt<boolean>(obj(e.conditions).ready) ?? true,
+          ready: canServe && addresses.length > 0,
         };
       });
       out.endpointSlices.push({ namespace, name, serviceKey: `${namespace}/${svc}`, endpoints, src });
@@ -335,17 +392,32 @@ function decodePool(
   spec: Obj,
   src: M.Source,
   report: Report,
+  warn: Report,
 ): M.IPAddressPool | undefined {
   const entries: M.PoolEntry[] = [];
   let ok = true;
   (spec.addresses as string[]).forEach((text, i) => {
     const field = `spec.addresses[${i}]`;
-    const cidrs = parsePoolEntry(text, field, report);
+    const cidrs = parsePoolEntry(text, field, report, warn);
     if (!cidrs) ok = false;
     else entries.push({ text, family: cidrs[0]!.family, cidrs });
   });
   if (!ok) return undefined;
+  const sa = opt<Obj>(spec.serviceAllocation);
+  let serviceAllocation: M.ServiceAllocation | undefined;
+  if (sa !== undefined) {
+    const nsSel = selectors(sa.namespaceSelectors, 'spec.serviceAllocation.namespaceSelectors', report);
+    const svcSel = selectors(sa.serviceSelectors, 'spec.serviceAllocation.serviceSelectors', report);
+    if (!nsSel || !svcSel) return undefined;
+    serviceAllocation = {
+      priority: opt<number>(sa.priority) ?? 0,
+      namespaces: opt<string[]>(sa.namespaces) ?? [],
+      namespaceSelectors: nsSel,
+      serviceSelectors: svcSel,
+    };
+  }
   return {
+    ...(serviceAllocation ? { serviceAllocation } : {}),
     name,
     labels,
     entries,
@@ -357,7 +429,12 @@ function decodePool(
 }
 
 /** `a/len` or an inclusive range `a-b`, summarised to CIDRs. */
-export function parsePoolEntry(text: string, field: string, report: Report): Cidr[] | undefined {
+export function parsePoolEntry(
+  text: string,
+  field: string,
+  report: Report,
+  warn: Report = () => {},
+): Cidr[] | undefined {
   if (text.includes('-')) {
     const parts = text.split('-');
     const valid = 'expected "start-end" with two addresses of the same family, start <= end';
@@ -398,6 +475,20 @@ export function parsePoolEntry(text: string, field: string, report: Report): Cid
     return rangeToCidrs(start, end);
   }
   const r = parseCidr(text.trim());
+  // Go's net.ParseCIDR (MetalLB internal/config/config.go ParseCIDR) takes 198.51.100.10/24 as its
+  // network, and MetalLB's own docs write pools that way: accept, and say what it means.
+  const slash = text.trim().lastIndexOf('/');
+  const hostIP = slash > 0 ? parseIP(text.trim().slice(0, slash)) : undefined;
+  const lenText = slash > 0 ? text.trim().slice(slash + 1) : '';
+  if (!r.ok && hostIP && /^\d{1,3}$/.test(lenText) && Number(lenText) <= (hostIP.family === 4 ? 32 : 128)) {
+    const net = maskIP(hostIP, Number(lenText));
+    warn(
+      'CIDR_HOST_BITS',
+      field,
+      `${describe(text)} has host bits set; it is taken as the network ${formatCidr(net)} (as MetalLB does); write ${formatCidr(net)} to say so`,
+    );
+    return [net];
+  }
   if (!r.ok) {
     const bare = parseIP(text.trim());
     const hint = bare
@@ -421,7 +512,8 @@ function decodeBgpAdv(
 ): PendingBgpAdvertisement | undefined {
   const nodeSelectors = selectors(spec.nodeSelectors, 'spec.nodeSelectors', report);
   const poolSelectors = selectors(spec.ipAddressPoolSelectors, 'spec.ipAddressPoolSelectors', report);
-  if (!nodeSelectors || !poolSelectors) return undefined;
+  const serviceSelectors = selectors(spec.serviceSelectors, 'spec.serviceSelectors', report);
+  if (!nodeSelectors || !poolSelectors || !serviceSelectors) return undefined;
   const localPref = opt<number>(spec.localPref);
   return {
     name,
@@ -435,25 +527,32 @@ function decodeBgpAdv(
     ipAddressPoolSelectors: poolSelectors,
     nodeSelectors,
     peers: opt<string[]>(spec.peers) ?? [],
+    serviceSelectors,
     src,
   };
 }
 
-/** A Go duration in whole seconds, or undefined (reported). */
-function seconds(v: unknown, field: string, report: Report): number | undefined {
+/** A Go duration in milliseconds, or undefined (reported). Go's int64 nanoseconds bound it. */
+function durationMs(v: unknown, field: string, report: Report): number | undefined {
   const ms = parseGoDuration(v as string);
-  if (ms === undefined || ms < 0 || ms % 1000 !== 0) {
+  if (ms === undefined || ms < 0 || ms > 9_223_372_036_854) {
     report(
       'INVALID_DURATION',
       field,
-      `${describe(v)} is not a valid duration; expected a non-negative whole number of seconds as a Go duration, e.g. "90s" or "1m30s"`,
+      `${describe(v)} is not a valid duration; expected a non-negative Go duration, e.g. "90s" or "1m30s"`,
     );
     return undefined;
   }
-  return ms / 1000;
+  return ms;
 }
 
-function decodePeer(name: string, spec: Obj, src: M.Source, report: Report): M.BGPPeer | undefined {
+function decodePeer(
+  name: string,
+  spec: Obj,
+  src: M.Source,
+  report: Report,
+  warn: Report,
+): M.BGPPeer | undefined {
   let ok = true;
   const addr = (field: string, v: unknown): string | undefined => {
     if (v === undefined || v === null) return undefined;
@@ -465,6 +564,54 @@ function decodePeer(name: string, spec: Obj, src: M.Source, report: Report): M.B
     }
     return formatIP(ip);
   };
+  // MetalLB internal/config/validation.go + api/v1beta2: peerAddress xor interface, peerASN xor dynamicASN
+  const iface = opt<string>(spec.interface);
+  if (iface !== undefined && iface !== '') {
+    if (opt(spec.peerAddress) !== undefined) {
+      report('INVALID_VALUE', 'spec.interface', 'interface and peerAddress are mutually exclusive; set one');
+      return undefined;
+    }
+    warn(
+      'NOT_IMPLEMENTED',
+      'spec.interface',
+      `unnumbered peering over interface ${JSON.stringify(iface)} is not implemented; this BGPPeer is not used`,
+    );
+    return undefined;
+  }
+  if (opt(spec.peerAddress) === undefined) {
+    report('MISSING_FIELD', 'spec.peerAddress', 'required field "peerAddress" is missing (or set interface)');
+    return undefined;
+  }
+  const dynamicASN = opt<string>(spec.dynamicASN);
+  if ((opt(spec.peerASN) === undefined) === (dynamicASN === undefined)) {
+    report(
+      opt(spec.peerASN) === undefined ? 'MISSING_FIELD' : 'INVALID_VALUE',
+      'spec.peerASN',
+      'exactly one of peerASN and dynamicASN must be set',
+    );
+    return undefined;
+  }
+  if (dynamicASN === 'external') {
+    warn(
+      'NOT_IMPLEMENTED',
+      'spec.dynamicASN',
+      'dynamicASN: external (any AS but myASN) is not implemented; this BGPPeer is not used',
+    );
+    return undefined;
+  }
+  const vrfName = opt<string>(spec.vrf);
+  if (vrfName !== undefined && vrfName !== '') {
+    warn(
+      'NOT_IMPLEMENTED',
+      'spec.vrf',
+      `peering in VRF ${JSON.stringify(vrfName)} is not implemented; this BGPPeer is not used`,
+    );
+    return undefined;
+  }
+  if (opt(spec.password) !== undefined && obj(spec.passwordSecret).name !== undefined) {
+    report('INVALID_VALUE', 'spec.passwordSecret', 'password and passwordSecret are mutually exclusive');
+    return undefined;
+  }
   const peerAddress = addr('spec.peerAddress', spec.peerAddress);
   const sourceAddress = addr('spec.sourceAddress', spec.sourceAddress);
   const routerIDText = opt<string>(spec.routerID);
@@ -480,15 +627,24 @@ function decodePeer(name: string, spec: Obj, src: M.Source, report: Report): M.B
       ok = false;
     } else routerID = formatIP(ip);
   }
-  if (
-    opt(spec.connectTime) !== undefined &&
-    seconds(spec.connectTime, 'spec.connectTime', report) === undefined
-  )
-    ok = false;
-  const ht = opt(spec.holdTime) !== undefined ? seconds(spec.holdTime, 'spec.holdTime', report) : undefined;
+  // api/v1beta2 BGPPeerSpec.ConnectTime: 1..65535 s, whole seconds (CRD validation rules).
+  let connectTime: number | undefined;
+  if (opt(spec.connectTime) !== undefined) {
+    const ms = parseGoDuration(spec.connectTime as string);
+    if (ms === undefined || ms % 1000 !== 0 || ms < 1000 || ms > 65535000) {
+      report(
+        'INVALID_CONNECT_TIME',
+        'spec.connectTime',
+        `${describe(spec.connectTime)} is not a valid connect time; expected a whole number of seconds between 1s and 65535s (18h12m15s)`,
+      );
+      ok = false;
+    } else connectTime = ms / 1000;
+  }
+  const ht =
+    opt(spec.holdTime) !== undefined ? durationMs(spec.holdTime, 'spec.holdTime', report) : undefined;
   const ka =
     opt(spec.keepaliveTime) !== undefined
-      ? seconds(spec.keepaliveTime, 'spec.keepaliveTime', report)
+      ? durationMs(spec.keepaliveTime, 'spec.keepaliveTime', report)
       : undefined;
   if (
     (opt(spec.holdTime) !== undefined && ht === undefined) ||
@@ -496,11 +652,15 @@ function decodePeer(name: string, spec: Obj, src: M.Source, report: Report): M.B
   )
     ok = false;
   // MetalLB's derivation: one timer given -> the other follows (keepalive = hold/3, hold = 3 x keepalive).
-  let holdTime = 90;
-  let keepaliveTime = 30;
-  if (ht !== undefined && ka !== undefined) [holdTime, keepaliveTime] = [ht, ka];
-  else if (ht !== undefined) [holdTime, keepaliveTime] = [ht, Math.floor(ht / 3)];
-  else if (ka !== undefined) [holdTime, keepaliveTime] = [ka * 3, ka];
+  // MetalLB config.go parseTimers derives from the durations, then whole seconds are used (rounded
+  // down: frr.go `int64(*s.HoldTime / time.Second)`), so 1.5s keepalive gives hold 4s, keepalive 1s.
+  let holdMs = 90_000;
+  let keepaliveMs = 30_000;
+  if (ht !== undefined && ka !== undefined) [holdMs, keepaliveMs] = [ht, ka];
+  else if (ht !== undefined) [holdMs, keepaliveMs] = [ht, ht / 3];
+  else if (ka !== undefined) [holdMs, keepaliveMs] = [ka * 3, ka];
+  const holdTime = Math.floor(holdMs / 1000);
+  const keepaliveTime = Math.floor(keepaliveMs / 1000);
   if (ok && holdTime !== 0 && holdTime < 3) {
     report(
       'INVALID_HOLD_TIME',
@@ -516,18 +676,21 @@ function decodePeer(name: string, spec: Obj, src: M.Source, report: Report): M.B
       `hold time ${holdTime}s is invalid; BGP allows at most 65535s (18h12m15s)`,
     );
     ok = false;
-  } else if (ok && keepaliveTime >= holdTime && !(holdTime === 0 && keepaliveTime === 0)) {
+  } else if (ok && keepaliveMs > holdMs) {
+    // MetalLB config.go parseTimers: `*keepaliveTime > *holdTime` is the error; equal is allowed.
     report(
       'INVALID_KEEPALIVE_TIME',
       ka !== undefined ? 'spec.keepaliveTime' : 'spec.holdTime',
-      `keepalive time ${keepaliveTime}s must be lower than the hold time ${holdTime}s`,
+      `keepalive time ${keepaliveTime}s must not exceed the hold time ${holdTime}s`,
     );
     ok = false;
   }
   const myASN = spec.myASN as number;
-  const peerASN = spec.peerASN as number;
+  const localASN = opt<number>(spec.localASN);
+  // dynamicASN internal: the peer is in our AS, exactly as peerASN = myASN (the session's own AS)
+  const peerASN = dynamicASN === 'internal' ? (localASN ?? myASN) : (spec.peerASN as number);
   const ebgpMultiHop = opt<boolean>(spec.ebgpMultiHop) ?? false;
-  if (ebgpMultiHop && myASN === peerASN) {
+  if (ebgpMultiHop && (localASN ?? myASN) === peerASN) {
     report(
       'EBGP_MULTIHOP_ON_IBGP',
       'spec.ebgpMultiHop',
@@ -550,6 +713,14 @@ function decodePeer(name: string, spec: Obj, src: M.Source, report: Report): M.B
   const bfdProfile = opt<string>(spec.bfdProfile);
   const vrf = opt<string>(spec.vrf);
   const enableGracefulRestart = opt<boolean>(spec.enableGracefulRestart) ?? false;
+  // api/v1beta2/bgppeer_types.go: disableMP is deprecated in favour of dualStackAddressFamily and has
+  // no effect in FRR mode (internal/bgp/frr/frr.go never reads it).
+  if (opt<boolean>(spec.disableMP) !== undefined)
+    warn(
+      'DEPRECATED_FIELD',
+      'spec.disableMP',
+      'disableMP is deprecated and has no effect; a BGPPeer carries the family of its peerAddress, set dualStackAddressFamily: true to carry both',
+    );
   return {
     name,
     myASN,
@@ -566,17 +737,34 @@ function decodePeer(name: string, spec: Obj, src: M.Source, report: Report): M.B
     ...(bfdProfile !== undefined ? { bfdProfile } : {}),
     ...(vrf !== undefined && vrf !== '' ? { vrf } : {}),
     ...(enableGracefulRestart ? { enableGracefulRestart } : {}),
+    dualStackAddressFamily: opt<boolean>(spec.dualStackAddressFamily) ?? false,
+    ...(connectTime !== undefined ? { connectTime } : {}),
+    ...(localASN !== undefined ? { localASN } : {}),
     src,
   };
 }
 
-function decodeService(name: string, namespace: string, meta: Obj, spec: Obj, src: M.Source): M.Service {
+function decodeService(
+  name: string,
+  namespace: string,
+  meta: Obj,
+  spec: Obj,
+  status: unknown,
+  src: M.Source,
+): M.Service {
   const lbIP = opt<string>(spec.loadBalancerIP);
+  const lbClass = opt<string>(spec.loadBalancerClass);
+  // status.loadBalancer.ingress[].ip: what a live cluster's dump carries (the controller's answer).
+  const ingress = obj(obj(status).loadBalancer).ingress;
+  const statusIPs = (Array.isArray(ingress) ? ingress : [])
+    .map((i) => obj(i).ip)
+    .filter((ip): ip is string => typeof ip === 'string' && isIP(ip) !== 0);
   return {
     namespace,
     name,
     key: `${namespace}/${name}`,
     type: opt<M.Service['type']>(spec.type) ?? 'ClusterIP',
+    labels: { ...((opt<Record<string, string>>(meta.labels) ?? {}) as Record<string, string>) },
     annotations: (opt<Record<string, string>>(meta.annotations) ?? {}) as Record<string, string>,
     ...(lbIP !== undefined && lbIP !== '' ? { loadBalancerIP: lbIP } : {}),
     ipFamilyPolicy: opt<M.IPFamilyPolicy>(spec.ipFamilyPolicy) ?? 'SingleStack',
@@ -587,6 +775,9 @@ function decodeService(name: string, namespace: string, meta: Obj, spec: Obj, sr
       protocol: opt<'TCP' | 'UDP' | 'SCTP'>(p.protocol) ?? 'TCP',
       port: p.port as number,
     })),
+    selector: { ...((opt<Record<string, string>>(spec.selector) ?? {}) as Record<string, string>) },
+    ...(lbClass !== undefined && lbClass !== '' ? { loadBalancerClass: lbClass } : {}),
+    statusIPs,
     src,
   };
 }

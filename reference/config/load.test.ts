@@ -56,7 +56,9 @@ t.test('BGPPeer defaults and timer derivation', async (t) => {
     { holdTime: 3, keepaliveTime: 1, peerPort: 1179, ebgpMultiHop: true },
   );
   t.equal(peer('  holdTime: 1s\n').errors[0]!.code, 'INVALID_HOLD_TIME');
-  t.equal(peer('  keepaliveTime: 1.5s\n').errors[0]!.code, 'INVALID_DURATION');
+  // sub-second durations are rounded down after derivation (MetalLB parseTimers, frr.go)
+  t.match(peer('  keepaliveTime: 1.5s\n').config!.peers[0]!, { holdTime: 4, keepaliveTime: 1 });
+  t.equal(peer('  keepaliveTime: -1s\n').errors[0]!.code, 'INVALID_DURATION');
 });
 
 t.test('errors carry file, line, kind, name and field', async (t) => {
@@ -182,6 +184,98 @@ t.test('invalid corpus: one manifest per rule, each with its code and field', as
     t.ok(r.errors[0]!.line >= 1, `${f} has a line`);
     t.ok(r.errors[0]!.message.length > 10, `${f} says what is wrong`);
   }
+});
+
+const acceptedDir = `${fixtures}accepted/`;
+t.test('accepted corpus: what MetalLB accepts is valid here too, with the warning it deserves', async (t) => {
+  const files = readdirSync(acceptedDir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
+  t.ok(files.length >= 8);
+  for (const f of files) {
+    const text = readFileSync(acceptedDir + f, 'utf8');
+    const m = /^# accept: ([A-Z_]+) (\S+)$/m.exec(text);
+    t.ok(/^# accept:/m.test(text), `${f} declares its expectation`);
+    const r = parseManifestText(text, f);
+    t.same(r.errors, [], `${f} is valid`);
+    t.same(
+      r.config?.warnings.map((w) => [w.code, w.field]),
+      m ? [[m[1], m[2]]] : [],
+      `${f}: warnings`,
+    );
+  }
+});
+
+t.test('validation as MetalLB validates (internal/config/config.go)', async (t) => {
+  const peer = (extra: string) =>
+    parseManifestText(
+      `apiVersion: metallb.io/v1beta2\nkind: BGPPeer\nmetadata: {name: p}\nspec: {myASN: 64500, peerASN: 64500, peerAddress: 192.0.2.1${extra}}\n`,
+      'p.yaml',
+    );
+  // parseTimers: durations rounded down to whole seconds; keepalive may equal hold
+  t.match(peer(', holdTime: 9500ms, keepaliveTime: 3.9s').config?.peers[0], {
+    holdTime: 9,
+    keepaliveTime: 3,
+  });
+  t.match(peer(', holdTime: 3s, keepaliveTime: 3s').config?.peers[0], { holdTime: 3, keepaliveTime: 3 });
+  t.same(
+    peer(', holdTime: 3s, keepaliveTime: 4s').errors.map((e) => e.code),
+    ['INVALID_KEEPALIVE_TIME'],
+  );
+  t.same(
+    peer(', holdTime: 2900ms').errors.map((e) => e.code),
+    ['INVALID_HOLD_TIME'],
+    '2.9s rounds to 2s',
+  );
+  // CRD: peerPort <= 16384, connectTime 1..65535 s
+  t.match(peer(', peerPort: 16384, connectTime: 65535s').config?.peers[0], {
+    peerPort: 16384,
+    connectTime: 65535,
+  });
+  t.same(
+    peer(', connectTime: 65536s').errors.map((e) => e.code),
+    ['INVALID_CONNECT_TIME'],
+  );
+  t.same(
+    peer(', connectTime: 0s').errors.map((e) => e.code),
+    ['INVALID_CONNECT_TIME'],
+  );
+  // BGPAdvertisementsHaveCompatibleLocalPref: node sets resolved from the current Nodes
+  const lp = (nodeSel: string) =>
+    parseManifestText(
+      `apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata: {name: p}
+spec: {addresses: [203.0.113.0/28]}
+---
+apiVersion: metallb.io/v1beta1
+kind: BGPAdvertisement
+metadata: {name: a}
+spec: {localPref: 100}
+---
+apiVersion: metallb.io/v1beta1
+kind: BGPAdvertisement
+metadata: {name: b}
+spec: {localPref: 200${nodeSel}}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: NodeA, labels: {rack: r1}}
+`,
+      'lp.yaml',
+    ).errors.map((e) => e.code);
+  t.same(lp(''), ['LOCALPREF_CONFLICT'], 'every node on both sides');
+  t.same(
+    lp(', nodeSelectors: [{matchLabels: {rack: r9}}]'),
+    [],
+    'a selector matching no node conflicts with nothing',
+  );
+  t.same(lp(', nodeSelectors: [{matchLabels: {rack: r1}}]'), ['LOCALPREF_CONFLICT']);
+  t.same(
+    lp(', serviceSelectors: [{matchLabels: {app: x}}]'),
+    [],
+    'serviceSelectors: not checked (validateBGPAdvPerPool)',
+  );
 });
 
 t.test('property: arbitrary input yields a config or errors, never an exception', async () => {

@@ -7,13 +7,17 @@ import { join } from 'node:path';
 import type { ClusterConfig, ValidationError } from '../model/types.ts';
 import { crossCheck } from './crosscheck.ts';
 import { decodeDocument, emptyCollected, type Collected } from './decode.ts';
-import { compareErrors } from './errors.ts';
+import { compareErrors, errorAt } from './errors.ts';
 import { parseYamlDocuments } from './yaml-docs.ts';
 import { parseYamlDocumentsFast, type ParsedDocsCache } from './yaml-fast.ts';
 
 export interface LoadOptions {
   /** The speaker's namespace (MetalLB resources must be in it; resources without one are put in it). */
   namespace: string;
+  /** MetalLB's `--lb-class`: only Services of this loadBalancerClass are ours. */
+  loadBalancerClass?: string;
+  /** MetalLB's `--ignore-exclude-lb`. */
+  ignoreExcludeLB?: boolean;
 }
 
 export const DEFAULT_NAMESPACE = 'metallb-system';
@@ -58,7 +62,29 @@ function capErrors(errors: ValidationError[]): ValidationError[] {
   return kept;
 }
 
+/**
+ * BGPPeer passwordSecret -> password (MetalLB internal/config/config.go passwordFromSecretForPeer: the
+ * Secret must exist in the speaker's namespace, be of type kubernetes.io/basic-auth and hold `password`).
+ */
+function resolveSecrets(c: Collected, errors: ValidationError[]): void {
+  for (const { peer, secret } of c.pendingSecrets) {
+    const s = c.secrets.get(secret);
+    const fail = (code: string, message: string) =>
+      errors.push(errorAt(peer.src, 'BGPPeer', peer.name, 'spec.passwordSecret', code, message));
+    if (!s) fail('UNKNOWN_SECRET', `no Secret named ${JSON.stringify(secret)} in the speaker's namespace`);
+    else if (s.type !== 'kubernetes.io/basic-auth')
+      fail(
+        'INVALID_SECRET',
+        `Secret ${JSON.stringify(secret)} must be of type kubernetes.io/basic-auth, got ${JSON.stringify(s.type ?? '')}`,
+      );
+    else if (s.password === undefined)
+      fail('INVALID_SECRET', `Secret ${JSON.stringify(secret)} holds no "password" key`);
+    else if (s.password !== '') peer.password = s.password;
+  }
+}
+
 function finish(c: Collected, errors: ValidationError[], opts: LoadOptions): LoadResult {
+  resolveSecrets(c, errors);
   const communityAliases = crossCheck(c, errors);
   if (errors.length > 0) return { errors: capErrors([...errors].sort(compareErrors)) };
   return {
@@ -74,6 +100,12 @@ function finish(c: Collected, errors: ValidationError[], opts: LoadOptions): Loa
       nodes: c.nodes,
       services: c.services,
       endpointSlices: c.endpointSlices,
+      namespaces: c.namespaces,
+      warnings: [...c.warnings].sort(compareErrors),
+      speaker: {
+        ...(opts.loadBalancerClass ? { loadBalancerClass: opts.loadBalancerClass } : {}),
+        ignoreExcludeLB: opts.ignoreExcludeLB === true,
+      },
     },
   };
 }

@@ -72,6 +72,16 @@ export const ipAddressPool = resource({
     addresses: { t: 'list', of: nonEmptyStr, nonEmpty: true, emptyCode: 'POOL_NO_ADDRESSES' },
     autoAssign: bool,
     avoidBuggyIPs: bool,
+    // api/v1beta1 IPAddressPoolSpec.AllocateTo (json serviceAllocation)
+    serviceAllocation: {
+      t: 'object',
+      fields: {
+        priority: { t: 'int', min: 0, max: 2147483647 },
+        namespaces: stringList,
+        namespaceSelectors: selectorList,
+        serviceSelectors: selectorList,
+      },
+    },
   },
   required: ['addresses'],
 });
@@ -88,6 +98,7 @@ export const bgpAdvertisement = resource(
       ipAddressPoolSelectors: selectorList,
       nodeSelectors: selectorList,
       peers: stringList,
+      serviceSelectors: selectorList,
     },
   },
   {},
@@ -102,6 +113,7 @@ export const l2Advertisement = resource(
       ipAddressPoolSelectors: selectorList,
       nodeSelectors: selectorList,
       interfaces: stringList,
+      serviceSelectors: selectorList,
     },
   },
   {},
@@ -113,8 +125,13 @@ export const bgpPeer = resource({
   fields: {
     myASN: { t: 'int', min: 1, max: 4294967295, rangeCode: 'INVALID_ASN' },
     peerASN: { t: 'int', min: 1, max: 4294967295, rangeCode: 'INVALID_ASN' },
+    localASN: { t: 'int', min: 1, max: 4294967295, rangeCode: 'INVALID_ASN' },
+    dynamicASN: { t: 'string', enum: ['internal', 'external'] },
     peerAddress: nonEmptyStr,
-    peerPort: { t: 'int', min: 1, max: 65535 },
+    interface: str,
+    passwordSecret: { t: 'object', fields: { name: str, namespace: str } },
+    // api/v1beta2 BGPPeerSpec.Port: kubebuilder Minimum=1, Maximum=16384
+    peerPort: { t: 'int', min: 1, max: 16384 },
     sourceAddress: nonEmptyStr,
     holdTime: nonEmptyStr,
     keepaliveTime: nonEmptyStr,
@@ -127,8 +144,10 @@ export const bgpPeer = resource({
     vrf: str,
     enableGracefulRestart: bool,
     disableMP: bool,
+    dualStackAddressFamily: bool,
   },
-  required: ['myASN', 'peerASN', 'peerAddress'],
+  // peerASN xor dynamicASN, peerAddress xor interface: checked in decode (MetalLB validation.go)
+  required: ['myASN'],
 });
 
 export const community = resource({
@@ -142,6 +161,17 @@ export const community = resource({
 });
 
 export const node = resource(any, {}, false);
+
+/** v1 Namespace: its labels feed serviceAllocation.namespaceSelectors. */
+export const namespaceKind = resource(any, {}, false);
+
+/** v1 Secret: a BGPPeer's passwordSecret (`data.password`, base64, or `stringData.password`). */
+export const secret = resource(undefined, {
+  type: str,
+  data: { t: 'stringMap' },
+  stringData: { t: 'stringMap' },
+  immutable: bool,
+});
 
 const servicePort: Schema = {
   t: 'object',
@@ -214,6 +244,8 @@ export const KINDS: ReadonlyMap<string, Schema> = new Map([
   ['metallb.io/v1beta2/BGPPeer', bgpPeer],
   ['metallb.io/v1beta1/BGPPeer', bgpPeer],
   ['v1/Node', node],
+  ['v1/Namespace', namespaceKind],
+  ['v1/Secret', secret],
   ['v1/Service', service],
   ['discovery.k8s.io/v1/EndpointSlice', endpointSlice],
 ]);

@@ -29,7 +29,22 @@ export interface IPAddressPool {
   cidrs: Cidr[];
   autoAssign: boolean;
   avoidBuggyIPs: boolean;
+  /** spec.serviceAllocation: which Services the pool serves first, in priority order. */
+  serviceAllocation?: ServiceAllocation;
   src: Source;
+}
+
+export interface ServiceAllocation {
+  /** Lower first; 0 = lowest. */
+  priority: number;
+  namespaces: string[];
+  namespaceSelectors: LabelSelector[];
+  serviceSelectors: LabelSelector[];
+}
+
+export interface Namespace {
+  name: string;
+  labels: Labels;
 }
 
 export interface BGPAdvertisement {
@@ -46,6 +61,8 @@ export interface BGPAdvertisement {
   ipAddressPoolSelectors: LabelSelector[];
   nodeSelectors: LabelSelector[];
   peers: string[];
+  /** Only Services whose labels match one of these (empty: every Service). */
+  serviceSelectors: LabelSelector[];
   src: Source;
 }
 
@@ -56,6 +73,8 @@ export interface L2Advertisement {
   nodeSelectors: LabelSelector[];
   /** Empty = every interface. */
   interfaces: string[];
+  /** Only Services whose labels match one of these (empty: every Service). */
+  serviceSelectors: LabelSelector[];
   src: Source;
 }
 
@@ -76,6 +95,15 @@ export interface BGPPeer {
   ebgpMultiHop: boolean;
   bfdProfile?: string;
   vrf?: string;
+  /**
+   * MetalLB FRR mode (internal/bgp/frr/frr.go, sessionManager.createConfig): a neighbour is activated
+   * only in the family of its peerAddress unless this is set; then both families ride the session.
+   */
+  dualStackAddressFamily: boolean;
+  /** Seconds between connection attempts (1..65535), when set. */
+  connectTime?: number;
+  /** The AS the session speaks as (FRR local-as ... no-prepend replace-as), instead of myASN. */
+  localASN?: number;
   /** RFC 4724 graceful restart toward this peer (MetalLB: `enableGracefulRestart`, FRR mode only). */
   enableGracefulRestart?: boolean;
   src: Source;
@@ -99,6 +127,8 @@ export interface Node {
   labels: Labels;
   /** From status.addresses, InternalIP first. */
   addresses: string[];
+  /** status.conditions NetworkUnavailable is "True" (MetalLB internal/k8s/nodes/nodes.go IsNetworkUnavailable). */
+  networkUnavailable: boolean;
   src: Source;
 }
 
@@ -117,6 +147,7 @@ export interface Service {
   /** `namespace/name`. */
   key: string;
   type: 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
+  labels: Labels;
   annotations: Labels;
   loadBalancerIP?: string;
   ipFamilyPolicy: IPFamilyPolicy;
@@ -124,13 +155,22 @@ export interface Service {
   ipFamilies: IPFamily[];
   externalTrafficPolicy: 'Cluster' | 'Local';
   ports: ServicePort[];
+  /** spec.selector (MetalLB's backend key for sharing an IP under externalTrafficPolicy Local). */
+  selector: Labels;
+  /** spec.loadBalancerClass; a Service of another class than the speaker's is not ours. */
+  loadBalancerClass?: string;
+  /** status.loadBalancer.ingress[].ip: the controller's earlier answer, kept when still valid. */
+  statusIPs: string[];
   src: Source;
 }
 
 export interface Endpoint {
   addresses: string[];
   nodeName?: string;
-  /** Kubernetes: an unset `conditions.ready` means ready. */
+  /**
+   * The endpoint can serve: `conditions.ready` absent or true, or `conditions.serving` true, and at
+   * least one address (MetalLB internal/k8s/epslices EndpointCanServe; speaker hasHealthyEndpoint).
+   */
   ready: boolean;
 }
 
@@ -157,6 +197,18 @@ export interface ClusterConfig {
   nodes: Node[];
   services: Service[];
   endpointSlices: EndpointSlice[];
+  namespaces: Namespace[];
+  /** Accepted, but worth telling the user (deprecated or unimplemented fields, names not defined yet). */
+  warnings: ValidationError[];
+  /** Speaker options that change what is ours and who announces (MetalLB's --lb-class, --ignore-exclude-lb). */
+  speaker: SpeakerOptions;
+}
+
+export interface SpeakerOptions {
+  /** Only Services of this spec.loadBalancerClass (unset: only Services without a class). */
+  loadBalancerClass?: string;
+  /** Announce from nodes labelled node.kubernetes.io/exclude-from-external-load-balancers too. */
+  ignoreExcludeLB: boolean;
 }
 
 /** Validation problems are data, not exceptions: a config with problems is reported, never half-applied. */

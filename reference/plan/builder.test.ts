@@ -42,7 +42,12 @@ spec: {myASN: 64500, peerASN: 64500, peerAddress: 192.0.2.1}
 apiVersion: metallb.io/v1beta2
 kind: BGPPeer
 metadata: {name: edge}
-spec: {myASN: 64500, peerASN: 64501, peerAddress: 192.0.2.2, nodeSelectors: [{matchExpressions: [{key: rack, operator: In, values: [r2]}]}]}
+spec: {myASN: 64500, peerASN: 64501, peerAddress: 192.0.2.2, dualStackAddressFamily: true, nodeSelectors: [{matchExpressions: [{key: rack, operator: In, values: [r2]}]}]}
+---
+apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: {name: tor-v6}
+spec: {myASN: 64500, peerASN: 64500, peerAddress: "2001:db8::1"}
 ` +
     ['NodeA:r1', 'NodeB:r1', 'NodeC:r2']
       .map(
@@ -83,11 +88,14 @@ const cases: Case[] = IPS.map((ip, i) => {
       name: `s${i}`,
       key: `demo/s${i}`,
       type: 'LoadBalancer',
+      labels: {},
       annotations: {},
       ipFamilyPolicy: 'SingleStack',
       ipFamilies: [],
       externalTrafficPolicy: local ? 'Local' : 'Cluster',
       ports: [],
+      selector: {},
+      statusIPs: [],
       src: { file: 'x', line: 1 },
     },
     alloc: { service: `demo/s${i}`, ips: i === 0 ? [ip, 'fc00::f'] : [ip], pool: 'p' },
@@ -108,6 +116,9 @@ function oracle(present: ReadonlySet<number>): Set<string> {
         );
         for (const peer of config.peers) {
           if (adv.peers.length > 0 && !adv.peers.includes(peer.name)) continue;
+          // one family per BGPPeer unless dualStackAddressFamily (MetalLB internal/bgp/frr/frr.go)
+          const peerV6 = peer.peerAddress.includes(':');
+          if (!peer.dualStackAddressFamily && peerV6 !== (ip.family === 6)) continue;
           for (const n of config.nodes) {
             if (
               !anySelectorMatches(adv.nodeSelectors, n.labels) ||

@@ -5,6 +5,7 @@
  */
 import { compareStandard, compareLarge } from '../model/community.ts';
 import { compareCidr, compareIP, formatCidr, maskIP, parseIP, type Cidr, type IP } from '../model/ip.ts';
+import { anySelectorMatches, type LabelSelector } from '../model/selector.ts';
 import type { Service } from '../model/types.ts';
 import type { PlanContext } from './context.ts';
 import { electL2Owner } from './l2.ts';
@@ -104,6 +105,8 @@ export class PlanBuilder {
       const ip = parseIP(ipText);
       if (!ip) continue;
       for (const a of advs) {
+        // serviceSelectors (api/v1beta1 BGPAdvertisementSpec; speaker bgpAdsForService): only matching Services
+        if (!selectsService(a.adv.serviceSelectors, svc)) continue;
         const cidr = maskIP(
           ip,
           activeFault() === 'ignore-aggregation-length'
@@ -115,9 +118,13 @@ export class PlanBuilder {
               : a.adv.aggregationLengthV6,
         );
         const text = cidrText(cidr);
+        const carries = ip.family === 4 ? this.ctx.carriesV4 : this.ctx.carriesV6;
         for (const path of a.paths) {
+          // An IPv4 BGPPeer gets no IPv6 route and the reverse, unless dualStackAddressFamily.
+          if (!carries[path.peerIdx]) continue;
           for (const n of path.nodeIdxs) {
             if (local && !ready.readyNodes.has(nodes[n]!)) continue;
+            if (this.ctx.excluded.has(nodes[n]!)) continue;
             fn(text, cidr, n * nPeers + path.peerIdx, a.idx);
           }
         }
@@ -126,12 +133,18 @@ export class PlanBuilder {
   }
 
   private l2For(svc: Service, alloc: PlanAllocation, ready: Readiness): { l2: L2Row[]; warnings: string[] } {
-    const advs = this.ctx.l2ByPool.get(alloc.pool);
+    const advs = this.ctx.l2ByPool
+      .get(alloc.pool)
+      ?.filter((a) => selectsService(a.adv.serviceSelectors, svc));
     if (!advs || advs.length === 0 || alloc.ips.length === 0 || !ready.anyReady)
       return { l2: [], warnings: [] };
     const local = svc.externalTrafficPolicy === 'Local';
     const candidates = this.ctx.nodes.filter(
-      (n) => this.alive.has(n) && advs.some((a) => a.nodes.has(n)) && (!local || ready.readyNodes.has(n)),
+      (n) =>
+        this.alive.has(n) &&
+        !this.ctx.excluded.has(n) &&
+        advs.some((a) => a.nodes.has(n)) &&
+        (!local || ready.readyNodes.has(n)),
     );
     const owner = electL2Owner(candidates, alloc.ips[0]!);
     if (owner === undefined) {
@@ -267,6 +280,11 @@ function cidrText(c: Cidr): string {
   if (c.family !== 4) return formatCidr(c);
   const v = Number(c.addr);
   return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}/${c.len}`;
+}
+
+/** An advertisement's serviceSelectors: empty selects every Service, else one must match its labels. */
+function selectsService(selectors: readonly LabelSelector[], svc: Service): boolean {
+  return selectors.length === 0 || anySelectorMatches(selectors, svc.labels);
 }
 
 function cmpStr(a: string, b: string): number {

@@ -11,6 +11,7 @@ import {
   peerSessionOnNode,
 } from './rules.ts';
 import type { BGPAdvertisement, BGPPeer, ClusterConfig, L2Advertisement, Service } from '../model/types.ts';
+import { peerFamilies } from './peers.ts';
 import type { Readiness } from './types.ts';
 
 export interface AdvPeerPath {
@@ -30,6 +31,9 @@ export interface L2AdvInfo {
   nodes: ReadonlySet<string>;
 }
 
+/** corev1.LabelNodeExcludeBalancers: its presence (any value) excludes the node. */
+export const EXCLUDE_LB_LABEL = 'node.kubernetes.io/exclude-from-external-load-balancers';
+
 const byName = <T extends { name: string }>(a: T, b: T): number =>
   a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 
@@ -41,6 +45,15 @@ export class PlanContext {
   /** Sorted by name. */
   readonly peers: BGPPeer[];
   readonly ibgp: boolean[];
+  /** Per peer: carries IPv4 routes / IPv6 routes (its session's activated families). */
+  readonly carriesV4: boolean[];
+  readonly carriesV6: boolean[];
+  /**
+   * Nodes that announce nothing (BGP) and are no L2 candidate: the NetworkUnavailable condition, or
+   * the exclude-from-external-load-balancers label unless the speaker ignores it (MetalLB
+   * speaker/bgp_controller.go ShouldAnnounce, layer2_controller.go speakersForAds).
+   */
+  readonly excluded: ReadonlySet<string>;
   readonly advs: BGPAdvertisement[];
   readonly bgpByPool = new Map<string, BgpAdvInfo[]>();
   readonly l2ByPool = new Map<string, L2AdvInfo[]>();
@@ -50,8 +63,16 @@ export class PlanContext {
   constructor(config: ClusterConfig) {
     const nodes = [...config.nodes].sort(byName);
     this.nodes = nodes.map((n) => n.name);
+    const ignoreLabel = config.speaker?.ignoreExcludeLB === true;
+    this.excluded = new Set(
+      nodes
+        .filter((n) => n.networkUnavailable || (!ignoreLabel && n.labels[EXCLUDE_LB_LABEL] !== undefined))
+        .map((n) => n.name),
+    );
     this.peers = [...config.peers].sort(byName);
-    this.ibgp = this.peers.map((p) => p.myASN === p.peerASN);
+    this.ibgp = this.peers.map((p) => (p.localASN ?? p.myASN) === p.peerASN);
+    this.carriesV4 = this.peers.map((p) => peerFamilies(p).includes('ipv4'));
+    this.carriesV6 = this.peers.map((p) => peerFamilies(p).includes('ipv6'));
     this.advs = [...config.bgpAdvertisements].sort(byName);
     const peerNodes = this.peers.map((p) =>
       nodes.map((n, i) => (peerSessionOnNode(p, n.labels) ? i : -1)).filter((i) => i >= 0),

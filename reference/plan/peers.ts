@@ -35,11 +35,24 @@ export function resolveBfd(profile: BFDProfile): ResolvedBfd {
   };
 }
 
+/**
+ * The families a BGPPeer's session carries. MetalLB FRR mode (internal/bgp/frr/frr.go, createConfig:
+ * `family := ipfamily.ForAddress(peerAddress)`, DualStack when dualStackAddressFamily or an interface
+ * peer; config.go `activateNeighborFor`) activates the neighbour only there.
+ */
+export function peerFamilies(
+  p: Pick<BGPPeer, 'peerAddress' | 'dualStackAddressFamily'>,
+): ('ipv4' | 'ipv6')[] {
+  if (p.dualStackAddressFamily) return ['ipv4', 'ipv6'];
+  return [p.peerAddress.includes(':') ? 'ipv6' : 'ipv4'];
+}
+
 export function resolvePeer(p: BGPPeer, bfdProfiles: readonly BFDProfile[] = []): ResolvedPeer {
   const bfd = p.bfdProfile !== undefined ? bfdProfiles.find((b) => b.name === p.bfdProfile) : undefined;
   return {
     name: p.name,
-    myAsn: p.myASN,
+    // localASN: the session speaks as that AS (MetalLB frr.go: local-as ... no-prepend replace-as)
+    myAsn: p.localASN ?? p.myASN,
     peerAsn: p.peerASN,
     peerAddress: p.peerAddress,
     peerPort: p.peerPort,
@@ -51,6 +64,8 @@ export function resolvePeer(p: BGPPeer, bfdProfiles: readonly BFDProfile[] = [])
     ...(p.ebgpMultiHop ? { ebgpMultiHop: true } : {}),
     ...(p.enableGracefulRestart ? { gracefulRestart: true } : {}),
     ...(bfd ? { bfd: resolveBfd(bfd) } : {}),
+    families: peerFamilies(p),
+    ...(p.connectTime !== undefined ? { connectTime: p.connectTime } : {}),
   };
 }
 

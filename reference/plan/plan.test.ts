@@ -19,6 +19,12 @@ async function scenario(s: string): Promise<ClusterConfig> {
   return config;
 }
 
+function load(text: string): ClusterConfig {
+  const r = parseManifestText(text, 'm.yaml');
+  if (!r.config) throw new Error(JSON.stringify(r.errors));
+  return r.config;
+}
+
 function planOf(config: ClusterConfig, alive?: string[]): ReturnType<typeof computePlan> {
   const { allocations, errors } = allocate(config);
   return computePlan(config, allocations, { ...(alive ? { alive } : {}), serviceErrors: errors });
@@ -33,17 +39,80 @@ t.test('golden plans of the document scenarios (UPDATE_GOLDEN=1 rewrites them)',
   }
 });
 
-t.test('S1: one /32 and one /128 per node and peer; localPref 0 only on iBGP', async (t) => {
-  const plan = planOf(await scenario('S1'));
-  t.same(plan.allocations, [
-    { service: 'demo/web', ips: ['203.0.113.200', 'fc00:f853:ccd:e799::'], pool: 'doc-example-bgp-basic' },
-  ]);
-  t.equal(plan.bgp.length, 3 * 2 * 2);
-  for (const r of plan.bgp) {
-    t.same(r.communities, []);
-    if (r.peer === 'tor') t.equal(r.localPref, 0);
-    else t.notOk('localPref' in r, 'no localPref on eBGP');
-  }
+t.test(
+  'S1: one /32 per node to each IPv4 peer, one /128 to each IPv6 peer; localPref 0 only on iBGP',
+  async (t) => {
+    const plan = planOf(await scenario('S1'));
+    t.same(plan.allocations, [
+      { service: 'demo/web', ips: ['203.0.113.200', 'fc00:f853:ccd:e799::'], pool: 'doc-example-bgp-basic' },
+    ]);
+    // 3 nodes x 2 routers x one family per BGPPeer (internal/bgp/frr/frr.go: family of peerAddress)
+    t.equal(plan.bgp.length, 3 * 2 * 2);
+    for (const r of plan.bgp) {
+      t.same(r.communities, []);
+      t.equal(r.prefix.includes(':'), r.peer.endsWith('-v6'), `${r.prefix} only to its family's peer`);
+      if (r.peer.startsWith('tor')) t.equal(r.localPref, 0);
+      else t.notOk('localPref' in r, 'no localPref on eBGP');
+    }
+  },
+);
+
+// MetalLB internal/bgp/frr/frr.go (sessionManager.createConfig): a neighbour's family is its
+// peerAddress's; DualStack only with dualStackAddressFamily (or an interface peer); advertised
+// prefixes of another family are skipped.
+t.test('address families per peer: only the peerAddress family unless dualStackAddressFamily', async (t) => {
+  const doc = (extra: string) => `apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata: {name: p}
+spec: {addresses: [203.0.113.0/30, 2001:db8:100::/126]}
+---
+apiVersion: metallb.io/v1beta1
+kind: BGPAdvertisement
+metadata: {name: a}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: NodeA}
+---
+apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: {name: v4}
+spec: {myASN: 64500, peerASN: 64500, peerAddress: 192.0.2.1${extra}}
+---
+apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: {name: v6}
+spec: {myASN: 64500, peerASN: 64500, peerAddress: '2001:db8::1'}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: demo}
+spec: {type: LoadBalancer, ipFamilyPolicy: RequireDualStack, ipFamilies: [IPv4, IPv6], ports: [{port: 80}]}
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: web-1, namespace: demo, labels: {kubernetes.io/service-name: web}}
+addressType: IPv4
+endpoints: [{addresses: [10.0.0.1], nodeName: NodeA}]
+`;
+  const rows = (text: string) =>
+    planOf(load(text))
+      .bgp.map((r) => `${r.peer} ${r.prefix}`)
+      .sort();
+  t.same(rows(doc('')), ['v4 203.0.113.0/32', 'v6 2001:db8:100::/128'], 'one family per peer');
+  t.same(
+    rows(doc(', dualStackAddressFamily: true')),
+    ['v4 2001:db8:100::/128', 'v4 203.0.113.0/32', 'v6 2001:db8:100::/128'],
+    'dualStackAddressFamily: the IPv4 session carries IPv6 too',
+  );
+  const withMP = parseManifestText(doc(', disableMP: true'), 'm.yaml');
+  t.same(
+    withMP.config?.warnings.map((w) => [w.code, w.field]),
+    [['DEPRECATED_FIELD', 'spec.disableMP']],
+    'disableMP: accepted with a warning (api/v1beta2 bgppeer_types.go: deprecated)',
+  );
+  t.same(rows(doc(', disableMP: true')), rows(doc('')), 'disableMP has no effect');
+  t.match(planOf(withMP.config!).warnings, [/DEPRECATED_FIELD/]);
 });
 
 t.test('S2: /32 with NO_ADVERTISE + localPref 100, one shared /30 with 8000:800', async (t) => {
@@ -160,6 +229,7 @@ t.test('peer sessions, peers filter, Local policy, no ready endpoint', async (t)
       keepaliveTime: 10,
       password: 'secret',
       ebgpMultiHop: true,
+      families: ['ipv4'],
     },
   ]);
   const onlyA = cfg(

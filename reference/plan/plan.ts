@@ -1,6 +1,7 @@
 /** Config + allocations -> the plan; and the per-node views the speaker needs. */
 import type { ServiceError } from '../allocate/allocate.ts';
 import { cidrOf } from '../model/ip.ts';
+import { formatError } from '../config/errors.ts';
 import type { ClusterConfig } from '../model/types.ts';
 import { PlanBuilder } from './builder.ts';
 import { PlanContext } from './context.ts';
@@ -26,7 +27,7 @@ export function computePlan(
     const svc = ctx.services.get(a.service);
     if (svc) builder.addService(svc, a);
   }
-  const warnings: string[] = [];
+  const warnings: string[] = config.warnings.map(formatError);
   for (const e of opts.serviceErrors ?? []) warnings.push(`${e.service}: ${e.message} [${e.code}]`);
   const known = new Set(ctx.nodes);
   for (const n of opts.alive ?? [])

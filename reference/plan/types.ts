@@ -49,6 +49,10 @@ export interface ResolvedPeer {
   routerId?: string;
   password?: string;
   ebgpMultiHop?: boolean;
+  /** Families the session is activated in: its peerAddress's, or both with dualStackAddressFamily. */
+  families: ('ipv4' | 'ipv6')[];
+  /** BGPPeer connectTime: seconds between connection attempts (the connect-retry time), when set. */
+  connectTime?: number;
   /** RFC 4724 graceful restart offered to this peer. */
   gracefulRestart?: boolean;
   /** RFC 5880/5881 BFD for this session, from the BGPPeer's `bfdProfile` with FRR's defaults filled in. */

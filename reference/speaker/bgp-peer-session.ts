@@ -39,6 +39,10 @@ export function openBgpPeerSession(
     holdTime: peer.holdTime,
     keepaliveTime: peer.keepaliveTime,
     logger: log,
+    families: peer.families,
+    // connectTime is MetalLB's connect-retry time (frr.go: `neighbor X timers connect N`): the
+    // reference's backoff never waits longer than it
+    ...(peer.connectTime !== undefined ? { connectRetryCapSeconds: peer.connectTime } : {}),
     ...(peer.sourceAddress ? { localAddress: peer.sourceAddress } : {}),
     ...(peer.password ? { password: peer.password } : {}),
     ...(local.v6 ? { nextHopV6: local.v6 } : {}),

@@ -18,6 +18,9 @@ Layer 2 (ARP/NDP) needs the membership secret shared by every node's speaker: --
 (or LBCONFORM_L2_SECRET); --l2-port (7946), --l2-interval-ms (200), --l2-dead-after-ms (1000).
 --l2-gratuitous-interval-ms N keeps announcing owned IPs every N ms (gratuitous ARP, unsolicited NA)
 after the first 5 s; 0 (the default, as MetalLB) announces only for 5 s after taking an IP over.
+As MetalLB's speaker: --lb-class CLASS (only Services of that spec.loadBalancerClass; default: only
+Services without one), --ignore-exclude-lb (nodes labelled node.kubernetes.io/exclude-from-external-
+load-balancers announce too).
 
 Runs the reference speaker for one node (start it inside that node's network namespace). It follows the
 manifests: a valid change is applied as a route difference, an invalid one is logged and the last good
@@ -31,6 +34,8 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
     {
       node: { type: 'string' },
       namespace: { type: 'string', default: 'metallb-system' },
+      'lb-class': { type: 'string' },
+      'ignore-exclude-lb': { type: 'boolean', default: false },
       status: { type: 'boolean', default: false },
       'l2-secret-file': { type: 'string' },
       'l2-port': { type: 'string', default: '7946' },
@@ -112,6 +117,8 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
         node,
         paths: positionals,
         namespace: values.namespace!,
+        ...(values['lb-class'] ? { loadBalancerClass: values['lb-class'] } : {}),
+        ...(values['ignore-exclude-lb'] ? { ignoreExcludeLB: true } : {}),
         ...(l2 ? { alive: l2.alive() } : {}),
       }),
     (peer) =>

@@ -12,6 +12,10 @@ export interface DesiredStateInput {
   node: string;
   paths: string[];
   namespace: string;
+  /** MetalLB's --lb-class: only Services of this loadBalancerClass. */
+  loadBalancerClass?: string;
+  /** MetalLB's --ignore-exclude-lb. */
+  ignoreExcludeLB?: boolean;
   /** Nodes alive in the L2 membership (undefined: no L2 membership, every Node counts as alive). */
   alive?: string[];
 }
@@ -27,7 +31,16 @@ export function desiredStateFromTexts(
   cache?: ParsedDocsCache,
 ): DesiredState {
   const { node, namespace, alive } = input;
-  const { config, errors } = loadTexts(texts, readErrors, { namespace }, cache);
+  const { config, errors } = loadTexts(
+    texts,
+    readErrors,
+    {
+      namespace,
+      ...(input.loadBalancerClass ? { loadBalancerClass: input.loadBalancerClass } : {}),
+      ...(input.ignoreExcludeLB ? { ignoreExcludeLB: true } : {}),
+    },
+    cache,
+  );
   if (!config || errors.length) {
     return { ok: false, errors: errors.map(formatError) };
   }
@@ -89,7 +102,15 @@ export class DesiredStateSource {
     const hash = createHash('sha256');
     for (const t of texts) hash.update(t.file).update('\0').update(t.text).update('\0');
     for (const e of errors) hash.update(e.file).update(e.message);
-    hash.update(JSON.stringify([input.node, input.namespace, input.alive ?? null]));
+    hash.update(
+      JSON.stringify([
+        input.node,
+        input.namespace,
+        input.loadBalancerClass ?? null,
+        input.ignoreExcludeLB === true,
+        input.alive ?? null,
+      ]),
+    );
     const key = hash.digest('hex');
     if (key === this.lastKey) return 'unchanged';
     const state = await this.fromTexts(input, texts, errors);

@@ -12,6 +12,7 @@ const peer = (name: string, over: Partial<PeerForNode> = {}): PeerForNode => ({
   peerPort: 179,
   holdTime: 3,
   keepaliveTime: 1,
+  families: ['ipv4'],
   ...over,
 });
 const route = (prefix: string): AnnouncedRoute => ({
