@@ -89,21 +89,14 @@ async function tier(name: Tier): Promise<Tally> {
   };
 }
 
-async function features(): Promise<Tally> {
-  process.stdout.write('== features (cucumber, real namespaces and routers)\n');
-  const dir = `${out}/features`;
-  // Compared with the committed baseline when there is one: the run then also fails on a regression
-  // junit cannot show (a cut-off run, a failed run hook), and features.log ends with the comparison.
-  const baseline = 'reports/baselines/reference.json';
-  const code = await runLbconform(
-    ['run', '--out', dir, ...(existsSync(baseline) ? ['--baseline', baseline] : [])],
-    {
-      logFile: `${out}/features.log`,
-      onLine: (l) => console.log(l),
-    },
-  ).done;
+/** One `lbconform run` as a suite: its scenarios counted from junit.xml. */
+async function conformanceRun(name: string, dir: string, args: string[]): Promise<Tally> {
+  const code = await runLbconform(['run', '--out', dir, ...args], {
+    logFile: `${out}/${name}.log`,
+    onLine: (l) => console.log(l),
+  }).done;
   const junit = runFile(dir, 'junit');
-  if (!existsSync(junit)) return { name: 'features', passed: 0, failed: 1, note: 'no junit.xml written' };
+  if (!existsSync(junit)) return { name, passed: 0, failed: 1, note: 'no junit.xml written' };
   const xml = readFileSync(junit, 'utf8');
   const attr = (n: string): number =>
     Number(new RegExp(`<testsuite[^>]*\\s${n}="(\\d+)"`).exec(xml)?.[1] ?? 0);
@@ -111,11 +104,41 @@ async function features(): Promise<Tally> {
   const failed = attr('failures') + attr('errors');
   const skipped = attr('skipped');
   return {
-    name: 'features',
+    name,
     passed: tests - failed - skipped,
     failed: failed || (code !== 0 && failed === 0 ? 1 : 0),
     note: dir,
   };
+}
+
+async function features(): Promise<Tally> {
+  process.stdout.write('== features (cucumber, real namespaces and routers)\n');
+  // Compared with the committed baseline when there is one: the run then also fails on a regression
+  // junit cannot show (a cut-off run, a failed run hook), and features.log ends with the comparison.
+  const baseline = 'reports/baselines/reference.json';
+  return conformanceRun('features', `${out}/features`, existsSync(baseline) ? ['--baseline', baseline] : []);
+}
+
+/**
+ * The vendor example (examples/gobgp-speaker: GoBGP behind a wrapper that uses no lbconform code) on
+ * the scenarios it declares: proof that the contract in the README is enough to pass.
+ */
+async function examples(): Promise<Tally> {
+  process.stdout.write('== examples (the GoBGP wrapper through --sut command)\n');
+  return conformanceRun('examples', `${out}/examples`, [
+    '--sut',
+    'command',
+    '--sut-start',
+    `node ${resolve('examples/gobgp-speaker/speaker.mjs')} --node {node} --router-id {ipv4} --workdir {logdir}/gobgp-{node} {manifests}`,
+    '--sut-features',
+    'bgp,ipv4,ibgp,ebgp,md5',
+    '--tags',
+    'not @bad-config and not @bad-input',
+    '--implementation-name',
+    'GoBGP wrapper (examples/gobgp-speaker)',
+    'features/bgp-md5.feature',
+    'features/bgp-fields.feature',
+  ]);
 }
 
 const suites = {
@@ -124,6 +147,7 @@ const suites = {
   unit: () => tier('unit'),
   integration: () => tier('integration'),
   features,
+  examples,
 };
 const chosen = values.only ? values.only.split(',') : Object.keys(suites);
 const tallies: Tally[] = [];
