@@ -22,7 +22,7 @@ spec: {ipAddressPoolSelectors: [{matchLabels: {zone: east}}], communities: ["645
 apiVersion: metallb.io/v1beta1
 kind: BGPAdvertisement
 metadata: {name: agg, namespace: metallb-system}
-spec: {ipAddressPools: [pool], aggregationLength: 28, nodeSelectors: [{matchLabels: {rack: a}}]}
+spec: {ipAddressPools: [pool], aggregationLength: 28, aggregationLengthV6: 124, nodeSelectors: [{matchLabels: {rack: a}}]}
 ---
 apiVersion: metallb.io/v1beta2
 kind: BGPPeer

@@ -11,7 +11,7 @@ import { formatCidr, maskIP, parseIP } from '../model/ip.ts';
 import type { BGPPeer, ClusterConfig } from '../model/types.ts';
 import { PlanContext } from './context.ts';
 import { computePlan } from './plan.ts';
-import { nodeLabels } from './peers.ts';
+import { nodeLabels, peerFamilies } from './peers.ts';
 import {
   bgpAdvertisementSelectsNode,
   bgpAdvertisementTargetsPeer,
@@ -244,8 +244,11 @@ function unexplained(): Reason {
 export class AnnouncedIndex {
   private readonly rows = new Map<string, Set<string>>();
   private readonly lengths: { 4: number[]; 6: number[] };
+  /** The families each BGPPeer's session carries (its peerAddress's, or both: dualStackAddressFamily). */
+  private readonly families = new Map<string, ('ipv4' | 'ipv6')[]>();
 
   constructor(plan: Plan, config: ClusterConfig) {
+    for (const p of config.peers) this.families.set(p.name, peerFamilies(p));
     for (const r of plan.bgp) {
       const k = `${r.node}\0${r.peer}`;
       let set = this.rows.get(k);
@@ -259,20 +262,26 @@ export class AnnouncedIndex {
     };
   }
 
-  /** Every prefix carrying one of the IPs on (node, peer), or undefined if one IP is not carried. */
+  /**
+   * Every prefix carrying one of the IPs on (node, peer), or undefined if one IP the session can carry
+   * is not carried. IPs of a family the session does not carry are not asked for: a dual-stack Service
+   * is announced to an IPv4 BGPPeer by its IPv4 address alone (MetalLB FRR mode, families per peer).
+   */
   prefixesFor(node: string, peer: string, ips: readonly string[]): string[] | undefined {
     const set = this.rows.get(`${node}\0${peer}`);
     if (!set) return undefined;
+    const families = this.families.get(peer) ?? ['ipv4', 'ipv6'];
     const out = new Set<string>();
     for (const text of ips) {
       const ip = parseIP(text);
+      if (ip && !families.includes(ip.family === 4 ? 'ipv4' : 'ipv6')) continue;
       const hits = ip
         ? this.lengths[ip.family].map((len) => formatCidr(maskIP(ip, len))).filter((p) => set.has(p))
         : [];
       if (!hits.length) return undefined;
       for (const h of hits) out.add(h);
     }
-    return [...out];
+    return out.size ? [...out] : undefined;
   }
 }
 

@@ -34,7 +34,7 @@ metadata: { name: NodeA, labels: { kubernetes.io/hostname: NodeA } }
 apiVersion: metallb.io/v1beta2
 kind: BGPPeer
 metadata: { namespace: metallb-system, name: tor }
-spec: { myASN: 64500, peerASN: 64501, peerAddress: 192.0.2.1 }
+spec: { myASN: 64500, peerASN: 64501, peerAddress: 192.0.2.1, dualStackAddressFamily: true }
 ---
 apiVersion: v1
 kind: Service
