@@ -4,7 +4,8 @@ Feature: A BGPPeer carries only the address family of its peerAddress (MetalLB F
   createConfig; templates/neighboripfamily.tmpl): an IPv4 BGPPeer gets IPv4 prefixes only, unless
   dualStackAddressFamily is set. The router here is willing to take both families on the IPv4 session,
   so only the speaker decides. This is where the reference and the MetalLB-FRR-style implementation
-  (implementations/metallb-frr) disagreed: the reference sent the /128 over the IPv4 session.
+  (implementations/metallb-frr) disagreed: the reference sent the /128 over the IPv4 session (fixed since,
+  issue 14). bgp-session has the iBGP twin of this scenario.
 
   Scenario: a dual-stack Service reaches an IPv4-only BGPPeer as its IPv4 route alone
     Given the manifests:
@@ -26,7 +27,7 @@ Feature: A BGPPeer carries only the address family of its peerAddress (MetalLB F
         namespace: metallb-system
       """
     And nodes "NodeA" and the router "tor" on one segment
-    And every node peers with "tor" over eBGP
+    And every node peers with "tor" over eBGP through an IPv4 BGPPeer only, the router accepting both families
     And a dual-stack Service "default/web" with a ready endpoint on "NodeA"
     When the speaker runs on every node
     Then every node's session with "tor" is Established
