@@ -3,7 +3,6 @@ import { parseArgs } from 'node:util';
 import { mkdirSync } from 'node:fs';
 import { writeAllReports } from '../../reports/commands.ts';
 import { reportWarnings, type ConformanceReport } from '../../reports/conformance.ts';
-import { FAULT_NAMES, parseFault } from '../../reference/faults/index.ts';
 import { finishWithBaseline, loadBaseline } from './baseline.ts';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,8 +23,6 @@ Runs the conformance features against the reference speaker and writes, into DIR
 scenarios tagged with a feature outside --sut-features are reported NOT_SUPPORTED (not-supported.json).
 --implementation-name/--implementation-version/--url/--contact name the implementation in report.yaml;
 --deviations FILE records vendor deviations ({deviations: [{scenario: NAME|@tag, reason}]}).
---fault NAME (--sut reference only) runs the reference with a deliberate fault (${FAULT_NAMES.join(', ')});
-  the report names it "reference+fault:NAME". npm run mutation runs them all.
 --baseline FILE (a report.json or run folder) compares the run with it at the end and prints the result
   (also DIR/comparison.md); the exit code is then 1 only on a regression: a scenario newly failing, a new
   scenario failing, a run cut off, or a failed run hook. Unreadable FILE: exit 2 before anything runs.
@@ -70,21 +67,14 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
     io.stderr.write(`--sut command needs --sut-start 'my-speaker --node {node} --config {manifests}'\n`);
     return 2;
   }
-  let fault: ReturnType<typeof parseFault>;
   let baseline: ConformanceReport | undefined;
   try {
-    fault = parseFault(values.fault);
-    if (fault && values.sut !== 'reference')
-      throw new Error(`--fault works with --sut reference only (got ${values.sut})`);
     if (values.baseline) baseline = loadBaseline(values.baseline);
   } catch (err) {
     const code = (err as { code?: string }).code;
     io.stderr.write(`lbconform run: ${code ? `${code}: ` : ''}${(err as Error).message}\n`);
     return 2;
   }
-  // Set or cleared explicitly: a stray LBCONFORM_FAULT in the caller's environment never reaches a speaker.
-  if (fault) process.env.LBCONFORM_FAULT = fault;
-  else delete process.env.LBCONFORM_FAULT;
   process.env.LBCONFORM_SUT = values.sut;
   if (values['sut-start']) process.env.LBCONFORM_SUT_START = values['sut-start'];
   if (values['sut-features']) process.env.LBCONFORM_SUT_FEATURES = values['sut-features'];
@@ -117,11 +107,7 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
   let report: ConformanceReport | undefined;
   try {
     const implementation = {
-      ...(values['implementation-name']
-        ? { name: values['implementation-name'] }
-        : fault
-          ? { name: `reference+fault:${fault}` }
-          : {}),
+      ...(values['implementation-name'] ? { name: values['implementation-name'] } : {}),
       ...(values['implementation-version'] ? { version: values['implementation-version'] } : {}),
       ...(values.url ? { url: values.url } : {}),
       ...(values.contact ? { contact: values.contact } : {}),
@@ -162,7 +148,6 @@ function parse(args: string[]) {
       url: { type: 'string' },
       contact: { type: 'string' },
       deviations: { type: 'string' },
-      fault: { type: 'string' },
       baseline: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },

@@ -24,7 +24,6 @@ export const referenceSpeaker: SystemUnderTest = {
           LBCONFORM_LOG_LEVEL: 'debug',
           LBCONFORM_STATE_DIR: join(dirname(node.logFile), 'state'),
           ...(node.l2Secret ? { LBCONFORM_L2_SECRET: node.l2Secret } : {}),
-          ...(process.env.LBCONFORM_FAULT ? { LBCONFORM_FAULT: process.env.LBCONFORM_FAULT } : {}),
         },
       },
     );

@@ -2,7 +2,6 @@ import { MAX_MESSAGE_SIZE, HEADER_SIZE } from './messages.ts';
 import { AFI_IPV4, AFI_IPV6, SAFI_UNICAST, encodedPrefixSize, parsePrefix, type Prefix } from './prefix.ts';
 import { attributeKey, communityValue, largeCommunityValue, type AnnouncedRoute } from './route.ts';
 import { encodeAttributes, encodePrefixes, encodeUpdateRaw, Origin, type PathAttributes } from './update.ts';
-import { activeFault } from '../faults/index.ts';
 
 /** How this session dresses routes on the wire. */
 export interface WireContext {
@@ -23,14 +22,9 @@ function baseAttributes(r: AnnouncedRoute, ctx: WireContext): PathAttributes {
     origin: Origin.IGP,
     asPath: ctx.ibgp ? [] : [{ type: 2, asns: [ctx.myAsn] }],
   };
-  if ((ctx.ibgp || activeFault() === 'ebgp-local-pref') && r.localPref !== undefined)
-    a.localPref = r.localPref;
+  if (ctx.ibgp && r.localPref !== undefined) a.localPref = r.localPref;
   if (r.communities.length) a.communities = r.communities.map(communityValue);
   if (r.largeCommunities.length) a.largeCommunities = r.largeCommunities.map(largeCommunityValue);
-  if (activeFault() === 'drop-communities') {
-    delete a.communities;
-    delete a.largeCommunities;
-  }
   if (!ctx.fourOctet && !ctx.ibgp && ctx.myAsn > 0xffff) a.as4Path = [{ type: 2, asns: [ctx.myAsn] }];
   return a;
 }

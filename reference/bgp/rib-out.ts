@@ -1,5 +1,4 @@
 import { attributeKey, type AnnouncedRoute } from './route.ts';
-import { activeFault } from '../faults/index.ts';
 
 export interface RibDiff {
   /** New routes and routes whose attributes changed (re-announced: an implicit replace). */
@@ -22,8 +21,7 @@ export class AdjRibOut {
     for (const [prefix, entry] of next) {
       if (this.sent.get(prefix)?.key !== entry.key) announce.push(entry.route);
     }
-    const withdraw =
-      activeFault() === 'never-withdraw' ? [] : [...this.sent.keys()].filter((p) => !next.has(p));
+    const withdraw = [...this.sent.keys()].filter((p) => !next.has(p));
     this.sent = next;
     return { announce, withdraw };
   }

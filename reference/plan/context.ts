@@ -5,7 +5,6 @@
  */
 import { poolsSelectedBy } from '../config/crosscheck.ts';
 import { anySelectorMatches } from '../model/selector.ts';
-import { activeFault } from '../faults/index.ts';
 import type { BGPAdvertisement, BGPPeer, ClusterConfig, L2Advertisement, Service } from '../model/types.ts';
 import type { Readiness } from './types.ts';
 
@@ -54,17 +53,11 @@ export class PlanContext {
     );
     this.advs.forEach((adv, idx) => {
       const selected = new Set(
-        nodes
-          .map((n, i) =>
-            activeFault() === 'ignore-node-selectors' || anySelectorMatches(adv.nodeSelectors, n.labels)
-              ? i
-              : -1,
-          )
-          .filter((i) => i >= 0),
+        nodes.map((n, i) => (anySelectorMatches(adv.nodeSelectors, n.labels) ? i : -1)).filter((i) => i >= 0),
       );
       const paths: AdvPeerPath[] = [];
       this.peers.forEach((p, peerIdx) => {
-        if (adv.peers.length > 0 && !adv.peers.includes(p.name) && activeFault() !== 'ignore-peers') return;
+        if (adv.peers.length > 0 && !adv.peers.includes(p.name)) return;
         const nodeIdxs = peerNodes[peerIdx]!.filter((i) => selected.has(i));
         if (nodeIdxs.length > 0) paths.push({ peerIdx, nodeIdxs });
       });
