@@ -154,6 +154,20 @@ export const FAULTS: readonly FaultInfo[] = [
     features: ['features/bgp-endpoints.feature'],
   },
   {
+    name: 'plan-counts-unready-endpoints',
+    area: 'plan',
+    description: 'an endpoint that is not ready counts as one that can serve',
+    where: 'reference/plan/context.ts (PlanContext readiness)',
+    features: ['features/bgp-endpoints.feature'],
+  },
+  {
+    name: 'plan-merges-one-advertisement',
+    area: 'plan',
+    description: "two advertisements producing one prefix: only the first one's communities are sent",
+    where: 'reference/plan/builder.ts (plan, merged communities)',
+    features: ['features/bgp-overlap.feature'],
+  },
+  {
     name: 'l2-ignores-node-selectors',
     area: 'L2 election',
     description: 'L2Advertisement nodeSelectors ignored: every live node is a candidate',
@@ -275,6 +289,14 @@ export const FAULTS: readonly FaultInfo[] = [
     description:
       "uses its own hold time, not the smaller of both OPENs (keepalives too rare for the router's hold time)",
     where: 'reference/bgp/session.ts (onOpen)',
+    features: ['features/bgp-timers.feature'],
+    tags: '@holdtime',
+  },
+  {
+    name: 'session-open-ignores-configured-hold',
+    area: 'session/timers',
+    description: "offers a 3 s hold time in its OPEN whatever the BGPPeer's holdTime says",
+    where: 'reference/speaker/bgp-peer-session.ts (openBgpPeerSession)',
     features: ['features/bgp-timers.feature'],
     tags: '@holdtime',
   },

@@ -57,6 +57,8 @@ export interface ServiceSpec {
   /** A single-stack IPv6 Service. */
   ipv6Only?: boolean;
   readyOn: string[];
+  /** Endpoints that exist but are not ready (they must not count as a place that can serve). */
+  notReadyOn?: string[];
   annotations?: Record<string, string>;
   externalTrafficPolicy?: 'Cluster' | 'Local';
 }
@@ -89,11 +91,18 @@ export function serviceManifest(s: ServiceSpec): string {
       labels: { 'kubernetes.io/service-name': s.name },
     },
     addressType: 'IPv4',
-    endpoints: s.readyOn.map((node, i) => ({
-      addresses: [`10.244.${i}.10`],
-      nodeName: node,
-      conditions: { ready: true },
-    })),
+    endpoints: [
+      ...s.readyOn.map((node, i) => ({
+        addresses: [`10.244.${i}.10`],
+        nodeName: node,
+        conditions: { ready: true },
+      })),
+      ...(s.notReadyOn ?? []).map((node, i) => ({
+        addresses: [`10.244.${i}.20`],
+        nodeName: node,
+        conditions: { ready: false },
+      })),
+    ],
     ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
   };
   return docs([service, slice]);

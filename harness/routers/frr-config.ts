@@ -8,6 +8,8 @@ export interface FrrNeighbor {
   passive?: boolean;
   ebgpMultihop?: number;
   description?: string;
+  /** Per-neighbour timers (seconds) instead of the router's fast default (1 s keepalive, 3 s hold). */
+  timers?: { keepalive: number; hold: number };
 }
 
 export interface FrrBgpSpec {
@@ -74,6 +76,12 @@ export function renderBgpd(spec: FrrBgpSpec): string {
     if (n.description) lines.push(` neighbor ${a} description ${check('description', n.description)}`);
     if (n.password) lines.push(` neighbor ${a} password ${check('password', n.password)}`);
     if (n.passive) lines.push(` neighbor ${a} passive`);
+    if (n.timers) {
+      const { keepalive, hold } = n.timers;
+      if (![keepalive, hold].every((x) => Number.isInteger(x) && x >= 0 && x <= 65535))
+        throw new CodedError('FRR_CONFIG_UNSAFE', `timers for ${a} must be integers 0-65535 s`);
+      lines.push(` neighbor ${a} timers ${keepalive} ${hold}`);
+    }
     if (n.ebgpMultihop !== undefined) {
       if (!Number.isInteger(n.ebgpMultihop) || n.ebgpMultihop < 1 || n.ebgpMultihop > 255) {
         throw new CodedError(
