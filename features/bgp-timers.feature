@@ -63,3 +63,17 @@ Feature: BGP timers and graceful stop, as the router sees them
     When the speaker on "NodeA" is stopped with SIGTERM
     Then "tor" received a NOTIFICATION Cease from "NodeA"
     And "tor" has no routes well before the hold time
+
+  @reconnect
+  Scenario: against a passive router that restarts, the speaker connects again by itself
+    Given every node peers with "tor" over iBGP
+    And "tor" only waits for the nodes to connect
+    When the speaker runs on every node
+    Then "tor" has exactly these routes:
+      | prefix          | next hops | origin | as path | local pref | communities |
+      | 203.0.113.49/32 | NodeA     | IGP    | empty   | 0          | none        |
+    When "tor" restarts
+    Then every node's session with "tor" is Established
+    And "tor" has exactly these routes:
+      | prefix          | next hops | origin | as path | local pref | communities |
+      | 203.0.113.49/32 | NodeA     | IGP    | empty   | 0          | none        |

@@ -313,8 +313,8 @@ export const FAULTS: readonly FaultInfo[] = [
     area: 'session/timers',
     description: 'after a session ends it never connects again',
     where: 'reference/bgp/session.ts (teardown)',
-    features: ['features/faults.feature'],
-    tags: '@ibgp and not @ipv6',
+    features: ['features/bgp-timers.feature'],
+    tags: '@reconnect',
   },
   {
     name: 'stop-without-cease',

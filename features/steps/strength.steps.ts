@@ -395,3 +395,13 @@ Then(
       throw new Error(`${router} received ${got} UPDATE messages from ${node}, expected >= ${min}`);
   },
 );
+
+/** The router never opens a connection itself (FRR `neighbor X passive`): only the speaker can bring a session up. */
+Given('{string} only waits for the nodes to connect', function (this: LbWorld, router: string) {
+  const declared = this.routerNeighbors.get(router);
+  if (!declared?.length) throw new Error(`declare how the nodes peer with "${router}" first`);
+  this.routerNeighbors.set(
+    router,
+    declared.map((n) => ({ ...n, passive: true })),
+  );
+});
