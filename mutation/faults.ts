@@ -222,6 +222,22 @@ export const FAULTS: readonly FaultInfo[] = [
     features: ['features/l2-security.feature'],
   },
   {
+    name: 'l2-membership-dead-forever',
+    area: 'L2 membership',
+    description: 'a member once declared dead is never accepted again, even when it comes back',
+    where: 'reference/l2/membership.ts (Membership.onMessage)',
+    features: ['features/l2-timing.feature'],
+    tags: '@partition',
+  },
+  {
+    name: 'l2-gratuitous-once',
+    area: 'L2 responder',
+    description: 'sends one gratuitous ARP / NA round on takeover instead of the documented 5 s burst',
+    where: 'reference/l2/responder.ts (startGratuitous)',
+    features: ['features/l2-timing.feature'],
+    tags: '@gratuitous',
+  },
+  {
     name: 'l2-membership-never-dead',
     area: 'L2 membership',
     description: 'a member that stops sending heartbeats is declared dead only after an hour',

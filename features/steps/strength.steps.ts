@@ -10,6 +10,9 @@ import { isDeepStrictEqual } from 'node:util';
 import type { PathView, RibView } from '../../harness/routers/peer-router.ts';
 import { frrPrefixView, frrTableView } from '../../harness/routers/frr-view.ts';
 import { eventually } from '../../harness/wait/eventually.ts';
+import { run } from '../../harness/exec.ts';
+import { arpProbe, sawGratuitousArp } from '../../harness/probes/l2.ts';
+import { electedNode } from '../support/election.ts';
 import { parseIP, formatIP } from '../../reference/model/ip.ts';
 import { SPEAKER_ASN, nameList } from '../support/constants.ts';
 import { peerManifest, serviceFileName, serviceManifest, type ServiceSpec } from '../support/manifests.ts';
@@ -404,4 +407,115 @@ Given('{string} only waits for the nodes to connect', function (this: LbWorld, r
     router,
     declared.map((n) => ({ ...n, passive: true })),
   );
+});
+
+// ------------------------------------------------------------------ L2 timing and partition
+
+async function macOfNode(world: LbWorld, node: string, host: string): Promise<string> {
+  const lab = await world.labUp();
+  return (await lab.macOf(node, world.interfaceFacing(node, host))).toLowerCase();
+}
+
+/**
+ * The gratuitous burst after a takeover, counted at the host over a window (the window is the
+ * measurement): rounds (frames less than 300 ms apart are one round: request and reply) at once, then
+ * every `period` ms while the next one still falls within `burst` ms of the first; none after. Timer
+ * drift on a loaded machine may cost the last round, never add one; gaps may stretch, not shrink.
+ */
+Then(
+  'over the next {int} s {string} sees the new owner of {string} announce it gratuitously at once, then every {int} ms for {int} ms, and then no more',
+  async function (this: LbWorld, windowS: number, host: string, ip: string, period: number, burst: number) {
+    const f = this.failover;
+    const capture = this.capture;
+    if (!f || !capture) throw new Error('no failover in progress (kill the elected node first)');
+    const owner = electedNode(
+      this.nodes.filter((n) => this.speakers.has(n)),
+      ip,
+    );
+    const mac = await macOfNode(this, owner, host);
+    const left = f.killedAt + windowS * 1000 - Date.now();
+    if (left > 0) await delay(left);
+    const frames = await capture.stop();
+    this.capture = undefined;
+    const times = sawGratuitousArp(frames, mac, ip)
+      .map((x) => x.timeMs)
+      .sort((a, b) => a - b);
+    const rounds: number[] = [];
+    for (const t of times) if (!rounds.length || t - rounds[rounds.length - 1]! > 300) rounds.push(t);
+    const gaps = rounds.slice(1).map((t, i) => t - rounds[i]!);
+    const most = Math.floor(burst / period) + 1;
+    const problems: string[] = [];
+    if (!rounds.length) problems.push('no gratuitous ARP at all');
+    else {
+      const first = rounds[0]! - f.killedAt;
+      if (first > this.timeouts.l2Failover) problems.push(`first round ${first} ms after the kill`);
+      if (rounds.length < most - 1 || rounds.length > most)
+        problems.push(`${rounds.length} rounds, expected ${most - 1}-${most}`);
+      const bad = gaps.filter((g) => g < period * 0.8 || g > period * 1.6);
+      if (bad.length) problems.push(`gaps ${gaps.join(', ')} ms, expected about ${period} ms`);
+      if (rounds[rounds.length - 1]! - rounds[0]! > burst) problems.push(`the burst lasted past ${burst} ms`);
+    }
+    if (problems.length)
+      throw new Error(
+        `${owner} (${mac}) for ${ip}: ${problems.join('; ')} (round times after the kill: ${rounds.map((t) => t - f.killedAt).join(', ')} ms)`,
+      );
+    this.log(
+      `gratuitous burst of ${owner} for ${ip}: rounds at ${rounds.map((t) => t - f.killedAt).join(', ')} ms after the kill`,
+    );
+  },
+);
+
+const partitioned = new WeakMap<LbWorld, { node: string; routes: [string, string][] }[]>();
+
+/**
+ * Cuts the node off from the other nodes (blackhole routes both ways for their addresses, both families):
+ * membership datagrams no longer pass, while the host still reaches every node over ARP, which needs
+ * no route. Nothing else in an L2 scenario goes node to node.
+ */
+When(
+  'a node that does not answer for {string} is cut off from the membership traffic of the others',
+  async function (this: LbWorld, ip: string) {
+    const lab = await this.labUp();
+    const owner = electedNode(this.nodes, ip);
+    const node = this.nodes.find((n) => n !== owner)!;
+    this.labDirty = true;
+    const routes: [string, string][] = [];
+    for (const other of this.nodes.filter((n) => n !== node))
+      for (const family of ['ipv4', 'ipv6'] as const) {
+        const suffix = family === 'ipv4' ? '/32' : '/128';
+        routes.push([lab.nsOf(node), this.address(other, family) + suffix]);
+        routes.push([lab.nsOf(other), this.address(node, family) + suffix]);
+      }
+    for (const [ns, dst] of routes) await run('ip', ['-n', ns, 'route', 'add', 'blackhole', dst]);
+    partitioned.set(this, [...(partitioned.get(this) ?? []), { node, routes }]);
+  },
+);
+
+Then(
+  '{string} gets answers for {string} from both the elected node and the cut-off node',
+  async function (this: LbWorld, host: string, ip: string) {
+    const lab = await this.labUp();
+    const owner = electedNode(this.nodes, ip);
+    const cut = (partitioned.get(this) ?? []).map((p) => p.node);
+    const want = [owner, ...cut].sort();
+    const macs = new Map<string, string>();
+    for (const n of this.nodes) macs.set(await macOfNode(this, n, host), n);
+    await eventually(
+      `${host} gets ARP answers for ${ip} from ${want.join(' and ')}`,
+      async () => {
+        const got = (await arpProbe(lab.nsOf(host), 'eth0', ip, 500))
+          .map((m) => macs.get(m.toLowerCase()) ?? m)
+          .sort();
+        if (!isDeepStrictEqual(got, want))
+          throw new Error(`answers [${got.join(', ')}], expected [${want.join(', ')}]`);
+      },
+      { timeoutMs: this.timeouts.l2Failover, consecutive: 2, intervalMs: 100 },
+    );
+  },
+);
+
+When('the partition heals', async function (this: LbWorld) {
+  for (const p of partitioned.get(this) ?? [])
+    for (const [ns, dst] of p.routes) await run('ip', ['-n', ns, 'route', 'del', 'blackhole', dst]);
+  partitioned.delete(this);
 });
