@@ -270,6 +270,13 @@ export const FAULTS: readonly FaultInfo[] = [
     tags: '@communities',
   },
   {
+    name: 'ribout-resends-everything',
+    area: 'packing',
+    description: 'every change re-announces every route already sent, not just what changed',
+    where: 'reference/bgp/rib-out.ts (AdjRibOut.setDesired)',
+    features: ['features/bgp-updates.feature'],
+  },
+  {
     name: 'pack-loses-tail-message',
     area: 'packing',
     description: 'when one attribute group spans several UPDATEs, the last one is never sent',

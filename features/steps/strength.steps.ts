@@ -519,3 +519,32 @@ When('the partition heals', async function (this: LbWorld) {
     for (const [ns, dst] of p.routes) await run('ip', ['-n', ns, 'route', 'del', 'blackhole', dst]);
   partitioned.delete(this);
 });
+
+// ------------------------------------------------------------------ no needless UPDATEs
+
+const updateMarks = new WeakMap<LbWorld, Map<string, number>>();
+
+When(
+  '{string} notes how many UPDATEs it has from {string}',
+  async function (this: LbWorld, router: string, node: string) {
+    const n = (await neighbors(this, router))[neighborOf(this, router, node)];
+    const marks = updateMarks.get(this) ?? new Map<string, number>();
+    marks.set(`${router}|${node}`, n?.messageStats?.updatesRecv ?? 0);
+    updateMarks.set(this, marks);
+  },
+);
+
+/** Read once the router's table already shows the change: anything more was sent needlessly. */
+Then(
+  '{string} has received exactly {int} more UPDATE(s) from {string} since',
+  async function (this: LbWorld, router: string, more: number, node: string) {
+    const before = updateMarks.get(this)?.get(`${router}|${node}`);
+    if (before === undefined) throw new Error(`no UPDATE count noted for ${node} at ${router}`);
+    const n = (await neighbors(this, router))[neighborOf(this, router, node)];
+    const got = (n?.messageStats?.updatesRecv ?? 0) - before;
+    if (got !== more)
+      throw new Error(
+        `${router} received ${got} UPDATE(s) from ${node} since the count was noted, expected ${more}`,
+      );
+  },
+);
