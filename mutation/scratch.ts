@@ -53,7 +53,12 @@ export function removeScratchCopy(dir: string): void {
 
 function gitApply(dir: string, patch: string, args: string[]): void {
   try {
-    execFileSync('git', ['apply', ...args, patch], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The ceiling keeps git from finding a repository around the copy: paths stay relative to `dir`.
+    execFileSync('git', ['apply', ...args, patch], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, GIT_CEILING_DIRECTORIES: dirname(dir) },
+    });
   } catch (err) {
     const stderr = (err as { stderr?: Buffer }).stderr?.toString().trim() ?? '';
     throw new CodedError('FAULT_PATCH', `git apply ${args.join(' ')} ${patch} in ${dir} failed: ${stderr}`);
