@@ -32,6 +32,14 @@ const capabilityTags = [
   'md5',
   'interop',
   'session',
+  // issue 16: behaviour a vendor speaker may declare separately (timers read at the router, Cease on
+  // stop, thousands of routes, endpoint readiness, the gratuitous burst, membership partitions)
+  'timers',
+  'cease',
+  'scale',
+  'endpoints',
+  'gratuitous',
+  'partition',
 ];
 const notSupported: { pickleId: string; scenario: string; feature: string }[] = [];
 

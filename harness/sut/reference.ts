@@ -10,7 +10,24 @@ const cli = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
 /** Our own speaker, one process per node namespace, run from source. */
 export const referenceSpeaker: SystemUnderTest = {
   name: 'reference',
-  features: ['bgp', 'l2', 'ipv4', 'ipv6', 'dualstack', 'ibgp', 'ebgp', 'md5', 'interop', 'session'],
+  features: [
+    'bgp',
+    'l2',
+    'ipv4',
+    'ipv6',
+    'dualstack',
+    'ibgp',
+    'ebgp',
+    'md5',
+    'interop',
+    'session',
+    'timers',
+    'cease',
+    'scale',
+    'endpoints',
+    'gratuitous',
+    'partition',
+  ],
   async start(node: NodeContext): Promise<SpeakerHandle> {
     const proc = spawnIn(
       node.netns,
