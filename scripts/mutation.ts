@@ -34,6 +34,13 @@ import {
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 
+/** Ctrl-C / SIGTERM: the running suite is told to stop (it cleans up), no further fault starts, the copy goes. */
+let interrupted = false;
+for (const sig of ['SIGINT', 'SIGTERM'] as const)
+  process.on(sig, () => {
+    interrupted = true;
+  });
+
 /** Runs the scratch copy's `lbconform run ...`, everything into `log`, one line per finished scenario on the console. */
 function runSuite(tree: string, args: string[], log: string, label: string): Promise<number> {
   return new Promise((done) => {
@@ -46,6 +53,7 @@ function runSuite(tree: string, args: string[], log: string, label: string): Pro
       child.kill('SIGINT');
     };
     process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
     let buf = '';
     const feed = (chunk: Buffer): void => {
       out.write(chunk);
@@ -61,6 +69,7 @@ function runSuite(tree: string, args: string[], log: string, label: string): Pro
     child.stderr.on('data', feed);
     child.on('close', (code) => {
       process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
       out.end();
       done(code ?? 1);
     });
@@ -127,6 +136,7 @@ async function main(): Promise<number> {
 
     const results: MutationResult[] = [];
     for (const f of faults) {
+      if (interrupted) break;
       const sel = selectionFor(f, all);
       process.stdout.write(
         `== ${f.name}: ${f.description}\n   (${sel.tags ?? 'all tags'}; ${sel.paths.join(' ') || 'every feature'})\n`,
@@ -154,7 +164,7 @@ async function main(): Promise<number> {
     process.stdout.write(
       `\n${table}\nwritten: ${join(out, 'mutation.md')}, ${join(out, 'mutation.json')}; per fault: ${out}/<fault>/ and <fault>.log\n`,
     );
-    return mutationExitCode(results);
+    return interrupted ? 130 : mutationExitCode(results);
   }
 }
 
