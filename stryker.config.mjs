@@ -18,10 +18,11 @@ if (!sel) throw new Error(`STRYKER_FOLDER=${folder}: expected one of ${Object.ke
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'tap',
-  checkers: ['typescript'],
-  tsconfigFile: 'tsconfig.json',
-  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
-  plugins: ['@stryker-mutator/tap-runner', '@stryker-mutator/typescript-checker'],
+  // No TypeScript checker: on this shared machine it spent 58 of 59 minutes on allocate/ and, in grouped
+  // mode, marked 500 of its 513 mutants CompileError. Without it a mutant that would not type-check
+  // still runs (tsx strips types) and is killed or survives on behaviour alone.
+  checkers: [],
+  plugins: ['@stryker-mutator/tap-runner'],
   tap: { testFiles: sel.tests, nodeArgs: ['--import', 'tsx', '-r', '{{hookFile}}', '{{testFile}}'] },
   mutate: [...sel.mutate, '!**/*.test.ts', '!**/test-helpers.ts'],
   coverageAnalysis: 'perTest',
