@@ -101,6 +101,43 @@ export const capabilities: readonly Capability[] = [
     features: 'bgp-who-announces',
   },
   {
+    name: 'timers',
+    kind: 'gate',
+    meaning:
+      'hold time negotiated as the smaller OPEN value, keepalives at least every hold/3, connectTime and reconnects, Cease on stop, routes kept until hold expiry when frozen',
+    features: 'bgp-timers',
+  },
+  {
+    name: 'cease',
+    kind: 'gate',
+    meaning: 'a graceful stop is a NOTIFICATION Cease seen at the router',
+    features: 'bgp-timers (@cease)',
+  },
+  {
+    name: 'scale',
+    kind: 'gate',
+    meaning: 'thousands of routes across many UPDATEs, then churn, exact at the router',
+    features: 'bgp-scale',
+  },
+  {
+    name: 'endpoints',
+    kind: 'gate',
+    meaning: 'only Services with an endpoint that can serve are announced (Cluster and Local)',
+    features: 'bgp-endpoints',
+  },
+  {
+    name: 'gratuitous',
+    kind: 'gate',
+    meaning: 'the gratuitous ARP / NA burst after a takeover, timed at a host',
+    features: 'l2-timing (@gratuitous)',
+  },
+  {
+    name: 'partition',
+    kind: 'gate',
+    meaning: 'a membership partition that heals to exactly one owner',
+    features: 'l2-timing (@partition)',
+  },
+  {
     name: 'graceful-restart',
     kind: 'gate',
     meaning:

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { FAULTS, faultInfo } from '../reference/faults/index.ts';
+import { FAULTS, faultInfo } from '../mutation/faults.ts';
 import type { ConformanceReport, ScenarioTiming } from './conformance.ts';
 import {
   chooseFaults,
@@ -44,15 +44,17 @@ t.test('selection: the registry entry, or everything with --all-features; run ar
   t.same(selectionFor(nw, true), { paths: [] });
   t.same(runArgs('never-withdraw', selectionFor(nw, false), '/o/nw'), [
     'run',
+    '--sut',
+    'reference',
     '--out',
     '/o/nw',
-    '--fault',
-    'never-withdraw',
+    '--implementation-name',
+    'reference+fault:never-withdraw',
     '--tags',
     '@lifecycle',
     'features/bgp-fields.feature',
   ]);
-  t.same(runArgs(undefined, { paths: [] }, '/o/c'), ['run', '--out', '/o/c']);
+  t.same(runArgs(undefined, { paths: [] }, '/o/c'), ['run', '--sut', 'reference', '--out', '/o/c']);
   t.same(
     unionSelection([
       { paths: ['b'], tags: '@x' },
@@ -94,8 +96,11 @@ t.test('table and exit code', async (t) => {
   const caught = judgeFault(nw, report([timing('a|b', 'FAILED')]));
   const missed = judgeFault(faultInfo('no-dedup')!, report([timing('c', 'SUCCEEDED')]));
   const md = mutationTable([caught, missed]);
-  t.match(md, /\| never-withdraw \| caught \| 1 failed, 0 passed \| F › a\\\|b \|/);
-  t.match(md, /\| no-dedup \| NOT CAUGHT \| 0 failed, 1 passed \| — \|/);
+  t.match(
+    md,
+    /\| never-withdraw \| packing \| reference\/bgp\/rib-out.ts \(AdjRibOut.setDesired\) \| caught \| 1 failed, 0 passed \| F › a\\\|b \|/,
+  );
+  t.match(md, /\| no-dedup \| plan \| [^|]+ \| NOT CAUGHT \| 0 failed, 1 passed \| — \|/);
   t.match(md, /1 of 2 faults caught; not caught: no-dedup/);
   t.equal(mutationExitCode([caught]), 0);
   t.equal(mutationExitCode([caught, missed]), 1);

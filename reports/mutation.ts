@@ -1,9 +1,10 @@
 /**
- * The pure half of `npm run mutation` (scripts/mutation.ts runs the suite once per fault): what each
- * fault's run selects, whether the run caught the fault, and the table that says so.
+ * The pure half of `npm run mutation` (scripts/mutation.ts runs the suite once per fault, in a scratch copy
+ * with the fault's patch applied): what each fault's run selects, whether the run caught the fault, and
+ * the table that says so.
  */
 import { CodedError } from '../common/errors.ts';
-import { FAULTS, type FaultInfo } from '../reference/faults/index.ts';
+import { FAULTS, type FaultInfo } from '../mutation/faults.ts';
 import type { ConformanceReport } from './conformance.ts';
 import { scenarioKey } from './model.ts';
 
@@ -27,13 +28,18 @@ export function unionSelection(sels: Selection[]): Selection {
   return { paths, tags: [...new Set(sels.map((s) => `(${s.tags})`))].join(' or ') };
 }
 
-/** `lbconform run` arguments for one fault (or the control run when `fault` is undefined). */
+/**
+ * `lbconform run` arguments (run in the scratch copy) for one fault, or the control run when `fault` is
+ * undefined; the report names the implementation `reference+fault:NAME`.
+ */
 export function runArgs(fault: string | undefined, sel: Selection, outDir: string): string[] {
   return [
     'run',
+    '--sut',
+    'reference',
     '--out',
     outDir,
-    ...(fault ? ['--fault', fault] : []),
+    ...(fault ? ['--implementation-name', `reference+fault:${fault}`] : []),
     ...(sel.tags ? ['--tags', sel.tags] : []),
     ...sel.paths,
   ];
@@ -41,7 +47,9 @@ export function runArgs(fault: string | undefined, sel: Selection, outDir: strin
 
 export interface MutationResult {
   fault: string;
+  area: string;
   description: string;
+  where: string;
   caught: boolean;
   /** Scenarios that failed under the fault (and not in the control run). */
   failing: string[];
@@ -65,7 +73,7 @@ export function judgeFault(
   controlFailed: ReadonlySet<string> = new Set(),
   error?: string,
 ): MutationResult {
-  const base = { fault: fault.name, description: fault.description };
+  const base = { fault: fault.name, area: fault.area, description: fault.description, where: fault.where };
   if (!report)
     return {
       ...base,
@@ -93,7 +101,7 @@ export function controlFailures(report: ConformanceReport | undefined): Set<stri
   return new Set(report ? failedOf(report) : []);
 }
 
-/** A Markdown table: fault, caught?, failing scenarios. */
+/** A Markdown table: fault, area, where, caught?, the scenarios that caught it. */
 export function mutationTable(results: MutationResult[]): string {
   const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const rows = results.map((r) => {
@@ -102,13 +110,13 @@ export function mutationTable(results: MutationResult[]): string {
     const extra = r.failingInControl.length
       ? `<br>(also failing without the fault: ${r.failingInControl.map(cell).join(', ')})`
       : '';
-    return `| ${r.fault} | ${verdict} | ${r.failing.length} failed, ${r.passed} passed${r.seconds !== undefined ? `, ${r.seconds.toFixed(0)} s` : ''} | ${failing}${extra} |`;
+    return `| ${r.fault} | ${r.area} | ${cell(r.where)} | ${verdict} | ${r.failing.length} failed, ${r.passed} passed${r.seconds !== undefined ? `, ${r.seconds.toFixed(0)} s` : ''} | ${failing}${extra} |`;
   });
   const caught = results.filter((r) => r.caught).length;
   return (
     [
-      '| fault | caught? | scenarios | failing scenarios |',
-      '|---|---|---|---|',
+      '| fault | area | where | caught? | scenarios | catching scenarios |',
+      '|---|---|---|---|---|---|',
       ...rows,
       '',
       `${caught} of ${results.length} faults caught${

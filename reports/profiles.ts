@@ -22,8 +22,21 @@ const bgp = [
   'route-refresh',
   'dualstack-session',
   'who-announces',
+  'timers',
+  'cease',
+  'scale',
+  'endpoints',
 ];
-const l2 = ['l2', ...families, 'l2-status', 'membership-security', 'who-announces'];
+const l2 = [
+  'l2',
+  ...families,
+  'l2-status',
+  'membership-security',
+  'who-announces',
+  'endpoints',
+  'gratuitous',
+  'partition',
+];
 /** Beyond MetalLB parity (graceful restart, BFD, periodic announcements): their own profiles, so a speaker
  * without them still reaches `bgp: success` / `l2: success`. */
 const bgpExtended = ['graceful-restart', 'bfd'];

@@ -130,3 +130,28 @@ t.test('hostile or impossible values cannot reach a config', async (t) => {
   ];
   for (const [what, spec] of cases) t.throws(() => renderBgpd(spec), { code: 'FRR_CONFIG_UNSAFE' }, what);
 });
+
+t.test(
+  'per-neighbour timers replace the fast default for that neighbour only; bad values refused',
+  async (t) => {
+    const conf = renderBgpd({
+      ...base,
+      neighbors: [
+        { address: '192.0.2.11', remoteAsn: 64500, families: ['ipv4'], timers: { keepalive: 10, hold: 30 } },
+        { address: '192.0.2.12', remoteAsn: 64500, families: ['ipv4'] },
+      ],
+    });
+    t.match(conf, / neighbor 192\.0\.2\.11 timers 10 30\n/);
+    t.notMatch(conf, /neighbor 192\.0\.2\.12 timers \d/);
+    t.throws(
+      () =>
+        renderBgpd({
+          ...base,
+          neighbors: [
+            { address: '192.0.2.11', remoteAsn: 1, families: ['ipv4'], timers: { keepalive: 1.5, hold: 3 } },
+          ],
+        }),
+      { code: 'FRR_CONFIG_UNSAFE' },
+    );
+  },
+);

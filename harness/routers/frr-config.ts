@@ -8,6 +8,8 @@ export interface FrrNeighbor {
   passive?: boolean;
   ebgpMultihop?: number;
   description?: string;
+  /** Per-neighbour timers (seconds) instead of the router's fast default (1 s keepalive, 3 s hold). */
+  timers?: { keepalive: number; hold: number };
   /** BFD for this neighbour (bfdd runs beside bgpd); milliseconds. */
   bfd?: FrrBfdTimers;
 }
@@ -128,6 +130,12 @@ export function renderBgpd(spec: FrrBgpSpec): string {
     if (n.passive) lines.push(` neighbor ${a} passive`);
     if (n.bfd)
       lines.push(` neighbor ${a} bfd`, ` neighbor ${a} bfd profile ${bfdProfileName(bfdTimers(n.bfd))}`);
+    if (n.timers) {
+      const { keepalive, hold } = n.timers;
+      if (![keepalive, hold].every((x) => Number.isInteger(x) && x >= 0 && x <= 65535))
+        throw new CodedError('FRR_CONFIG_UNSAFE', `timers for ${a} must be integers 0-65535 s`);
+      lines.push(` neighbor ${a} timers ${keepalive} ${hold}`);
+    }
     if (n.ebgpMultihop !== undefined) {
       if (!Number.isInteger(n.ebgpMultihop) || n.ebgpMultihop < 1 || n.ebgpMultihop > 255) {
         throw new CodedError(

@@ -16,7 +16,6 @@ import {
 } from '../../reports/conformance.ts';
 import { referenceSpeaker } from '../sut/reference.ts';
 import { referenceFrrSpeaker } from '../sut/reference-frr.ts';
-import { FAULT_NAMES, parseFault } from '../../reference/faults/index.ts';
 import { finishWithBaseline, loadBaseline } from './baseline.ts';
 import { dirname, resolve } from 'node:path';
 import { runsCompiled } from '../../common/node-script.ts';
@@ -46,8 +45,6 @@ scenarios tagged with a feature outside --sut-features are reported NOT_SUPPORTE
   routers and temp folder; the reports are one set, as from a serial run.
 --shard I/N runs only shard I of N (a scenario's shard is a hash of its feature file and name, stable
   when scenarios come and go); \`lbconform report merge --out DIR SHARD_DIR...\` joins the shards' reports.
---fault NAME (--sut reference only) runs the reference with a deliberate fault (${FAULT_NAMES.join(', ')});
-  the report names it "reference+fault:NAME". npm run mutation runs them all.
 --baseline FILE (a report.json or run folder) compares the run with it at the end and prints the result
   (also DIR/comparison.md); the exit code is then 1 only on a regression: a scenario newly failing, a new
   scenario failing, a run cut off, or a failed run hook. Unreadable FILE: exit 2 before anything runs.
@@ -124,21 +121,14 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
     io.stderr.write(`lbconform run: ${code ? `${code}: ` : ''}${(err as Error).message}\n`);
     return 2;
   }
-  let fault: ReturnType<typeof parseFault>;
   let baseline: ConformanceReport | undefined;
   try {
-    fault = parseFault(values.fault);
-    if (fault && values.sut !== 'reference')
-      throw new Error(`--fault works with --sut reference only (got ${values.sut})`);
     if (values.baseline) baseline = loadBaseline(values.baseline);
   } catch (err) {
     const code = (err as { code?: string }).code;
     io.stderr.write(`lbconform run: ${code ? `${code}: ` : ''}${(err as Error).message}\n`);
     return 2;
   }
-  // Set or cleared explicitly: a stray LBCONFORM_FAULT in the caller's environment never reaches a speaker.
-  if (fault) process.env.LBCONFORM_FAULT = fault;
-  else delete process.env.LBCONFORM_FAULT;
   process.env.LBCONFORM_SUT = values.sut;
   if (values['sut-start']) process.env.LBCONFORM_SUT_START = values['sut-start'];
   const started = Date.now();
@@ -191,11 +181,7 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
   let report: ConformanceReport | undefined;
   try {
     const implementation = {
-      ...(values['implementation-name']
-        ? { name: values['implementation-name'] }
-        : fault
-          ? { name: `reference+fault:${fault}` }
-          : {}),
+      ...(values['implementation-name'] ? { name: values['implementation-name'] } : {}),
       ...(values['implementation-version'] ? { version: values['implementation-version'] } : {}),
       ...(values.url ? { url: values.url } : {}),
       ...(values.contact ? { contact: values.contact } : {}),
@@ -290,7 +276,6 @@ function parse(args: string[]) {
       url: { type: 'string' },
       contact: { type: 'string' },
       deviations: { type: 'string' },
-      fault: { type: 'string' },
       baseline: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },

@@ -63,6 +63,8 @@ export interface ServiceSpec {
   /** A single-stack IPv6 Service. */
   ipv6Only?: boolean;
   readyOn: string[];
+  /** Endpoints that exist but are not ready (they must not count as a place that can serve). */
+  notReadyOn?: string[];
   annotations?: Record<string, string>;
   externalTrafficPolicy?: 'Cluster' | 'Local';
 }
@@ -98,11 +100,18 @@ export function serviceManifest(s: ServiceSpec, status?: ServiceStatus): string 
       labels: { 'kubernetes.io/service-name': s.name },
     },
     addressType: 'IPv4',
-    endpoints: s.readyOn.map((node, i) => ({
-      addresses: [`10.244.${i}.10`],
-      nodeName: node,
-      conditions: { ready: true },
-    })),
+    endpoints: [
+      ...s.readyOn.map((node, i) => ({
+        addresses: [`10.244.${i}.10`],
+        nodeName: node,
+        conditions: { ready: true },
+      })),
+      ...(s.notReadyOn ?? []).map((node, i) => ({
+        addresses: [`10.244.${i}.20`],
+        nodeName: node,
+        conditions: { ready: false },
+      })),
+    ],
     ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
   };
   return docs([withStatus(service, status), slice]);

@@ -38,7 +38,6 @@ export const referenceSpeaker: SystemUnderTest = {
           LBCONFORM_LOG_LEVEL: 'debug',
           LBCONFORM_STATE_DIR: stateDir,
           ...(node.l2Secret ? { LBCONFORM_L2_SECRET: node.l2Secret } : {}),
-          ...(process.env.LBCONFORM_FAULT ? { LBCONFORM_FAULT: process.env.LBCONFORM_FAULT } : {}),
         },
       },
     );

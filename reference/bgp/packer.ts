@@ -5,7 +5,6 @@ import type { AnnouncedRoute } from '../model/route.ts';
 import { AFI_IPV6, SAFI_UNICAST, encodedPrefixSize } from './nlri.ts';
 import { attributeKey } from './route.ts';
 import { encodeAttributes, encodePrefixes, encodeUpdateRaw, Origin, type PathAttributes } from './update.ts';
-import { activeFault } from '../faults/index.ts';
 
 /** How this session dresses routes on the wire. */
 export interface WireContext {
@@ -26,14 +25,9 @@ function baseAttributes(r: AnnouncedRoute, ctx: WireContext): PathAttributes {
     origin: Origin.IGP,
     asPath: ctx.ibgp ? [] : [{ type: 2, asns: [ctx.myAsn] }],
   };
-  if ((ctx.ibgp || activeFault() === 'ebgp-local-pref') && r.localPref !== undefined)
-    a.localPref = r.localPref;
+  if (ctx.ibgp && r.localPref !== undefined) a.localPref = r.localPref;
   if (r.communities.length) a.communities = r.communities.map((c) => standardValue(c)!);
   if (r.largeCommunities.length) a.largeCommunities = r.largeCommunities.map((c) => largeParts(c)!);
-  if (activeFault() === 'drop-communities') {
-    delete a.communities;
-    delete a.largeCommunities;
-  }
   if (!ctx.fourOctet && !ctx.ibgp && ctx.myAsn > 0xffff) a.as4Path = [{ type: 2, asns: [ctx.myAsn] }];
   return a;
 }

@@ -1,7 +1,6 @@
 import type { Cidr } from '../model/ip.ts';
 import type { AnnouncedRoute } from '../model/route.ts';
 import { attributeKey, prefixKey } from './route.ts';
-import { activeFault } from '../faults/index.ts';
 
 export interface RibDiff {
   /** New routes and routes whose attributes changed (re-announced: an implicit replace). */
@@ -24,10 +23,7 @@ export class AdjRibOut {
     for (const [prefix, entry] of next) {
       if (this.sent.get(prefix)?.key !== entry.key) announce.push(entry.route);
     }
-    const withdraw =
-      activeFault() === 'never-withdraw'
-        ? []
-        : [...this.sent].filter(([p]) => !next.has(p)).map(([, e]) => e.route.prefix);
+    const withdraw = [...this.sent].filter(([p]) => !next.has(p)).map(([, e]) => e.route.prefix);
     this.sent = next;
     return { announce, withdraw };
   }

@@ -19,7 +19,6 @@ import {
 } from './frames.ts';
 import { scanInterfaces, selectInterfaces, type InterfaceInfo } from './interfaces.ts';
 import { PacketType, openPacketSocket, type BpfInstruction } from './packet-socket.ts';
-import { activeFault } from '../faults/index.ts';
 
 /** One raw socket of one interface, as the responder uses it (the real one is AF_PACKET). */
 export interface LinkSocket {
@@ -307,7 +306,6 @@ export class L2Responder extends EventEmitter {
   }
 
   private startGratuitous(o: Owned, link: Link): void {
-    if (activeFault() === 'no-gratuitous') return;
     const key = `${o.ip}%${link.info.name}`;
     this.stopGratuitous(o.ip, link.info.name);
     const started = Date.now();

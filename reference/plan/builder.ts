@@ -9,8 +9,6 @@ import { anySelectorMatches, type LabelSelector } from '../model/selector.ts';
 import type { Service } from '../model/types.ts';
 import type { PlanContext } from './context.ts';
 import { electL2Owner } from './l2.ts';
-import { activeFault } from '../faults/index.ts';
-import { withRunnerUp } from '../faults/l2-two-nodes.ts';
 import type { BgpRow, L2Row, Plan, PlanAllocation, Readiness } from './types.ts';
 
 interface PrefixEntry {
@@ -107,16 +105,7 @@ export class PlanBuilder {
       for (const a of advs) {
         // serviceSelectors (api/v1beta1 BGPAdvertisementSpec; speaker bgpAdsForService): only matching Services
         if (!selectsService(a.adv.serviceSelectors, svc)) continue;
-        const cidr = maskIP(
-          ip,
-          activeFault() === 'ignore-aggregation-length'
-            ? ip.family === 4
-              ? 32
-              : 128
-            : ip.family === 4
-              ? a.adv.aggregationLength
-              : a.adv.aggregationLengthV6,
-        );
+        const cidr = maskIP(ip, ip.family === 4 ? a.adv.aggregationLength : a.adv.aggregationLengthV6);
         const text = cidrText(cidr);
         const carries = ip.family === 4 ? this.ctx.carriesV4 : this.ctx.carriesV6;
         for (const path of a.paths) {
@@ -160,21 +149,6 @@ export class PlanBuilder {
       ? []
       : [...new Set(owning.flatMap((a) => a.adv.interfaces))].sort();
     const ips = alloc.ips.map((t) => parseIP(t)!).sort(compareIP);
-    if (activeFault() === 'l2-two-nodes')
-      return {
-        l2: withRunnerUp(
-          ips.map((ip: IP) => ({
-            service: svc.key,
-            ip: formatIPText(ip, alloc.ips),
-            node: owner,
-            interfaces,
-          })),
-          candidates,
-          owner,
-          alloc.ips[0]!,
-        ),
-        warnings: [],
-      };
     return {
       l2: ips.map((ip: IP) => ({
         service: svc.key,
@@ -241,7 +215,7 @@ export class PlanBuilder {
           }
         }
         const row: BgpRow = { node, peer: peer.name, prefix: e.text, communities, largeCommunities };
-        if (ctx.ibgp[peerIdx] || activeFault() === 'ebgp-local-pref') row.localPref = localPref;
+        if (ctx.ibgp[peerIdx]) row.localPref = localPref;
         buckets[pair]!.push(row);
       }
     }

@@ -5,8 +5,6 @@ import { formatError } from '../config/errors.ts';
 import type { ClusterConfig } from '../model/types.ts';
 import { PlanBuilder } from './builder.ts';
 import { PlanContext } from './context.ts';
-import { activeFault } from '../faults/index.ts';
-import { planWithoutDedup } from '../faults/no-dedup.ts';
 import type { AnnouncedRoute, Plan, PlanAllocation } from './types.ts';
 
 export interface PlanOptions {
@@ -32,9 +30,7 @@ export function computePlan(
   const known = new Set(ctx.nodes);
   for (const n of opts.alive ?? [])
     if (!known.has(n)) warnings.push(`alive node ${JSON.stringify(n)} has no Node resource; ignored`);
-  return activeFault() === 'no-dedup'
-    ? planWithoutDedup(builder.plan(warnings), ctx, allocations)
-    : builder.plan(warnings);
+  return builder.plan(warnings);
 }
 
 /** A node's routes per peer, in plan order (what each of its sessions should announce). */

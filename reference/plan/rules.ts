@@ -6,11 +6,10 @@
  */
 import { anySelectorMatches, type Labels } from '../model/selector.ts';
 import type { BGPAdvertisement, BGPPeer, L2Advertisement } from '../model/types.ts';
-import { activeFault } from '../faults/index.ts';
 
 /** BGPAdvertisement.nodeSelectors (empty = every node). MetalLB: internal/config, selectedNodes. */
 export function bgpAdvertisementSelectsNode(adv: BGPAdvertisement, labels: Labels): boolean {
-  return activeFault() === 'ignore-node-selectors' || anySelectorMatches(adv.nodeSelectors, labels);
+  return anySelectorMatches(adv.nodeSelectors, labels);
 }
 
 /** L2Advertisement.nodeSelectors (empty = every node). */
@@ -25,5 +24,5 @@ export function peerSessionOnNode(peer: BGPPeer, labels: Labels): boolean {
 
 /** BGPAdvertisement.peers (empty = every peer). */
 export function bgpAdvertisementTargetsPeer(adv: BGPAdvertisement, peer: BGPPeer): boolean {
-  return adv.peers.length === 0 || adv.peers.includes(peer.name) || activeFault() === 'ignore-peers';
+  return adv.peers.length === 0 || adv.peers.includes(peer.name);
 }

@@ -7,7 +7,6 @@ import { openBgpPeerSession } from './bgp-peer-session.ts';
 import { processBgpListener } from './bgp-listener.ts';
 import { watchPaths } from './watch-paths.ts';
 import { readStatus, statusPath, writeStatus } from './status-file.ts';
-import { activeFault } from '../faults/index.ts';
 
 import { parseCommandArgs, type CommandIO as Io } from '../commands/io.ts';
 
@@ -80,13 +79,6 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
     return 2;
   }
   const log = jsonLogger().child({ node });
-  // A deliberate fault (npm run mutation) is validated before anything starts, and said in the log.
-  try {
-    if (activeFault()) log.warn('fault.injected', { fault: activeFault() });
-  } catch (err) {
-    io.stderr.write(`${(err as Error).message}\n`);
-    return 2;
-  }
   // Layer 2 membership is authenticated: without a shared secret this speaker takes no part in L2.
   const secret = values['l2-secret-file']
     ? readFileSync(values['l2-secret-file'], 'utf8').trim()
