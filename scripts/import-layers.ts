@@ -11,7 +11,9 @@ export const LAYERS: Record<string, readonly string[]> = {
   common: [],
   reference: ['common'],
   netns: ['common'],
-  reports: ['common', 'reference'],
+  // the deliberate faults (patches) and their scratch copy; the mutation table in reports/ names them
+  mutation: ['common'],
+  reports: ['common', 'reference', 'mutation'],
   // An implementation may read the SUT contract's types and helpers (harness/sut), nothing else of the harness.
   implementations: ['common', 'reference', 'harness/sut'],
   harness: ['common', 'reference', 'netns', 'reports'],

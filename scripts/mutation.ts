@@ -59,7 +59,7 @@ function runSuite(tree: string, args: string[], log: string, label: string): Pro
     const feed = (chunk: Buffer): void => {
       out.write(chunk);
       buf += chunk.toString();
-      let i;
+      let i: number;
       while ((i = buf.indexOf('\n')) >= 0) {
         const line = buf.slice(0, i);
         buf = buf.slice(i + 1);
