@@ -94,6 +94,8 @@ export async function speakerCampaign(o: SpeakerCampaignOptions): Promise<{ ok: 
     host: PEER_ADDRESS,
     // The peer's own keepalives keep the speaker's 3 s hold timer from firing while we wait.
     keepaliveIntervalMs: 1000,
+    // BGPPeer peerPort is at most 16384 (MetalLB's CRD): a fixed port in our own namespace, not an ephemeral one
+    port: 1179,
     defaultTimeoutMs: o.timeoutMs,
     openBytes: () => {
       if (!fuzzNextHandshake) return peerOpen(ctx);

@@ -29,7 +29,7 @@ Feature: Scale on the wire: thousands of host routes over many UPDATEs, then chu
         ipAddressPools: [scale]
       """
     And nodes "NodeA" and the router "tor" on one segment
-    And every node peers with "tor" over iBGP
+    And every node peers with "tor" over iBGP in one session with dualStackAddressFamily
     And 2500 dual-stack Services requesting consecutive addresses from "198.18.0.1" and "2001:db8:5ca1::1" with a ready endpoint on "NodeA"
     When the speaker runs on every node
     Then "tor" has exactly the host routes of those Services, from "NodeA"

@@ -29,8 +29,9 @@ t.test('a suite killed with SIGKILL mid-scenario leaves nothing after the next s
   const vethsBefore = (await run('ip', ['-j', 'link', 'show', 'type', 'veth'])).stdout;
   const child = spawn(
     join(repo, 'bin/lbconform'),
-    ['run', '--out', out, join(repo, 'features/bgp-basic.feature')],
-    { stdio: 'ignore' },
+    // one worker, the default prefix: the namespaces are lbc-<run>-..., whatever the caller's environment
+    ['run', '--parallel', '1', '--out', out, join(repo, 'features/bgp-basic.feature')],
+    { stdio: 'ignore', env: { ...process.env, LBCONFORM_NETNS_PREFIX: 'lbc' } },
   );
   // Wait until the run has namespaces with processes in them (routers up, speakers starting).
   let ours: string[] = [];

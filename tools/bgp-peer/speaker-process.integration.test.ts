@@ -43,6 +43,8 @@ const ctx = defaultContext;
 /** The whole table inside the namespace. */
 const TABLE_MS = 180_000;
 
+const SCRIPTED_PEER_PORT = 1179;
+
 async function inside(): Promise<void> {
   t.setTimeout(TABLE_MS);
   const work = workDir('test');
@@ -52,6 +54,9 @@ async function inside(): Promise<void> {
     routerId: ctx.peerRouterId,
     handshake: 'manual',
     host: PEER_ADDRESS,
+    // a fixed port in the namespace of our own: BGPPeer peerPort is at most 16384 (MetalLB's CRD), an
+    // ephemeral port is not, and 179 is the speaker's own listener
+    port: SCRIPTED_PEER_PORT,
     defaultTimeoutMs: WAIT_MS,
   });
   writeSpeakerManifests(join(work, 'manifests'), { peerPort: peer.port, holdTime: `${ctx.holdTime}s` });
