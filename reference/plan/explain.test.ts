@@ -75,6 +75,55 @@ t.test('a table of cases: each row announced or the first reason, with the resou
       want: ['NodeA/tor: announced 203.0.113.1/32', 'NodeB/tor: announced 203.0.113.1/32'],
     },
     {
+      name: 'a node labelled exclude-from-external-load-balancers: excluded (BGP)',
+      docs: [
+        node('NodeA', { zone: 'east' }),
+        node('NodeB', { 'node.kubernetes.io/exclude-from-external-load-balancers': '""' }),
+        pool('p', '203.0.113.0/28'),
+        peer('tor', '192.0.2.1'),
+        bgpAdv('a', '{}'),
+        service('web', '203.0.113.1', ['NodeA']),
+      ],
+      want: ['NodeA/tor: announced 203.0.113.1/32', 'NodeB/tor: NODE_EXCLUDED'],
+    },
+    {
+      name: 'a node labelled exclude-from-external-load-balancers is no L2 candidate',
+      docs: [
+        node('NodeA', { 'node.kubernetes.io/exclude-from-external-load-balancers': '""' }),
+        pool('p', '203.0.113.0/28'),
+        l2Adv('l', '{}'),
+        service('web', '203.0.113.1', ['NodeA']),
+      ],
+      want: ['NodeA/L2: NODE_EXCLUDED'],
+    },
+    {
+      name: 'an IPv6 BGPPeer never carries an IPv4-only Service (families per peer)',
+      docs: [
+        ...base,
+        peer('tor-v6', '2001:db8::1'),
+        bgpAdv('a', '{}'),
+        service('web', '203.0.113.1', ['NodeA']),
+      ],
+      want: [
+        'NodeA/tor: announced 203.0.113.1/32',
+        'NodeA/tor-v6: PEER_WRONG_FAMILY',
+        'NodeB/tor: announced 203.0.113.1/32',
+        'NodeB/tor-v6: PEER_WRONG_FAMILY',
+      ],
+    },
+    {
+      name: 'a Service of another loadBalancerClass is not ours',
+      docs: [
+        ...base,
+        bgpAdv('a', '{}'),
+        service('web', '203.0.113.1', ['NodeA']).replace(
+          'spec: { type: LoadBalancer,',
+          'spec: { loadBalancerClass: example.com/other, type: LoadBalancer,',
+        ),
+      ],
+      want: 'OTHER_LOAD_BALANCER_CLASS',
+    },
+    {
       name: 'no such Service',
       docs: [...base, bgpAdv('a', '{}')],
       key: 'default/none',

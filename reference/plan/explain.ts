@@ -12,6 +12,7 @@ import type { BGPPeer, ClusterConfig } from '../model/types.ts';
 import { PlanContext } from './context.ts';
 import { computePlan } from './plan.ts';
 import { nodeLabels, peerFamilies } from './peers.ts';
+import { isOurClass } from '../allocate/allocate.ts';
 import {
   bgpAdvertisementSelectsNode,
   bgpAdvertisementTargetsPeer,
@@ -91,6 +92,17 @@ export function explainService(
         field: 'spec.type',
       },
     };
+  // the same predicate the allocator filters Services with (MetalLB filterByLoadBalancerClass)
+  if (!isOurClass(svc, config.speaker?.loadBalancerClass))
+    return {
+      ...out,
+      reason: {
+        code: 'OTHER_LOAD_BALANCER_CLASS',
+        message: `spec.loadBalancerClass is ${svc.loadBalancerClass ?? 'unset'}, the speaker's is ${config.speaker?.loadBalancerClass ?? 'unset'}: not ours`,
+        resource: res,
+        field: 'spec.loadBalancerClass',
+      },
+    };
   const alloc = allocations.find((a) => a.service === serviceKey);
   if (!alloc) {
     const err = serviceErrors.find((e) => e.service === serviceKey);
@@ -138,6 +150,35 @@ export function explainService(
       };
     return undefined;
   };
+  // ctx.excluded is the set the plan itself skips (label or NetworkUnavailable, MetalLB nodes.go)
+  const excludedReason = (node: string): Reason | undefined => {
+    if (!ctx.excluded.has(node)) return undefined;
+    const n = config.nodes.find((x) => x.name === node);
+    return n?.networkUnavailable
+      ? {
+          code: 'NODE_EXCLUDED',
+          message: `${node} has the condition NetworkUnavailable: it neither announces nor is an L2 candidate`,
+          resource: `Node/${node}`,
+          field: 'status.conditions',
+        }
+      : {
+          code: 'NODE_EXCLUDED',
+          message: `${node} is labelled node.kubernetes.io/exclude-from-external-load-balancers (speaker option --ignore-exclude-lb ignores it)`,
+          resource: `Node/${node}`,
+          field: 'metadata.labels',
+        };
+  };
+  // peerFamilies is what the plan activates a session in (MetalLB FRR mode, activateNeighborFor)
+  const familyReason = (peer: BGPPeer, ips: readonly string[]): Reason | undefined => {
+    const carried = peerFamilies(peer);
+    if (ips.some((ip) => carried.includes(ip.includes(':') ? 'ipv6' : 'ipv4'))) return undefined;
+    return {
+      code: 'PEER_WRONG_FAMILY',
+      message: `BGPPeer ${peer.name} carries ${carried.join(' and ')} only (its peerAddress's family; dualStackAddressFamily: true carries both), the Service's IPs are ${ips.join(', ')}`,
+      resource: `BGPPeer/${peer.name}`,
+      field: 'spec.dualStackAddressFamily',
+    };
+  };
   if (bgpAdvs.length)
     for (const node of nodes)
       for (const peer of peers) {
@@ -150,6 +191,8 @@ export function explainService(
             announced: false,
             prefixes: [],
             reason:
+              excludedReason(node) ??
+              familyReason(peer, alloc.ips) ??
               bgpReason(
                 config,
                 bgpAdvs.map((a) => a.adv),
@@ -170,27 +213,30 @@ export function explainService(
       }
       const labels = nodeLabels(config, node);
       const selecting = l2Advs.filter((a) => l2AdvertisementSelectsNode(a.adv, labels));
-      const reason: Reason = !selecting.length
-        ? {
-            code: 'NODE_NOT_SELECTED',
-            message: `no L2Advertisement for the pool selects ${node}`,
-            resource: l2Advs.map((a) => `L2Advertisement/${a.adv.name}`).join(', '),
-            field: 'spec.nodeSelectors',
-          }
-        : (endpointReason(node) ??
-          (!alive.has(node)
-            ? {
-                code: 'NODE_NOT_ALIVE',
-                message: `the speaker on ${node} is not alive`,
-                resource: `Node/${node}`,
-              }
-            : owner
+      const excluded = excludedReason(node);
+      const reason: Reason = excluded
+        ? excluded
+        : !selecting.length
+          ? {
+              code: 'NODE_NOT_SELECTED',
+              message: `no L2Advertisement for the pool selects ${node}`,
+              resource: l2Advs.map((a) => `L2Advertisement/${a.adv.name}`).join(', '),
+              field: 'spec.nodeSelectors',
+            }
+          : (endpointReason(node) ??
+            (!alive.has(node)
               ? {
-                  code: 'L2_NOT_ELECTED',
-                  message: `${owner} is elected for ${alloc.ips[0]} (sha256(node#ip) order among candidates)`,
-                  resource: `Node/${owner}`,
+                  code: 'NODE_NOT_ALIVE',
+                  message: `the speaker on ${node} is not alive`,
+                  resource: `Node/${node}`,
                 }
-              : unexplained()));
+              : owner
+                ? {
+                    code: 'L2_NOT_ELECTED',
+                    message: `${owner} is elected for ${alloc.ips[0]} (sha256(node#ip) order among candidates)`,
+                    resource: `Node/${owner}`,
+                  }
+                : unexplained()));
       out.l2.push({ node, announced: false, reason });
     }
   }
