@@ -1,5 +1,5 @@
 import t from 'tap';
-import { appendFileSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NodeContext, SystemUnderTest } from './adapter.ts';
@@ -27,6 +27,7 @@ t.test(
   async (t) => {
     const calls: string[] = [];
     const dir = mkdtempSync(join(tmpdir(), 'lbc-driver-'));
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
     const d = new SpeakerDriver({
       sut: fakeSut(['bgp'], calls),
       netnsOf: async (n) => `ns-${n}`,
@@ -51,6 +52,7 @@ t.test(
 
 t.test('events: read only when their capability is declared, from the speaker output', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'lbc-driver-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const ctx = { netnsOf: async (n: string) => n, manifestDir: dir, scenarioDir: dir, l2Secret: 's' };
   const without = new SpeakerDriver({ ...ctx, sut: fakeSut(['bgp'], []) });
   t.throws(() => without.events('A', 'config.rejected'), { code: 'DRIVER_UNDECLARED' });
