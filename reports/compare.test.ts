@@ -9,41 +9,9 @@ import {
   regressionReasons,
   runCompare,
 } from './compare.ts';
-import { reportJson, type ConformanceReport, type ScenarioTiming } from './conformance.ts';
-import type { ScenarioStatus } from './model.ts';
+import { reportJson } from './conformance.ts';
 import { messageStream, type FakeScenario } from './testdata/stream.ts';
-
-const timing = (
-  scenario: string,
-  status: ScenarioStatus,
-  durationMs = 1000,
-  message?: string,
-): ScenarioTiming => ({
-  feature: 'F',
-  scenario,
-  tags: ['@bgp'],
-  status,
-  durationMs,
-  artifacts: `features/F/${scenario}`,
-  ...(message ? { message } : {}),
-});
-const report = (timings: ScenarioTiming[]): ConformanceReport => ({
-  apiVersion: 'lbconform.dev/v1alpha1',
-  kind: 'ConformanceReport',
-  implementation: { name: 'x', version: '1', adapter: 'reference', url: '', contact: '' },
-  suiteVersion: '1',
-  date: '2026-01-01T00:00:00.000Z',
-  machine: { os: '', kernel: '', node: '', arch: '', cpus: 2 },
-  tagExpression: '',
-  runComplete: true,
-  unfinishedTests: [],
-  notStartedTests: [],
-  runHookFailures: [],
-  profiles: {},
-  deviations: [],
-  unmatchedDeviations: [],
-  timings,
-});
+import { fakeReport as report, fakeTiming as timing } from './testdata/report.ts';
 
 const before = report([
   timing('a', 'SUCCEEDED'),

@@ -1,42 +1,10 @@
 import t from 'tap';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ConformanceReport, ScenarioTiming } from '../../reports/conformance.ts';
 import { reportJson } from '../../reports/conformance.ts';
 import { finishWithBaseline, judgeAgainstBaseline, loadBaseline } from './baseline.ts';
 import { runSuite } from './run-suite.ts';
-
-const timing = (scenario: string, status: ScenarioTiming['status']): ScenarioTiming => ({
-  feature: 'F',
-  scenario,
-  tags: ['@bgp'],
-  status,
-  durationMs: 1000,
-  artifacts: `features/F/${scenario}`,
-});
-const report = (timings: ScenarioTiming[]): ConformanceReport => ({
-  apiVersion: 'lbconform.dev/v1alpha1',
-  kind: 'ConformanceReport',
-  implementation: {
-    name: 'lbconform reference speaker',
-    version: '0.1.0',
-    adapter: 'reference',
-    url: '',
-    contact: '',
-  },
-  suiteVersion: '0.1.0',
-  date: '',
-  machine: { os: '', kernel: '', node: '', arch: '', cpus: 2 },
-  tagExpression: '',
-  runComplete: true,
-  unfinishedTests: [],
-  notStartedTests: [],
-  runHookFailures: [],
-  profiles: {},
-  deviations: [],
-  unmatchedDeviations: [],
-  timings,
-});
+import { fakeReport as report, fakeTiming as timing } from '../../reports/testdata/report.ts';
 
 function sink() {
   const s = { text: '', write: (x: string) => (s.text += x) };
