@@ -6,7 +6,7 @@ import t from 'tap';
 import { parseManifestTexts } from '../../reference/config/load.ts';
 import type { ClusterConfig } from '../../reference/model/types.ts';
 import { desiredConfig, serviceAdvertisements } from './desired.ts';
-import { ingressFromTexts, serviceIPs } from './service-ips.ts';
+import { serviceIPs } from './service-ips.ts';
 
 const base = `
 apiVersion: metallb.io/v1beta1
@@ -60,7 +60,7 @@ function load(text: string): { config: ClusterConfig; ips: Map<string, string[]>
   const texts = [{ file: 'm.yaml', text }];
   const { config, errors } = parseManifestTexts(texts, { namespace: 'metallb-system' });
   if (!config) throw new Error(JSON.stringify(errors));
-  return { config, ips: serviceIPs(config.services, ingressFromTexts(texts)) };
+  return { config, ips: serviceIPs(config.services) };
 }
 
 t.test("the controller's status.loadBalancer.ingress is what gets announced", async (t) => {
@@ -87,9 +87,38 @@ t.test('no status and nothing asked for: nothing (the speaker never allocates)',
   t.same(serviceAdvertisements(config, ips, 'NodeA'), []);
 });
 
-t.test('fallback: an IP the Service asked for itself, while no controller wrote status', async (t) => {
+t.test('an IP the Service asked for itself is not announced until the controller writes it', async (t) => {
   const { ips } = load(base + service('web', ', annotations: {metallb.io/loadBalancerIPs: "203.0.113.7"}'));
-  t.same(ips.get('default/web'), ['203.0.113.7']);
+  t.equal(ips.size, 0);
+});
+
+t.test(
+  "another loadBalancerClass is not the speaker's, even with a status (filterByLoadBalancerClass)",
+  async (t) => {
+    const other = service('other', '', ['203.0.113.6']).replace(
+      'spec: {type: LoadBalancer,',
+      'spec: {type: LoadBalancer, loadBalancerClass: example.com/lb,',
+    );
+    const { config } = load(base + other + service('web', '', ['203.0.113.5']));
+    t.same([...serviceIPs(config.services).keys()], ['default/web']);
+    t.same([...serviceIPs(config.services, 'example.com/lb').keys()], ['default/other']);
+  },
+);
+
+t.test('a Service inside a kind: List dump carries its status too', async (t) => {
+  const list = `
+---
+apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: Service
+    metadata: {name: held, namespace: default}
+    spec: {type: LoadBalancer, clusterIP: 10.96.0.10, ports: [{port: 80, protocol: TCP}]}
+    status: {loadBalancer: {ingress: [{ip: 203.0.113.9}]}}
+`;
+  const { ips } = load(base + list);
+  t.same(ips.get('default/held'), ['203.0.113.9']);
 });
 
 t.test('an IP outside every pool is not announced (poolFor finds none)', async (t) => {

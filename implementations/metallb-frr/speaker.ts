@@ -15,14 +15,15 @@ import { watchPaths } from '../../reference/speaker/watch-paths.ts';
 import { startDaemons, type Daemons } from './daemons.ts';
 import { desiredConfig, type FrrConfig } from './desired.ts';
 import { renderConfig, renderReload, type RenderOptions } from './render.ts';
-import { ingressFromTexts, serviceIPs } from './service-ips.ts';
+import { serviceIPs } from './service-ips.ts';
 
 export const usage = `usage: metallb-frr-speaker --node NAME [--namespace NS] [--log-dir DIR] [--frr-bin DIR]
-                           [--connect-retry S] MANIFEST_FILE_OR_DIR...
+                           [--connect-retry S] [--lb-class CLASS] MANIFEST_FILE_OR_DIR...
 
 A BGP speaker in the style of MetalLB's FRR mode, for one node (run it inside the node's network
 namespace, as root). It announces the IPs the controller wrote into each Service's
-status.loadBalancer.ingress (it never allocates), renders MetalLB's FRR configuration (one neighbour
+status.loadBalancer.ingress (it never allocates; only Services of its --lb-class, by default those
+without a loadBalancerClass), renders MetalLB's FRR configuration (one neighbour
 per BGPPeer, active only in its address family unless dualStackAddressFamily; prefix-lists and
 route-maps per neighbour; no local-preference when localPref is 0) and runs zebra and bgpd without a
 BGP listener. Changes (folder or SIGHUP) are applied with vtysh; SIGTERM shuts the neighbours down
@@ -37,6 +38,7 @@ export async function main(args: string[], io: CommandIO): Promise<number> {
       'log-dir': { type: 'string' },
       'frr-bin': { type: 'string', default: '/usr/lib/frr' },
       'connect-retry': { type: 'string', default: '1' },
+      'lb-class': { type: 'string' },
     },
     usage,
     io,
@@ -67,7 +69,7 @@ export async function main(args: string[], io: CommandIO): Promise<number> {
       return undefined;
     }
     try {
-      const ips = serviceIPs(config.services, ingressFromTexts(texts));
+      const ips = serviceIPs(config.services, values['lb-class']);
       const desired = desiredConfig(config, ips, node);
       return { config: desired, text: renderConfig(desired, opts) };
     } catch (err) {
