@@ -34,16 +34,16 @@ Feature: A Service with no endpoint that can serve is not announced
     When the speaker runs on every node
     Then "tor" has exactly these routes:
       | prefix          | next hops    | origin | as path | local pref | communities |
-      | 203.0.113.65/32 | NodeA, NodeB | IGP    | empty   | 0          | none        |
+      | 203.0.113.65/32 | NodeA, NodeB | IGP    | empty   | unset      | none        |
     When the endpoint of the Service "default/web" on "NodeA" becomes ready
     Then "tor" has exactly these routes:
       | prefix          | next hops     | origin | as path | local pref | communities |
-      | 203.0.113.65/32 | NodeA, NodeB  | IGP    | empty   | 0          | none        |
-      | 203.0.113.66/32 | <announcers>  | IGP    | empty   | 0          | none        |
+      | 203.0.113.65/32 | NodeA, NodeB  | IGP    | empty   | unset      | none        |
+      | 203.0.113.66/32 | <announcers>  | IGP    | empty   | unset      | none        |
     When no endpoint of the Service "default/web" is ready any more
     Then "tor" has exactly these routes:
       | prefix          | next hops    | origin | as path | local pref | communities |
-      | 203.0.113.65/32 | NodeA, NodeB | IGP    | empty   | 0          | none        |
+      | 203.0.113.65/32 | NodeA, NodeB | IGP    | empty   | unset      | none        |
 
     @etp-cluster
     Examples: Cluster

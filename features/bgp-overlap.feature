@@ -47,4 +47,4 @@ Feature: Two advertisements producing the same prefix send it once, with the uni
     When the speaker runs on every node
     Then "tor" has exactly these routes:
       | prefix          | next hops | origin | as path | local pref | communities               | large communities              |
-      | 203.0.113.81/32 | NodeA     | IGP    | empty   | 0          | 64500:1, 64500:2, 64500:3 | 4200000000:1:1, 4200000000:1:2 |
+      | 203.0.113.81/32 | NodeA     | IGP    | empty   | unset      | 64500:1, 64500:2, 64500:3 | 4200000000:1:1, 4200000000:1:2 |

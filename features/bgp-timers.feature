@@ -38,7 +38,7 @@ Feature: BGP timers and graceful stop, as the router sees them
     Then "tor" uses a hold time of 6 s with every node
     And "tor" has exactly these routes:
       | prefix          | next hops | origin | as path | local pref | communities |
-      | 203.0.113.49/32 | NodeA     | IGP    | empty   | 0          | none        |
+      | 203.0.113.49/32 | NodeA     | IGP    | empty   | unset      | none        |
     And over 12 s "tor" receives a KEEPALIVE at least every 2 s from every node, with no session reset
 
   @holdtime @hold-expiry
@@ -49,7 +49,7 @@ Feature: BGP timers and graceful stop, as the router sees them
     Then "tor" uses a hold time of 9 s with every node
     And "tor" has exactly these routes:
       | prefix          | next hops | origin | as path | local pref | communities |
-      | 203.0.113.49/32 | NodeA     | IGP    | empty   | 0          | none        |
+      | 203.0.113.49/32 | NodeA     | IGP    | empty   | unset      | none        |
     When the speaker on "NodeA" freezes
     Then "tor" keeps "NodeA"'s routes for at least 5 s after the freeze and drops them within 12 s
 
@@ -59,7 +59,7 @@ Feature: BGP timers and graceful stop, as the router sees them
     When the speaker runs on every node
     Then "tor" has exactly these routes:
       | prefix          | next hops | origin | as path | local pref | communities |
-      | 203.0.113.49/32 | NodeA     | IGP    | empty   | 0          | none        |
+      | 203.0.113.49/32 | NodeA     | IGP    | empty   | unset      | none        |
     When the speaker on "NodeA" is stopped with SIGTERM
     Then "tor" received a NOTIFICATION Cease from "NodeA"
     And "tor" has no routes well before the hold time
@@ -71,9 +71,9 @@ Feature: BGP timers and graceful stop, as the router sees them
     When the speaker runs on every node
     Then "tor" has exactly these routes:
       | prefix          | next hops | origin | as path | local pref | communities |
-      | 203.0.113.49/32 | NodeA     | IGP    | empty   | 0          | none        |
+      | 203.0.113.49/32 | NodeA     | IGP    | empty   | unset      | none        |
     When "tor" restarts
     Then every node's session with "tor" is Established
     And "tor" has exactly these routes:
       | prefix          | next hops | origin | as path | local pref | communities |
-      | 203.0.113.49/32 | NodeA     | IGP    | empty   | 0          | none        |
+      | 203.0.113.49/32 | NodeA     | IGP    | empty   | unset      | none        |

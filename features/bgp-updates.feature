@@ -50,11 +50,11 @@ Feature: A change sends only what changed
     When the speaker runs on every node
     Then "tor" has exactly these routes:
       | prefix          | next hops | origin | as path | local pref | communities |
-      | 203.0.113.97/32 | NodeA     | IGP    | empty   | 0          | 64500:1     |
+      | 203.0.113.97/32 | NodeA     | IGP    | empty   | unset      | 64500:1     |
     When "tor" notes how many UPDATEs it has from "NodeA"
     And a Service "default/new" requesting "203.0.113.105" with a ready endpoint on "NodeA" is created
     Then "tor" has exactly these routes:
       | prefix           | next hops | origin | as path | local pref | communities |
-      | 203.0.113.97/32  | NodeA     | IGP    | empty   | 0          | 64500:1     |
-      | 203.0.113.105/32 | NodeA     | IGP    | empty   | 0          | 64500:2     |
+      | 203.0.113.97/32  | NodeA     | IGP    | empty   | unset      | 64500:1     |
+      | 203.0.113.105/32 | NodeA     | IGP    | empty   | unset      | 64500:2     |
     And "tor" has received exactly 1 more UPDATE from "NodeA" since

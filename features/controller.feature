@@ -43,6 +43,6 @@ Feature: Allocation: the controller gives Services their IPs
     When the speaker runs on every node
     Then "tor" has exactly these routes:
       | prefix              | next hops | origin | as path | local pref | communities |
-      | 203.0.113.160/32    | NodeA     | IGP    | empty   | 0          | none        |
-      | 2001:db8:160::/128  | NodeA     | IGP    | empty   | 0          | none        |
-      | 203.0.113.170/32    | NodeA     | IGP    | empty   | 0          | none        |
+      | 203.0.113.160/32    | NodeA     | IGP    | empty   | unset      | none        |
+      | 2001:db8:160::/128  | NodeA     | IGP    | empty   | unset      | none        |
+      | 203.0.113.170/32    | NodeA     | IGP    | empty   | unset      | none        |
