@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnIn } from '../../common/exec.ts';
 import { nodeScriptArgs } from '../../common/node-script.ts';
-import { defaultContext, rfcCases } from '../../tools/bgp-peer/rfc-cases.ts';
-import type { WireResult, WireTableOptions } from '../../tools/bgp-peer/wire-table.ts';
+import { type CaseArea, defaultContext } from '../../tools/bgp-peer/rfc-cases.ts';
+import { selectedCases, type WireResult, type WireTableOptions } from '../../tools/bgp-peer/wire-table.ts';
 import { eventually } from '../../harness/wait/eventually.ts';
 import { SPEAKER_ASN } from '../support/constants.ts';
 import { peerManifest } from '../../harness/scenario/manifests.ts';
@@ -16,7 +16,7 @@ import type { LbWorld } from '../support/world.ts';
  * table judged on the wire for any SUT (features/bgp-wire.feature).
  */
 const runner = fileURLToPath(new URL('../../tools/bgp-peer/wire-peer-main.ts', import.meta.url));
-const results = new WeakMap<LbWorld, WireResult[]>();
+const results = new WeakMap<LbWorld, { played: WireResult[]; expected: number }>();
 
 Given(
   'the scripted peer {string} is a BGPPeer of every node over eBGP',
@@ -40,10 +40,21 @@ Given(
 /** Per case: one connection (connect-retry included) and a few answers. */
 const perCaseMs = 30_000;
 
+/**
+ * `session`: header, OPEN and FSM errors, a NOTIFICATION from the peer, then the keepalive rate and
+ * Cease on SIGTERM. `update`: the UPDATE error handling of RFC 4271 6.3 and RFC 7606.
+ */
 When(
-  'the scripted peer {string} plays the RFC 4271 and RFC 7606 case table against the speaker on {string}',
-  { timeout: rfcCases.length * perCaseMs + 60_000 },
-  async function (this: LbWorld, host: string, node: string) {
+  'the scripted peer {string} plays the {word} cases of the RFC 4271 and RFC 7606 table against the speaker on {string}',
+  {
+    timeout:
+      Math.max(selectedCases({ area: 'session' }).length + 2, selectedCases({ area: 'update' }).length) *
+        perCaseMs +
+      60_000,
+  },
+  async function (this: LbWorld, host: string, area: string, node: string) {
+    if (area !== 'session' && area !== 'update') throw new Error(`no ${area} half in the case table`);
+    const cases = selectedCases({ area: area as CaseArea });
     const lab = await this.labUp();
     const file = join(this.scenarioDir, `scripted-peer-${host}.jsonl`);
     const options: WireTableOptions = {
@@ -54,6 +65,7 @@ When(
       connectTimeoutMs: this.timeouts.sessionEstablished,
       waitMs: this.timeouts.routeAnnounced,
       keepaliveMs: 1000, // the BGPPeer's keepaliveTime (harness/scenario/manifests.ts)
+      area: area as CaseArea,
     };
     const proc = spawnIn(
       lab.nsOf(host),
@@ -90,31 +102,31 @@ When(
         if (lines().some((l) => l['stopSpeaker'] || l['done'])) return;
         throw new Error(`${lines().filter((l) => l['result']).length} cases played`);
       },
-      { timeoutMs: rfcCases.length * perCaseMs, intervalMs: 200 },
+      { timeoutMs: cases.length * perCaseMs, intervalMs: 200 },
     );
     if (lines().some((l) => l['stopSpeaker'])) await this.driver.stop(node);
     const code = await proc.exited;
     const done = lines();
     if (!done.some((l) => l['done']))
       throw new Error(`the scripted peer exited (${code}) before the end: see ${file}`);
-    results.set(
-      this,
-      done.flatMap((l) => (l['result'] ? [l['result'] as WireResult] : [])),
-    );
+    results.set(this, {
+      played: done.flatMap((l) => (l['result'] ? [l['result'] as WireResult] : [])),
+      // the session half ends with the keepalive rate and Cease on SIGTERM
+      expected: cases.length + (area === 'session' ? 2 : 0),
+    });
   },
 );
 
 Then('every case of the table had its outcome on the wire', function (this: LbWorld) {
-  const r = results.get(this);
-  if (!r) throw new Error('the case table was not played');
+  const { played: r, expected } = results.get(this) ?? {};
+  if (!r || expected === undefined) throw new Error('the case table was not played');
   const failed = r.filter((x) => !x.ok);
   this.log(
     r
       .map((x) => `${x.ok ? 'ok  ' : 'FAIL'} ${x.name} [${x.rfc}] -> ${x.expect}: ${x.detail} (${x.ms} ms)`)
       .join('\n'),
   );
-  // the table, then the keepalive rate and Cease on SIGTERM
-  if (r.length !== rfcCases.length + 2) throw new Error(`${r.length} of ${rfcCases.length + 2} cases played`);
+  if (r.length !== expected) throw new Error(`${r.length} of ${expected} cases played`);
   if (failed.length)
     throw new Error(
       `${failed.length} of ${r.length} cases failed:\n  ${failed.map((x) => `${x.name} [${x.rfc}] expected ${x.expect}: ${x.detail}`).join('\n  ')}`,

@@ -1,7 +1,7 @@
 /**
  * Runs the wire table (wire-table.ts) in the namespace it is started in (`ip netns exec NS node
  * --import tsx wire-peer-main.ts JSON`): one JSON line `{"listening":true}` once TCP 179 is open, one
- * line per case, `{"stopSpeaker":true}` when the speaker must get SIGTERM (the Cease case), then
+ * line per case, `{"stopSpeaker":true}` when the speaker must get SIGTERM (the Cease case; not in the `update` half), then
  * `{"done":true}`. JSON: WireTableOptions.
  */
 import { runWireTable, type WireTableOptions } from './wire-table.ts';
@@ -12,7 +12,8 @@ await runWireTable(
   options,
   () => line({ listening: true }),
   (r) => line({ result: r }),
-  () => line({ stopSpeaker: true }),
+  // The keepalive rate and Cease on SIGTERM end the session half of the table (or the whole table).
+  options.area === 'update' ? undefined : () => line({ stopSpeaker: true }),
 );
 line({ done: true });
 process.exit(0);

@@ -4,7 +4,8 @@
  * takes one connection. Only what the wire shows counts (the NOTIFICATION the speaker sends, whether it
  * closes, whether it keeps the session and its keepalives), so it judges every SUT the same way.
  */
-import { type CaseContext, type RfcCase, rfcCases } from './rfc-cases.ts';
+import { poll } from '../../common/poll.ts';
+import { type CaseArea, type CaseContext, caseArea, type RfcCase, rfcCases } from './rfc-cases.ts';
 import { describe, type Match, type Received, ScriptedPeer } from './scripted-peer.ts';
 
 export interface WireTableOptions {
@@ -19,6 +20,8 @@ export interface WireTableOptions {
   waitMs: number;
   /** Case names to play (default: all). */
   only?: string[];
+  /** Only the cases of this half of the table (default: both). */
+  area?: CaseArea;
   /** Keepalive interval the BGPPeer configures (ms): the rate the speaker's KEEPALIVEs are judged by. */
   keepaliveMs: number;
 }
@@ -33,7 +36,14 @@ export interface WireResult {
 }
 
 export function expectation(c: RfcCase): string {
-  return typeof c.expect === 'string' ? c.expect : `NOTIFICATION ${c.expect.notification.join('/')}`;
+  if (typeof c.expect === 'string') return c.expect;
+  const also = (c.expect.alsoAccepted ?? []).map((a) => ` or ${a.notification.join('/')} (${a.rfc})`);
+  return `NOTIFICATION ${c.expect.notification.join('/')}${also.join('')}`;
+}
+
+/** The cases a run plays, in table order. */
+export function selectedCases(o: Pick<WireTableOptions, 'only' | 'area'>): RfcCase[] {
+  return rfcCases.filter((c) => (!o.only || o.only.includes(c.name)) && (!o.area || caseArea(c) === o.area));
 }
 
 const on =
@@ -65,7 +75,7 @@ export async function runWireTable(
   onListening();
   const results: WireResult[] = [];
   try {
-    for (const c of rfcCases.filter((x) => !o.only || o.only.includes(x.name))) {
+    for (const c of selectedCases(o)) {
       const started = Date.now();
       let detail = '';
       let ok = true;
@@ -197,16 +207,18 @@ export async function runWireTable(
 
     if (typeof c.expect === 'object') {
       const [code, subcode] = c.expect.notification;
-      const n = await peer.next(on(conn, 'notification'), o.waitMs, `NOTIFICATION ${code}/${subcode}`);
+      const n = await peer.next(on(conn, 'notification'), o.waitMs, expectation(c));
       const msg = n.msg as { code: number; subcode: number; data: Buffer };
-      if (msg.code !== code || msg.subcode !== subcode)
-        throw new Error(`got NOTIFICATION ${msg.code}/${msg.subcode}, expected ${code}/${subcode}`);
-      if (c.expect.data && !msg.data.equals(c.expect.data))
+      const got = `${msg.code}/${msg.subcode}`;
+      const other = (c.expect.alsoAccepted ?? []).find((a) => a.notification.join('/') === got);
+      if (got !== `${code}/${subcode}` && !other)
+        throw new Error(`got NOTIFICATION ${got}, expected ${expectation(c).slice('NOTIFICATION '.length)}`);
+      if (!other && c.expect.data && !msg.data.equals(c.expect.data))
         throw new Error(
           `NOTIFICATION data ${msg.data.toString('hex')}, expected ${c.expect.data.toString('hex')}`,
         );
       await peer.closed(conn, o.waitMs);
-      return `NOTIFICATION ${code}/${subcode}, connection closed`;
+      return `NOTIFICATION ${got}${other ? ` (${other.rfc})` : ''}, connection closed`;
     }
 
     if (c.expect === 'session-drops') {
@@ -222,11 +234,37 @@ export async function runWireTable(
       peer.sendRouteRefresh(1, 1);
       await peer.next(on(conn, 'update'), o.waitMs, 'the ROUTE-REFRESH answer after the case');
     }
-    await peer.next(on(conn, 'keepalive'), o.waitMs, 'a KEEPALIVE after the case');
-    await peer.next(on(conn, 'keepalive'), o.waitMs, 'a second KEEPALIVE after the case');
-    const sent = notificationsSince();
-    if (sent.length) throw new Error(`sent ${describe(sent[0]!)}`);
-    if (peer.current?.id !== conn || peer.current.closed) throw new Error('the connection was closed');
+    // Two KEEPALIVEs on the case's connection; a NOTIFICATION or a close ends the wait at once (polled
+    // on what was received, so no pending next() is left behind to consume the next case's messages).
+    const stop = new AbortController();
+    try {
+      await poll(
+        `two KEEPALIVEs on connection #${conn} after the case`,
+        async () => {
+          const broken = keptSessionBroken(conn, notificationsSince());
+          if (broken) stop.abort(broken);
+          const n = peer.received
+            .slice(mark)
+            .filter((r) => r.conn === conn && r.msg.type === 'keepalive').length;
+          if (n < 2) throw new Error(`${n} KEEPALIVE(s) since the case`);
+        },
+        { timeoutMs: 2 * o.waitMs, intervalMs: 20, signal: stop.signal },
+      );
+    } catch (err) {
+      throw stop.signal.aborted ? (stop.signal.reason as Error) : err;
+    }
+    const broken = keptSessionBroken(conn, notificationsSince());
+    if (broken) throw broken;
     return `session kept${o.routeRefresh ? ', ROUTE-REFRESH answered after it' : ''}, keepalives continue`;
+  }
+
+  /** Why a session that had to stay up did not: a NOTIFICATION the speaker sent, or a closed connection. */
+  function keptSessionBroken(conn: number, sent: Received[]): Error | undefined {
+    if (sent.length) return new Error(`sent ${describe(sent[0]!)} and closed the session`);
+    if (peer.current?.id !== conn || peer.current.closed)
+      return new Error(
+        `the connection was closed after the case without a NOTIFICATION${peer.connections > conn ? ', then the speaker connected again' : ''}`,
+      );
+    return undefined;
   }
 }
