@@ -3,7 +3,10 @@ Feature: BGPPeer ebgpMultiHop: the TTL of the speaker's BGP packets
   Like FRR (and so MetalLB), the speaker sends single-hop eBGP with TTL 1 (IPv6: hop limit 1), so a
   peer that is not directly connected is never reached; with `ebgpMultiHop: true` it sends TTL 255.
   The router sits behind a transit router, allows multihop and only listens: the session depends on
-  the TTL of the speaker's own packets alone.
+  the TTL of the speaker's own packets alone. Without ebgpMultiHop a speaker may also not try at all:
+  FRR does not connect to a single-hop IPv4 eBGP peer that is not directly connected (MetalLB disables
+  that check for IPv6 only, internal/bgp/frr/config.go mustDisableConnectedCheck); either way the far
+  router is never reached.
 
   Background:
     Given the manifests:
