@@ -120,15 +120,19 @@ After(async function (this: LbWorld, { result }) {
     this.extraProcesses.map((p) => attempt('stop helper process', () => p.stop('SIGTERM', 2000))),
   );
   problems.push(...(await this.driver.stopAll()));
-  await Promise.all([...this.routers.values()].map((r) => attempt('stop router', () => r.stop())));
-  // A lab whose processes all stopped cleanly is kept for the feature's next scenario.
-  if (this.lab)
-    await attempt('lab release', () =>
-      releaseLab(this.featureName, this.topology, this.lab!, problems.length === 0 && !this.labDirty),
+  // A lab whose processes all stopped cleanly is kept, with its FRR routers recycled, for the next
+  // scenario of this worker on the same topology (features/support/lab-cache.ts).
+  const notes: string[] = [];
+  const routers = [...this.routers.values()];
+  if (this.lab) {
+    const reusable = problems.length === 0 && !this.labDirty;
+    await attempt('lab release', async () =>
+      notes.push(...(await releaseLab(this.topology, this.lab!, routers, reusable))),
     );
+  } else await Promise.all(routers.map((r) => attempt('stop router', () => r.stop())));
   writeFileSync(
     join(this.scenarioDir, 'result.txt'),
-    `${result?.status ?? 'UNKNOWN'}\n${problems.join('\n')}\n`,
+    `${result?.status ?? 'UNKNOWN'}\n${[...problems, ...notes].join('\n')}\n`,
   );
   // where the scenario's time went (bench/suite.ts adds these up)
   writeFileSync(
