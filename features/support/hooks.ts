@@ -21,6 +21,7 @@ import { withNodeFacts } from '../../harness/sut/node-facts.ts';
 import { capabilityNames, missingCapabilities, parseCapabilities } from '../../common/capabilities.ts';
 import { clearSuite, setSuite, suite } from './suite.ts';
 import { dropCachedLab, releaseLab } from './lab-cache.ts';
+import { stopProbeServers } from '../../harness/probes/l2.ts';
 import type { LbWorld } from './world.ts';
 
 // Steps bound their own waits with the named timeouts; this only stops a hung step from hanging CI.
@@ -120,6 +121,7 @@ After(async function (this: LbWorld, { result }) {
     this.extraProcesses.map((p) => attempt('stop helper process', () => p.stop('SIGTERM', 2000))),
   );
   problems.push(...(await this.driver.stopAll()));
+  await attempt('stop probe processes', () => stopProbeServers());
   // A lab whose processes all stopped cleanly is kept, with its FRR routers recycled, for the next
   // scenario of this worker on the same topology (features/support/lab-cache.ts).
   const notes: string[] = [];
