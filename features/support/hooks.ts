@@ -9,6 +9,7 @@ import {
   setDefaultTimeout,
   setParallelCanAssign,
 } from '@cucumber/cucumber';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { createRun } from '../../netns/runtime.ts';
@@ -20,7 +21,7 @@ import { SUT_NAMES, isSutName, sutByName } from '../../harness/sut/registry.ts';
 import { withNodeFacts } from '../../harness/sut/node-facts.ts';
 import { capabilityNames, missingCapabilities, parseCapabilities } from '../../common/capabilities.ts';
 import { clearSuite, setSuite, suite } from './suite.ts';
-import { dropCachedLab, releaseLab } from './lab-cache.ts';
+import { dropCachedLabs, releaseLab } from './lab-cache.ts';
 import { stopProbeServers } from '../../harness/probes/l2.ts';
 import type { LbWorld } from './world.ts';
 
@@ -83,7 +84,7 @@ AfterAll(async () => {
       JSON.stringify(notSupported, null, 2) + '\n',
     );
   try {
-    await dropCachedLab();
+    await dropCachedLabs();
     await suite().run.close();
   } finally {
     clearSuite();
@@ -139,7 +140,14 @@ After(async function (this: LbWorld, { result }) {
   // where the scenario's time went (bench/suite.ts adds these up)
   writeFileSync(
     join(this.scenarioDir, 'timing.json'),
-    JSON.stringify({ ...takePhaseTimes(), teardown: Math.round(performance.now() - teardownStart) }) + '\n',
+    JSON.stringify({
+      ...takePhaseTimes(),
+      teardown: Math.round(performance.now() - teardownStart),
+      // which labs could be shared: scenarios with the same topology key
+      topology: createHash('sha256').update(JSON.stringify(this.topology)).digest('hex').slice(0, 8),
+      labReused: this.reuse.lab,
+      routersRecycled: this.reuse.routers,
+    }) + '\n',
   );
   if (result?.status === Status.FAILED) {
     // The first thing a reader needs: where everything is, and the end of each speaker's output.

@@ -80,6 +80,8 @@ export class LbWorld extends World<WorldParameters> {
   sut!: SystemUnderTest;
   scenarioDir = '';
   featureName = '';
+  /** What this scenario got from an earlier one (timing.json; bench/suite.ts counts it). */
+  readonly reuse = { lab: false, routers: 0 };
   /** Set by steps that change namespaces beyond the topology (addresses, routes, sysctls): no reuse. */
   labDirty = false;
   /** Helper processes a scenario started in its namespaces (stopped in After). */
@@ -272,6 +274,7 @@ export class LbWorld extends World<WorldParameters> {
         if (spare && kind === 'frr' && !settings.neighbors.some((n) => n.bfd)) {
           try {
             await spare.reconfigure(settings);
+            this.reuse.routers++;
             return spare;
           } catch (err) {
             this.log(`recycled router ${name} not reused, starting a fresh one: ${(err as Error).message}`);
@@ -291,7 +294,8 @@ export class LbWorld extends World<WorldParameters> {
   }
 
   async labUp(): Promise<Lab> {
-    if (!this.lab) this.lab = await timed('setup', () => acquireLab(this.topology));
+    if (!this.lab)
+      ({ lab: this.lab, reused: this.reuse.lab } = await timed('setup', () => acquireLab(this.topology)));
     return this.lab;
   }
 
