@@ -362,7 +362,8 @@ export async function startFrr(o: FrrOptions): Promise<FrrRouter> {
       await Promise.all(
         queries.map(async ([file, cmd]) => {
           try {
-            writeArtifact(outDir, file, await vtysh(cmd));
+            // bgpd's tables over its vty connection; what spans daemons (running-config, bfdd) through vtysh
+            writeArtifact(outDir, file, await (/^show bgp /.test(cmd) ? bgpdVty.run(cmd) : vtysh(cmd)));
           } catch (err) {
             writeArtifact(outDir, file, `(${cmd} failed: ${(err as Error).message})\n`);
           }
