@@ -1,5 +1,5 @@
 import { takePhaseTimes } from '../../harness/run/phase-clock.ts';
-import { workerPrefix } from '../../harness/run/shard.ts';
+import { l2AtOnce, workerPrefix } from '../../harness/run/shard.ts';
 import {
   After,
   AfterAll,
@@ -28,9 +28,10 @@ import type { LbWorld } from './world.ts';
 // Steps bound their own waits with the named timeouts; this only stops a hung step from hanging CI.
 setDefaultTimeout(120_000);
 
-// In a parallel run, at most two layer 2 scenarios at a time: their membership (heartbeats every 200 ms,
+// In a parallel run, at most two layer 2 scenarios at a time (LBCONFORM_L2_AT_ONCE: another number, to
+// try on a quieter or bigger machine): their membership (heartbeats every 200 ms,
 // dead after 1 s) and ARP/NDP probes are the most sensitive to a CPU shared by many speakers.
-const L2_AT_ONCE = 2;
+const L2_AT_ONCE = l2AtOnce(process.env.LBCONFORM_L2_AT_ONCE);
 const isL2 = (p: { tags: readonly { name: string }[] }): boolean => p.tags.some((t) => t.name === '@l2');
 setParallelCanAssign((pickle, running) => !isL2(pickle) || running.filter(isL2).length < L2_AT_ONCE);
 

@@ -7,7 +7,7 @@ import {
 } from '@cucumber/cucumber/api';
 import { parseArgs } from 'node:util';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { defaultParallel, inShard, parseShard, type Shard } from './shard.ts';
+import { defaultParallel, inShard, l2AtOnce, parseShard, type Shard } from './shard.ts';
 import { writeAllReports } from '../../reports/commands.ts';
 import {
   reportWarnings,
@@ -101,6 +101,7 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
   }
   let shard: Shard | undefined;
   try {
+    l2AtOnce(process.env.LBCONFORM_L2_AT_ONCE); // read by the support code; a bad value stops here
     if (values.shard) shard = parseShard(values.shard);
   } catch (err) {
     io.stderr.write(`lbconform run: ${(err as Error).message}\n`);
