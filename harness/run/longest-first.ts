@@ -30,8 +30,11 @@ export function durationsFromTimings(
 
 /**
  * `items` longest first; a scenario without a known duration counts as the median of the known ones
- * (a new scenario is typical until measured). Ties keep the given order. Then the first `workers`
- * places go to non-L2 scenarios where there are enough (the first wave is the CPU's busiest moment).
+ * (a new scenario is typical until measured). Ties keep the given order. The first `workers` places go
+ * to non-L2 scenarios where there are enough (the first wave is the CPU's busiest moment); after them
+ * come the L2 scenarios, then the others: only a few L2 scenarios may run at once (features/support/
+ * hooks.ts), so they are the chain to keep busy, and the coordinator hands out the first scenario it
+ * may, so a worker takes an L2 one whenever an L2 place is free and the longest other one otherwise.
  */
 export function longestFirst<T extends Orderable>(
   items: readonly T[],
@@ -47,5 +50,6 @@ export function longestFirst<T extends Orderable>(
     .map((x) => x.item);
   const firstWave: T[] = [];
   for (const i of sorted) if (firstWave.length < workers && !i.l2) firstWave.push(i);
-  return [...firstWave, ...sorted.filter((i) => !firstWave.includes(i))];
+  const rest = sorted.filter((i) => !firstWave.includes(i));
+  return [...firstWave, ...rest.filter((i) => i.l2), ...rest.filter((i) => !i.l2)];
 }
