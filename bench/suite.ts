@@ -5,7 +5,8 @@
  * vtysh, ip, probes), CPU seconds per process kind (sampled from /proc every 200 ms: long-lived
  * processes exactly, short-lived ones as the remainder), the scenarios' time per phase (setup, waiting
  * for convergence, teardown, the rest: speaker starts and actions; from each scenario's timing.json),
- * the load average at start and end (the machine is shared), then the ratio and the slowest scenarios.
+ * the load average at start and end (the machine is shared), then the ratio, the slowest scenarios and,
+ * for the parallel run, each worker's busy time and the run's tail (bench/worker-chains.ts).
  * Writes out/bench/suite.{json,md}.
  */
 import { runFile } from '../common/run-folder.ts';
@@ -16,6 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BENCH_OUT, fmtMs, machine, progress, writeOut } from './lib.ts';
+import { chainsMarkdown, workerChains, type Chains } from './worker-chains.ts';
 
 export interface SuiteTiming {
   mode: string;
@@ -36,6 +38,8 @@ export interface SuiteTiming {
   loadBefore: number[];
   loadAfter: number[];
   slowest: { scenario: string; ms: number }[];
+  /** Per worker busy time and the run's tail (parallel runs; from messages.ndjson). */
+  chains?: Chains;
   summary: string;
 }
 
@@ -215,6 +219,11 @@ export async function suiteRun(
     loadBefore,
     loadAfter,
     slowest: scenarios.sort((a, b) => b.ms - a.ms).slice(0, 8),
+    ...(() => {
+      const file = runFile(out, 'messages');
+      const chains = existsSync(file) ? workerChains(readFileSync(file, 'utf8')) : undefined;
+      return chains && mode === 'parallel' ? { chains } : {};
+    })(),
     summary,
   };
 }
@@ -249,6 +258,7 @@ export function suiteMarkdown(s: SuiteTiming): string {
     'Slowest scenarios:',
     '',
     ...s.slowest.map((x) => `- ${fmtMs(x.ms)} ${x.scenario}`),
+    ...(s.chains ? ['', chainsMarkdown(s.chains)] : []),
   ].join('\n');
 }
 

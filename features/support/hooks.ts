@@ -1,5 +1,5 @@
 import { takePhaseTimes } from '../../harness/run/phase-clock.ts';
-import { workerPrefix } from '../../harness/run/shard.ts';
+import { l2AtOnce, workerPrefix } from '../../harness/run/shard.ts';
 import {
   After,
   AfterAll,
@@ -9,6 +9,7 @@ import {
   setDefaultTimeout,
   setParallelCanAssign,
 } from '@cucumber/cucumber';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { createRun } from '../../netns/runtime.ts';
@@ -20,15 +21,17 @@ import { SUT_NAMES, isSutName, sutByName } from '../../harness/sut/registry.ts';
 import { withNodeFacts } from '../../harness/sut/node-facts.ts';
 import { capabilityNames, missingCapabilities, parseCapabilities } from '../../common/capabilities.ts';
 import { clearSuite, setSuite, suite } from './suite.ts';
-import { dropCachedLab, releaseLab } from './lab-cache.ts';
+import { dropCachedLabs, releaseLab } from './lab-cache.ts';
+import { stopProbeServers } from '../../harness/probes/l2.ts';
 import type { LbWorld } from './world.ts';
 
 // Steps bound their own waits with the named timeouts; this only stops a hung step from hanging CI.
 setDefaultTimeout(120_000);
 
-// In a parallel run, at most two layer 2 scenarios at a time: their membership (heartbeats every 200 ms,
+// In a parallel run, at most two layer 2 scenarios at a time (LBCONFORM_L2_AT_ONCE: another number, to
+// try on a quieter or bigger machine): their membership (heartbeats every 200 ms,
 // dead after 1 s) and ARP/NDP probes are the most sensitive to a CPU shared by many speakers.
-const L2_AT_ONCE = 2;
+const L2_AT_ONCE = l2AtOnce(process.env.LBCONFORM_L2_AT_ONCE);
 const isL2 = (p: { tags: readonly { name: string }[] }): boolean => p.tags.some((t) => t.name === '@l2');
 setParallelCanAssign((pickle, running) => !isL2(pickle) || running.filter(isL2).length < L2_AT_ONCE);
 
@@ -82,7 +85,7 @@ AfterAll(async () => {
       JSON.stringify(notSupported, null, 2) + '\n',
     );
   try {
-    await dropCachedLab();
+    await dropCachedLabs();
     await suite().run.close();
   } finally {
     clearSuite();
@@ -120,20 +123,32 @@ After(async function (this: LbWorld, { result }) {
     this.extraProcesses.map((p) => attempt('stop helper process', () => p.stop('SIGTERM', 2000))),
   );
   problems.push(...(await this.driver.stopAll()));
-  await Promise.all([...this.routers.values()].map((r) => attempt('stop router', () => r.stop())));
-  // A lab whose processes all stopped cleanly is kept for the feature's next scenario.
-  if (this.lab)
-    await attempt('lab release', () =>
-      releaseLab(this.featureName, this.topology, this.lab!, problems.length === 0 && !this.labDirty),
+  await attempt('stop probe processes', () => stopProbeServers());
+  // A lab whose processes all stopped cleanly is kept, with its FRR routers recycled, for the next
+  // scenario of this worker on the same topology (features/support/lab-cache.ts).
+  const notes: string[] = [];
+  const routers = [...this.routers.values()];
+  if (this.lab) {
+    const reusable = problems.length === 0 && !this.labDirty;
+    await attempt('lab release', async () =>
+      notes.push(...(await releaseLab(this.topology, this.lab!, routers, reusable))),
     );
+  } else await Promise.all(routers.map((r) => attempt('stop router', () => r.stop())));
   writeFileSync(
     join(this.scenarioDir, 'result.txt'),
-    `${result?.status ?? 'UNKNOWN'}\n${problems.join('\n')}\n`,
+    `${result?.status ?? 'UNKNOWN'}\n${[...problems, ...notes].join('\n')}\n`,
   );
   // where the scenario's time went (bench/suite.ts adds these up)
   writeFileSync(
     join(this.scenarioDir, 'timing.json'),
-    JSON.stringify({ ...takePhaseTimes(), teardown: Math.round(performance.now() - teardownStart) }) + '\n',
+    JSON.stringify({
+      ...takePhaseTimes(),
+      teardown: Math.round(performance.now() - teardownStart),
+      // which labs could be shared: scenarios with the same topology key
+      topology: createHash('sha256').update(JSON.stringify(this.topology)).digest('hex').slice(0, 8),
+      labReused: this.reuse.lab,
+      routersRecycled: this.reuse.routers,
+    }) + '\n',
   );
   if (result?.status === Status.FAILED) {
     // The first thing a reader needs: where everything is, and the end of each speaker's output.

@@ -17,7 +17,7 @@ import { randomBytes } from 'node:crypto';
 import type { startCapture } from '../../harness/probes/l2.ts';
 import type { Spawned } from '../../common/exec.ts';
 import { suite } from './suite.ts';
-import { acquireLab } from './lab-cache.ts';
+import { acquireLab, claimRouter } from './lab-cache.ts';
 
 export interface WorldParameters {
   outDir: string;
@@ -80,6 +80,8 @@ export class LbWorld extends World<WorldParameters> {
   sut!: SystemUnderTest;
   scenarioDir = '';
   featureName = '';
+  /** What this scenario got from an earlier one (timing.json; bench/suite.ts counts it). */
+  readonly reuse = { lab: false, routers: 0 };
   /** Set by steps that change namespaces beyond the topology (addresses, routes, sysctls): no reuse. */
   labDirty = false;
   /** Helper processes a scenario started in its namespaces (stopped in After). */
@@ -255,12 +257,9 @@ export class LbWorld extends World<WorldParameters> {
     const pending = [...this.routerAsn].filter(([name]) => !this.routers.has(name));
     const start = { frr: startFrr, gobgp: startGobgp, bird: startBird };
     const started = await Promise.all(
-      pending.map(([name, asn]) => {
+      pending.map(async ([name, asn]) => {
         const kind = this.routerKind.get(name) ?? 'frr';
-        return start[kind]({
-          netns: lab.nsOf(name),
-          name,
-          dir: join(suite().run.tempDir, `${kind}-${nextRouterId()}-${name}`),
+        const settings = {
           asn,
           routerId: this.address(name, 'ipv4'),
           neighbors: this.routerNeighbors.get(name) ?? [],
@@ -269,6 +268,24 @@ export class LbWorld extends World<WorldParameters> {
           ...(kind === 'frr' && asn === SPEAKER_ASN
             ? { extraConfig: ['bgp default local-preference 0'] }
             : {}),
+        };
+        // An FRR router an earlier scenario left in this lab, recycled: configured as if started now.
+        const spare = claimRouter(name);
+        if (spare && kind === 'frr' && !settings.neighbors.some((n) => n.bfd)) {
+          try {
+            await spare.reconfigure(settings);
+            this.reuse.routers++;
+            return spare;
+          } catch (err) {
+            this.log(`recycled router ${name} not reused, starting a fresh one: ${(err as Error).message}`);
+          }
+        }
+        await spare?.stop();
+        return start[kind]({
+          netns: lab.nsOf(name),
+          name,
+          dir: join(suite().run.tempDir, `${kind}-${nextRouterId()}-${name}`),
+          ...settings,
         });
       }),
     );
@@ -277,7 +294,8 @@ export class LbWorld extends World<WorldParameters> {
   }
 
   async labUp(): Promise<Lab> {
-    if (!this.lab) this.lab = await timed('setup', () => acquireLab(this.featureName, this.topology));
+    if (!this.lab)
+      ({ lab: this.lab, reused: this.reuse.lab } = await timed('setup', () => acquireLab(this.topology)));
     return this.lab;
   }
 

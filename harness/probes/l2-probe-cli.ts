@@ -3,8 +3,13 @@
  *   arp IFACE IP TIMEOUT_MS   one ARP request for IP, then every reply addressed to us for TIMEOUT_MS
  *   ndp IFACE IP TIMEOUT_MS   one neighbour solicitation for IP, then every NA for it
  * Prints one JSON line: {"answers":[{"mac","atMs"}],"sentFrom":{"mac","ip"}}. Exit 0; 2 on bad usage.
+ *   serve                     the same probes, asked for on stdin, one JSON line each
+ *                             ({"id","kind","iface","ip","timeoutMs"}), answered on stdout with the
+ *                             line above plus "id" (or {"id","error"}); ends with stdin. One process
+ *                             per namespace for a whole scenario instead of one per probe (harness/probes/l2.ts).
  */
 import { networkInterfaces } from 'node:os';
+import { createInterface } from 'node:readline';
 import { readFileSync } from 'node:fs';
 import {
   ETHERTYPE_ARP,
@@ -20,37 +25,46 @@ import {
 import { canonicalIP } from '../../reference/model/ip.ts';
 import { openPacketSocket, PacketType } from '../../reference/l2/packet-socket.ts';
 
-const [kind, iface, rawIp, timeoutText] = process.argv.slice(2);
-const ip = rawIp ? canonicalIP(rawIp) : undefined;
-const timeoutMs = Number(timeoutText);
-if ((kind !== 'arp' && kind !== 'ndp') || !iface || !ip || !(timeoutMs > 0)) {
-  process.stderr.write('usage: l2-probe-cli.ts arp|ndp IFACE IP TIMEOUT_MS\n');
-  process.exit(2);
+interface Answer {
+  mac: string;
+  atMs: number;
 }
 
-const mac = readFileSync(`/sys/class/net/${iface}/address`, 'utf8').trim();
-const addrs = networkInterfaces()[iface] ?? [];
-const answers: { mac: string; atMs: number }[] = [];
-const start = Date.now();
-let from: string;
+interface Result {
+  answers: Answer[];
+  sentFrom: { mac: string; ip: string };
+}
 
-if (kind === 'arp') {
-  from = addrs.find((a) => a.family === 'IPv4')?.address ?? '0.0.0.0';
-  const sock = openPacketSocket({
-    ifname: iface,
-    ethertype: ETHERTYPE_ARP,
-    onFrame: (f, t) => {
-      if (t === PacketType.outgoing) return;
-      const d = decodeArpFrame(f);
-      // Replies to our request only: a gratuitous reply (to broadcast) is not an answer.
-      if (d && d.arp.op === ARP_REPLY && d.arp.senderIp === ip && d.arp.targetMac === mac)
-        answers.push({ mac: d.arp.senderMac, atMs: Date.now() - start });
-    },
-  });
-  sock.send(arpRequestFrame(mac, from, ip));
-  setTimeout(() => finish(() => sock.close()), timeoutMs);
-} else {
-  from =
+/** One ARP request or neighbour solicitation for `ip` out of `iface`; every answer for `timeoutMs`. */
+function probeOnce(kind: 'arp' | 'ndp', iface: string, ip: string, timeoutMs: number): Promise<Result> {
+  const mac = readFileSync(`/sys/class/net/${iface}/address`, 'utf8').trim();
+  const addrs = networkInterfaces()[iface] ?? [];
+  const answers: Answer[] = [];
+  const start = Date.now();
+  const done = (close: () => void, from: string): Promise<Result> =>
+    new Promise((resolve) =>
+      setTimeout(() => {
+        close();
+        resolve({ answers, sentFrom: { mac, ip: from } });
+      }, timeoutMs),
+    );
+  if (kind === 'arp') {
+    const from = addrs.find((a) => a.family === 'IPv4')?.address ?? '0.0.0.0';
+    const sock = openPacketSocket({
+      ifname: iface,
+      ethertype: ETHERTYPE_ARP,
+      onFrame: (f, t) => {
+        if (t === PacketType.outgoing) return;
+        const d = decodeArpFrame(f);
+        // Replies to our request only: a gratuitous reply (to broadcast) is not an answer.
+        if (d && d.arp.op === ARP_REPLY && d.arp.senderIp === ip && d.arp.targetMac === mac)
+          answers.push({ mac: d.arp.senderMac, atMs: Date.now() - start });
+      },
+    });
+    sock.send(arpRequestFrame(mac, from, ip));
+    return done(() => sock.close(), from);
+  }
+  const from =
     addrs
       .find((a) => a.family === 'IPv6' && a.address.toLowerCase().startsWith('fe80:'))
       ?.address.split('%')[0] ?? '::';
@@ -75,10 +89,43 @@ if (kind === 'arp') {
     },
   });
   sock.send(nsFrame({ mac, srcIp: from, target: ip }));
-  setTimeout(() => finish(() => sock.close()), timeoutMs);
+  return done(() => sock.close(), from);
 }
 
-function finish(close: () => void): void {
-  close();
-  process.stdout.write(JSON.stringify({ answers, sentFrom: { mac, ip: from } }) + '\n');
+/** The arguments of one probe, or undefined when they are not usable. */
+function request(
+  kind: unknown,
+  iface: unknown,
+  rawIp: unknown,
+  timeout: unknown,
+): { kind: 'arp' | 'ndp'; iface: string; ip: string; timeoutMs: number } | undefined {
+  const timeoutMs = Number(timeout);
+  if ((kind !== 'arp' && kind !== 'ndp') || typeof iface !== 'string' || !/^[\w.-]+$/.test(iface))
+    return undefined;
+  if (typeof rawIp !== 'string' || !(timeoutMs > 0)) return undefined;
+  const ip = canonicalIP(rawIp);
+  return ip ? { kind, iface, ip, timeoutMs } : undefined;
+}
+
+if (process.argv[2] === 'serve') {
+  const lines = createInterface({ input: process.stdin });
+  lines.on('line', (line) => {
+    let id: unknown;
+    void (async () => {
+      const q = JSON.parse(line) as Record<string, unknown>;
+      id = q['id'];
+      const r = request(q['kind'], q['iface'], q['ip'], q['timeoutMs']);
+      if (!r) throw new Error(`bad request ${line}`);
+      return { id, ...(await probeOnce(r.kind, r.iface, r.ip, r.timeoutMs)) };
+    })()
+      .catch((err: Error) => ({ id, error: err.message }))
+      .then((out) => process.stdout.write(JSON.stringify(out) + '\n'));
+  });
+} else {
+  const r = request(...(process.argv.slice(2, 6) as [string, string, string, string]));
+  if (!r) {
+    process.stderr.write('usage: l2-probe-cli.ts arp|ndp IFACE IP TIMEOUT_MS | serve\n');
+    process.exit(2);
+  }
+  process.stdout.write(JSON.stringify(await probeOnce(r.kind, r.iface, r.ip, r.timeoutMs)) + '\n');
 }

@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { CodedError } from '../../common/errors.ts';
 import { run } from '../../common/exec.ts';
@@ -40,6 +41,93 @@ export interface ProbeResult {
   sentFrom: { mac: string; ip: string };
 }
 
+/**
+ * One probe process per namespace (`l2-probe-cli.ts serve`), started at the first probe there and kept
+ * until stopProbeServers() (the After hook): a node process costs about 0.1 s of CPU to start, and
+ * the L2 scenarios poll with probes. Each probe still opens its own packet socket, as a process per
+ * probe did, so what it counts is the same.
+ */
+class ProbeServer {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly pending = new Map<number, (line: Record<string, unknown> | Error) => void>();
+  private nextId = 1;
+  private stderr = '';
+  readonly exited: Promise<void>;
+
+  constructor(readonly ns: string) {
+    this.child = spawn(
+      'ip',
+      ['netns', 'exec', ns, process.execPath, ...nodeScriptArgs(probeScript), 'serve'],
+      {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        cwd: repoRoot,
+      },
+    );
+    this.child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      this.stderr = (this.stderr + d).slice(-2000);
+    });
+    createInterface({ input: this.child.stdout }).on('line', (line) => {
+      let msg: Record<string, unknown>;
+      try {
+        msg = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        return; // not an answer (a warning on stdout)
+      }
+      const done = this.pending.get(Number(msg['id']));
+      this.pending.delete(Number(msg['id']));
+      done?.(msg);
+    });
+    this.child.stdin.on('error', () => {}); // a dead server fails its probes below
+    // An idle server keeps no one alive (a pending probe has its timer); the parent's exit closes its stdin.
+    this.child.unref();
+    for (const stream of [this.child.stdin, this.child.stdout, this.child.stderr])
+      (stream as unknown as { unref?: () => void }).unref?.();
+    this.exited = new Promise((resolve) =>
+      this.child.once('close', (code) => {
+        if (servers.get(ns) === this) servers.delete(ns);
+        const err = new Error(`probe process in ${ns} exited ${code}: ${this.stderr.trim()}`);
+        for (const done of this.pending.values()) done(err);
+        this.pending.clear();
+        resolve();
+      }),
+    );
+  }
+
+  ask(kind: 'arp' | 'ndp', iface: string, ip: string, timeoutMs: number): Promise<ProbeResult> {
+    const id = this.nextId++;
+    return new Promise<ProbeResult>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`no answer in ${timeoutMs + 15_000} ms`));
+        this.child.kill('SIGKILL');
+      }, timeoutMs + 15_000);
+      this.pending.set(id, (msg) => {
+        clearTimeout(timer);
+        if (msg instanceof Error) reject(msg);
+        else if (typeof msg['error'] === 'string') reject(new Error(msg['error']));
+        else resolve(msg as unknown as ProbeResult);
+      });
+      this.child.stdin.write(`${JSON.stringify({ id, kind, iface, ip, timeoutMs })}\n`);
+    });
+  }
+
+  /** Ends its input (it exits once its probes are answered); SIGKILL after 3 s. */
+  async stop(): Promise<void> {
+    this.child.stdin.end();
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 3000);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
+
+const servers = new Map<string, ProbeServer>();
+
+/** Stops every probe process (call before the namespaces go, e.g. at the end of a scenario). */
+export async function stopProbeServers(): Promise<void> {
+  await Promise.all([...servers.values()].map((s) => s.stop()));
+  servers.clear();
+}
+
 async function probe(
   kind: 'arp' | 'ndp',
   ns: string,
@@ -47,39 +135,18 @@ async function probe(
   ip: string,
   timeoutMs: number,
 ): Promise<ProbeResult> {
-  const { stdout } = await run(
-    'ip',
-    [
-      'netns',
-      'exec',
-      ns,
-      process.execPath,
-      ...nodeScriptArgs(probeScript),
-      kind,
-      iface,
-      ip,
-      String(timeoutMs),
-    ],
-    {
-      timeoutMs: timeoutMs + 15_000,
-    },
-  ).catch((err: unknown) => {
+  let server = servers.get(ns);
+  if (!server) {
+    server = new ProbeServer(ns);
+    servers.set(ns, server);
+  }
+  return server.ask(kind, iface, ip, timeoutMs).catch((err: unknown) => {
     throw new CodedError(
       'PROBE_FAILED',
       `${kind} probe for ${ip} on ${ns}/${iface}: ${(err as Error).message}`,
       { cause: err },
     );
   });
-  const line = stdout.trim().split('\n').at(-1) ?? '';
-  try {
-    return JSON.parse(line) as ProbeResult;
-  } catch (err) {
-    throw new CodedError(
-      'PROBE_FAILED',
-      `${kind} probe for ${ip}: unreadable output ${JSON.stringify(stdout)}`,
-      { cause: err },
-    );
-  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { chownSync, copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, copyFileSync, existsSync, mkdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { CodedError } from '../../common/errors.ts';
 import { daemonSockets, frrDaemonArgs, frrIds, tail } from '../../common/frr-daemons.ts';
@@ -89,6 +89,9 @@ export interface FrrRouteDetail {
   [k: string]: unknown;
 }
 
+/** What a recycled router is configured with again: its `router bgp` part (everything else stays). */
+export type FrrBgpSettings = Pick<FrrOptions, 'asn' | 'routerId' | 'neighbors' | 'extraConfig'>;
+
 export interface FrrRouter extends PeerRouter {
   readonly kind: 'frr';
   readonly name: string;
@@ -111,6 +114,20 @@ export interface FrrRouter extends PeerRouter {
   dumpArtifacts(outDir: string): Promise<void>;
   /** SIGTERM (bgpd, then zebra), SIGKILL after 3 s, then removes pid, vty and zserv files. Idempotent. */
   stop(): Promise<void>;
+  /**
+   * Readies the running daemons for another scenario instead of a restart: removes the BGP instance
+   * (every neighbour, session, route and setting of `router bgp` goes with it), waits until bgpd holds
+   * no instance, neighbour or route and zebra no BGP route, then empties the daemon logs. False, with
+   * nothing changed, when the router cannot be reused: stopped, a daemon gone, bfdd running, or
+   * configured at run time (`configure`, a `conf...` vtysh command). FRR_NOT_CLEAN when bgpd or zebra
+   * still hold something after the timeout (stop the router then).
+   */
+  recycle(): Promise<boolean>;
+  /**
+   * A recycled router takes `router bgp` as a fresh start with these settings renders it (same
+   * renderer, same checks); FRR_NOT_READY when its neighbours are then not exactly these.
+   */
+  reconfigure(settings: FrrBgpSettings): Promise<void>;
 }
 
 /** Config lines and prefixes we hand to vtysh: one line, no comment or escape syntax. */
@@ -147,6 +164,7 @@ export async function startFrr(o: FrrOptions): Promise<FrrRouter> {
     logFile: join(logDir, 'bgpd.log'),
     ...(o.extraConfig !== undefined ? { extraConfig: splitLines(o.extraConfig) } : {}),
   });
+  let asn = o.asn;
   // bfdd only when a neighbour uses BFD (features/bgp-bfd.feature)
   const bfddConf = renderBfdd(o.name, join(logDir, 'bfdd.log'), o.neighbors);
   // The instance dir is ours alone: a previous instance's sockets and pid files must not confuse this one.
@@ -190,13 +208,18 @@ export async function startFrr(o: FrrOptions): Promise<FrrRouter> {
     return proc;
   };
 
+  // Changed at run time beyond `router bgp` (or by a command we cannot judge): never reused.
+  let configuredAtRunTime = false;
   const vtysh = async (...commands: string[]): Promise<string> => {
+    if (commands.some((c) => /^\s*conf/.test(c))) configuredAtRunTime = true;
     const args = ['--vty_socket', runDir, '--config_dir', dir];
     for (const c of commands) args.push('-c', c);
     return (await run('vtysh', args)).stdout;
   };
   // bgpd's show commands (every poll) go over one long-lived vty connection, not a vtysh each.
   const bgpdVty = new VtyClient(join(runDir, 'bgpd.vty'), `${o.name} bgpd`);
+  // zebra's tables, read when a router is recycled (opened on first use)
+  const zebraVty = new VtyClient(join(runDir, 'zebra.vty'), `${o.name} zebra`);
   const json = async <T>(command: string): Promise<T> => {
     const out = /^show (ip )?bgp /.test(command) ? await bgpdVty.run(command) : await vtysh(command);
     try {
@@ -213,6 +236,7 @@ export async function startFrr(o: FrrOptions): Promise<FrrRouter> {
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
       bgpdVty.close();
+      zebraVty.close();
       // bgpd first so it can still tell zebra goodbye; each escalates to SIGKILL after 3 s.
       for (const { proc } of [...procs].reverse()) await proc.stop('SIGTERM', 3000);
       // pid, vty and zserv files stay behind after SIGTERM.
@@ -230,18 +254,8 @@ export async function startFrr(o: FrrOptions): Promise<FrrRouter> {
     await eventually(
       `${o.name}: zebra reports every interface up`,
       async () => {
-        const out = (
-          await run('vtysh', [
-            '--vty_socket',
-            runDir,
-            '--config_dir',
-            dir,
-            '-d',
-            'zebra',
-            '-c',
-            'show interface json',
-          ])
-        ).stdout;
+        // over zebra's vty socket: a vtysh per poll cost about 28 ms of CPU each
+        const out = await zebraVty.run('show interface json');
         const ifs = JSON.parse(out) as Record<string, { operationalStatus?: string }>;
         const down = Object.entries(ifs)
           .filter(([name, i]) => name !== 'lo' && i.operationalStatus !== 'up')
@@ -266,6 +280,24 @@ export async function startFrr(o: FrrOptions): Promise<FrrRouter> {
     throw err;
   }
   const pidOf = (d: 'zebra' | 'bgpd'): number => procs.find((p) => p.daemon === d)!.proc.pid;
+  const gone = new Set<string>();
+  for (const { daemon, proc } of procs) void proc.exited.then(() => gone.add(daemon));
+
+  /** What bgpd and zebra still hold of a BGP instance (empty once it is gone). */
+  const leftovers = async (): Promise<string[]> => {
+    const [summary, neighbors, v4, v6] = await Promise.all([
+      bgpdVty.run('show bgp vrf all summary json'),
+      bgpdVty.run('show bgp neighbors json'),
+      zebraVty.run('show ip route bgp json'),
+      zebraVty.run('show ipv6 route bgp json'),
+    ]);
+    const keys = (text: string): string[] => Object.keys(JSON.parse(text || '{}') as object);
+    return [
+      ...keys(summary).map((k) => `bgpd instance ${k}`),
+      ...keys(neighbors).map((k) => `bgpd neighbour ${k}`),
+      ...[...keys(v4), ...keys(v6)].map((k) => `zebra BGP route ${k}`),
+    ];
+  };
 
   const router: FrrRouter = {
     kind: 'frr',
@@ -320,7 +352,8 @@ export async function startFrr(o: FrrOptions): Promise<FrrRouter> {
       await Promise.all(
         queries.map(async ([file, cmd]) => {
           try {
-            writeArtifact(outDir, file, await vtysh(cmd));
+            // bgpd's tables over its vty connection; what spans daemons (running-config, bfdd) through vtysh
+            writeArtifact(outDir, file, await (/^show bgp /.test(cmd) ? bgpdVty.run(cmd) : vtysh(cmd)));
           } catch (err) {
             writeArtifact(outDir, file, `(${cmd} failed: ${(err as Error).message})\n`);
           }
@@ -340,6 +373,53 @@ export async function startFrr(o: FrrOptions): Promise<FrrRouter> {
       }
     },
     stop,
+    async recycle() {
+      if (stopped || configuredAtRunTime || bfddConf || gone.size) return false;
+      await vtysh('configure terminal', `no router bgp ${asn}`);
+      configuredAtRunTime = false; // that was ours
+      await eventually(
+        `${o.name}: bgpd and zebra hold nothing of the removed BGP instance`,
+        async () => {
+          const left = await leftovers();
+          if (left.length) throw new Error(`still there: ${left.join(', ')}`);
+        },
+        { timeoutMs, intervalMs: 20 },
+      ).catch((err: Error) => {
+        throw new CodedError('FRR_NOT_CLEAN', `${o.name}: ${err.message}`, { cause: err });
+      });
+      // The next scenario's artifacts start here (the daemons append, so the files just shrink).
+      for (const f of ['bgpd.log', 'zebra.log'])
+        if (existsSync(join(logDir, f))) truncateSync(join(logDir, f), 0);
+      log?.debug('frr.recycled');
+      return true;
+    },
+    async reconfigure(settings) {
+      const conf = renderBgpd({
+        hostname: o.name,
+        asn: settings.asn,
+        routerId: settings.routerId,
+        neighbors: settings.neighbors,
+        logFile: join(logDir, 'bgpd.log'),
+        ...(settings.extraConfig !== undefined ? { extraConfig: splitLines(settings.extraConfig) } : {}),
+      });
+      if (settings.neighbors.some((n) => n.bfd))
+        throw new CodedError('FRR_NOT_READY', `${o.name}: BFD neighbours need a fresh start (bfdd)`);
+      const lines = conf.split('\n');
+      const from = lines.findIndex((l) => l.startsWith('router bgp '));
+      const block = lines.slice(from, lines.lastIndexOf('!')).filter((l) => l.trim() !== '!');
+      writeFileSync(join(dir, 'bgpd.conf'), conf); // what the artifacts show
+      await vtysh('configure terminal', ...block);
+      configuredAtRunTime = false; // the same config a fresh start reads
+      asn = settings.asn;
+      const want = settings.neighbors.map((n) => n.address).sort();
+      const have = Object.keys(await json<object>('show bgp neighbors json')).sort();
+      if (JSON.stringify(have) !== JSON.stringify(want))
+        throw new CodedError(
+          'FRR_NOT_READY',
+          `${o.name}: after reconfiguring, neighbours ${have.join(', ') || '(none)'}, want ${want.join(', ') || '(none)'}`,
+        );
+      log?.debug('frr.reconfigured', { asn });
+    },
   };
   return router;
 }

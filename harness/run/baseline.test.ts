@@ -58,6 +58,15 @@ t.test(
     o = io();
     t.equal(await runSuite(['--baseline', '/nonexistent/baseline.json'], o), 2);
     t.match(o.stderr.text, /REPORT_NOT_FOUND/);
+    o = io();
+    t.equal(
+      await runSuite(
+        ['--parallel', '2', '--order-from', '/nonexistent/run', '--out', '/nonexistent/never'],
+        o,
+      ),
+      2,
+    );
+    t.match(o.stderr.text, /--order-from: REPORT_NOT_FOUND/);
     t.match(
       o.stdout.text +
         (await (async () => {

@@ -6,8 +6,8 @@ import {
   type ISourcesCoordinates,
 } from '@cucumber/cucumber/api';
 import { parseArgs } from 'node:util';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { defaultParallel, inShard, parseShard, type Shard } from './shard.ts';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { defaultParallel, inShard, l2AtOnce, parseShard, type Shard } from './shard.ts';
 import { writeAllReports } from '../../reports/commands.ts';
 import {
   reportWarnings,
@@ -24,6 +24,8 @@ import { defaultConsecutive, describeTimeouts, resolveTimeouts } from '../timeou
 import { describeCapabilities, parseCapabilities } from '../../common/capabilities.ts';
 import { DEFAULT_COMMAND_CAPABILITIES, resolveStartProgram } from '../sut/command.ts';
 import { SUT_NAMES, isSutName } from '../sut/registry.ts';
+import { loadReportOrRun } from '../../reports/compare.ts';
+import { durationsFromTimings } from './longest-first.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 /** Where this code runs from: the checkout (TypeScript) or dist/ (compiled); support code comes from there too. */
@@ -43,6 +45,9 @@ scenarios tagged with a feature outside --sut-features are reported NOT_SUPPORTE
 --parallel N runs N scenarios at a time (default: what the machine sustains, ${defaultParallel()} here; 1 = one
   after another), each worker with its own namespace prefix (LBCONFORM_NETNS_PREFIX + worker number),
   routers and temp folder; the reports are one set, as from a serial run.
+--order-from FILE (a report.json or run folder; default reports/baselines/reference.json) gives the
+  scenario durations a parallel run hands scenarios out by, longest first (a serial run keeps the
+  features' order, so a feature's scenarios share its lab).
 --shard I/N runs only shard I of N (a scenario's shard is a hash of its feature file and name, stable
   when scenarios come and go); \`lbconform report merge --out DIR SHARD_DIR...\` joins the shards' reports.
 --baseline FILE (a report.json or run folder) compares the run with it at the end and prints the result
@@ -96,6 +101,7 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
   }
   let shard: Shard | undefined;
   try {
+    l2AtOnce(process.env.LBCONFORM_L2_AT_ONCE); // read by the support code; a bad value stops here
     if (values.shard) shard = parseShard(values.shard);
   } catch (err) {
     io.stderr.write(`lbconform run: ${(err as Error).message}\n`);
@@ -128,6 +134,18 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
     const code = (err as { code?: string }).code;
     io.stderr.write(`lbconform run: ${code ? `${code}: ` : ''}${(err as Error).message}\n`);
     return 2;
+  }
+  let durations: Record<string, number> = {};
+  if (parallel > 1) {
+    const from = values['order-from'] ?? resolve(repoRoot, 'reports/baselines/reference.json');
+    try {
+      if (values['order-from'] || existsSync(from))
+        durations = durationsFromTimings(loadReportOrRun(from).timings);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      io.stderr.write(`lbconform run: --order-from: ${code ? `${code}: ` : ''}${(err as Error).message}\n`);
+      return 2;
+    }
   }
   process.env.LBCONFORM_SUT = values.sut;
   if (values['sut-start']) process.env.LBCONFORM_SUT_START = values['sut-start'];
@@ -172,6 +190,12 @@ export async function runSuite(args: string[], io: Io): Promise<number> {
   );
   // One worker per scenario at most: a worker costs a process and a namespace run.
   runConfiguration.runtime.parallel = parallel > 1 ? parallel : 0;
+  // In parallel, the longest scenarios go first (the run ends with its last worker).
+  if (parallel > 1)
+    runConfiguration.plugins = {
+      specifiers: [`file://${resolve(codeRoot, `harness/run/order-plugin.${codeExt}`)}`],
+      options: { lbconformOrder: { durations, workers: parallel } },
+    };
   if (shard) await selectShard(runConfiguration.sources, shard, io);
   // Workers write their own not-supported-w<N>.json; a stale one from an earlier run must not count.
   clearNotSupported(outDir);
@@ -277,6 +301,7 @@ function parse(args: string[]) {
       contact: { type: 'string' },
       deviations: { type: 'string' },
       baseline: { type: 'string' },
+      'order-from': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { defaultParallel, inShard, parseShard, shardOf, workerPrefix } from './shard.ts';
+import { defaultParallel, inShard, l2AtOnce, parseShard, shardOf, workerPrefix } from './shard.ts';
 
 t.test('parseShard accepts i/n with 1 <= i <= n and nothing else', async (t) => {
   t.same(parseShard('2/4'), { index: 2, total: 4 });
@@ -59,3 +59,11 @@ t.test(
     );
   },
 );
+
+t.test('L2 scenarios at once: 2 unless LBCONFORM_L2_AT_ONCE says 1-8', async (t) => {
+  t.equal(l2AtOnce(undefined), 2);
+  t.equal(l2AtOnce(''), 2);
+  t.equal(l2AtOnce('3'), 3);
+  for (const bad of ['0', '9', '2.5', 'x', '-1'])
+    t.throws(() => l2AtOnce(bad), { code: 'RUN_L2_AT_ONCE_INVALID' }, bad);
+});

@@ -47,3 +47,20 @@ export function workerPrefix(base: string, workerId: string | undefined): string
   if (workerId === undefined || workerId === '') return base;
   return base.slice(0, 8 - workerId.length) + workerId;
 }
+
+/**
+ * How many layer 2 scenarios a parallel run lets run at once: 2, or LBCONFORM_L2_AT_ONCE (1-8). Their
+ * membership heartbeats (every 200 ms, dead after 1 s) and ARP/NDP probes are the most sensitive to a
+ * shared CPU; with 4 workers the run is bound by its total work anyway, with more the L2 scenarios
+ * (141 of 321 scenario-seconds) become the longest chain at 2 at once.
+ */
+export function l2AtOnce(text: string | undefined): number {
+  if (text === undefined || text === '') return 2;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 8)
+    throw new CodedError(
+      'RUN_L2_AT_ONCE_INVALID',
+      `LBCONFORM_L2_AT_ONCE must be a whole number 1-8, got "${text}"`,
+    );
+  return n;
+}
