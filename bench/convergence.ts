@@ -3,15 +3,15 @@
  *
  * One topology for the whole run (namespace prefix `lbcb`): a node namespace `NodeA` (192.0.2.11) and an
  * FRR monitor router `mon` (192.0.2.1, AS 64512, `timers bgp 1 3`) on one segment. For each size N the
- * same N+1 IPv4 prefixes (N Service /32s from 198.18.0.0/16 — the RFC 2544 benchmarking range, present
- * only inside our namespaces — plus the shared aggregate 198.18.0.0/16) are announced from NodeA by, in
+ * same N+1 IPv4 prefixes (N Service /32s from 198.18.0.0/15 — the RFC 2544 benchmarking range, present
+ * only inside our namespaces — plus the shared aggregate 198.18.0.0/15) are announced from NodeA by, in
  * turn: the reference speaker, gobgpd, BIRD and FRR. For each we measure process start -> all N+1 prefixes
  * at the monitor (polling `show bgp summary json` pfxRcd, not the table), and the peak RSS / CPU seconds of
  * the announcing daemon at that moment. For the reference also: one Service added -> visible, its IP changed
  * -> new visible and old gone, that Service deleted -> gone (each: manifest written + SIGHUP, as the suite
  * does), and SIGTERM -> all gone. Timings are measured, never asserted.
  *
- * `--full` adds N = 50 000; `--impls reference,gobgp,bird,frr` picks implementations. Writes out/bench/convergence.{json,md}; run-all.ts reuses `convergenceBench`.
+ * `--full` adds N = 50 000 and 100 000; `--rounds R` (default 20) one-Service changes per size; `--impls reference,gobgp,bird,frr` picks implementations. Writes out/bench/convergence.{json,md}; run-all.ts reuses `convergenceBench`.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +26,8 @@ import { referenceSpeaker } from '../harness/sut/reference.ts';
 import { nodesManifest, peerManifest } from '../harness/scenario/manifests.ts';
 import {
   AGGREGATE,
+  AGGREGATE_LENGTH,
+  median,
   BENCH_OUT,
   fmtMs,
   ipOf,
@@ -57,18 +59,25 @@ export interface ImplFigure {
   feedPasses?: number;
 }
 
+/** One kind of single-Service change, repeated: each sample is manifest written + SIGHUP -> seen at the monitor. */
+export interface ChangeFigure {
+  samplesMs: number[];
+  medianMs: number;
+  maxMs: number;
+}
+
 export interface ReferenceFigure extends ImplFigure {
-  addMs: number;
-  changeMs: number;
-  deleteMs: number;
+  add: ChangeFigure;
+  change: ChangeFigure;
+  delete: ChangeFigure;
   sigtermMs: number;
-  /** CPU and peak RSS just before SIGTERM (after the three reloads). */
+  /** CPU and peak RSS just before SIGTERM (after every change). */
   costAtEnd?: ProcCost;
   /** From the speaker's own log (bgp.update.sent), for the initial convergence. */
   updates: { messages: number; bytes: number; announced: number };
   /** ms since spawn at which the speaker logged each phase (first occurrence). */
   phases: Record<string, number>;
-  /** Number of config.applied lines: more than 4 (start + 3 changes) means reloads ran twice. */
+  /** Number of config.applied lines: more than 1 + 3 x rounds means reloads ran twice. */
   reloads: number;
   /** bgp.session.down reasons logged by the speaker before SIGTERM (a reload must not drop the session). */
   sessionDrops: string[];
@@ -104,7 +113,7 @@ metadata: {name: host, namespace: metallb-system}
 apiVersion: metallb.io/v1beta1
 kind: BGPAdvertisement
 metadata: {name: aggregate, namespace: metallb-system}
-spec: {aggregationLength: 16}
+spec: {aggregationLength: ${AGGREGATE_LENGTH}}
 `;
 
 function serviceDoc(name: string, ip: string): string {
@@ -169,6 +178,7 @@ async function referenceRun(
   mon: FrrRouter,
   work: string,
   n: number,
+  rounds: number,
 ): Promise<ReferenceFigure> {
   const want = n + 1;
   const dir = join(work, `ref-${n}`);
@@ -198,45 +208,56 @@ async function referenceRun(
       `N=${n}: reference start -> ${want} routes: ${fmtMs(startMs)} (CPU ${cost.cpuS} s, peak RSS ${cost.peakRssMb} MB)`,
     );
 
-    // One Service added (own file), then its IP changed, then deleted; each followed by SIGHUP like the suite's adapter.
+    // One Service added (own file), then its IP changed, then deleted; each followed by SIGHUP like the
+    // suite's adapter; `rounds` times, for a median. Each wait also requires the monitor to hold every
+    // other route: a session that drops during a reload must not count as "gone" or "converged".
     const probe = join(dir, '40-probe.yaml');
     const a = ipOf(n + 2);
     const b = ipOf(n + 3);
-    t0 = process.hrtime.bigint();
-    writeFileSync(probe, serviceDoc('probe', a));
-    await sp.configChanged();
-    // Each wait also requires the monitor to hold every other route: a session that drops during a reload
-    // (seen at 10k: the event loop blocks past the hold time) must not count as "gone" or "converged".
     const all = (k: number) => async (): Promise<boolean> => (await pfxRcd(mon)) === k;
-    await waitFor(
-      'reference: added Service visible',
-      async () => (await hasRoute(mon, `${a}/32`)) && (await all(want + 1)()),
-      120_000,
-      POLL_MS,
+    const timed = async (what: string, change: () => void, seen: () => Promise<boolean>): Promise<number> => {
+      const t = process.hrtime.bigint();
+      change();
+      await sp.configChanged();
+      await waitFor(what, seen, 120_000, POLL_MS);
+      return elapsed(t);
+    };
+    const samples = { add: [] as number[], change: [] as number[], delete: [] as number[] };
+    for (let round = 0; round < rounds; round++) {
+      samples.add.push(
+        await timed(
+          'reference: added Service visible',
+          () => writeFileSync(probe, serviceDoc('probe', a)),
+          async () => (await hasRoute(mon, `${a}/32`)) && (await all(want + 1)()),
+        ),
+      );
+      samples.change.push(
+        await timed(
+          'reference: changed Service visible, old IP gone',
+          () => writeFileSync(probe, serviceDoc('probe', b)),
+          async () =>
+            (await hasRoute(mon, `${b}/32`)) && !(await hasRoute(mon, `${a}/32`)) && (await all(want + 1)()),
+        ),
+      );
+      samples.delete.push(
+        await timed(
+          'reference: deleted Service gone',
+          () => rmSync(probe),
+          async () => !(await hasRoute(mon, `${b}/32`)) && (await all(want)()),
+        ),
+      );
+    }
+    const figure = (xs: number[]): ChangeFigure => ({
+      samplesMs: xs,
+      medianMs: median(xs),
+      maxMs: Math.max(...xs),
+    });
+    const add = figure(samples.add);
+    const change = figure(samples.change);
+    const del = figure(samples.delete);
+    progress(
+      `N=${n}: reference one Service (median of ${rounds}): add ${fmtMs(add.medianMs)}, change ${fmtMs(change.medianMs)}, delete ${fmtMs(del.medianMs)}`,
     );
-    const addMs = elapsed(t0);
-    t0 = process.hrtime.bigint();
-    writeFileSync(probe, serviceDoc('probe', b));
-    await sp.configChanged();
-    await waitFor(
-      'reference: changed Service visible, old IP gone',
-      async () =>
-        (await hasRoute(mon, `${b}/32`)) && !(await hasRoute(mon, `${a}/32`)) && (await all(want + 1)()),
-      120_000,
-      POLL_MS,
-    );
-    const changeMs = elapsed(t0);
-    t0 = process.hrtime.bigint();
-    rmSync(probe);
-    await sp.configChanged();
-    await waitFor(
-      'reference: deleted Service gone',
-      async () => !(await hasRoute(mon, `${b}/32`)) && (await all(want)()),
-      120_000,
-      POLL_MS,
-    );
-    const deleteMs = elapsed(t0);
-    progress(`N=${n}: reference add ${fmtMs(addMs)}, change ${fmtMs(changeMs)}, delete ${fmtMs(deleteMs)}`);
     const costAtEnd = procCost(sp.pid);
     t0 = process.hrtime.bigint();
     await sp.stop();
@@ -277,9 +298,9 @@ async function referenceRun(
     return {
       startMs,
       cost,
-      addMs,
-      changeMs,
-      deleteMs,
+      add,
+      change,
+      delete: del,
       sigtermMs,
       costAtEnd,
       updates,
@@ -477,6 +498,8 @@ async function frrRun(
 export async function convergenceBench(
   sizes: number[],
   impls: readonly string[] = ['reference', 'gobgp', 'bird', 'frr'],
+  /** Rounds of one-Service add/change/delete at each size (the issue asks for the median of 20). */
+  rounds = 20,
 ): Promise<ConvergenceResult> {
   const result: ConvergenceResult = { machine: machine(), date: new Date().toISOString(), sizes: [] };
   const run = await createRun({ prefix: 'lbcb' });
@@ -519,7 +542,7 @@ export async function convergenceBench(
           if (v) row[k] = v;
         };
         if (impls.includes('reference')) {
-          set('reference', await attempt('reference', () => referenceRun(lab, mon, work, n)));
+          set('reference', await attempt('reference', () => referenceRun(lab, mon, work, n, rounds)));
           await monitorClean(mon).catch(() => {});
         }
         if (impls.includes('gobgp'))
@@ -553,16 +576,16 @@ export function convergenceMarkdown(r: ConvergenceResult): string {
   }
   out.push(
     '',
-    'Reference speaker, changes at N Services (manifest written + SIGHUP -> visible at the monitor):',
+    'Reference speaker, one Service changed at N Services (manifest written + SIGHUP -> visible at the monitor; median and max of the rounds):',
     '',
-    '| Services | speaker.starting -> config.applied | one Service added | its IP changed | deleted | SIGTERM -> all gone | reloads logged | session drops | UPDATEs / bytes at start |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| Services | rounds | speaker.starting -> config.applied | one Service added | its IP changed | deleted | SIGTERM -> all gone | reloads logged | session drops | UPDATEs / bytes at start |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   );
   for (const s of r.sizes) {
     const x = s.reference;
     if (!x) continue;
     out.push(
-      `| ${s.services} | ${fmtMs(x.startupMs)} | ${fmtMs(x.addMs)} | ${fmtMs(x.changeMs)} | ${fmtMs(x.deleteMs)} | ${fmtMs(x.sigtermMs)} | ${x.reloads} | ${x.sessionDrops.length ? `${x.sessionDrops.length} (${[...new Set(x.sessionDrops)].join(', ')})` : '0'} | ${x.updates.messages} / ${x.updates.bytes} |`,
+      `| ${s.services} | ${x.add.samplesMs.length} | ${fmtMs(x.startupMs)} | ${changeCell(x.add)} | ${changeCell(x.change)} | ${changeCell(x.delete)} | ${fmtMs(x.sigtermMs)} | ${x.reloads} | ${x.sessionDrops.length ? `${x.sessionDrops.length} (${[...new Set(x.sessionDrops)].join(', ')})` : '0'} | ${x.updates.messages} / ${x.updates.bytes} |`,
     );
   }
   const how = new Map<string, string>();
@@ -580,31 +603,36 @@ export function convergenceMarkdown(r: ConvergenceResult): string {
   return out.join('\n');
 }
 
+function changeCell(c: ChangeFigure): string {
+  return `${fmtMs(c.medianMs)} (max ${fmtMs(c.maxMs)})`;
+}
+
 export function costMarkdown(r: ConvergenceResult): string {
   const out = [
     'Speaker cost at convergence (the announcing daemon only, from /proc: VmHWM, utime+stime):',
     '',
-    '| Services | reference RSS | reference CPU | reference CPU after 3 reloads | gobgpd RSS | gobgpd CPU | bird RSS | bird CPU | FRR bgpd RSS | FRR bgpd CPU |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| Services | reference RSS | reference CPU | reference CPU after the changes | gobgpd RSS | gobgpd CPU | ref / gobgpd RSS | bird RSS | bird CPU | FRR bgpd RSS | FRR bgpd CPU |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   const mb = (c?: ProcCost): string => (c ? `${c.peakRssMb} MB` : '–');
   const cpu = (c?: ProcCost): string => (c ? `${c.cpuS.toFixed(2)} s` : '–');
   for (const s of r.sizes) {
     out.push(
-      `| ${s.services} | ${mb(s.reference?.cost)} | ${cpu(s.reference?.cost)} | ${cpu(s.reference?.costAtEnd)} | ${mb(s.gobgp?.cost)} | ${cpu(s.gobgp?.cost)} | ${mb(s.bird?.cost)} | ${cpu(s.bird?.cost)} | ${mb(s.frr?.cost)} | ${cpu(s.frr?.cost)} |`,
+      `| ${s.services} | ${mb(s.reference?.cost)} | ${cpu(s.reference?.cost)} | ${cpu(s.reference?.costAtEnd)} | ${mb(s.gobgp?.cost)} | ${cpu(s.gobgp?.cost)} | ${ratio(s.reference?.cost?.peakRssMb, s.gobgp?.cost?.peakRssMb)} | ${mb(s.bird?.cost)} | ${cpu(s.bird?.cost)} | ${mb(s.frr?.cost)} | ${cpu(s.frr?.cost)} |`,
     );
   }
   out.push('', "gobgpd's figure excludes the `gobgp mrt inject` client process; FRR's excludes zebra.");
   return out.join('\n');
 }
 
-export function parseBenchArgs(argv: string[]): { sizes: number[]; impls: string[] } {
+export function parseBenchArgs(argv: string[]): { sizes: number[]; impls: string[]; rounds: number } {
   const { values } = parseArgs({
     args: argv,
     options: {
       sizes: { type: 'string' },
       impls: { type: 'string' },
       full: { type: 'boolean', default: false },
+      rounds: { type: 'string' },
     },
     allowPositionals: true,
     strict: false,
@@ -613,11 +641,14 @@ export function parseBenchArgs(argv: string[]): { sizes: number[]; impls: string
     typeof values.sizes === 'string'
       ? values.sizes.split(',').map(Number)
       : values.full
-        ? [1_000, 10_000, 50_000]
+        ? [1_000, 10_000, 50_000, 100_000]
         : [1_000, 10_000];
   const impls =
     typeof values.impls === 'string' ? values.impls.split(',') : ['reference', 'gobgp', 'bird', 'frr'];
-  return { sizes, impls };
+  const rounds = typeof values.rounds === 'string' ? Number(values.rounds) : 20;
+  if (!Number.isInteger(rounds) || rounds < 1)
+    throw new Error(`--rounds must be a whole number >= 1, got ${values.rounds}`);
+  return { sizes, impls, rounds };
 }
 
 const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
@@ -628,7 +659,7 @@ if (isMain) {
   }
   await exec('ip', ['-V']);
   const a = parseBenchArgs(process.argv.slice(2));
-  const r = await convergenceBench(a.sizes, a.impls);
+  const r = await convergenceBench(a.sizes, a.impls, a.rounds);
   const md = `${convergenceMarkdown(r)}\n\n${costMarkdown(r)}\n`;
   process.stdout.write(`\n${md}`);
   writeOut('convergence.json', JSON.stringify(r, null, 2) + '\n');

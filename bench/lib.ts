@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import { poll } from '../common/poll.ts';
 import { run } from '../common/exec.ts';
 
-/** Service IP i (1-based) from 198.18.0.0/16 (RFC 2544 benchmarking range; /32 routes exist only inside our namespaces). */
-export const ipOf = (i: number): string => `198.18.${(i >> 8) & 255}.${i & 255}`;
+/** Service IP i (1-based) from 198.18.0.0/15 (RFC 2544 benchmarking range; /32 routes exist only inside our namespaces): 131,071 of them, enough for 100k Services. */
+export const ipOf = (i: number): string => `198.${18 + ((i >> 16) & 1)}.${(i >> 8) & 255}.${i & 255}`;
+/** Prefix length of AGGREGATE. */
+export const AGGREGATE_LENGTH = 15;
 /** The shared aggregate every implementation announces next to the /32s. */
-export const AGGREGATE = '198.18.0.0/16';
+export const AGGREGATE = '198.18.0.0/15';
 
 export const BENCH_OUT = 'out/bench';
 
@@ -87,4 +89,12 @@ export function machine(): string {
     .split('\n')
     .filter((l) => l.startsWith('processor')).length;
   return `${cpu.trim()}, ${cores} cores, node ${process.version}`;
+}
+
+/** The median of some figures (the mean of the two middle ones for an even count); NaN for none. */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }

@@ -31,8 +31,56 @@ export function convergenceSeries(r: ConvergenceResult): Series[] {
   })).filter((s) => s.points.length > 0);
 }
 
-/** A log-log line chart of the series (x: routes, y: ms). */
-export function lineChartSvg(series: Series[], title: string, w = 640, h = 400): string {
+/**
+ * The reference's single-Service changes at each size (median of the rounds), one series per kind of
+ * change, and the RSS of the reference and gobgpd side by side (y in MB).
+ */
+export function changeSeries(r: ConvergenceResult): Series[] {
+  const kinds = [
+    { key: 'add', name: 'one Service added', color: '#d62728' },
+    { key: 'change', name: 'its IP changed', color: '#ff7f0e' },
+    { key: 'delete', name: 'deleted', color: '#8c564b' },
+  ] as const;
+  return kinds
+    .map(({ key, name, color }) => ({
+      name,
+      color,
+      points: r.sizes.flatMap((s) => {
+        const f = s.reference?.[key];
+        return f && Number.isFinite(f.medianMs) ? [{ x: s.services, y: Math.max(1, f.medianMs) }] : [];
+      }),
+    }))
+    .filter((s) => s.points.length > 0);
+}
+
+export function rssSeries(r: ConvergenceResult): Series[] {
+  return IMPLS.map(({ key, name, color }) => ({
+    name,
+    color,
+    points: r.sizes.flatMap((s) => {
+      const mb = s[key]?.cost?.peakRssMb;
+      return mb !== undefined ? [{ x: s.services, y: mb }] : [];
+    }),
+  })).filter((s) => s.points.length > 0);
+}
+
+export interface Axes {
+  x: string;
+  y: string;
+  /** Unit of y: `ms` (labels in ms / s) or `MB`. */
+  unit: 'ms' | 'MB';
+}
+
+const CONVERGENCE_AXES: Axes = { x: 'routes announced', y: 'start to all routes at the peer', unit: 'ms' };
+
+/** A log-log line chart of the series. */
+export function lineChartSvg(
+  series: Series[],
+  title: string,
+  axes: Axes = CONVERGENCE_AXES,
+  w = 640,
+  h = 400,
+): string {
   const pad = { l: 70, r: 130, t: 30, b: 50 };
   const all = series.flatMap((s) => s.points);
   if (all.length === 0) return `<p>No figures for ${esc(title)}.</p>`;
@@ -55,16 +103,15 @@ export function lineChartSvg(series: Series[], title: string, w = 640, h = 400):
   }
   for (let e = y0; e <= y1; e++) {
     const y = sy(10 ** e);
-    const label = 10 ** e >= 1000 ? `${10 ** e / 1000} s` : `${10 ** e} ms`;
+    const label =
+      axes.unit === 'MB' ? `${10 ** e} MB` : 10 ** e >= 1000 ? `${10 ** e / 1000} s` : `${10 ** e} ms`;
     parts.push(
       `<line x1="${pad.l}" y1="${y}" x2="${w - pad.r}" y2="${y}" stroke="#ddd"/><text x="${pad.l - 6}" y="${y + 4}" text-anchor="end">${label}</text>`,
     );
   }
+  parts.push(`<text x="${(pad.l + w - pad.r) / 2}" y="${h - 12}" text-anchor="middle">${esc(axes.x)}</text>`);
   parts.push(
-    `<text x="${(pad.l + w - pad.r) / 2}" y="${h - 12}" text-anchor="middle">routes announced</text>`,
-  );
-  parts.push(
-    `<text x="16" y="${(pad.t + h - pad.b) / 2}" text-anchor="middle" transform="rotate(-90 16 ${(pad.t + h - pad.b) / 2})">start to all routes at the peer</text>`,
+    `<text x="16" y="${(pad.t + h - pad.b) / 2}" text-anchor="middle" transform="rotate(-90 16 ${(pad.t + h - pad.b) / 2})">${esc(axes.y)}</text>`,
   );
   series.forEach((s, i) => {
     const pts = [...s.points].sort((a, b) => a.x - b.x);
@@ -73,7 +120,7 @@ export function lineChartSvg(series: Series[], title: string, w = 640, h = 400):
     );
     for (const p of pts)
       parts.push(
-        `<circle cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" r="4" fill="${s.color}"><title>${esc(s.name)}: ${p.x} routes, ${Math.round(p.y)} ms</title></circle>`,
+        `<circle cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" r="4" fill="${s.color}"><title>${esc(s.name)}: ${p.x} ${esc(axes.x)}, ${Math.round(p.y)} ${axes.unit}</title></circle>`,
       );
     const ly = pad.t + 10 + i * 18;
     parts.push(
@@ -116,11 +163,21 @@ export function benchPageHtml(
   results: { machine: string; date: string; convergence?: ConvergenceResult },
   markdown: string,
 ): string {
-  const chart = results.convergence
-    ? lineChartSvg(
-        convergenceSeries(results.convergence),
-        'Convergence: speaker start to every route at an FRR peer',
-      )
+  const c = results.convergence;
+  const chart = c
+    ? [
+        lineChartSvg(convergenceSeries(c), 'Convergence: speaker start to every route at an FRR peer'),
+        lineChartSvg(changeSeries(c), 'The reference: one Service changed, to the router (median)', {
+          x: 'Services',
+          y: 'manifest written to seen at the peer',
+          unit: 'ms',
+        }),
+        lineChartSvg(rssSeries(c), 'Peak RSS of the announcing daemon at convergence', {
+          x: 'Services',
+          y: 'peak RSS (VmHWM)',
+          unit: 'MB',
+        }),
+      ].join('\n')
     : '<p>No convergence run (needs root).</p>';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>lbconform benchmarks</title>

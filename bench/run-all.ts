@@ -7,7 +7,7 @@
  *   failover     bench/failover.ts (namespaces, root): owner SIGKILL -> gratuitous ARP, median and max of 10
  *   suite        bench/suite.ts: `lbconform run` over every feature, split by setup / waiting / teardown
  * Writes out/bench/results.json, results.md and results.html (the curves plotted) and prints the Markdown. Without --full: 1k and
- * 10k routes (a few minutes on 2 cores); --full adds 50k. `--skip plan,convergence` leaves parts out.
+ * 10k routes (a few minutes on 2 cores); --full adds 50k and 100k; `--rounds R` (default 20) one-Service changes per size, of which the median is reported. `--skip plan,convergence` leaves parts out.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -24,10 +24,18 @@ import { suiteBench, suiteMarkdown, type SuiteTiming } from './suite.ts';
 import { wireBench, wireMarkdown, type WireRow } from './wire.ts';
 
 const { values } = parseArgs({
-  options: { full: { type: 'boolean', default: false }, skip: { type: 'string', default: '' } },
+  options: {
+    full: { type: 'boolean', default: false },
+    skip: { type: 'string', default: '' },
+    rounds: { type: 'string', default: '20' },
+  },
 });
 const skip = new Set(values.skip!.split(',').filter(Boolean));
-const sizes = values.full ? [1_000, 10_000, 50_000] : [1_000, 10_000];
+const sizes = values.full ? [1_000, 10_000, 50_000, 100_000] : [1_000, 10_000];
+/** One-Service add/change/delete rounds per size: the single-change latency is their median. */
+const rounds = Number(values.rounds);
+if (!Number.isInteger(rounds) || rounds < 1)
+  throw new Error(`--rounds must be a whole number >= 1, got ${values.rounds}`);
 const started = Date.now();
 const results: {
   machine: string;
@@ -73,8 +81,10 @@ if (!skip.has('convergence')) {
   if (process.getuid?.() !== 0) {
     progress('convergence: skipped (needs root for network namespaces)');
   } else {
-    progress(`convergence: ${sizes.join(', ')} Services; reference, GoBGP, BIRD, FRR`);
-    results.convergence = await convergenceBench(sizes);
+    progress(
+      `convergence: ${sizes.join(', ')} Services; reference, GoBGP, BIRD, FRR; ${rounds} change rounds`,
+    );
+    results.convergence = await convergenceBench(sizes, undefined, rounds);
     md.push(
       '',
       '## Convergence',

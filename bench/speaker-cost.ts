@@ -13,7 +13,7 @@ const { values } = parseArgs({
   options: { full: { type: 'boolean', default: false }, sizes: { type: 'string' } },
 });
 const sizes = values.sizes ? values.sizes.split(',').map(Number) : values.full ? [10_000, 50_000] : [10_000];
-const r = await convergenceBench(sizes);
+const r = await convergenceBench(sizes, undefined, 1); // the cost, not the change latency
 const md = costMarkdown(r);
 process.stdout.write(`\n${md}\n`);
 writeOut(
