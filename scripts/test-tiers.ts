@@ -99,6 +99,14 @@ function runFile(file: string, log: WriteStream | undefined): Promise<FileResult
   });
 }
 
+/** How a tier's files run: `jobs` at a time, each result handed to `onFile`, the TAP written to `log`. */
+type FileRunner = (
+  files: string[],
+  jobs: number,
+  log: WriteStream | undefined,
+  onFile: (r: FileResult) => void,
+) => Promise<void>;
+
 /** Per file in a shared process: tap's subtest timeout, and the parent's watchdog a little after it. */
 const FILE_TIMEOUT_MS = 120_000;
 const WATCHDOG_MS = FILE_TIMEOUT_MS + 30_000;
@@ -108,12 +116,7 @@ const CHILD = fileURLToPath(new URL('./unit-process/child.ts', import.meta.url))
  * Runs files in `jobs` long-lived processes, each taking the next file when it answers the last. A
  * process that dies or hangs fails only the file it held; a fresh one takes the rest.
  */
-function runShared(
-  files: string[],
-  jobs: number,
-  log: WriteStream | undefined,
-  onFile: (r: FileResult) => void,
-): Promise<void> {
+const runShared: FileRunner = (files, jobs, log, onFile) => {
   let next = 0;
   let running = 0;
   return new Promise((allDone) => {
@@ -175,7 +178,7 @@ function runShared(
     for (let i = 0; i < Math.min(jobs, files.length); i++) start();
     if (files.length === 0) allDone();
   });
-}
+};
 
 /** Runs a tier; `onFile` sees each file as it ends (unit files end out of order). */
 export async function runTier(
@@ -195,28 +198,18 @@ export async function runTier(
   const jobs = tier === 'integration' ? 1 : Math.max(1, opts.jobs ?? availableParallelism());
   const log = opts.logFile ? createWriteStream(opts.logFile) : undefined;
   const results: FileResult[] = [];
-  if (tier === 'unit' && !opts.ownProcess) {
-    await runShared(files, jobs, log, (r) => {
-      results.push(r);
-      opts.onFile?.(r);
-    });
-  } else
-    await runEach(files, jobs, log, (r) => {
-      results.push(r);
-      opts.onFile?.(r);
-    });
+  const run = tier === 'unit' && !opts.ownProcess ? runShared : runEach;
+  await run(files, jobs, log, (r) => {
+    results.push(r);
+    opts.onFile?.(r);
+  });
   await new Promise<void>((r) => (log ? log.end(r) : r()));
   results.sort((a, b) => a.file.localeCompare(b.file));
   return { tier, files: results, ms: Date.now() - t0 };
 }
 
 /** Each file as its own process, `jobs` at a time. */
-async function runEach(
-  files: string[],
-  jobs: number,
-  log: WriteStream | undefined,
-  onFile: (r: FileResult) => void,
-): Promise<void> {
+const runEach: FileRunner = async (files, jobs, log, onFile) => {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < files.length) {
@@ -224,7 +217,7 @@ async function runEach(
     }
   };
   await Promise.all(Array.from({ length: Math.min(jobs, files.length) }, worker));
-}
+};
 
 export function fileLine(r: FileResult): string {
   return `${r.ok ? 'ok' : 'not ok'} - ${r.file} (${r.pass} passed, ${r.fail} failed${r.skip ? `, ${r.skip} skipped` : ''}; ${(r.ms / 1000).toFixed(1)} s)`;
