@@ -12,7 +12,7 @@ import { formatError } from '../../reference/config/errors.ts';
 import { loadTexts, readManifests } from '../../reference/config/load.ts';
 import { parseCommandArgs, type CommandIO } from '../../reference/commands/io.ts';
 import { watchPaths } from '../../reference/speaker/watch-paths.ts';
-import { startDaemons, type Daemons } from './daemons.ts';
+import { startFrrDaemons, type FrrDaemons } from '../../common/frr-daemons.ts';
 import { desiredConfig, type FrrConfig } from './desired.ts';
 import { renderConfig, renderReload, type RenderOptions } from './render.ts';
 import { ingressFromTexts, serviceIPs } from './service-ips.ts';
@@ -90,14 +90,22 @@ export async function main(args: string[], io: CommandIO): Promise<number> {
     return 1;
   }
   writeFileSync(join(logDir, 'frr.conf'), first.text);
-  let frr: Daemons;
+  let frr: FrrDaemons;
   try {
-    frr = await startDaemons({
+    // As MetalLB's FRR container runs them (config/frr/frr-cm.yaml: `bgpd_options=-A 127.0.0.1 -p 0`).
+    frr = await startFrrDaemons({
       hostname: node,
+      // frr.tmpl's zebra lines: next hops may resolve over a default route.
+      zebraLines: ['ip nht resolve-via-default', 'ipv6 nht resolve-via-default'],
       bgpdConf: first.text,
+      // -p 0: no BGP listener, bgpd only connects out (MetalLB); -n: never install routes in the kernel.
+      bgpdArgs: ['-p', '0', '-n'],
       logDir,
       frrBin: values['frr-bin']!,
+      readyTimeoutMs: 10_000,
       log,
+      name: 'mlbfrr',
+      codePrefix: 'METALLB_FRR',
       ...(tempLogs ? { removeOnDeath: [logDir] } : {}),
     });
   } catch (err) {

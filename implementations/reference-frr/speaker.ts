@@ -26,7 +26,7 @@ import {
   type Applied,
   type RenderOptions,
 } from './render.ts';
-import { startFrrDaemons, type FrrDaemons } from './daemons.ts';
+import { startFrrDaemons, type FrrDaemons } from '../../common/frr-daemons.ts';
 import { observeNeighbors, type FrrNeighborJson } from './observer.ts';
 import { parseIpAddr } from '../../harness/sut/node-facts.ts';
 
@@ -135,6 +135,9 @@ export async function runFrrSpeaker(args: string[], io: Io): Promise<number> {
       frrBin: values['frr-bin']!,
       readyTimeoutMs: 10_000,
       log,
+      name: 'lbcfrr',
+      // -n: bgpd never installs routes in the node's kernel (and the inbound policy accepts none anyway).
+      bgpdArgs: ['-n'],
       ...(tempLogs ? { removeOnDeath: [logDir] } : {}),
     });
   } catch (err) {
