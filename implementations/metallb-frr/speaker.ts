@@ -4,8 +4,8 @@
  * desired.ts (MetalLB's speaker logic, not reference/plan); the Services' IPs from their
  * `status.loadBalancer.ingress` (service-ips.ts, no allocation); FRR holds the sessions.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { isCodedError } from '../../common/errors.ts';
 import { jsonLogger } from '../../common/log.ts';
 import { formatError } from '../../reference/config/errors.ts';
@@ -13,6 +13,12 @@ import { loadTexts, readManifests } from '../../reference/config/load.ts';
 import { parseCommandArgs, type CommandIO } from '../../reference/commands/io.ts';
 import { watchPaths } from '../../reference/speaker/watch-paths.ts';
 import { startFrrDaemons, type FrrDaemons } from '../../common/frr-daemons.ts';
+import {
+  FRR_SPEAKER_OPTIONS,
+  serialReload,
+  speakerLifetime,
+  speakerLogDir,
+} from '../../common/frr-speaker.ts';
 import { desiredConfig, type FrrConfig } from './desired.ts';
 import { renderConfig, renderReload, type RenderOptions } from './render.ts';
 import { ingressFromTexts, serviceIPs } from './service-ips.ts';
@@ -29,18 +35,7 @@ BGP listener. Changes (folder or SIGHUP) are applied with vtysh; SIGTERM shuts t
 (Cease) and stops FRR. Logs are JSON lines on stderr (config.applied, config.rejected, ...).`;
 
 export async function main(args: string[], io: CommandIO): Promise<number> {
-  const parsed = parseCommandArgs(
-    args,
-    {
-      node: { type: 'string' },
-      namespace: { type: 'string', default: 'metallb-system' },
-      'log-dir': { type: 'string' },
-      'frr-bin': { type: 'string', default: '/usr/lib/frr' },
-      'connect-retry': { type: 'string', default: '1' },
-    },
-    usage,
-    io,
-  );
+  const parsed = parseCommandArgs(args, FRR_SPEAKER_OPTIONS, usage, io);
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   const connectRetry = Number(values['connect-retry']);
@@ -50,13 +45,8 @@ export async function main(args: string[], io: CommandIO): Promise<number> {
   }
   const node = values.node;
   const log = jsonLogger().child({ node, sut: 'metallb-frr' });
-  const tempLogs = values['log-dir'] === undefined;
-  const logDir = tempLogs ? mkdtempSync('/tmp/mlbfrr-logs-') : resolve(values['log-dir']!);
-  mkdirSync(logDir, { recursive: true });
+  const { logDir, temporary: tempLogs, clean: cleanLogs } = speakerLogDir(values['log-dir'], 'mlbfrr');
   const opts: RenderOptions = { logFile: join(logDir, 'bgpd.log'), connectRetry, routeMapDelay: 0 };
-  const cleanLogs = (): void => {
-    if (tempLogs) rmSync(logDir, { recursive: true, force: true });
-  };
   let running = false;
   const compute = async (): Promise<{ config: FrrConfig; text: string } | undefined> => {
     const keeping = running ? 'the last applied configuration' : 'nothing (no valid config yet)';
@@ -155,56 +145,27 @@ export async function main(args: string[], io: CommandIO): Promise<number> {
     for (const w of applied.warnings) log.warn('config.warning', { warning: w });
     log.info('config.applied', { change: file, ...summary(applied) });
   };
-  // One reload at a time; a burst of changes while one runs is one more reload.
-  let chain = Promise.resolve();
-  let queued = false;
-  const reload = (): void => {
-    if (queued) return;
-    queued = true;
-    chain = chain.then(async () => {
-      queued = false;
-      await reloadNow().catch((err: unknown) => log.error('reload.failed', { error: err as Error }));
-    });
-  };
+  const { reload, idle } = serialReload(reloadNow, log);
   const watcher = watchPaths(positionals, reload);
   process.on('SIGHUP', reload);
   process.off('SIGHUP', early);
   reload(); // whatever changed while FRR started
 
-  return new Promise<number>((done) => {
-    let stopping = false;
-    const stop = async (why: string, code: number): Promise<void> => {
-      if (stopping) return;
-      stopping = true;
-      log.info('speaker.stopping', { reason: why });
+  const lifetime = speakerLifetime({
+    log,
+    frr,
+    quiesce: async () => {
       watcher.close();
-      await chain;
+      await idle();
+    },
+    neighbours: () => {
       const r = applied.routers[0];
-      if (r?.neighbors.length) {
-        // Administrative Shutdown (Cease) to every neighbour: peers drop our routes at once.
-        const res = await frr.vtysh([
-          '-c',
-          'configure terminal',
-          '-c',
-          `router bgp ${r.myASN}`,
-          ...r.neighbors.flatMap((n) => ['-c', `neighbor ${n.addr} shutdown`]),
-        ]);
-        if (res.code !== 0)
-          log.warn('frr.shutdown.failed', { output: (res.stdout + res.stderr).slice(0, 300) });
-      }
-      await frr.stop();
-      cleanLogs();
-      log.info('speaker.stopped', { reason: why });
-      done(code);
-    };
-    process.on('SIGTERM', () => void stop('SIGTERM', 0));
-    process.on('SIGINT', () => void stop('SIGINT', 0));
-    fatal = (why) => void stop(why, 1);
-    void frr.died.then((why) => {
-      log.error('frr.daemon.died', { why });
-      void stop(why, 1);
-    });
+      return r && { asn: r.myASN, addresses: r.neighbors.map((n) => n.addr) };
+    },
+    cleanup: cleanLogs,
   });
+  fatal = lifetime.fatal;
+  return lifetime.exited;
 }
 
 function summary(c: FrrConfig): Record<string, unknown> {
