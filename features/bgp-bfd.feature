@@ -44,29 +44,29 @@ Feature: BFD (RFC 5880/5881): a silent path takes the node's routes away in unde
     When the speaker runs on every node
     Then "tor" has exactly these routes:
       | prefix           | next hops    | origin | as path | local pref | communities |
-      | 203.0.113.129/32 | NodeA, NodeB | IGP    | empty   | 0          | none        |
+      | 203.0.113.129/32 | NodeA, NodeB | IGP    | empty   | unset      | none        |
     And "tor"'s BFD session with every node is up, with the node sending every 100 ms
     When the switch silently drops the frames of "NodeA"
     Then "tor" withdraws the routes of "NodeA" within 1000 ms of the drop
     And "tor" has exactly these routes:
       | prefix           | next hops | origin | as path | local pref | communities |
-      | 203.0.113.129/32 | NodeB     | IGP    | empty   | 0          | none        |
+      | 203.0.113.129/32 | NodeB     | IGP    | empty   | unset      | none        |
     When the switch forwards the frames of "NodeA" again
     Then "tor"'s BFD session with every node is up, with the node sending every 100 ms
     And "tor" has exactly these routes:
       | prefix           | next hops    | origin | as path | local pref | communities |
-      | 203.0.113.129/32 | NodeA, NodeB | IGP    | empty   | 0          | none        |
+      | 203.0.113.129/32 | NodeA, NodeB | IGP    | empty   | unset      | none        |
 
   Scenario: without BFD the same silent path keeps the routes until the hold time
     Given every node peers with "tor" over iBGP
     When the speaker runs on every node
     Then "tor" has exactly these routes:
       | prefix           | next hops    | origin | as path | local pref | communities |
-      | 203.0.113.129/32 | NodeA, NodeB | IGP    | empty   | 0          | none        |
+      | 203.0.113.129/32 | NodeA, NodeB | IGP    | empty   | unset      | none        |
     When the switch silently drops the frames of "NodeA"
     Then "tor" still has the routes of "NodeA" 2000 ms after the drop
     And "tor" withdraws the routes of "NodeA" within 5000 ms of the drop
     When the switch forwards the frames of "NodeA" again
     Then "tor" has exactly these routes:
       | prefix           | next hops    | origin | as path | local pref | communities |
-      | 203.0.113.129/32 | NodeA, NodeB | IGP    | empty   | 0          | none        |
+      | 203.0.113.129/32 | NodeA, NodeB | IGP    | empty   | unset      | none        |

@@ -37,8 +37,8 @@ Feature: Graceful restart (RFC 4724): a restarting speaker's routes stay and kee
     When the speaker runs on every node
     Then "tor" has exactly these routes:
       | prefix           | next hops | origin | as path | local pref | communities |
-      | 203.0.113.121/32 | NodeA     | IGP    | empty   | 0          | none        |
-      | 203.0.113.122/32 | NodeA     | IGP    | empty   | 0          | none        |
+      | 203.0.113.121/32 | NodeA     | IGP    | empty   | unset      | none        |
+      | 203.0.113.122/32 | NodeA     | IGP    | empty   | unset      | none        |
     When "tor" starts pinging "203.0.113.121"
     And the speaker on "NodeA" <stops>
     Then "tor" keeps "203.0.113.121/32, 203.0.113.122/32" from "NodeA" as stale for 5 seconds
@@ -46,7 +46,7 @@ Feature: Graceful restart (RFC 4724): a restarting speaker's routes stay and kee
     And the speaker on "NodeA" starts again
     Then "tor" has exactly these routes:
       | prefix           | next hops | origin | as path | local pref | communities |
-      | 203.0.113.121/32 | NodeA     | IGP    | empty   | 0          | none        |
+      | 203.0.113.121/32 | NodeA     | IGP    | empty   | unset      | none        |
     And no route at "tor" is stale
     And "tor" lost no ping to "203.0.113.121" and got at least 50 replies
 
@@ -61,6 +61,6 @@ Feature: Graceful restart (RFC 4724): a restarting speaker's routes stay and kee
     When the speaker runs on every node
     Then "tor" has exactly these routes:
       | prefix           | next hops | origin | as path | local pref | communities |
-      | 203.0.113.121/32 | NodeA     | IGP    | empty   | 0          | none        |
+      | 203.0.113.121/32 | NodeA     | IGP    | empty   | unset      | none        |
     When the speaker on "NodeA" is killed with SIGKILL
     Then "tor" has no routes well before the hold time
