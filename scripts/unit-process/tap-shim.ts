@@ -8,7 +8,8 @@ import { t as root, type Test } from 'tap';
 export * from 'tap';
 
 let current: Test = root as unknown as Test;
-export { current as default };
+// `t` too: `import { t } from 'tap'` must not reach the process's root either
+export { current as default, current as t };
 
 /** The subtest later `import t from 'tap'` bindings read (ESM exports are live). */
 export function useTest(t: Test): void {
