@@ -7,8 +7,7 @@ import {
   endOfRibFamily,
   findGracefulRestartCapability,
 } from './graceful-restart.ts';
-import { BgpSession } from './session.ts';
-import { ScriptedPeer } from '../../tools/bgp-peer/scripted-peer.ts';
+import { sessionWithPeer } from '../../tools/bgp-peer/session-with-peer.ts';
 import { decodeUpdate } from './update.ts';
 import { cidrOf, formatCidr } from '../model/ip.ts';
 
@@ -76,32 +75,20 @@ t.test(
 );
 
 async function grSetup(t: { teardown(fn: () => unknown): void }, restarting: boolean, offerGr = true) {
-  const peer = new ScriptedPeer({
-    asn: 64500,
-    holdTime: 9,
-    capabilities: [
-      ...ourCapabilities(64500),
-      ...(offerGr
-        ? [encodeGracefulRestartCapability({ restartState: false, restartTimeSeconds: 120, families: [] })]
-        : []),
-    ],
-  });
-  await peer.listen();
-  const session = new BgpSession({
-    peerAddress: '127.0.0.1',
-    peerPort: peer.port,
-    myAsn: 64500,
-    peerAsn: 64500,
-    routerId: '192.0.2.11',
-    holdTime: 9,
-    nextHopV6: '2001:db8::b',
-    gracefulRestart: { restartTimeSeconds: 120, restarting },
-  });
-  t.teardown(async () => {
-    await session.stop();
-    await peer.close();
-  });
-  return { peer, session };
+  return sessionWithPeer(
+    t,
+    {
+      asn: 64500,
+      holdTime: 9,
+      capabilities: [
+        ...ourCapabilities(64500),
+        ...(offerGr
+          ? [encodeGracefulRestartCapability({ restartState: false, restartTimeSeconds: 120, families: [] })]
+          : []),
+      ],
+    },
+    { peerAsn: 64500, holdTime: 9, gracefulRestart: { restartTimeSeconds: 120, restarting } },
+  );
 }
 
 const route = (prefix: string) => ({
@@ -169,20 +156,7 @@ t.test('an empty table still ends with End-of-RIB; without graceful restart no m
   t.equal(peer.messages.filter(isUpdate).length, 2);
   t.equal((session.status().negotiated as { gracefulRestart?: boolean }).gracefulRestart, false);
 
-  const plain = new ScriptedPeer({ asn: 64500, holdTime: 9 });
-  await plain.listen();
-  const s2 = new BgpSession({
-    peerAddress: '127.0.0.1',
-    peerPort: plain.port,
-    myAsn: 64500,
-    peerAsn: 64500,
-    routerId: '192.0.2.11',
-    holdTime: 9,
-  });
-  t.teardown(async () => {
-    await s2.stop();
-    await plain.close();
-  });
+  const { peer: plain, session: s2 } = await sessionWithPeer(t, { asn: 64500, holdTime: 9 }, { holdTime: 9 });
   s2.setRoutes([route('203.0.113.201/32')]);
   s2.start();
   await plain.nextUpdate({ what: 'the route' });

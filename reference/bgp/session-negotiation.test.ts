@@ -2,7 +2,7 @@ import t from 'tap';
 import { connect, createServer, type Socket } from 'node:net';
 import { once } from 'node:events';
 import type { Logger } from '../../common/log.ts';
-import { BgpSession } from './session.ts';
+import { BgpSession, type BgpSessionOptions } from './session.ts';
 import { decodeMessage, encodeRouteRefresh, type Message } from './messages.ts';
 import { cidrOf, formatCidr } from '../model/ip.ts';
 import { MessageStream } from './stream.ts';
@@ -158,19 +158,24 @@ function firstMessage(socket: Socket): Promise<Message> {
   });
 }
 
+/** An iBGP session whose outbound attempts are refused (a closed port): it only gets inbound connections. */
+async function passiveSession(extra: Partial<BgpSessionOptions> = {}): Promise<BgpSession> {
+  return new BgpSession({
+    peerAddress: '127.0.0.1',
+    peerPort: await closedPort(),
+    myAsn: 64500,
+    peerAsn: 64500,
+    routerId: '192.0.2.11',
+    holdTime: 30,
+    ...extra,
+  });
+}
+
 t.test(
   'acceptIncoming: an inbound connection becomes the session; a second one collides with Established and is refused 6/7',
   async (t) => {
     const peer = new ScriptedPeer({ asn: 64500, holdTime: 30 });
-    const session = new BgpSession({
-      peerAddress: '127.0.0.1',
-      peerPort: await closedPort(),
-      myAsn: 64500,
-      peerAsn: 64500,
-      routerId: '192.0.2.11',
-      holdTime: 30,
-      connectRetryCapSeconds: 1,
-    });
+    const session = await passiveSession({ connectRetryCapSeconds: 1 });
     t.teardown(async () => {
       await session.stop();
       await peer.close();
@@ -194,14 +199,7 @@ t.test(
 );
 
 t.test('acceptIncoming after stop() is refused with Cease', async (t) => {
-  const session = new BgpSession({
-    peerAddress: '127.0.0.1',
-    peerPort: await closedPort(),
-    myAsn: 64500,
-    peerAsn: 64500,
-    routerId: '192.0.2.11',
-    holdTime: 30,
-  });
+  const session = await passiveSession();
   const port = await listenerFor(t, session);
   session.start();
   await session.stop();
