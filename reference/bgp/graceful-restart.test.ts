@@ -7,7 +7,9 @@ import {
   endOfRibFamily,
   findGracefulRestartCapability,
 } from './graceful-restart.ts';
+import type { ScriptedPeer } from '../../tools/bgp-peer/scripted-peer.ts';
 import { sessionWithPeer } from '../../tools/bgp-peer/session-with-peer.ts';
+import type { BgpSession } from './session.ts';
 import { decodeUpdate } from './update.ts';
 import { cidrOf, formatCidr } from '../model/ip.ts';
 
@@ -99,18 +101,23 @@ const route = (prefix: string) => ({
 });
 const isUpdate = (m: Message): m is { type: 'update'; body: Buffer } => m.type === 'update';
 
+/** The session says it sent End-of-RIB, and the peer has the last one (IPv6's). */
+async function endOfRibSent(session: BgpSession, peer: ScriptedPeer): Promise<void> {
+  await once(session, 'end-of-rib-sent');
+  await peer.next(
+    ({ msg: m }) => isUpdate(m) && endOfRibFamily(m.body) === 'ipv6',
+    undefined,
+    'IPv6 End-of-RIB',
+  );
+}
+
 t.test(
   'a restarted speaker: R bit in its first OPEN, routes then End-of-RIB per family, R cleared after',
   async (t) => {
     const { peer, session } = await grSetup(t, true);
     session.setRoutes([route('203.0.113.200/32'), route('2001:db8:300::1/128')]);
     session.start();
-    await once(session, 'end-of-rib-sent');
-    await peer.next(
-      ({ msg: m }) => isUpdate(m) && endOfRibFamily(m.body) === 'ipv6',
-      undefined,
-      'IPv6 End-of-RIB',
-    );
+    await endOfRibSent(session, peer);
     const open = peer.messages.find((m) => m.type === 'open') as OpenMessage;
     t.match(findGracefulRestartCapability(open.capabilities), {
       restartState: true,
@@ -147,12 +154,7 @@ t.test(
 t.test('an empty table still ends with End-of-RIB; without graceful restart no marker is sent', async (t) => {
   const { peer, session } = await grSetup(t, false, false);
   session.start();
-  await once(session, 'end-of-rib-sent');
-  await peer.next(
-    ({ msg: m }) => isUpdate(m) && endOfRibFamily(m.body) === 'ipv6',
-    undefined,
-    'IPv6 End-of-RIB',
-  );
+  await endOfRibSent(session, peer);
   t.equal(peer.messages.filter(isUpdate).length, 2);
   t.equal((session.status().negotiated as { gracefulRestart?: boolean }).gracefulRestart, false);
 
