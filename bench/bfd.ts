@@ -5,30 +5,28 @@
  * the port forwards again and the route must come back before the next round. Prints every round, the
  * median and the max.
  */
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRun } from '../netns/runtime.ts';
 import { referenceSpeaker } from '../harness/sut/reference.ts';
 import { startFrr } from '../harness/routers/frr.ts';
 import { run as exec } from '../common/exec.ts';
 import { eventually } from '../harness/wait/eventually.ts';
-import { nodesManifest, peerManifest, serviceManifest } from '../harness/scenario/manifests.ts';
+import { peerManifest } from '../harness/scenario/manifests.ts';
 import type { SpeakerHandle } from '../harness/sut/adapter.ts';
+import { reportRounds, roundsArg, roundsLab } from './rounds.ts';
 
-const rounds = Number(process.argv.find((a) => a.startsWith('--rounds='))?.split('=')[1] ?? 10);
+const rounds = roundsArg();
 const interval = Number(process.argv.find((a) => a.startsWith('--interval-ms='))?.split('=')[1] ?? 100);
 const ip = '203.0.113.129';
 const node = 'NodeA';
 const nodeAddress = '192.0.2.11';
-const dir = mkdtempSync(join(tmpdir(), 'lbc-bench-bfd-'));
-// FRR's daemons run as user frr and must reach their instance folder inside this one
-chmodSync(dir, 0o755);
-const manifests = join(dir, 'manifests');
-mkdirSync(manifests);
-writeFileSync(
-  join(manifests, '00.yaml'),
-  `apiVersion: metallb.io/v1beta1
+const {
+  dir,
+  manifests,
+  run: netns,
+} = await roundsLab({
+  name: 'bfd',
+  document: `apiVersion: metallb.io/v1beta1
 kind: IPAddressPool
 metadata: {name: bfd, namespace: metallb-system}
 spec: {addresses: [203.0.113.128/29]}
@@ -43,24 +41,14 @@ kind: BFDProfile
 metadata: {name: fast, namespace: metallb-system}
 spec: {receiveInterval: ${interval}, transmitInterval: ${interval}, detectMultiplier: 3}
 `,
-);
-writeFileSync(join(manifests, '10-nodes.yaml'), nodesManifest([node], {}, { [node]: nodeAddress }));
-writeFileSync(
-  join(manifests, '20-peer.yaml'),
-  peerManifest([{ name: 'tor', myASN: 64500, peerASN: 64500, peerAddress: '192.0.2.1', bfdProfile: 'fast' }]),
-);
-writeFileSync(
-  join(manifests, '30-svc.yaml'),
-  serviceManifest({
-    namespace: 'default',
-    name: 'web',
-    dualStack: false,
-    readyOn: [node],
-    annotations: { 'metallb.io/loadBalancerIPs': ip },
-  }),
-);
-
-const netns = await createRun({ prefix: process.env.LBCONFORM_NETNS_PREFIX ?? 'lbcb' });
+  nodes: { [node]: nodeAddress },
+  service: { ip, readyOn: [node] },
+  extra: {
+    '20-peer.yaml': peerManifest([
+      { name: 'tor', myASN: 64500, peerASN: 64500, peerAddress: '192.0.2.1', bfdProfile: 'fast' },
+    ]),
+  },
+});
 let speaker: SpeakerHandle | undefined;
 let router: Awaited<ReturnType<typeof startFrr>> | undefined;
 try {
@@ -141,25 +129,12 @@ try {
     process.stdout.write(`round ${r}: route withdrawn ${gone - droppedAt} ms after the drop\n`);
     await portState('3');
   }
-  const sorted = [...times].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)]!;
-  process.stdout.write(
-    `\n| BFD ${interval} ms x 3 (BGP hold time 3 s) | median | max | rounds |\n|---|---:|---:|---:|\n| silent drop at the switch -> route gone at FRR | ${median} ms | ${sorted.at(-1)} ms | ${times.length} |\n`,
-  );
-  mkdirSync('out/bench', { recursive: true });
-  writeFileSync(
-    'out/bench/bfd.json',
-    JSON.stringify(
-      {
-        intervalMs: interval,
-        rounds: times.length,
-        medianMs: median,
-        maxMs: sorted.at(-1),
-        samplesMs: times,
-      },
-      null,
-      2,
-    ) + '\n',
+  reportRounds(
+    'bfd',
+    `BFD ${interval} ms x 3 (BGP hold time 3 s)`,
+    'silent drop at the switch -> route gone at FRR',
+    times,
+    { intervalMs: interval },
   );
 } finally {
   await speaker?.stop().catch(() => {});

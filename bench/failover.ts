@@ -3,26 +3,21 @@
  * SIGKILLs the owner's speaker and measures the time to the new owner's first gratuitous ARP seen by the
  * client, then restarts the killed speaker. Prints every round, the median and the max.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRun } from '../netns/runtime.ts';
 import { referenceSpeaker } from '../harness/sut/reference.ts';
 import { startCapture, sawGratuitousArp, arpProbe } from '../harness/probes/l2.ts';
 import { poll } from '../common/poll.ts';
 import { electedNode } from '../harness/scenario/election.ts';
-import { nodesManifest, serviceManifest } from '../harness/scenario/manifests.ts';
 import type { SpeakerHandle } from '../harness/sut/adapter.ts';
+import { reportRounds, roundsArg, roundsLab } from './rounds.ts';
 
-const rounds = Number(process.argv.find((a) => a.startsWith('--rounds='))?.split('=')[1] ?? 10);
+const rounds = roundsArg();
 const ip = '4.4.4.1';
 const nodes = ['NodeA', 'NodeB', 'NodeC'];
-const dir = mkdtempSync(join(tmpdir(), 'lbc-bench-failover-'));
-const manifests = join(dir, 'manifests');
-mkdirSync(manifests);
-writeFileSync(
-  join(manifests, '00.yaml'),
-  `apiVersion: metallb.io/v1beta1
+const { dir, manifests, run } = await roundsLab({
+  name: 'failover',
+  document: `apiVersion: metallb.io/v1beta1
 kind: IPAddressPool
 metadata: {name: l2, namespace: metallb-system}
 spec: {addresses: [4.4.4.0/24], autoAssign: false}
@@ -32,23 +27,9 @@ kind: L2Advertisement
 metadata: {name: l2, namespace: metallb-system}
 spec: {ipAddressPools: [l2]}
 `,
-);
-writeFileSync(
-  join(manifests, '10-nodes.yaml'),
-  nodesManifest(nodes, {}, Object.fromEntries(nodes.map((n, i) => [n, `192.0.2.${11 + i}`]))),
-);
-writeFileSync(
-  join(manifests, '30-svc.yaml'),
-  serviceManifest({
-    namespace: 'default',
-    name: 'web',
-    dualStack: false,
-    readyOn: ['NodeA'],
-    annotations: { 'metallb.io/loadBalancerIPs': ip },
-  }),
-);
-
-const run = await createRun({ prefix: 'lbcb' });
+  nodes: Object.fromEntries(nodes.map((n, i) => [n, `192.0.2.${11 + i}`])),
+  service: { ip, readyOn: ['NodeA'] },
+});
 const secret = 'bench-secret';
 const speakers = new Map<string, SpeakerHandle>();
 try {
@@ -115,19 +96,11 @@ try {
     );
     await start(owner);
   }
-  const sorted = [...times].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)]!;
-  process.stdout.write(
-    `\n| L2 failover (membership interval 200 ms, dead after 1000 ms) | median | max | rounds |\n|---|---:|---:|---:|\n| owner SIGKILL -> first gratuitous ARP at the client | ${median} ms | ${sorted.at(-1)} ms | ${times.length} |\n`,
-  );
-  mkdirSync('out/bench', { recursive: true });
-  writeFileSync(
-    'out/bench/failover.json',
-    JSON.stringify(
-      { rounds: times.length, medianMs: median, maxMs: sorted.at(-1), samplesMs: times },
-      null,
-      2,
-    ) + '\n',
+  reportRounds(
+    'failover',
+    'L2 failover (membership interval 200 ms, dead after 1000 ms)',
+    'owner SIGKILL -> first gratuitous ARP at the client',
+    times,
   );
 } finally {
   await Promise.allSettled([...speakers.values()].map((s) => s.stop()));

@@ -28,15 +28,15 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Logger } from '../common/log.ts';
 import { BgpDecodeError } from '../reference/bgp/errors.ts';
-import { decodeMessage, encodeKeepalive, encodeRouteRefresh } from '../reference/bgp/messages.ts';
+import { decodeMessage } from '../reference/bgp/messages.ts';
 import { BgpSession } from '../reference/bgp/session.ts';
 import { MessageStream } from '../reference/bgp/stream.ts';
 import { decodeUpdate } from '../reference/bgp/update.ts';
 import { cidrOf } from '../reference/model/ip.ts';
-import { peerOpen } from '../tools/bgp-peer/rfc-cases.ts';
-import { ScriptedPeer, type Received } from '../tools/bgp-peer/scripted-peer.ts';
+import { ScriptedPeer } from '../tools/bgp-peer/scripted-peer.ts';
 import { INSIDE_ENV, runInsideLab } from '../tools/bgp-peer/speaker-process.ts';
-import { Counter, ctx, frameCount, framed, makeRandom, mb, mutate, seeds, table } from './fuzz-campaign.ts';
+import { Counter, ctx, frameCount, makeRandom, mb, mutate, seeds, table } from './fuzz-campaign.ts';
+import { LiveCampaign } from './fuzz-live.ts';
 import { speakerCampaign } from './fuzz-speaker.ts';
 
 const { values } = parseArgs({
@@ -165,20 +165,14 @@ function pure(count: number): { ok: boolean; summary: string } {
 // ---------------------------------------------------------------------------------------------
 // Live mode: a scripted peer and a real BgpSession over TCP
 
-let lastSent: { i: number; bytes: Buffer; strategy: string; seed: string } | undefined;
+let campaign: LiveCampaign | undefined;
 process.on('uncaughtException', (err) => {
   process.stderr.write(`FAIL (live): uncaught exception ${err?.stack ?? String(err)}\n`);
-  if (lastSent)
-    process.stderr.write(
-      `last message sent: #${lastSent.i} ${lastSent.seed} / ${lastSent.strategy}: ${lastSent.bytes.toString('hex')}\n`,
-    );
+  if (campaign?.lastSent) process.stderr.write(`last message sent: ${campaign.describeLast()}\n`);
   process.exit(1);
 });
 
 async function live(count: number): Promise<{ ok: boolean; summary: string }> {
-  const rnd = makeRandom(seed);
-  const outcomes = new Counter();
-  const byStrategy = new Counter();
   const logs = new Counter();
   const logger: Logger = {
     debug: () => {},
@@ -187,27 +181,15 @@ async function live(count: number): Promise<{ ok: boolean; summary: string }> {
     error: (e) => logs.bump(e),
     child: () => logger,
   };
-  let handshakeLeft = handshakeFuzz;
-  const handshakeEvery = handshakeFuzz > 0 ? Math.max(1, Math.floor(count / handshakeFuzz)) : Infinity;
-  let fuzzNextHandshake = false;
-  const handshakeOutcomes = new Counter();
-
+  const c = new LiveCampaign({ seed, count, handshakeFuzz });
+  campaign = c;
   const peer = await ScriptedPeer.listen({
-    asn: ctx.peerAsn,
-    holdTime: 3,
-    routerId: ctx.peerRouterId,
-    record: false,
+    ...c.peerOptions(),
+    // the peer's only keepalives are the ones in each burst: they keep the hold timer from firing
     keepaliveIntervalMs: 0,
     defaultTimeoutMs: timeoutMs,
-    openBytes: () => {
-      if (!fuzzNextHandshake) return peerOpen(ctx);
-      fuzzNextHandshake = false;
-      handshakeLeft--;
-      const openSeeds = seeds.filter((s) => s.name.startsWith('OPEN'));
-      const m = mutate(rnd, openSeeds[rnd(openSeeds.length)]!);
-      return framed(rnd, m.bytes);
-    },
   });
+  c.use(peer);
   const session = new BgpSession({
     peerAddress: '127.0.0.1',
     peerPort: peer.port,
@@ -224,61 +206,16 @@ async function live(count: number): Promise<{ ok: boolean; summary: string }> {
     { prefix: cidrOf('203.0.113.200/32'), communities: ['64500:1'], largeCommunities: [], localPref: 100 },
   ]);
 
-  // Live counters, updated from the peer's and the session's events.
-  let conn = 0;
-  let updatesOnConn = 0;
-  const notifOnConn = new Map<number, string>();
-  peer.onReceive((r: Received) => {
-    if (r.conn !== conn) return;
-    if (r.msg.type === 'update') updatesOnConn++;
-    if (r.msg.type === 'notification') notifOnConn.set(r.conn, `${r.msg.code}/${r.msg.subcode}`);
-  });
   let sentNotif: string | undefined;
   let gotNotif: string | undefined;
-  session.on('notification-sent', (c: number, s: number) => void (sentNotif = `${c}/${s}`));
-  session.on('notification-received', (c: number, s: number) => void (gotNotif = `${c}/${s}`));
+  session.on('notification-sent', (code: number, sub: number) => void (sentNotif = `${code}/${sub}`));
+  session.on('notification-received', (code: number, sub: number) => void (gotNotif = `${code}/${sub}`));
   let established = 0;
   session.on('established', () => void established++);
-  let stalls = 0;
-
-  let handshakeConn = -1;
-  /** Waits for the next connection whose session is Established and whose initial table arrived. */
-  const nextSession = async (): Promise<void> => {
-    for (;;) {
-      const n = conn + 1;
-      await peer.nextConnection(n, 10_000);
-      conn = n;
-      updatesOnConn = 0;
-      // Up from the speaker's side = its first UPDATE (the table) on this connection.
-      let up = false;
-      try {
-        await peer.waitUntil(
-          () => (up = updatesOnConn > 0) || peer.current?.id !== n || peer.current.closed,
-          10_000,
-          `session #${n} up`,
-        );
-      } catch {
-        stalls++;
-        peer.dropConnection();
-      }
-      if (handshakeConn === n) {
-        handshakeOutcomes.bump(
-          up
-            ? 'mutated OPEN -> session up'
-            : notifOnConn.has(n)
-              ? `mutated OPEN -> NOTIFICATION ${notifOnConn.get(n)}`
-              : 'mutated OPEN -> closed',
-        );
-        handshakeConn = -1;
-      }
-      notifOnConn.delete(n);
-      if (up) return;
-    }
-  };
 
   const rssBefore = process.memoryUsage().rss;
   session.start();
-  await nextSession();
+  await c.nextSession(10_000);
   fullGc();
   const heapStart = process.memoryUsage().heapUsed;
   const rssStart = process.memoryUsage().rss;
@@ -287,72 +224,46 @@ async function live(count: number): Promise<{ ok: boolean; summary: string }> {
   let heapWarm = heapStart;
   let rssWarm = rssStart;
   const t0 = process.hrtime.bigint();
-  let reestablished = 0;
 
-  for (let i = 0; i < count; i++) {
-    if (i === warmup && warmup > 0) {
-      fullGc();
-      heapWarm = process.memoryUsage().heapUsed;
-      rssWarm = process.memoryUsage().rss;
-    }
-    const s = seeds[rnd(seeds.length)]!;
-    const m = mutate(rnd, s);
-    const bytes = framed(rnd, m.bytes);
-    lastSent = { i, bytes, strategy: m.strategy, seed: s.name };
-    // The message, a KEEPALIVE (the peer's only ones: they keep the hold timer from firing) and a
-    // ROUTE-REFRESH whose answer, once the speaker has framed all of them, proves it processed the
-    // message and the session is still up.
-    const burst = Buffer.concat([bytes, encodeKeepalive(), encodeRouteRefresh(1, 1)]);
-    const target = session.status().messagesReceived + frameCount(burst);
-    const me = conn;
-    sentNotif = undefined;
-    gotNotif = undefined;
-    const before = {
-      twa: logs.get('bgp.update.malformed treat-as-withdraw') ?? 0,
-      ad: logs.get('bgp.update.malformed attribute-discard') ?? 0,
-    };
-    updatesOnConn = 0;
-    peer.send(burst);
-    let outcome: string;
-    try {
+  await c.run({
+    sessionTimeoutMs: 10_000,
+    beforeMessage: (i) => {
+      if (i === warmup && warmup > 0) {
+        fullGc();
+        heapWarm = process.memoryUsage().heapUsed;
+        rssWarm = process.memoryUsage().rss;
+      }
+    },
+    // The ROUTE-REFRESH's answer, once the session has framed the whole burst, proves it processed the
+    // message and is still up.
+    judge: async ({ i, burst, conn }) => {
+      const target = session.status().messagesReceived + frameCount(burst);
+      sentNotif = undefined;
+      gotNotif = undefined;
+      const before = {
+        twa: logs.get('bgp.update.malformed treat-as-withdraw') ?? 0,
+        ad: logs.get('bgp.update.malformed attribute-discard') ?? 0,
+      };
       await peer.waitUntil(
         () =>
-          (updatesOnConn >= 1 && session.status().messagesReceived >= target) ||
+          (c.updatesOnConn >= 1 && session.status().messagesReceived >= target) ||
           sentNotif !== undefined ||
           gotNotif !== undefined ||
-          peer.current?.id !== me ||
-          peer.current.closed,
+          c.closedSince(conn),
         timeoutMs,
         `message ${i}`,
       );
-      if (sentNotif) outcome = `NOTIFICATION ${sentNotif} (session reset)`;
-      else if (gotNotif !== undefined) {
+      if (sentNotif) return `NOTIFICATION ${sentNotif} (session reset)`;
+      if (gotNotif !== undefined) {
         const code = Number((gotNotif as string).split('/')[0]);
-        outcome = `peer NOTIFICATION ${code <= 6 ? `code ${code}` : '(unknown code)'}: session closed`;
-      } else if (peer.current?.id !== me || peer.current.closed)
-        outcome = 'connection closed without NOTIFICATION';
-      else {
-        const twa = (logs.get('bgp.update.malformed treat-as-withdraw') ?? 0) > before.twa;
-        const ad = (logs.get('bgp.update.malformed attribute-discard') ?? 0) > before.ad;
-        outcome = twa ? 'alive: treat-as-withdraw' : ad ? 'alive: attribute-discard' : 'alive: accepted';
+        return `peer NOTIFICATION ${code <= 6 ? `code ${code}` : '(unknown code)'}: session closed`;
       }
-    } catch {
-      stalls++;
-      outcome = 'stalled (no answer; connection dropped by the fuzzer)';
-      peer.dropConnection();
-    }
-    outcomes.bump(outcome);
-    byStrategy.bump(`${m.strategy}: ${outcome.startsWith('alive') ? 'session kept' : 'session reset'}`);
-    if (!outcome.startsWith('alive')) {
-      if (handshakeLeft > 0 && i >= (handshakeFuzz - handshakeLeft + 1) * handshakeEvery - 1) {
-        // The next connection gets a mutated OPEN in the handshake (it costs the speaker's 1 s back-off).
-        fuzzNextHandshake = true;
-        handshakeConn = conn + 1;
-      }
-      await nextSession();
-      reestablished++;
-    }
-  }
+      if (c.closedSince(conn)) return 'connection closed without NOTIFICATION';
+      const twa = (logs.get('bgp.update.malformed treat-as-withdraw') ?? 0) > before.twa;
+      const ad = (logs.get('bgp.update.malformed attribute-discard') ?? 0) > before.ad;
+      return twa ? 'alive: treat-as-withdraw' : ad ? 'alive: attribute-discard' : 'alive: accepted';
+    },
+  });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const rssEnd = process.memoryUsage().rss;
   await session.stop();
@@ -363,14 +274,10 @@ async function live(count: number): Promise<{ ok: boolean; summary: string }> {
   return {
     ok: true,
     summary:
-      `## live: scripted peer -> reference BgpSession over TCP (127.0.0.1)\n\n${table('outcome', outcomes.rows())}\n` +
-      `${table('strategy', byStrategy.rows())}\n` +
-      (handshakeOutcomes.size
-        ? `${table('mutated OPEN in the handshake', handshakeOutcomes.rows())}\n`
-        : '') +
+      `## live: scripted peer -> reference BgpSession over TCP (127.0.0.1)\n\n${c.tables()}` +
       `${table('speaker log event', logs.rows())}\n` +
       `${count} messages in ${seconds.toFixed(1)} s (${Math.round(count / seconds).toLocaleString('en')}/s), each followed by a ROUTE-REFRESH round trip\n` +
-      `sessions established ${established} (re-established ${reestablished} times after a reset), stalls ${stalls}, speaker counters: ${status.messagesReceived} received / ${status.messagesSent} sent\n` +
+      `sessions established ${established} (re-established ${c.reestablished} times after a reset), stalls ${c.stalls}, speaker counters: ${status.messagesReceived} received / ${status.messagesSent} sent\n` +
       `no uncaught exception; RSS ${mb(rssBefore)} before the session, ${mb(rssStart)} at the start of the campaign, ${mb(rssWarm)} after ${warmup} messages, ${mb(rssEnd)} at the end\n` +
       `heap used after a full GC: ${mb(heapStart)} at the start, ${mb(heapWarm)} after ${warmup} messages, ${mb(heapEnd)} at the end (${gcKind})\n`,
   };

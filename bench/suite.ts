@@ -10,8 +10,8 @@
  * Writes out/bench/suite.{json,md}.
  */
 import { runFile } from '../common/run-folder.ts';
-import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { runLbconform } from '../harness/run/child.ts';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -165,7 +165,7 @@ export async function suiteRun(
 ): Promise<SuiteTiming> {
   const out = join(BENCH_OUT, `suite-${mode}`);
   rmSync(out, { recursive: true, force: true });
-  const bin = fileURLToPath(new URL('../bin/lbconform', import.meta.url));
+  mkdirSync(BENCH_OUT, { recursive: true });
   const par = mode === 'serial' ? ['--parallel', '1'] : parallel ? ['--parallel', String(parallel)] : [];
   progress(`suite (${mode}): lbconform run ${[...par, ...features].join(' ') || '(every feature)'}`);
   const loadBefore = loadavg();
@@ -174,17 +174,15 @@ export async function suiteRun(
   const sampler = startSampler(() => childPid);
   const t0 = Date.now();
   let stdout = '';
-  const exitCode = await new Promise<number>((resolve) => {
-    const child = spawn(bin, ['run', '--out', out, ...par, ...features], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      process.stderr.write(d);
-    });
-    childPid = child.pid;
-    child.on('close', (code) => resolve(code ?? -1));
+  const run = runLbconform(['run', '--out', out, ...par, ...features], {
+    logFile: join(BENCH_OUT, `suite-${mode}.log`),
+    onLine: (line) => {
+      stdout += `${line}\n`;
+      process.stderr.write(`${line}\n`);
+    },
   });
+  childPid = run.child.pid;
+  const exitCode = await run.done;
   const wallMs = Date.now() - t0;
   const sampled = sampler.stop();
   const cpuS = childrenCpu() - cpu0;

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { gatingCapabilities } from '../common/capabilities.ts';
-import { PROFILES, inProfile } from './profiles.ts';
+import { PROFILES, inProfile, profileCapabilities } from './profiles.ts';
 
 t.test('a scenario counts only where all its capabilities belong', async (t) => {
   t.ok(inProfile('bgp', ['@bgp', '@ibgp', '@ipv4', '@S1']));
@@ -32,3 +32,18 @@ t.test(
     t.ok(inProfile('l2-extended', ['@l2', '@ipv4', '@l2-periodic']));
   },
 );
+
+t.test('profileCapabilities: each capability once, the extended profile on top of its base', async (t) => {
+  const bgp = profileCapabilities('bgp');
+  const extended = profileCapabilities('bgp-extended');
+  t.equal(new Set(bgp).size, bgp.length, 'no capability twice (ipv4 sits in bgp and in families)');
+  t.ok(
+    bgp.every((c) => extended.includes(c)),
+    'bgp-extended allows all of bgp',
+  );
+  t.same(
+    extended.filter((c) => !bgp.includes(c)),
+    ['graceful-restart', 'bfd'],
+  );
+  t.notOk(extended.includes('l2'));
+});

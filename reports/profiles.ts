@@ -51,6 +51,11 @@ const definitions: Record<Profile, { requires: string[]; allowed: string[] }> = 
   'l2-extended': { requires: ['l2'], allowed: [...l2, ...l2Extended] },
 };
 
+/** The capabilities whose scenarios count in `profile` (each once). */
+export function profileCapabilities(profile: Profile): string[] {
+  return [...new Set(definitions[profile].allowed)];
+}
+
 /** Whether a scenario with these tags (with or without `@`) counts in `profile`. */
 export function inProfile(profile: Profile, tags: readonly string[]): boolean {
   const names = tags.map((t) => (t.startsWith('@') ? t.slice(1) : t));

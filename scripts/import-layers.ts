@@ -24,6 +24,11 @@ const TOP = new Set(['cli', 'bench', 'scripts']);
 
 /** Integration tests exercise a layer inside real namespaces: they may use the test infrastructure. */
 const INTEGRATION_EXTRA = ['netns', 'harness'];
+/**
+ * Any test may drive its code with the scripted BGP peer (the one raw-TCP BGP test tool; it needs only
+ * reference/bgp's codec, so the edge back is test-only).
+ */
+const TEST_EXTRA = ['tools/bgp-peer/scripted-peer.ts', 'tools/bgp-peer/session-with-peer.ts'];
 
 export interface Edge {
   from: string;
@@ -59,7 +64,11 @@ function allowed(from: string, to: string): boolean {
   const [fTop] = from.split('/');
   const [tTop] = to.split('/');
   if (fTop === tTop || TOP.has(fTop!) || !(fTop! in LAYERS)) return true;
-  const rules = [...LAYERS[fTop!]!, ...(from.endsWith('.integration.test.ts') ? INTEGRATION_EXTRA : [])];
+  const rules = [
+    ...LAYERS[fTop!]!,
+    ...(from.endsWith('.integration.test.ts') ? INTEGRATION_EXTRA : []),
+    ...(from.endsWith('.test.ts') ? TEST_EXTRA : []),
+  ];
   return rules.some((r) => to === r || to.startsWith(`${r}/`));
 }
 

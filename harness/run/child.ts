@@ -13,7 +13,7 @@ export interface SuiteChild {
 }
 
 /**
- * `bin/lbconform ARGS...` as a child (the one way `make test`, soak and mutation run the suite):
+ * `bin/lbconform ARGS...` as a child (the one way `make test`, soak, mutation and bench:suite run the suite):
  * stdout and stderr appended to `logFile`, each line also handed to `onLine`.
  */
 export function runLbconform(

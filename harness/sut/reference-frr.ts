@@ -4,38 +4,32 @@ import { readFileSync } from 'node:fs';
 import { run, spawnIn } from '../../common/exec.ts';
 import { eventually } from '../wait/eventually.ts';
 import { cliScript, nodeScriptArgs } from '../../common/node-script.ts';
+import { profileCapabilities } from '../../reports/profiles.ts';
 import type { NodeContext, SpeakerHandle, SystemUnderTest } from './adapter.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
+ * Of the `bgp-extended` profile (MetalLB's BGP plus graceful restart and BFD), what reference-frr has not
+ * been run against, so does not declare.
+ */
+const NOT_DECLARED = ['timers', 'cease', 'scale', 'endpoints'];
+
+/**
  * FRR's bgpd as the speaker (implementations/reference-frr/): the same manifests and plan as the reference,
- * turned into an FRR configuration. Layer 2 is not implemented, so `l2` is not declared.
+ * turned into an FRR configuration. Layer 2 is not implemented, so `l2` is not declared. Its
+ * capabilities: the `bgp-extended` profile's (reports/profiles.ts) but NOT_DECLARED (among them
+ * `passive`: bgpd listens on 179, where MetalLB's FRR mode does not; this wrapper keeps FRR's default),
+ * and `controller` (it plans with reference/plan, which allocates as the reference does) and
+ * `config-events` (its observer logs config.rejected/applied; it does not report incoming or refused
+ * connections, so `session-events` is not declared: the routers judge those scenarios).
  */
 export const referenceFrrSpeaker: SystemUnderTest = {
   name: 'reference-frr',
   features: [
-    'bgp',
-    'ipv4',
-    'ipv6',
-    'dualstack',
-    'who-announces',
-    'ibgp',
-    'ebgp',
-    'md5',
-    'interop',
-    'session',
-    // bgpd listens on 179 (MetalLB's FRR mode does not; this wrapper keeps FRR's default)
-    'passive',
-    'route-refresh',
-    'dualstack-session',
-    // it plans with reference/plan, which allocates as the reference does
+    ...profileCapabilities('bgp-extended').filter((c) => !NOT_DECLARED.includes(c)),
     'controller',
-    // its observer logs config.rejected/applied; it does not report incoming or refused connections,
-    // so session-events is not declared (the routers judge those scenarios)
     'config-events',
-    'graceful-restart',
-    'bfd',
   ],
   async start(node: NodeContext): Promise<SpeakerHandle> {
     // FRR's logs and every configuration applied go beside the speaker log (scenario artifacts).

@@ -5,7 +5,7 @@
  *
  * Deliberate differences from MetalLB's output, each because the suite's lab needs it (listed in the
  * README): `log file` instead of `log stdout`; `ip/ipv6 nht resolve-via-default` go to zebra's own file
- * (daemons.ts: MetalLB has one integrated frr.conf, bgpd alone refuses them); `timers connect` from --connect-retry when the BGPPeer
+ * (speaker.ts, zebraLines: MetalLB has one integrated frr.conf, bgpd alone refuses them); `timers connect` from --connect-retry when the BGPPeer
  * gives no connectTime (MetalLB's bgpd has no listener, so FRR's 120 s default would keep a restarted
  * peer down for minutes); `advertisement-interval 0` (FRR's traditional eBGP MRAI holds updates 30 s);
  * `bgp route-map delay-timer 0`: policy changes apply at once (with FRR's delay a `network` added in

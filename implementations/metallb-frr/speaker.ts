@@ -4,15 +4,21 @@
  * desired.ts (MetalLB's speaker logic, not reference/plan); the Services' IPs from their
  * `status.loadBalancer.ingress` (service-ips.ts, no allocation); FRR holds the sessions.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { isCodedError } from '../../common/errors.ts';
 import { jsonLogger } from '../../common/log.ts';
 import { formatError } from '../../reference/config/errors.ts';
 import { loadTexts, readManifests } from '../../reference/config/load.ts';
 import { parseCommandArgs, type CommandIO } from '../../reference/commands/io.ts';
 import { watchPaths } from '../../reference/speaker/watch-paths.ts';
-import { startDaemons, type Daemons } from './daemons.ts';
+import { startFrrDaemons, type FrrDaemons } from '../../common/frr-daemons.ts';
+import {
+  FRR_SPEAKER_OPTIONS,
+  serialReload,
+  speakerLifetime,
+  speakerLogDir,
+} from '../../common/frr-speaker.ts';
 import { desiredConfig, type FrrConfig } from './desired.ts';
 import { renderConfig, renderReload, type RenderOptions } from './render.ts';
 import { serviceIPs } from './service-ips.ts';
@@ -32,14 +38,7 @@ BGP listener. Changes (folder or SIGHUP) are applied with vtysh; SIGTERM shuts t
 export async function main(args: string[], io: CommandIO): Promise<number> {
   const parsed = parseCommandArgs(
     args,
-    {
-      node: { type: 'string' },
-      namespace: { type: 'string', default: 'metallb-system' },
-      'log-dir': { type: 'string' },
-      'frr-bin': { type: 'string', default: '/usr/lib/frr' },
-      'connect-retry': { type: 'string', default: '1' },
-      'lb-class': { type: 'string' },
-    },
+    { ...FRR_SPEAKER_OPTIONS, 'lb-class': { type: 'string' } } as const,
     usage,
     io,
   );
@@ -52,13 +51,8 @@ export async function main(args: string[], io: CommandIO): Promise<number> {
   }
   const node = values.node;
   const log = jsonLogger().child({ node, sut: 'metallb-frr' });
-  const tempLogs = values['log-dir'] === undefined;
-  const logDir = tempLogs ? mkdtempSync('/tmp/mlbfrr-logs-') : resolve(values['log-dir']!);
-  mkdirSync(logDir, { recursive: true });
+  const { logDir, temporary: tempLogs, clean: cleanLogs } = speakerLogDir(values['log-dir'], 'mlbfrr');
   const opts: RenderOptions = { logFile: join(logDir, 'bgpd.log'), connectRetry, routeMapDelay: 0 };
-  const cleanLogs = (): void => {
-    if (tempLogs) rmSync(logDir, { recursive: true, force: true });
-  };
   let running = false;
   const compute = async (): Promise<{ config: FrrConfig; text: string } | undefined> => {
     const keeping = running ? 'the last applied configuration' : 'nothing (no valid config yet)';
@@ -92,14 +86,22 @@ export async function main(args: string[], io: CommandIO): Promise<number> {
     return 1;
   }
   writeFileSync(join(logDir, 'frr.conf'), first.text);
-  let frr: Daemons;
+  let frr: FrrDaemons;
   try {
-    frr = await startDaemons({
+    // As MetalLB's FRR container runs them (config/frr/frr-cm.yaml: `bgpd_options=-A 127.0.0.1 -p 0`).
+    frr = await startFrrDaemons({
       hostname: node,
+      // frr.tmpl's zebra lines: next hops may resolve over a default route.
+      zebraLines: ['ip nht resolve-via-default', 'ipv6 nht resolve-via-default'],
       bgpdConf: first.text,
+      // -p 0: no BGP listener, bgpd only connects out (MetalLB); -n: never install routes in the kernel.
+      bgpdArgs: ['-p', '0', '-n'],
       logDir,
       frrBin: values['frr-bin']!,
+      readyTimeoutMs: 10_000,
       log,
+      name: 'mlbfrr',
+      codePrefix: 'METALLB_FRR',
       ...(tempLogs ? { removeOnDeath: [logDir] } : {}),
     });
   } catch (err) {
@@ -149,56 +151,27 @@ export async function main(args: string[], io: CommandIO): Promise<number> {
     for (const w of applied.warnings) log.warn('config.warning', { warning: w });
     log.info('config.applied', { change: file, ...summary(applied) });
   };
-  // One reload at a time; a burst of changes while one runs is one more reload.
-  let chain = Promise.resolve();
-  let queued = false;
-  const reload = (): void => {
-    if (queued) return;
-    queued = true;
-    chain = chain.then(async () => {
-      queued = false;
-      await reloadNow().catch((err: unknown) => log.error('reload.failed', { error: err as Error }));
-    });
-  };
+  const { reload, idle } = serialReload(reloadNow, log);
   const watcher = watchPaths(positionals, reload);
   process.on('SIGHUP', reload);
   process.off('SIGHUP', early);
   reload(); // whatever changed while FRR started
 
-  return new Promise<number>((done) => {
-    let stopping = false;
-    const stop = async (why: string, code: number): Promise<void> => {
-      if (stopping) return;
-      stopping = true;
-      log.info('speaker.stopping', { reason: why });
+  const lifetime = speakerLifetime({
+    log,
+    frr,
+    quiesce: async () => {
       watcher.close();
-      await chain;
+      await idle();
+    },
+    neighbours: () => {
       const r = applied.routers[0];
-      if (r?.neighbors.length) {
-        // Administrative Shutdown (Cease) to every neighbour: peers drop our routes at once.
-        const res = await frr.vtysh([
-          '-c',
-          'configure terminal',
-          '-c',
-          `router bgp ${r.myASN}`,
-          ...r.neighbors.flatMap((n) => ['-c', `neighbor ${n.addr} shutdown`]),
-        ]);
-        if (res.code !== 0)
-          log.warn('frr.shutdown.failed', { output: (res.stdout + res.stderr).slice(0, 300) });
-      }
-      await frr.stop();
-      cleanLogs();
-      log.info('speaker.stopped', { reason: why });
-      done(code);
-    };
-    process.on('SIGTERM', () => void stop('SIGTERM', 0));
-    process.on('SIGINT', () => void stop('SIGINT', 0));
-    fatal = (why) => void stop(why, 1);
-    void frr.died.then((why) => {
-      log.error('frr.daemon.died', { why });
-      void stop(why, 1);
-    });
+      return r && { asn: r.myASN, addresses: r.neighbors.map((n) => n.addr) };
+    },
+    cleanup: cleanLogs,
   });
+  fatal = lifetime.fatal;
+  return lifetime.exited;
 }
 
 function summary(c: FrrConfig): Record<string, unknown> {

@@ -6,8 +6,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import type { NetworkInterfaceInfo } from 'node:os';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { jsonLogger, type Logger } from '../../common/log.ts';
 import { isCodedError } from '../../common/errors.ts';
 import { loadManifests } from '../../reference/config/load.ts';
@@ -26,7 +26,13 @@ import {
   type Applied,
   type RenderOptions,
 } from './render.ts';
-import { startFrrDaemons, type FrrDaemons } from './daemons.ts';
+import { startFrrDaemons, type FrrDaemons } from '../../common/frr-daemons.ts';
+import {
+  FRR_SPEAKER_OPTIONS,
+  serialReload,
+  speakerLifetime,
+  speakerLogDir,
+} from '../../common/frr-speaker.ts';
 import { observeNeighbors, type FrrNeighborJson } from './observer.ts';
 import { parseIpAddr } from '../../harness/sut/node-facts.ts';
 
@@ -50,14 +56,7 @@ bgp.session.state, bgp.route-refresh, bgp.hold-timer.expired, ...).`;
 export async function runFrrSpeaker(args: string[], io: Io): Promise<number> {
   const parsed = parseCommandArgs(
     args,
-    {
-      node: { type: 'string' },
-      namespace: { type: 'string', default: 'metallb-system' },
-      'log-dir': { type: 'string' },
-      'frr-bin': { type: 'string', default: '/usr/lib/frr' },
-      'connect-retry': { type: 'string', default: '1' },
-      'poll-ms': { type: 'string', default: '500' },
-    },
+    { ...FRR_SPEAKER_OPTIONS, 'poll-ms': { type: 'string', default: '500' } },
     frrSpeakerUsage,
     io,
   );
@@ -85,9 +84,7 @@ export async function runFrrSpeaker(args: string[], io: Io): Promise<number> {
   }
   const node = values.node!;
   const log = jsonLogger().child({ node, sut: 'reference-frr' });
-  const tempLogs = values['log-dir'] === undefined;
-  const logDir = tempLogs ? mkdtempSync('/tmp/lbcfrr-logs-') : resolve(values['log-dir']!);
-  mkdirSync(logDir, { recursive: true });
+  const { logDir, temporary: tempLogs, clean: cleanLogs } = speakerLogDir(values['log-dir'], 'lbcfrr');
   const opts: RenderOptions = { logFile: join(logDir, 'bgpd.log'), connectRetry };
   // Kept across reloads: a link going down must not change (or lose) the router id.
   let routerIdInUse: string | undefined;
@@ -103,7 +100,7 @@ export async function runFrrSpeaker(args: string[], io: Io): Promise<number> {
     io.stderr.write(
       'lbconform frr-speaker: the configuration is invalid; nothing announced (see the config.rejected log line)\n',
     );
-    if (tempLogs) rmSync(logDir, { recursive: true, force: true });
+    cleanLogs();
     return 1;
   }
   let applied: Applied = initialApplied(first);
@@ -116,7 +113,7 @@ export async function runFrrSpeaker(args: string[], io: Io): Promise<number> {
     io.stderr.write(
       'lbconform frr-speaker: the configuration cannot be rendered for FRR; nothing announced (see config.rejected)\n',
     );
-    if (tempLogs) rmSync(logDir, { recursive: true, force: true });
+    cleanLogs();
     return 1;
   }
   writeFileSync(join(logDir, 'frr.conf'), conf);
@@ -135,11 +132,14 @@ export async function runFrrSpeaker(args: string[], io: Io): Promise<number> {
       frrBin: values['frr-bin']!,
       readyTimeoutMs: 10_000,
       log,
+      name: 'lbcfrr',
+      // -n: bgpd never installs routes in the node's kernel (and the inbound policy accepts none anyway).
+      bgpdArgs: ['-n'],
       ...(tempLogs ? { removeOnDeath: [logDir] } : {}),
     });
   } catch (err) {
     log.error('frr.start.failed', { error: err as Error });
-    if (tempLogs) rmSync(logDir, { recursive: true, force: true });
+    cleanLogs();
     return 1;
   }
   applying = true;
@@ -197,82 +197,33 @@ export async function runFrrSpeaker(args: string[], io: Io): Promise<number> {
     writeFileSync(join(logDir, 'frr.conf'), renderFrrConf(applied, opts));
     configApplied(log, model, file);
   };
-  // Serialised and coalesced: a burst of changes is one or two reloads, never two at once.
-  let chain = Promise.resolve();
-  let queued = false;
-  const reload = (): void => {
-    if (queued) return;
-    queued = true;
-    chain = chain.then(async () => {
-      queued = false;
-      await reloadNow().catch((err: unknown) => log.error('reload.failed', { error: err as Error }));
-    });
-  };
+  const { reload, idle } = serialReload(reloadNow, log);
   const watcher = watchPaths(positionals, reload);
   process.on('SIGHUP', reload);
   process.off('SIGHUP', early);
   // Whatever changed while FRR was starting (no watcher yet) is applied now; no change is a no-op.
   reload();
 
-  return new Promise<number>((done) => {
-    let stopping = false;
-    const stop = async (why: string, code: number): Promise<void> => {
-      if (stopping) return;
-      stopping = true;
-      log.info('speaker.stopping', { reason: why });
+  const lifetime = speakerLifetime({
+    log,
+    frr,
+    quiesce: async () => {
       watcher.close();
-      await chain;
+      await idle();
       await observer.stop();
-      // Administrative Shutdown to every peer first: they drop our routes at once, as on the reference.
-      const shut = applied.model.router
-        ? applied.model.neighbors.map((n) => `neighbor ${n.address} shutdown`)
-        : [];
-      if (shut.length) {
-        const r = await frr.vtysh([
-          '-c',
-          'configure terminal',
-          '-c',
-          `router bgp ${applied.model.router!.asn}`,
-          ...shut.flatMap((c) => ['-c', c]),
-        ]);
-        if (r.code !== 0) log.warn('frr.shutdown.failed', { output: (r.stdout + r.stderr).slice(0, 300) });
-      }
-      await frr.stop();
-      if (tempLogs) rmSync(logDir, { recursive: true, force: true });
-      log.info('speaker.stopped', { reason: why });
-      done(code);
-    };
-    process.on('SIGTERM', () => void stop('SIGTERM', 0));
-    process.on('SIGINT', () => void stop('SIGINT', 0));
-    // A stop for a restart: bgpd dies without a NOTIFICATION (as when killed), so neighbours with
-    // graceful restart keep our routes until the next bgpd sends End-of-RIB.
-    process.on('SIGUSR2', () => {
-      if (stopping) return;
-      stopping = true;
-      log.info('speaker.stopping', { reason: 'SIGUSR2', restart: true });
-      watcher.close();
-      void (async () => {
-        await observer.stop();
-        try {
-          process.kill(frr.pids.bgpd, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-        await frr.stop();
-        if (tempLogs) rmSync(logDir, { recursive: true, force: true });
-        log.info('speaker.stopped', { reason: 'SIGUSR2' });
-        done(0);
-      })();
-    });
-    fatal = (why) => {
-      log.error('frr.fatal', { why });
-      void stop(why, 1);
-    };
-    void frr.died.then((why) => {
-      log.error('frr.daemon.died', { why });
-      void stop(why, 1);
-    });
+    },
+    // Cease to every peer first: they drop our routes at once, as on the reference.
+    neighbours: () => {
+      const router = applied.model.router;
+      return router && { asn: router.asn, addresses: applied.model.neighbors.map((n) => n.address) };
+    },
+    cleanup: cleanLogs,
   });
+  // A stop for a restart: bgpd dies without a NOTIFICATION (as when killed), so neighbours with
+  // graceful restart keep our routes until the next bgpd sends End-of-RIB.
+  process.on('SIGUSR2', () => lifetime.stop('SIGUSR2', 0, { restart: true }));
+  fatal = lifetime.fatal;
+  return lifetime.exited;
 }
 
 /** Manifests -> the FRR model of this node, or undefined (logged as config.rejected). */

@@ -7,8 +7,9 @@ import {
   endOfRibFamily,
   findGracefulRestartCapability,
 } from './graceful-restart.ts';
-import { BgpSession } from './session.ts';
-import { ScriptedPeer } from './test-peer.ts';
+import type { ScriptedPeer } from '../../tools/bgp-peer/scripted-peer.ts';
+import { sessionWithPeer } from '../../tools/bgp-peer/session-with-peer.ts';
+import type { BgpSession } from './session.ts';
 import { decodeUpdate } from './update.ts';
 import { cidrOf, formatCidr } from '../model/ip.ts';
 
@@ -76,32 +77,20 @@ t.test(
 );
 
 async function grSetup(t: { teardown(fn: () => unknown): void }, restarting: boolean, offerGr = true) {
-  const peer = new ScriptedPeer({
-    asn: 64500,
-    holdTime: 9,
-    capabilities: [
-      ...ourCapabilities(64500),
-      ...(offerGr
-        ? [encodeGracefulRestartCapability({ restartState: false, restartTimeSeconds: 120, families: [] })]
-        : []),
-    ],
-  });
-  await peer.listen();
-  const session = new BgpSession({
-    peerAddress: '127.0.0.1',
-    peerPort: peer.port,
-    myAsn: 64500,
-    peerAsn: 64500,
-    routerId: '192.0.2.11',
-    holdTime: 9,
-    nextHopV6: '2001:db8::b',
-    gracefulRestart: { restartTimeSeconds: 120, restarting },
-  });
-  t.teardown(async () => {
-    await session.stop();
-    await peer.close();
-  });
-  return { peer, session };
+  return sessionWithPeer(
+    t,
+    {
+      asn: 64500,
+      holdTime: 9,
+      capabilities: [
+        ...ourCapabilities(64500),
+        ...(offerGr
+          ? [encodeGracefulRestartCapability({ restartState: false, restartTimeSeconds: 120, families: [] })]
+          : []),
+      ],
+    },
+    { peerAsn: 64500, holdTime: 9, gracefulRestart: { restartTimeSeconds: 120, restarting } },
+  );
 }
 
 const route = (prefix: string) => ({
@@ -112,15 +101,24 @@ const route = (prefix: string) => ({
 });
 const isUpdate = (m: Message): m is { type: 'update'; body: Buffer } => m.type === 'update';
 
+/** The session says it sent End-of-RIB, and the peer has the last one (IPv6's). */
+async function endOfRibSent(session: BgpSession, peer: ScriptedPeer): Promise<void> {
+  await once(session, 'end-of-rib-sent');
+  await peer.next(
+    ({ msg: m }) => isUpdate(m) && endOfRibFamily(m.body) === 'ipv6',
+    undefined,
+    'IPv6 End-of-RIB',
+  );
+}
+
 t.test(
   'a restarted speaker: R bit in its first OPEN, routes then End-of-RIB per family, R cleared after',
   async (t) => {
     const { peer, session } = await grSetup(t, true);
     session.setRoutes([route('203.0.113.200/32'), route('2001:db8:300::1/128')]);
     session.start();
-    await once(session, 'end-of-rib-sent');
-    await peer.next((m) => isUpdate(m) && endOfRibFamily(m.body) === 'ipv6', 'IPv6 End-of-RIB');
-    const open = peer.received.find((m) => m.type === 'open') as OpenMessage;
+    await endOfRibSent(session, peer);
+    const open = peer.messages.find((m) => m.type === 'open') as OpenMessage;
     t.match(findGracefulRestartCapability(open.capabilities), {
       restartState: true,
       restartTimeSeconds: 120,
@@ -129,7 +127,7 @@ t.test(
         { family: 'ipv6', forwardingPreserved: true },
       ],
     });
-    const updates = peer.received.filter(isUpdate);
+    const updates = peer.messages.filter(isUpdate);
     const markers = updates.map((u) => endOfRibFamily(u.body));
     t.same(markers.slice(-2).sort(), ['ipv4', 'ipv6'], 'the last two UPDATEs are the End-of-RIB markers');
     const announced = updates
@@ -144,10 +142,10 @@ t.test(
 
     // the next connection of the same process is no restart: R bit clear
     const again = once(session, 'established');
-    const opensBefore = peer.received.filter((m) => m.type === 'open').length;
-    peer.socket!.destroy();
+    const opensBefore = peer.messages.filter((m) => m.type === 'open').length;
+    peer.dropConnection();
     await again;
-    const opens = peer.received.filter((m) => m.type === 'open') as OpenMessage[];
+    const opens = peer.messages.filter((m) => m.type === 'open') as OpenMessage[];
     t.equal(opens.length, opensBefore + 1);
     t.equal(findGracefulRestartCapability(opens.at(-1)!.capabilities)?.restartState, false);
   },
@@ -156,33 +154,19 @@ t.test(
 t.test('an empty table still ends with End-of-RIB; without graceful restart no marker is sent', async (t) => {
   const { peer, session } = await grSetup(t, false, false);
   session.start();
-  await once(session, 'end-of-rib-sent');
-  await peer.next((m) => isUpdate(m) && endOfRibFamily(m.body) === 'ipv6', 'IPv6 End-of-RIB');
-  t.equal(peer.received.filter(isUpdate).length, 2);
+  await endOfRibSent(session, peer);
+  t.equal(peer.messages.filter(isUpdate).length, 2);
   t.equal((session.status().negotiated as { gracefulRestart?: boolean }).gracefulRestart, false);
 
-  const plain = new ScriptedPeer({ asn: 64500, holdTime: 9 });
-  await plain.listen();
-  const s2 = new BgpSession({
-    peerAddress: '127.0.0.1',
-    peerPort: plain.port,
-    myAsn: 64500,
-    peerAsn: 64500,
-    routerId: '192.0.2.11',
-    holdTime: 9,
-  });
-  t.teardown(async () => {
-    await s2.stop();
-    await plain.close();
-  });
+  const { peer: plain, session: s2 } = await sessionWithPeer(t, { asn: 64500, holdTime: 9 }, { holdTime: 9 });
   s2.setRoutes([route('203.0.113.201/32')]);
   s2.start();
-  await plain.nextUpdate('the route');
-  const open = plain.received.find((m) => m.type === 'open') as OpenMessage;
+  await plain.nextUpdate({ what: 'the route' });
+  const open = plain.messages.find((m) => m.type === 'open') as OpenMessage;
   t.equal(findGracefulRestartCapability(open.capabilities), undefined, 'no capability 64 without the flag');
   await s2.stop();
   t.notOk(
-    plain.received.some((m) => isUpdate(m) && endOfRibFamily(m.body)),
+    plain.messages.some((m) => isUpdate(m) && endOfRibFamily(m.body)),
     'no End-of-RIB without graceful restart',
   );
 });
@@ -193,11 +177,10 @@ t.test(
     const { peer, session } = await grSetup(t, false);
     session.start();
     await once(session, 'end-of-rib-sent');
-    const closed = once(peer.socket!, 'close');
     await session.stop({ notify: false });
-    await closed;
+    await peer.closed();
     t.notOk(
-      peer.received.some((m) => m.type === 'notification'),
+      peer.messages.some((m) => m.type === 'notification'),
       'no NOTIFICATION before the close',
     );
   },

@@ -2,11 +2,12 @@ import t from 'tap';
 import { connect, createServer, type Socket } from 'node:net';
 import { once } from 'node:events';
 import type { Logger } from '../../common/log.ts';
-import { BgpSession } from './session.ts';
+import { BgpSession, type BgpSessionOptions } from './session.ts';
 import { decodeMessage, encodeRouteRefresh, type Message } from './messages.ts';
 import { cidrOf, formatCidr } from '../model/ip.ts';
 import { MessageStream } from './stream.ts';
-import { ScriptedPeer, eventWithin, sessionWithPeer } from './test-peer.ts';
+import { is, ScriptedPeer } from '../../tools/bgp-peer/scripted-peer.ts';
+import { eventWithin, sessionWithPeer } from '../../tools/bgp-peer/session-with-peer.ts';
 
 const route = (prefix: string, extra: { communities?: string[]; localPref?: number } = {}) => ({
   prefix: cidrOf(prefix),
@@ -41,7 +42,7 @@ t.test('only negotiated families are sent: a peer without IPv6 unicast gets no M
   const established = eventWithin(session, 'established');
   session.start();
   await established;
-  const u = await peer.nextUpdate('the IPv4 table');
+  const u = await peer.nextUpdate({ what: 'the IPv4 table' });
   t.same(u.nlri.map(formatCidr), ['203.0.113.200/32']);
   t.equal(u.attributes.mpReach, undefined);
   t.match(session.status(), {
@@ -52,8 +53,8 @@ t.test('only negotiated families are sent: a peer without IPv6 unicast gets no M
 
   // A refresh for IPv6 (not negotiated) is ignored; the IPv4 one is answered. TCP keeps the order, so
   // the next UPDATE being the IPv4 answer shows the IPv6 request produced nothing.
-  peer.socket!.write(Buffer.concat([encodeRouteRefresh(2, 1), encodeRouteRefresh(1, 1)]));
-  const again = await peer.nextUpdate('refresh answer');
+  peer.send(Buffer.concat([encodeRouteRefresh(2, 1), encodeRouteRefresh(1, 1)]));
+  const again = await peer.nextUpdate({ what: 'refresh answer' });
   t.same(again.nlri.map(formatCidr), ['203.0.113.200/32']);
   t.equal(again.attributes.mpReach, undefined);
 });
@@ -67,7 +68,7 @@ t.test('a peer with no multiprotocol capability at all speaks IPv4 unicast only 
   session.setRoutes([route('2001:db8:1::/128', { localPref: 0 }), route('203.0.113.7/32', { localPref: 0 })]);
   session.start();
   await eventWithin(session, 'established');
-  const u = await peer.nextUpdate('IPv4 only');
+  const u = await peer.nextUpdate({ what: 'IPv4 only' });
   t.same(u.nlri.map(formatCidr), ['203.0.113.7/32']);
   t.equal(session.status().heldBack, 1);
 });
@@ -79,12 +80,12 @@ t.test('families option: an IPv6-only session offers only IPv6 in OPEN', async (
     route('2001:db8:1::/128', { localPref: 0 }),
   ]);
   session.start();
-  const open = (await peer.next((m) => m.type === 'open', 'OPEN')) as Extract<Message, { type: 'open' }>;
+  const open = (await peer.next(is.open(), undefined, 'OPEN')).msg as Extract<Message, { type: 'open' }>;
   t.same(
     open.capabilities.filter((c) => c.code === 1),
     [{ code: 1, afi: 2, safi: 1 }],
   );
-  const u = await peer.nextUpdate('IPv6 only');
+  const u = await peer.nextUpdate({ what: 'IPv6 only' });
   t.same(u.attributes.mpReach?.nlri.map(formatCidr), ['2001:db8:1::/128']);
   t.same(u.nlri, []);
 });
@@ -99,11 +100,11 @@ t.test(
     );
     session.setRoutes([route('203.0.113.200/32', { communities: ['65000:1'] })]);
     session.start();
-    const u = await peer.nextUpdate('update', false);
+    const u = await peer.nextUpdate({ what: 'update', fourOctet: false });
     t.same(u.attributes.asPath, [{ type: 2, asns: [23456] }]);
     t.same(u.attributes.as4Path, [{ type: 2, asns: [4200000000] }]);
     t.same(u.attributes.communities, [65000 * 65536 + 1]);
-    const open = peer.received.find((m) => m.type === 'open') as Extract<Message, { type: 'open' }>;
+    const open = peer.messages.find((m) => m.type === 'open') as Extract<Message, { type: 'open' }>;
     t.equal(open.asn, 4200000000, 'the real ASN travels in capability 65');
     t.match(session.status().negotiated, { fourOctetAs: false });
   },
@@ -118,7 +119,7 @@ t.test('invalid routes are logged and skipped, valid ones still go out', async (
     route('203.0.113.10/32', { communities: ['65000:2', '65000:1', '65000:2'] }),
   ]);
   session.start();
-  const u = await peer.nextUpdate('the valid route');
+  const u = await peer.nextUpdate({ what: 'the valid route' });
   t.same(u.nlri.map(formatCidr), ['203.0.113.10/32']);
   t.same(u.attributes.communities, [65000 * 65536 + 1, 65000 * 65536 + 2], 'sorted, duplicates removed');
   t.same(
@@ -157,19 +158,24 @@ function firstMessage(socket: Socket): Promise<Message> {
   });
 }
 
+/** An iBGP session whose outbound attempts are refused (a closed port): it only gets inbound connections. */
+async function passiveSession(extra: Partial<BgpSessionOptions> = {}): Promise<BgpSession> {
+  return new BgpSession({
+    peerAddress: '127.0.0.1',
+    peerPort: await closedPort(),
+    myAsn: 64500,
+    peerAsn: 64500,
+    routerId: '192.0.2.11',
+    holdTime: 30,
+    ...extra,
+  });
+}
+
 t.test(
   'acceptIncoming: an inbound connection becomes the session; a second one collides with Established and is refused 6/7',
   async (t) => {
     const peer = new ScriptedPeer({ asn: 64500, holdTime: 30 });
-    const session = new BgpSession({
-      peerAddress: '127.0.0.1',
-      peerPort: await closedPort(),
-      myAsn: 64500,
-      peerAsn: 64500,
-      routerId: '192.0.2.11',
-      holdTime: 30,
-      connectRetryCapSeconds: 1,
-    });
+    const session = await passiveSession({ connectRetryCapSeconds: 1 });
     t.teardown(async () => {
       await session.stop();
       await peer.close();
@@ -181,7 +187,7 @@ t.test(
     const inbound = connect(port, '127.0.0.1');
     peer.attach(inbound);
     await established;
-    const u = await peer.nextUpdate('table over the inbound connection');
+    const u = await peer.nextUpdate({ what: 'table over the inbound connection' });
     t.same(u.nlri.map(formatCidr), ['203.0.113.200/32']);
 
     const second = connect(port, '127.0.0.1');
@@ -193,14 +199,7 @@ t.test(
 );
 
 t.test('acceptIncoming after stop() is refused with Cease', async (t) => {
-  const session = new BgpSession({
-    peerAddress: '127.0.0.1',
-    peerPort: await closedPort(),
-    myAsn: 64500,
-    peerAsn: 64500,
-    routerId: '192.0.2.11',
-    holdTime: 30,
-  });
+  const session = await passiveSession();
   const port = await listenerFor(t, session);
   session.start();
   await session.stop();
@@ -212,10 +211,8 @@ t.test('acceptIncoming after stop() is refused with Cease', async (t) => {
 
 t.test('start() twice does not open a second connection', async (t) => {
   const { peer, session } = await setup(t, { asn: 64500, holdTime: 30 });
-  let connections = 0;
-  peer.server.on('connection', () => connections++);
   session.start();
   session.start();
   await eventWithin(session, 'established');
-  t.equal(connections, 1);
+  t.equal(peer.connections, 1);
 });

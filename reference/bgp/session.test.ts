@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import type { BgpSessionOptions } from './session.ts';
 import { encodeKeepalive, encodeRouteRefresh } from './messages.ts';
 import { cidrOf, formatCidr } from '../model/ip.ts';
-import { sessionWithPeer } from './test-peer.ts';
+import { is } from '../../tools/bgp-peer/scripted-peer.ts';
+import { sessionWithPeer } from '../../tools/bgp-peer/session-with-peer.ts';
 
 /** Hold 3 s, keepalive 1 s: these tests watch the timers. */
 const setup = (
@@ -25,7 +26,10 @@ t.test('iBGP: Established, full table, then only differences; Cease on stop', as
   const established = once(session, 'established');
   session.start();
   await established;
-  const first = [await peer.nextUpdate('first update'), await peer.nextUpdate('second update')];
+  const first = [
+    await peer.nextUpdate({ what: 'first update' }),
+    await peer.nextUpdate({ what: 'second update' }),
+  ];
   const v4 = first.find((u) => u.nlri.length)!;
   const v6 = first.find((u) => u.attributes.mpReach)!;
   t.same(v4.nlri.map(formatCidr), ['203.0.113.200/32']);
@@ -34,36 +38,36 @@ t.test('iBGP: Established, full table, then only differences; Cease on stop', as
   t.equal(v4.attributes.nextHop, '127.0.0.1');
   t.same(v6.attributes.mpReach?.nextHops, ['2001:db8::b']);
 
-  const before = peer.received.filter((m) => m.type === 'update').length;
+  const before = peer.messages.filter((m) => m.type === 'update').length;
   session.setRoutes([route('203.0.113.200/32', 0)]);
-  const w = await peer.nextUpdate('withdraw');
+  const w = await peer.nextUpdate({ what: 'withdraw' });
   t.same(w.attributes.mpUnreach?.withdrawn.map(formatCidr), ['fc00::/128']);
   session.setRoutes([route('203.0.113.200/32', 0)]);
-  peer.socket!.write(encodeKeepalive());
-  await peer.next((m) => m.type === 'keepalive', 'a keepalive after the no-op');
+  peer.send(encodeKeepalive());
+  await peer.next(is.keepalive(), undefined, 'a keepalive after the no-op');
   t.equal(
-    peer.received.filter((m) => m.type === 'update').length,
+    peer.messages.filter((m) => m.type === 'update').length,
     before + 1,
     'an unchanged set sends nothing',
   );
 
-  peer.socket!.write(encodeRouteRefresh(1, 1));
-  const refreshed = await peer.nextUpdate('route refresh answer');
+  peer.send(encodeRouteRefresh(1, 1));
+  const refreshed = await peer.nextUpdate({ what: 'route refresh answer' });
   t.same(refreshed.nlri.map(formatCidr), ['203.0.113.200/32']);
 
-  const cease = peer.next((m) => m.type === 'notification', 'cease');
+  const cease = peer.next(is.notification(), undefined, 'cease');
   await session.stop();
-  t.match(await cease, { type: 'notification', code: 6, subcode: 2 });
+  t.match((await cease).msg, { type: 'notification', code: 6, subcode: 2 });
 });
 
 t.test('eBGP with a 4-octet peer ASN: AS_PATH [myAsn], no LOCAL_PREF', async (t) => {
   const { peer, session } = await setup(t, { asn: 4200000000, holdTime: 3 });
   session.setRoutes([route('203.0.113.200/32')]);
   session.start();
-  const u = await peer.nextUpdate('update');
+  const u = await peer.nextUpdate({ what: 'update' });
   t.same(u.attributes.asPath, [{ type: 2, asns: [64500] }]);
   t.equal(u.attributes.localPref, undefined);
-  const open = peer.received.find((m) => m.type === 'open');
+  const open = peer.messages.find((m) => m.type === 'open');
   t.match(open, { asn: 64500, holdTime: 3, routerId: '192.0.2.11' });
 });
 
@@ -95,11 +99,11 @@ t.test(
     session.setRoutes([route('203.0.113.200/32', 0)]);
     session.start();
     await once(session, 'established');
-    await peer.nextUpdate('first full table');
+    await peer.nextUpdate({ what: 'first full table' });
     const again = once(session, 'established');
-    peer.socket!.destroy();
+    peer.dropConnection();
     await again;
-    const u = await peer.nextUpdate('full table after reconnect');
+    const u = await peer.nextUpdate({ what: 'full table after reconnect' });
     t.same(u.nlri.map(formatCidr), ['203.0.113.200/32'], 'Adj-RIB-Out was reset: everything sent again');
   },
 );

@@ -5,7 +5,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { isCodedError } from '../../common/errors.ts';
 import { BgpSession } from './session.ts';
 import { connectBgpSocket, sessionTtl, setSocketTtl, socketTtl } from './tcp-socket.ts';
-import { ScriptedPeer, sessionWithPeer } from './test-peer.ts';
+import { ScriptedPeer } from '../../tools/bgp-peer/scripted-peer.ts';
+import { sessionWithPeer } from '../../tools/bgp-peer/session-with-peer.ts';
 
 async function server(
   t: { teardown(fn: () => unknown): void },

@@ -1,6 +1,6 @@
 /**
  * A scripted BGP peer for tests and fuzzing: a raw TCP listener on 127.0.0.1 (ephemeral port) that a
- * speaker under test connects out to. It completes the OPEN/KEEPALIVE exchange the way it is told
+ * speaker under test connects out to (or a socket the test connected to the speaker: attach()). It completes the OPEN/KEEPALIVE exchange the way it is told
  * (ASN, hold time, capabilities, or a raw — possibly malformed — OPEN), sends keepalives while a
  * session is up so the speaker's hold timer never fires, can send arbitrary bytes, and records every
  * message it receives (decoded) with waiters that never sleep: they are re-checked on every event.
@@ -18,6 +18,7 @@ import {
   type Message,
 } from '../../reference/bgp/messages.ts';
 import { MessageStream } from '../../reference/bgp/stream.ts';
+import { type DecodedUpdate, decodeUpdate } from '../../reference/bgp/update.ts';
 
 export interface ScriptedPeerOptions {
   /** The peer's ASN (sent in OPEN; > 65535 goes as AS_TRANS plus capability 65). */
@@ -130,7 +131,7 @@ export class ScriptedPeer {
       port: 0,
       ...options,
     };
-    this.server = createServer({ noDelay: true }, (s) => this.accept(s));
+    this.server = createServer({ noDelay: true }, (s) => this.attach(s));
   }
 
   static async listen(options: ScriptedPeerOptions): Promise<ScriptedPeer> {
@@ -200,6 +201,11 @@ export class ScriptedPeer {
     return () => void this.listeners.delete(fn);
   }
 
+  /** The received messages, decoded, in arrival order. */
+  get messages(): Message[] {
+    return this.received.map((r) => r.msg);
+  }
+
   /** Messages not yet consumed by next(). */
   get pending(): Received[] {
     return this.received.slice(this.cursor);
@@ -234,6 +240,14 @@ export class ScriptedPeer {
       timeoutMs,
       what,
     ).then(() => found!);
+  }
+
+  /** The next UPDATE after the cursor, decoded (`fourOctet: false` for a 2-octet-ASN session). */
+  async nextUpdate(
+    opts: { what?: string; timeoutMs?: number; fourOctet?: boolean } = {},
+  ): Promise<DecodedUpdate> {
+    const r = await this.next(is.update(), opts.timeoutMs, opts.what ?? 'an UPDATE');
+    return decodeUpdate((r.msg as Extract<Message, { type: 'update' }>).body, opts.fourOctet ?? true);
   }
 
   /** Resolves when connection number `n` (default: the next one) has been accepted. */
@@ -314,7 +328,8 @@ export class ScriptedPeer {
     for (const w of [...this.waiters]) w.check();
   }
 
-  private accept(socket: Socket): void {
+  /** Speaks BGP on `socket` as a new connection: one accepted by our listener, or one the test opened. */
+  attach(socket: Socket): void {
     const c: Conn = {
       id: this.conns.length + 1,
       socket,
