@@ -196,3 +196,296 @@ t.test('property: allocation does not depend on manifest order', async () => {
     ),
   );
 });
+
+// Cases that Stryker showed no test could tell apart (mutation/stryker, `npm run mutation:unit -- allocate`):
+// the message of every per-Service error, request parsing, family order, pool choice.
+const errorsOf = (text: string) => allocate(cfg(text)).errors.map((e) => [e.service, e.code, e.message]);
+const ipsOf = (text: string) => allocate(cfg(text)).allocations.map((a) => [a.service, a.ips, a.pool]);
+const ips = (v: string) => ({ ann: { 'metallb.io/loadBalancerIPs': v } });
+
+t.test('errors say what is wrong: pools and requests', async (t) => {
+  t.same(
+    errorsOf(
+      pool('b', ['203.0.113.0/30']) +
+        pool('a', ['192.0.2.0/30']) +
+        svc('s', { ann: { 'metallb.io/address-pool': 'x' } }),
+    ),
+    [
+      [
+        'demo/s',
+        'UNKNOWN_POOL',
+        'annotation metallb.io/address-pool names pool "x", which does not exist; defined pools: a, b',
+      ],
+    ],
+  );
+  t.same(errorsOf(svc('s', { ann: { 'metallb.io/address-pool': 'x' } })), [
+    [
+      'demo/s',
+      'UNKNOWN_POOL',
+      'annotation metallb.io/address-pool names pool "x", which does not exist; defined pools: (none)',
+    ],
+  ]);
+  t.same(
+    errorsOf(
+      pool('p', ['203.0.113.0/30']) +
+        svc('s', { ...ips('203.0.113.1'), spec: '  loadBalancerIP: 203.0.113.1\n' }),
+    ),
+    [
+      [
+        'demo/s',
+        'CONFLICTING_IP_REQUEST',
+        'both the metallb.io/loadBalancerIPs annotation and spec.loadBalancerIP are set; use only the annotation',
+      ],
+    ],
+  );
+  t.same(errorsOf(pool('p', ['203.0.113.0/30']) + svc('s', ips('203.0.113.1, x'))), [
+    ['demo/s', 'INVALID_REQUESTED_IP', 'requested address "x" is not an IPv4 or IPv6 address'],
+  ]);
+  t.same(
+    errorsOf(
+      pool('p', ['203.0.113.0/30']) +
+        svc('s', { ...ips('203.0.113.1,203.0.113.2'), spec: '  ipFamilyPolicy: PreferDualStack\n' }),
+    ),
+    [
+      [
+        'demo/s',
+        'INVALID_REQUESTED_IP',
+        'at most one IPv4 address may be requested, got 203.0.113.1,203.0.113.2',
+      ],
+    ],
+  );
+  t.same(
+    errorsOf(
+      pool('p', ['2001:db8::/126']) +
+        svc('s', { ...ips('2001:db8::1,2001:db8::2'), spec: '  ipFamilyPolicy: PreferDualStack\n' }),
+    ),
+    [
+      [
+        'demo/s',
+        'INVALID_REQUESTED_IP',
+        'at most one IPv6 address may be requested, got 2001:db8::1,2001:db8::2',
+      ],
+    ],
+  );
+  t.same(errorsOf(pool('p', ['203.0.113.0/30']) + svc('s', ips(' , '))), [
+    ['demo/s', 'INVALID_REQUESTED_IP', 'the request " , " holds no address'],
+  ]);
+  t.same(
+    errorsOf(pool('p', ['203.0.113.0/30', '2001:db8::/126']) + svc('s', ips('203.0.113.1,2001:db8::1'))),
+    [
+      [
+        'demo/s',
+        'IP_FAMILY_MISMATCH',
+        'a SingleStack Service may request one address, got 2; set ipFamilyPolicy to PreferDualStack or RequireDualStack',
+      ],
+    ],
+  );
+  t.same(
+    errorsOf(
+      pool('p', ['203.0.113.0/30']) +
+        svc('s', { ...ips('203.0.113.1'), spec: '  ipFamilyPolicy: RequireDualStack\n' }),
+    ),
+    [
+      [
+        'demo/s',
+        'IP_FAMILY_MISMATCH',
+        'a RequireDualStack Service must request one IPv4 and one IPv6 address',
+      ],
+    ],
+  );
+  t.same(
+    errorsOf(
+      pool('p', ['203.0.113.0/30']) + svc('s', { ...ips('203.0.113.1'), spec: '  ipFamilies: [IPv6]\n' }),
+    ),
+    [['demo/s', 'IP_FAMILY_MISMATCH', 'requested IPv4 address 203.0.113.1 but ipFamilies is IPv6']],
+  );
+});
+
+t.test('errors say what is wrong: pool membership, use, exhaustion', async (t) => {
+  const pools = pool('p', ['203.0.113.0/30']) + pool('q', ['2001:db8::/126', '198.51.100.0/30']);
+  t.same(
+    errorsOf(
+      pools + svc('s', { ...ips('203.0.113.1,2001:db8::1'), spec: '  ipFamilyPolicy: PreferDualStack\n' }),
+    ),
+    [
+      [
+        'demo/s',
+        'IP_NOT_IN_POOL',
+        'requested 203.0.113.1, 2001:db8::1 are not all in one pool (addresses avoided by avoidBuggyIPs do not count); pools: p (203.0.113.0/30); q (2001:db8::/126, 198.51.100.0/30)',
+      ],
+    ],
+  );
+  t.same(errorsOf(svc('s', ips('203.0.113.1'))), [
+    [
+      'demo/s',
+      'IP_NOT_IN_POOL',
+      'requested 203.0.113.1 is in no pool (addresses avoided by avoidBuggyIPs do not count); pools: (none)',
+    ],
+  ]);
+  t.same(
+    errorsOf(
+      pools +
+        svc('s', { ann: { 'metallb.io/loadBalancerIPs': '203.0.113.1', 'metallb.io/address-pool': 'q' } }),
+    ),
+    [
+      [
+        'demo/s',
+        'IP_NOT_IN_POOL',
+        'requested 203.0.113.1 is in pool "p", not in the pool "q" named by the annotation',
+      ],
+    ],
+  );
+  t.same(errorsOf(pools + svc('a', ips('203.0.113.1')) + svc('b', ips('203.0.113.1'))), [
+    [
+      'demo/b',
+      'IP_IN_USE',
+      '203.0.113.1 is already used by demo/a; share it with the same metallb.io/allow-shared-ip key and distinct ports, or ask for another address',
+    ],
+  ]);
+  t.same(
+    errorsOf(
+      pools +
+        svc('a', {
+          ann: { 'metallb.io/loadBalancerIPs': '203.0.113.1', 'metallb.io/allow-shared-ip': 'k' },
+        }) +
+        svc('b', { ann: { 'metallb.io/loadBalancerIPs': '203.0.113.1', 'metallb.io/allow-shared-ip': 'k' } }),
+    ),
+    [
+      [
+        'demo/b',
+        'IP_IN_USE',
+        '203.0.113.1 is already used by demo/a (with a different sharing key or clashing ports); share it with the same metallb.io/allow-shared-ip key and distinct ports, or ask for another address',
+      ],
+    ],
+  );
+  t.same(errorsOf(pool('m', ['203.0.113.0/30'], '  autoAssign: false\n') + svc('s')), [
+    [
+      'demo/s',
+      'NO_POOL',
+      'no pool assigns addresses automatically (all have autoAssign: false); request an address or a pool by name',
+    ],
+  ]);
+  t.same(
+    errorsOf(
+      pool('p', ['203.0.113.0/32']) +
+        pool('q', ['198.51.100.0/30']) +
+        svc('s', { spec: '  ipFamilies: [IPv6]\n' }),
+    ),
+    [['demo/s', 'POOL_EXHAUSTED', 'no auto-assign pool has a free IPv6 address (pools tried: p, q)']],
+  );
+  t.same(
+    errorsOf(pool('p', ['203.0.113.0/32']) + svc('s', { spec: '  ipFamilyPolicy: RequireDualStack\n' })),
+    [
+      [
+        'demo/s',
+        'POOL_EXHAUSTED',
+        'no auto-assign pool has a free IPv4 and a free IPv6 address in one pool (pools tried: p)',
+      ],
+    ],
+  );
+  t.same(
+    errorsOf(
+      pool('p', ['203.0.113.0/32']) + svc('a') + svc('b', { ann: { 'metallb.io/address-pool': 'p' } }),
+    ),
+    [['demo/b', 'POOL_EXHAUSTED', 'no address in pool "p" has a free IPv4 address (pools tried: p)']],
+  );
+});
+
+t.test('requests: spaces and empty items, family order, the pool holding all of them', async (t) => {
+  const pools = pool('a', ['198.51.100.0/30']) + pool('b', ['203.0.113.0/30', '2001:db8::/126']);
+  t.same(ipsOf(pools + svc('s', ips(' 203.0.113.1 , '))), [['demo/s', ['203.0.113.1'], 'b']]);
+  t.same(
+    ipsOf(
+      pools +
+        svc('s', {
+          ...ips('203.0.113.1,2001:db8::1'),
+          spec: '  ipFamilyPolicy: PreferDualStack\n  ipFamilies: [IPv6, IPv4]\n',
+        }),
+    ),
+    [['demo/s', ['2001:db8::1', '203.0.113.1'], 'b']],
+    'the primary family first',
+  );
+  t.same(
+    ipsOf(
+      pools +
+        svc('s', {
+          ...ips('2001:db8::1,203.0.113.1'),
+          spec: '  ipFamilyPolicy: RequireDualStack\n  ipFamilies: [IPv4, IPv6]\n',
+        }),
+    ),
+    [['demo/s', ['203.0.113.1', '2001:db8::1'], 'b']],
+  );
+  t.same(
+    ipsOf(pools + svc('s', ips('2001:db8::2'))),
+    [['demo/s', ['2001:db8::2'], 'b']],
+    'no ipFamilies: any family',
+  );
+  t.same(
+    ipsOf(
+      pools +
+        svc('s', { ann: { 'metallb.io/loadBalancerIPs': '203.0.113.2', 'metallb.io/address-pool': 'b' } }),
+    ),
+    [['demo/s', ['203.0.113.2'], 'b']],
+    'the named pool holds it',
+  );
+});
+
+t.test('release: unknown keys, shared addresses stay until the last sharer goes', async (t) => {
+  const key = { 'metallb.io/allow-shared-ip': 'k' };
+  const c = cfg(
+    pool('p', ['203.0.113.0/31']) +
+      svc('a', { ann: key, ports: [80] }) +
+      svc('b', { ann: key, ports: [443] }) +
+      svc('c') +
+      svc('d'),
+  );
+  const al = new Allocator(c.pools);
+  const [a, b, s3, d] = c.services;
+  t.notOk(al.release('demo/none'), 'nothing to release');
+  t.match(al.assign(a!), { ok: true, allocation: { ips: ['203.0.113.0'] } });
+  t.match(al.assign(b!), { ok: true, allocation: { ips: ['203.0.113.0'] } });
+  t.match(al.assign(s3!), { ok: true, allocation: { ips: ['203.0.113.1'] } });
+  t.ok(al.release('demo/a'));
+  t.match(al.assign(d!), { ok: false, error: { code: 'POOL_EXHAUSTED' } }, 'b still holds .0');
+  t.ok(al.release('demo/b'));
+  t.match(
+    al.assign(d!),
+    { ok: true, allocation: { ips: ['203.0.113.0'] } },
+    'free once the last sharer goes',
+  );
+  t.match(al.assign(d!), { ok: true, allocation: { ips: ['203.0.113.0'] } }, 'assigning again keeps it');
+});
+
+t.test('sharing: the lowest shareable address, and only in the pool being tried', async (t) => {
+  const k = (port: number, extra: Record<string, string> = {}) => ({
+    ann: { 'metallb.io/allow-shared-ip': 'k', ...extra },
+    ports: [port],
+  });
+  t.same(
+    ipsOf(
+      pool('p', ['203.0.113.0/30']) +
+        svc('a', k(80, { 'metallb.io/loadBalancerIPs': '203.0.113.1' })) +
+        svc('b', k(80)) +
+        svc('c', k(443)),
+    ),
+    [
+      ['demo/a', ['203.0.113.1'], 'p'],
+      ['demo/b', ['203.0.113.0'], 'p'],
+      ['demo/c', ['203.0.113.0'], 'p'],
+    ],
+    'c could share .0 or .1 and takes the lower',
+  );
+  t.same(
+    ipsOf(
+      pool('p', ['203.0.113.0/32']) +
+        pool('q', ['198.51.100.1/32']) +
+        svc('a', k(80, { 'metallb.io/address-pool': 'p' })) +
+        svc('b', k(443, { 'metallb.io/address-pool': 'q' })),
+    ),
+    [
+      ['demo/a', ['203.0.113.0'], 'p'],
+      ['demo/b', ['198.51.100.1'], 'q'],
+    ],
+    'an address shared under the key in another pool is not taken',
+  );
+});
