@@ -340,6 +340,15 @@ export const FAULTS: readonly FaultInfo[] = [
     tags: '@reconnect',
   },
   {
+    name: 'session-ignores-connect-time',
+    area: 'session/timers',
+    description:
+      "ignores the BGPPeer's connectTime: while the router is away the reconnect backoff grows to 30 s (1, 2, 4, 8 s ...)",
+    where: 'reference/speaker/bgp-peer-session.ts (openBgpPeerSession)',
+    features: ['features/bgp-timers.feature'],
+    tags: '@connect-time',
+  },
+  {
     name: 'stop-without-cease',
     area: 'stop',
     description: 'a graceful stop closes the TCP connection without a NOTIFICATION Cease',
