@@ -238,6 +238,15 @@ export const FAULTS: readonly FaultInfo[] = [
     tags: '@gratuitous',
   },
   {
+    name: 'l2-na-once',
+    area: 'L2 responder',
+    description:
+      'sends one unsolicited NA on takeover of an IPv6 address instead of the 5 s burst (IPv4 keeps its gratuitous ARP burst)',
+    where: 'reference/l2/responder.ts (startGratuitous)',
+    features: ['features/l2-timing.feature'],
+    tags: '@gratuitous and @ipv6',
+  },
+  {
     name: 'l2-membership-never-dead',
     area: 'L2 membership',
     description: 'a member that stops sending heartbeats is declared dead only after an hour',
