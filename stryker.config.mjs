@@ -7,7 +7,7 @@ const FOLDERS = {
   allocate: { mutate: ['reference/allocate/*.ts'], tests: ['reference/allocate/*.test.ts'] },
   plan: { mutate: ['reference/plan/*.ts'], tests: ['reference/plan/*.test.ts'] },
   'bgp-codec': {
-    mutate: ['reference/bgp/{messages,update,packer,route,families,prefix}.ts'],
+    mutate: ['reference/bgp/{messages,update,packer,route,families,nlri}.ts'],
     tests: ['reference/bgp/{messages,update,update-flags,packer,route,families}.test.ts'],
   },
 };
