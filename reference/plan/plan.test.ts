@@ -424,3 +424,21 @@ t.test(
     );
   },
 );
+
+t.test('readiness adds up over every EndpointSlice of a Service', async (t) => {
+  const slice = (name: string, node: string, ready: boolean) =>
+    `apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: ${name}, namespace: demo, labels: {kubernetes.io/service-name: local}}\naddressType: IPv4\nendpoints:\n  - {addresses: [198.51.100.9], nodeName: ${node}, conditions: {ready: ${ready}}}\n---\n`;
+  const withoutSlices = base.slice(0, base.indexOf('apiVersion: discovery.k8s.io/v1'));
+  const rest = base.slice(base.indexOf('---\napiVersion: v1\nkind: Service\nmetadata: {name: noready') + 4);
+  const c = cfg(
+    withoutSlices + slice('s1', 'NodeA', true) + slice('s2', 'NodeB', false) + rest + bgpAdv('a', '{}'),
+  );
+  t.same(
+    planOf(c).bgp.map((r) => [r.node, r.peer]),
+    [
+      ['NodeA', 'peer-a'],
+      ['NodeA', 'peer-b'],
+    ],
+    'NodeA keeps its ready endpoint after a later slice with none',
+  );
+});
