@@ -14,7 +14,7 @@ const FOLDERS = {
   plan: { mutate: ['reference/plan/*.ts'], tests: ['reference/plan/*.test.ts'] },
   'bgp-codec': {
     mutate: ['reference/bgp/{messages,update,packer,route,families,nlri}.ts'],
-    tests: ['reference/bgp/{messages,update,update-flags,packer,route,families}.test.ts'],
+    tests: ['reference/bgp/{messages,update,update-flags,packer,route,families,nlri}.test.ts'],
   },
 };
 const folder = process.env.STRYKER_FOLDER ?? 'allocate';
