@@ -2,7 +2,7 @@ import t from 'tap';
 import fc from 'fast-check';
 import { parseManifestText } from '../config/load.ts';
 import type { ClusterConfig } from '../model/types.ts';
-import { allocate, Allocator } from './allocate.ts';
+import { allocate, Allocator, backendKeyOf, compareIPText, compareServiceKeys } from './allocate.ts';
 
 const pool = (name: string, addrs: string[], extra = ''): string =>
   `apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\nmetadata:\n  name: ${name}\nspec:\n  addresses: [${addrs.join(', ')}]\n${extra}---\n`;
@@ -487,5 +487,39 @@ t.test('sharing: the lowest shareable address, and only in the pool being tried'
       ['demo/b', ['198.51.100.1'], 'q'],
     ],
     'an address shared under the key in another pool is not taken',
+  );
+});
+
+t.test('orders and keys: IPv4 before IPv6, service keys as text, backend key under Local only', async (t) => {
+  t.same(['2001:db8::1', '198.51.100.2', '192.0.2.10', '192.0.2.9'].sort(compareIPText), [
+    '192.0.2.9',
+    '192.0.2.10',
+    '198.51.100.2',
+    '2001:db8::1',
+  ]);
+  t.same(
+    [compareServiceKeys('a/b', 'a/c'), compareServiceKeys('a/c', 'a/b'), compareServiceKeys('a/b', 'a/b')],
+    [-1, 1, 0],
+  );
+  const [local, cluster] = cfg(
+    svc('l', { spec: '  externalTrafficPolicy: Local\n  selector: {app: web, tier: front}\n' }) +
+      svc('c', { spec: '  selector: {app: web}\n' }),
+  ).services;
+  t.equal(backendKeyOf(local!), 'app=web,tier=front');
+  t.equal(backendKeyOf(cluster!), '');
+});
+
+t.test('sharing under Local needs the same backend (one L2 owner per IP)', async (t) => {
+  const k = (name: string, selector: string, port: number) =>
+    svc(name, {
+      ann: { 'metallb.io/allow-shared-ip': 'k', 'metallb.io/loadBalancerIPs': '203.0.113.1' },
+      ports: [port],
+      spec: `  externalTrafficPolicy: Local\n  selector: {app: ${selector}}\n`,
+    });
+  t.same(
+    errorsOf(pool('p', ['203.0.113.0/30']) + k('a', 'web', 80) + k('b', 'web', 443) + k('c', 'db', 8080)).map(
+      ([s, c]) => [s, c],
+    ),
+    [['demo/c', 'IP_IN_USE']],
   );
 });
