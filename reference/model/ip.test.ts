@@ -251,3 +251,12 @@ t.test('compareIP and compareCidr: IPv4 first, then numeric, then shorter first'
   t.ok(compareCidr(cidrOf('192.0.2.0/25'), cidrOf('192.0.2.0/24')) > 0);
   t.equal(compareCidr(cidrOf('192.0.2.0/24'), cidrOf('192.0.2.0/24')), 0);
 });
+
+t.test('ipFromBytes: 4 octets are IPv4; other lengths are refused with the count', async (t) => {
+  t.same(ipFromBytes(Buffer.from([192, 0, 2, 1])), { family: 4, value: parseIP('192.0.2.1')!.value });
+  t.throws(() => ipFromBytes(Buffer.alloc(5)), { message: 'an address has 4 or 16 bytes, not 5' });
+  t.throws(() => cidrOf('192.0.2.1/24'), {
+    code: 'BAD_CIDR',
+    message: '"192.0.2.1/24": host bits are set; did you mean 192.0.2.0/24?',
+  });
+});

@@ -1,5 +1,12 @@
 import t from 'tap';
-import { compareLarge, compareStandard, parseCommunity } from './community.ts';
+import {
+  compareLarge,
+  compareStandard,
+  formatStandard,
+  largeParts,
+  parseCommunity,
+  standardValue,
+} from './community.ts';
 import { parseGoDuration } from './duration.ts';
 import { anySelectorMatches, selectorMatches } from './selector.ts';
 
@@ -126,4 +133,15 @@ t.test('label selectors: each operator both ways', async (t) => {
     anySelectorMatches([{ matchLabels: { zone: 'west' }, matchExpressions: [] }], east),
     'a list where none matches',
   );
+});
+
+t.test('community values: standard as 32 bits, large as three numbers, and back', async (t) => {
+  t.equal(standardValue('65535:65282'), 0xffffff02);
+  t.equal(standardValue('large:1:2:3'), undefined, 'a large community is not a standard one');
+  t.equal(standardValue('x'), undefined);
+  t.equal(formatStandard(0xffffff02), '65535:65282');
+  t.equal(formatStandard(65536 * 8000 + 800), '8000:800');
+  t.same(largeParts('1:2:3'), [1, 2, 3]);
+  t.equal(largeParts('1:2'), undefined, 'a standard community is not a large one');
+  t.equal(largeParts('x'), undefined);
 });
