@@ -523,3 +523,67 @@ t.test('sharing under Local needs the same backend (one L2 owner per IP)', async
     [['demo/c', 'IP_IN_USE']],
   );
 });
+
+// MetalLB internal/allocator pinnedPoolsForService, isPoolCompatibleWithService, sortPools.
+t.test(
+  'serviceAllocation: pools pinned by namespace, namespace labels or Service labels, by priority',
+  async (t) => {
+    const sa = (spec: string) => `  serviceAllocation: ${spec}\n`;
+    const ns = (name: string, labels: string) =>
+      `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${name}, labels: ${labels}}\n---\n`;
+    const svcIn = (name: string, namespace: string, labels = '{}') =>
+      `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}, namespace: ${namespace}, labels: ${labels}}\nspec: {type: LoadBalancer, ports: [{port: 80}]}\n---\n`;
+    const pools =
+      pool('a-free', ['192.0.2.0/30']) +
+      pool('b-demo', ['198.51.100.0/30'], sa('{priority: 20, namespaces: [demo]}')) +
+      pool('c-demo-first', ['198.51.100.8/30'], sa('{priority: 10, namespaces: [demo]}')) +
+      pool('d-team', ['203.0.113.0/30'], sa('{namespaceSelectors: [{matchLabels: {team: x}}]}')) +
+      pool('e-web', ['203.0.113.8/30'], sa('{priority: 5, serviceSelectors: [{matchLabels: {app: web}}]}')) +
+      pool('f-any', ['203.0.113.16/30'], sa('{priority: 0}')) +
+      pool('g-manual', ['203.0.113.24/30'], `  autoAssign: false\n${sa('{priority: 1}')}`);
+    const got = ipsOf(
+      pools +
+        ns('teamx', '{team: x}') +
+        ns('other', '{team: y}') +
+        svcIn('s1', 'demo') +
+        svcIn('s2', 'teamx') +
+        svcIn('s3', 'other') +
+        svcIn('s4', 'other', '{app: web}'),
+    );
+    t.same(got, [
+      ['demo/s1', ['198.51.100.8'], 'c-demo-first'],
+      ['other/s3', ['203.0.113.16'], 'f-any'],
+      ['other/s4', ['203.0.113.8'], 'e-web'],
+      ['teamx/s2', ['203.0.113.0'], 'd-team'],
+    ]);
+  },
+);
+
+t.test(
+  'an address the Service already holds (its status) is kept while valid; SingleStack with two families',
+  async (t) => {
+    const held = (name: string, ip: string) =>
+      `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}, namespace: demo}\nspec: {type: LoadBalancer, ports: [{port: 80}]}\nstatus: {loadBalancer: {ingress: [{ip: ${ip}}]}}\n---\n`;
+    t.same(
+      ipsOf(pool('p', ['203.0.113.0/30']) + svc('a') + held('b', '203.0.113.2') + held('c', '192.0.2.1')),
+      [
+        ['demo/a', ['203.0.113.0'], 'p'],
+        ['demo/b', ['203.0.113.2'], 'p'],
+        ['demo/c', ['203.0.113.1'], 'p'],
+      ],
+    );
+    t.same(
+      errorsOf(
+        pool('p', ['203.0.113.0/30']) +
+          svc('s', { spec: '  ipFamilyPolicy: SingleStack\n  ipFamilies: [IPv4, IPv6]\n' }),
+      ),
+      [
+        [
+          'demo/s',
+          'INVALID_IP_FAMILIES',
+          'ipFamilyPolicy SingleStack allows one entry in ipFamilies, got IPv4, IPv6',
+        ],
+      ],
+    );
+  },
+);
