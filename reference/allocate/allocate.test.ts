@@ -502,7 +502,7 @@ t.test('orders and keys: IPv4 before IPv6, service keys as text, backend key und
     [-1, 1, 0],
   );
   const [local, cluster] = cfg(
-    svc('l', { spec: '  externalTrafficPolicy: Local\n  selector: {app: web, tier: front}\n' }) +
+    svc('l', { spec: '  externalTrafficPolicy: Local\n  selector: {tier: front, app: web}\n' }) +
       svc('c', { spec: '  selector: {app: web}\n' }),
   ).services;
   t.equal(backendKeyOf(local!), 'app=web,tier=front');
@@ -587,3 +587,146 @@ t.test(
     );
   },
 );
+
+t.test('survivors of the 2026-12-05 Stryker run: sharing, release, order, families', async (t) => {
+  const k = (port: number | number[], extra: Record<string, string> = {}) => ({
+    ann: { 'metallb.io/allow-shared-ip': 'k', ...extra },
+    ports: Array.isArray(port) ? port : [port],
+  });
+  const req = (ip: string) => ({ 'metallb.io/loadBalancerIPs': ip });
+  const p30 = pool('p', ['203.0.113.0/30']);
+  t.same(
+    ipsOf(p30 + svc('a', k(80, req('203.0.113.0'))) + svc('b', k(80, req('203.0.113.1'))) + svc('c', k(443))),
+    [
+      ['demo/a', ['203.0.113.0'], 'p'],
+      ['demo/b', ['203.0.113.1'], 'p'],
+      ['demo/c', ['203.0.113.0'], 'p'],
+    ],
+    'the lowest shareable address, whatever order they were taken in',
+  );
+  t.same(
+    ipsOf(p30 + svc('a', k(80)) + svc('b', k(80)) + svc('c', k(443))).map((r) => r[1]),
+    [['203.0.113.0'], ['203.0.113.1'], ['203.0.113.0']],
+    'every address under the key is remembered',
+  );
+  t.same(
+    ipsOf(p30 + svc('a', k(80, req('203.0.113.1'))) + svc('b', k(443))).map((r) => r[1]),
+    [['203.0.113.1'], ['203.0.113.0']],
+    'a lower free address beats a shareable one',
+  );
+  t.same(
+    ipsOf(pool('p', ['203.0.113.0/32']) + svc('a', k(80)) + svc('b', k(443))).map((r) => r[1]),
+    [['203.0.113.0'], ['203.0.113.0']],
+    'no free address left: share',
+  );
+  t.same(
+    ipsOf(
+      pool('p', ['198.51.100.1/32']) +
+        pool('q', ['203.0.113.0/32']) +
+        svc('a', k(80, { 'metallb.io/address-pool': 'p' })) +
+        svc('b', k(443, { 'metallb.io/address-pool': 'q' })),
+    ).map((r) => r[1]),
+    [['198.51.100.1'], ['203.0.113.0']],
+    'a lower address shared in another pool is not taken',
+  );
+  t.same(
+    errorsOf(p30 + svc('a', k([80, 443], req('203.0.113.0'))) + svc('b', k(443, req('203.0.113.0')))).map(
+      (e) => e[1],
+    ),
+    ['IP_IN_USE'],
+    'one port in common is a clash',
+  );
+  t.same(
+    errorsOf(
+      p30 +
+        svc('a', { ann: req('203.0.113.1'), ports: [80] }) +
+        svc('b', { ann: req('203.0.113.1'), ports: [443] }),
+    ).map((e) => e[1]),
+    ['IP_IN_USE'],
+    'without a sharing key, distinct ports do not share',
+  );
+  t.same(
+    errorsOf(
+      p30 +
+        svc('a', k(80, req('203.0.113.1'))) +
+        svc('b', k(443, req('203.0.113.1'))) +
+        svc('c', { ann: req('203.0.113.1') }),
+    ),
+    [
+      [
+        'demo/c',
+        'IP_IN_USE',
+        '203.0.113.1 is already used by demo/a, demo/b; share it with the same metallb.io/allow-shared-ip key and distinct ports, or ask for another address',
+      ],
+    ],
+  );
+  t.same(
+    errorsOf(
+      pool('a', ['192.0.2.0/30']) +
+        pool('b', ['203.0.113.0/30', '2001:db8::/126']) +
+        svc('s', {
+          ann: { ...req('203.0.113.1,2001:db8::1'), 'metallb.io/address-pool': 'a' },
+          spec: '  ipFamilyPolicy: PreferDualStack\n',
+        }),
+    ).map((e) => e[2]),
+    ['requested 203.0.113.1, 2001:db8::1 is in pool "b", not in the pool "a" named by the annotation'],
+  );
+  t.same(
+    ipsOf(pool('p', ['203.0.113.0/32', '2001:db8::/126']) + svc('a') + svc('b')),
+    [['demo/a', ['203.0.113.0'], 'p']],
+    'IPv4 is taken from the IPv4 ranges only',
+  );
+  t.same(
+    ipsOf(p30 + svc('a') + svc('b', { spec: '  loadBalancerIP: 203.0.113.0\n' })).map((r) => r[1]),
+    [['203.0.113.1'], ['203.0.113.0']],
+    'spec.loadBalancerIP is a request, served first',
+  );
+  const held = `apiVersion: v1\nkind: Service\nmetadata: {name: z, namespace: demo}\nspec: {type: LoadBalancer, ports: [{port: 80}]}\nstatus: {loadBalancer: {ingress: [{ip: 203.0.113.0}]}}\n---\n`;
+  t.same(
+    ipsOf(p30 + svc('a') + held).map((r) => r[1]),
+    [['203.0.113.1'], ['203.0.113.0']],
+    'held addresses are served before new Services',
+  );
+  t.same(
+    ipsOf(
+      pool('p', ['203.0.113.0/30', '2001:db8::/126']) +
+        svc('a', {
+          ann: req('203.0.113.1'),
+          spec: '  ipFamilyPolicy: PreferDualStack\n  ipFamilies: [IPv6, IPv4]\n',
+        }) +
+        svc('b', { ann: req('203.0.113.2'), spec: '  ipFamilies: [IPv4]\n' }),
+    ).map((r) => r[1]),
+    [['203.0.113.1'], ['203.0.113.2']],
+    'one address of either family for PreferDualStack; of the family asked for SingleStack',
+  );
+  t.same(
+    ipsOf(p30 + svc('a') + svc('b', { spec: '  loadBalancerClass: other.example/lb\n' })),
+    [['demo/a', ['203.0.113.0'], 'p']],
+    'another loadBalancerClass is not ours',
+  );
+});
+
+t.test('release: addresses go back to their own pool, lowest first', async (t) => {
+  const c = cfg(
+    pool('a', ['203.0.113.0/31']) +
+      pool('b', ['198.51.100.0/31'], '  autoAssign: false\n') +
+      svc('s1', { ann: { 'metallb.io/address-pool': 'b' } }) +
+      svc('s2'),
+  );
+  const al = new Allocator(c.pools);
+  const [s1, s2] = c.services;
+  t.match(al.assign(s1!), { ok: true, allocation: { ips: ['198.51.100.0'], pool: 'b' } });
+  t.ok(al.release('demo/s1'));
+  t.match(al.assign(s2!), { ok: true, allocation: { ips: ['203.0.113.0'], pool: 'a' } });
+  const d = cfg(
+    pool('p', ['203.0.113.0/29']) + ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((n) => svc(n)).join(''),
+  );
+  const al2 = new Allocator(d.pools);
+  for (const s of d.services.slice(0, 3)) al2.assign(s);
+  for (const key of ['demo/c', 'demo/a', 'demo/b']) al2.release(key);
+  t.same(
+    d.services.slice(3).map((s) => (al2.assign(s) as { allocation: { ips: string[] } }).allocation.ips[0]),
+    ['203.0.113.0', '203.0.113.1', '203.0.113.2', '203.0.113.3'],
+    'released in any order, handed out lowest first',
+  );
+});
