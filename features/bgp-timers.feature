@@ -5,7 +5,10 @@ Feature: BGP timers and graceful stop, as the router sees them
   with a NOTIFICATION Cease (RFC 4271 6.7, RFC 4486), not merely by closing its socket; and a speaker that
   falls silent keeps its routes at the router until the negotiated hold time expires, not sooner. All of
   it is read from the router's own neighbour state (negotiated hold time, messages counted, last reset
-  reason), never from the speaker.
+  reason), never from the speaker. A BGPPeer's connectTime (MetalLB api/v1beta2 BGPPeer ConnectTime: "how
+  long BGP waits between connection attempts", FRR `neighbor X timers connect N` in MetalLB's
+  internal/bgp/frr templates) bounds the wait between attempts while the router is away, counted as SYNs
+  at the router.
 
   Background:
     Given the manifests:
@@ -73,6 +76,22 @@ Feature: BGP timers and graceful stop, as the router sees them
       | prefix          | next hops | origin | as path | local pref | communities |
       | 203.0.113.49/32 | NodeA     | IGP    | empty   | unset      | none        |
     When "tor" restarts
+    Then every node's session with "tor" is Established
+    And "tor" has exactly these routes:
+      | prefix          | next hops | origin | as path | local pref | communities |
+      | 203.0.113.49/32 | NodeA     | IGP    | empty   | unset      | none        |
+
+  @reconnect @connect-time
+  Scenario: connectTime bounds the wait between connection attempts while the router is away
+    Given every node peers with "tor" over iBGP with connectTime "2s"
+    And "tor" only waits for the nodes to connect
+    When the speaker runs on every node
+    Then "tor" has exactly these routes:
+      | prefix          | next hops | origin | as path | local pref | communities |
+      | 203.0.113.49/32 | NodeA     | IGP    | empty   | unset      | none        |
+    When "tor" goes down, its address still answering
+    Then over 14 s every node tries to connect to "tor" at least every 2 s
+    When "tor" comes back
     Then every node's session with "tor" is Established
     And "tor" has exactly these routes:
       | prefix          | next hops | origin | as path | local pref | communities |

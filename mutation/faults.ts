@@ -238,6 +238,15 @@ export const FAULTS: readonly FaultInfo[] = [
     tags: '@gratuitous',
   },
   {
+    name: 'l2-na-once',
+    area: 'L2 responder',
+    description:
+      'sends one unsolicited NA on takeover of an IPv6 address instead of the 5 s burst (IPv4 keeps its gratuitous ARP burst)',
+    where: 'reference/l2/responder.ts (startGratuitous)',
+    features: ['features/l2-timing.feature'],
+    tags: '@gratuitous and @ipv6',
+  },
+  {
     name: 'l2-membership-never-dead',
     area: 'L2 membership',
     description: 'a member that stops sending heartbeats is declared dead only after an hour',
@@ -338,6 +347,15 @@ export const FAULTS: readonly FaultInfo[] = [
     where: 'reference/bgp/session.ts (teardown)',
     features: ['features/bgp-timers.feature'],
     tags: '@reconnect',
+  },
+  {
+    name: 'session-ignores-connect-time',
+    area: 'session/timers',
+    description:
+      "ignores the BGPPeer's connectTime: while the router is away the reconnect backoff grows to 30 s (1, 2, 4, 8 s ...)",
+    where: 'reference/speaker/bgp-peer-session.ts (openBgpPeerSession)',
+    features: ['features/bgp-timers.feature'],
+    tags: '@connect-time',
   },
   {
     name: 'stop-without-cease',

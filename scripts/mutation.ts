@@ -5,11 +5,13 @@
  * for it (every feature with --all-features), and takes the patch out again (`git apply -R`). It prints
  * fault -> caught? -> failing scenarios into DIR/mutation.md and exits 1 if a fault is not caught.
  *
- *   npm run mutation -- [--out DIR] [--only a,b] [--all-features] [--control] [--timeout-scale N] [--keep]
+ *   npm run mutation -- [--out DIR] [--only a,b] [--all-features] [--control] [--timeout-scale N] [--parallel N]
+ *     [--keep]
  *
  * --control first runs the same features without a fault: a scenario failing there proves nothing and
  * does not count as catching. --keep leaves the scratch copy (its path is printed). LBCONFORM_NETNS_PREFIX
- * is passed on (keep apart from other runs).
+ * is passed on (keep apart from other runs); --parallel N is passed on to every run (the control run is
+ * most of the suite: on a shared machine keep it at 2 or less).
  */
 import { runFile } from '../common/run-folder.ts';
 import { spawn } from 'node:child_process';
@@ -95,6 +97,7 @@ async function main(): Promise<number> {
       'all-features': { type: 'boolean', default: false },
       control: { type: 'boolean', default: false },
       'timeout-scale': { type: 'string' },
+      parallel: { type: 'string' },
       keep: { type: 'boolean', default: false },
     },
   });
@@ -102,7 +105,10 @@ async function main(): Promise<number> {
   mkdirSync(out, { recursive: true });
   const faults = chooseFaults(values.only);
   const all = values['all-features']!;
-  const extra = values['timeout-scale'] ? ['--timeout-scale', values['timeout-scale']] : [];
+  const extra = [
+    ...(values['timeout-scale'] ? ['--timeout-scale', values['timeout-scale']] : []),
+    ...(values.parallel ? ['--parallel', values.parallel] : []),
+  ];
   const withExtra = (args: string[]): string[] => [args[0]!, ...extra, ...args.slice(1)];
   for (const f of faults) applyFault(repoRoot, faultPatch(f.name), { check: true });
   const tree = makeScratchCopy(repoRoot);

@@ -1,6 +1,6 @@
 /**
  * `npm run mutation:unit`: StrykerJS over the pure core, one folder at a time (config, model, allocate,
- * plan, bgp-codec), each with concurrency 1 and its committed incremental file, so a rerun only tests
+ * plan, bgp-codec, config-yaml), each with concurrency 1 and its committed incremental file, so a rerun only tests
  * mutants whose code or tests changed. Prints the mutation score per folder and writes
  * out/mutation/stryker/scores.md. Not part of `make test`.
  *
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { mutationScores, scoresTable, type FolderScore } from '../reports/stryker-scores.ts';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
-const ALL = ['allocate', 'model', 'plan', 'bgp-codec', 'config'];
+const ALL = ['allocate', 'model', 'plan', 'bgp-codec', 'config-yaml', 'config'];
 
 function main(): number {
   const asked = process.argv.slice(2).filter((a) => a !== '--');

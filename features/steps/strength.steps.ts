@@ -11,7 +11,13 @@ import type { PathView, RibView } from '../../harness/routers/peer-router.ts';
 import { frrPrefixView, frrTableView } from '../../harness/routers/frr-view.ts';
 import { eventually } from '../../harness/wait/eventually.ts';
 import { run } from '../../common/exec.ts';
-import { arpProbe, sawGratuitousArp } from '../../harness/probes/l2.ts';
+import {
+  arpProbe,
+  sawGratuitousArp,
+  sawUnsolicitedNa,
+  startCapture,
+  type CapturedFrame,
+} from '../../harness/probes/l2.ts';
 import { electedNode } from '../../harness/scenario/election.ts';
 import { parseIP, formatIP } from '../../reference/model/ip.ts';
 import { SPEAKER_ASN, nameList } from '../support/constants.ts';
@@ -63,6 +69,32 @@ Given(
           peerAddress: this.address(router, this.transportOf(router)),
           holdTime,
           keepaliveTime,
+        },
+      ]),
+    );
+    for (const node of this.nodes)
+      this.declareNeighbor(router, {
+        address: neighborOf(this, router, node),
+        remoteAsn: SPEAKER_ASN,
+        families: ['ipv4', 'ipv6'],
+      });
+  },
+);
+
+/** The BGPPeer's connectTime: MetalLB's connect-retry time (api/v1beta2 BGPPeer ConnectTime). */
+Given(
+  'every node peers with {string} over iBGP with connectTime {string}',
+  function (this: LbWorld, router: string, connectTime: string) {
+    this.routerAsn.set(router, SPEAKER_ASN);
+    this.writeManifest(
+      `20-peer-${router}.yaml`,
+      peerManifest([
+        {
+          name: router,
+          myASN: SPEAKER_ASN,
+          peerASN: SPEAKER_ASN,
+          peerAddress: this.address(router, this.transportOf(router)),
+          connectTime,
         },
       ]),
     );
@@ -414,6 +446,78 @@ Given('{string} only waits for the nodes to connect', function (this: LbWorld, r
   );
 });
 
+// ------------------------------------------------------------------ connectTime
+
+const routerDown = new WeakMap<LbWorld, { router: string; at: number }>();
+
+/**
+ * Stops the router's daemons while its namespace and addresses stay: its kernel refuses each connection
+ * attempt at once (RST), so every attempt is one SYN on the router's interface, captured there. What the
+ * nodes' connect-retry timers do is read at the router, not from the speaker.
+ */
+When('{string} goes down, its address still answering', async function (this: LbWorld, router: string) {
+  const lab = await this.labUp();
+  const to = this.address(router, this.transportOf(router));
+  this.capture = await startCapture(
+    lab.nsOf(router),
+    this.interfaceFacing(router, this.nodes[0]!),
+    `dst host ${to} and tcp dst port 179 and tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn`,
+  );
+  await this.router(router).stop();
+  this.routers.delete(router);
+  routerDown.set(this, { router, at: Date.now() });
+});
+
+When('{string} comes back', async function (this: LbWorld, router: string) {
+  if (routerDown.get(this)?.router !== router) throw new Error(`"${router}" did not go down`);
+  await this.routersUp();
+});
+
+/** The source address of a captured TCP SYN to port 179 (tcpdump's summary: `A.port > B.179: Flags [S]`). */
+function synSource(f: CapturedFrame): string | undefined {
+  return /: (\S+)\.\d+ > \S+\.179: Flags \[S\]/.exec(f.summary)?.[1];
+}
+
+/**
+ * Counted at the router over a window (the window is the measurement): from the moment it went down to
+ * the window's end, no gap between a node's connection attempts (nor before the first, nor after the last)
+ * is longer than `every` s, give or take half of it for timers on a loaded machine. A backoff that grows
+ * past `every` (1, 2, 4, 8 s ...) leaves a gap of twice it.
+ */
+Then(
+  'over {int} s every node tries to connect to {string} at least every {int} s',
+  async function (this: LbWorld, windowS: number, router: string, every: number) {
+    const down = routerDown.get(this);
+    const capture = this.capture;
+    if (down?.router !== router || !capture) throw new Error(`"${router}" did not go down`);
+    const left = down.at + windowS * 1000 - Date.now();
+    if (left > 0) await delay(left);
+    const end = Date.now();
+    const frames = await capture.stop();
+    this.capture = undefined;
+    const limit = every * 1500;
+    const problems: string[] = [];
+    const seen: string[] = [];
+    for (const node of this.nodes) {
+      const from = this.addressSeenBy(node, router, this.transportOf(router));
+      const times = frames
+        .filter((f) => synSource(f) === from && f.timeMs >= down.at)
+        .map((f) => f.timeMs)
+        .sort((a, b) => a - b);
+      const marks = [down.at, ...times, end];
+      const gaps = marks.slice(1).map((t, i) => t - marks[i]!);
+      const attempts = `${times.length} attempts at ${times.map((t) => t - down.at).join(', ')} ms`;
+      seen.push(`${node}: ${attempts}`);
+      if (Math.max(...gaps) > limit)
+        problems.push(
+          `${node}: ${attempts}; the longest gap ${Math.max(...gaps)} ms, expected <= ${limit} ms`,
+        );
+    }
+    if (problems.length) throw new Error(`while ${router} was down for ${windowS} s: ${problems.join('; ')}`);
+    this.log(`connection attempts while ${router} was down: ${seen.join('; ')}`);
+  },
+);
+
 // ------------------------------------------------------------------ L2 timing and partition
 
 async function macOfNode(world: LbWorld, node: string, host: string): Promise<string> {
@@ -423,7 +527,8 @@ async function macOfNode(world: LbWorld, node: string, host: string): Promise<st
 
 /**
  * The gratuitous burst after a takeover, counted at the host over a window (the window is the
- * measurement): rounds (frames less than 300 ms apart are one round: request and reply) at once, then
+ * measurement): gratuitous ARP for an IPv4 address, unsolicited NA (Override, to ff02::1) for an IPv6 one;
+ * rounds (frames less than 300 ms apart are one round: ARP request and reply) at once, then
  * every `period` ms while the next one still falls within `burst` ms of the first; none after. Timer
  * drift on a loaded machine may cost the last round, never add one; gaps may stretch, not shrink.
  */
@@ -442,7 +547,8 @@ Then(
     if (left > 0) await delay(left);
     const frames = await capture.stop();
     this.capture = undefined;
-    const times = sawGratuitousArp(frames, mac, ip)
+    const v6 = ip.includes(':');
+    const times = (v6 ? sawUnsolicitedNa : sawGratuitousArp)(frames, mac, ip)
       .map((x) => x.timeMs)
       .sort((a, b) => a - b);
     const rounds: number[] = [];
@@ -450,7 +556,7 @@ Then(
     const gaps = rounds.slice(1).map((t, i) => t - rounds[i]!);
     const most = Math.floor(burst / period) + 1;
     const problems: string[] = [];
-    if (!rounds.length) problems.push('no gratuitous ARP at all');
+    if (!rounds.length) problems.push(`no ${v6 ? 'unsolicited NA' : 'gratuitous ARP'} at all`);
     else {
       const first = rounds[0]! - f.killedAt;
       if (first > this.timeouts.l2Failover) problems.push(`first round ${first} ms after the kill`);

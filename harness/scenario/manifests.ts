@@ -38,6 +38,8 @@ export interface PeerSpec {
   /** Short timers: the suite never waits on protocol defaults. */
   holdTime?: string;
   keepaliveTime?: string;
+  /** MetalLB's connect-retry time (FRR `neighbor X timers connect N`). */
+  connectTime?: string;
   nodeSelectors?: unknown[];
   password?: string;
   enableGracefulRestart?: boolean;

@@ -125,3 +125,175 @@ t.test('the stream framer reassembles messages across any chunking and rejects b
   bad.writeUInt16BE(5000, 16);
   throwsDecode(t, () => new MessageStream().push(bad), 1, 2);
 });
+
+// Cases that Stryker showed no test could tell apart (mutation/stryker, `npm run mutation:unit -- bgp-codec`).
+function failure(fn: () => unknown): [string, number, number, number[]] | undefined {
+  try {
+    fn();
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof BgpDecodeError)) throw err;
+    return [err.message, err.errorCode, err.errorSubcode, [...err.data]];
+  }
+}
+/** A whole message: marker, length, type, body. */
+function message(type: number, body: number[], length = 19 + body.length): Buffer {
+  return Buffer.from([...new Array(16).fill(0xff), length >> 8, length & 255, type, ...body]);
+}
+/** An OPEN body: version 4, AS 64500, hold 90, router id 192.0.2.1, these optional parameters. */
+const openBody = (params: number[], version = 4): number[] => [
+  version,
+  0xfb,
+  0xf4,
+  0,
+  90,
+  192,
+  0,
+  2,
+  1,
+  params.length,
+  ...params,
+];
+
+t.test('ourCapabilities: one multiprotocol capability per family offered', async (t) => {
+  t.same(ourCapabilities(64500), [
+    { code: 1, afi: 1, safi: 1 },
+    { code: 1, afi: 2, safi: 1 },
+    { code: 2 },
+    { code: 65, asn: 64500 },
+  ]);
+  t.same(ourCapabilities(64500, ['ipv4']), [
+    { code: 1, afi: 1, safi: 1 },
+    { code: 2 },
+    { code: 65, asn: 64500 },
+  ]);
+  t.same(ourCapabilities(64500, ['ipv6']), [
+    { code: 1, afi: 2, safi: 1 },
+    { code: 2 },
+    { code: 65, asn: 64500 },
+  ]);
+});
+
+t.test('OPEN: the 2-octet ASN field holds 65535 itself and AS_TRANS above it', async (t) => {
+  const two = (asn: number) =>
+    encodeOpen({ version: 4, asn, holdTime: 90, routerId: '192.0.2.1', capabilities: [] }).readUInt16BE(20);
+  t.equal(two(65535), 65535);
+  t.equal(two(65536), AS_TRANS);
+});
+
+t.test('header errors: each with its message, code, subcode and data', async (t) => {
+  t.same(
+    failure(() => decodeMessage(Buffer.alloc(18, 0xff))),
+    ['marker is not all ones', 1, 1, []],
+  );
+  const badMarker = message(4, []);
+  badMarker[3] = 0;
+  t.same(
+    failure(() => decodeMessage(badMarker)),
+    ['marker is not all ones', 1, 1, []],
+  );
+  t.same(
+    failure(() => decodeMessage(message(4, [], 20))),
+    ['bad message length 20', 1, 2, [0, 20]],
+  );
+  t.same(
+    failure(() => decodeMessage(message(4, [], 18))),
+    ['bad message length 18', 1, 2, [0, 18]],
+  );
+  const big = message(2, new Array(4078).fill(0));
+  t.same(
+    failure(() => decodeMessage(big)),
+    ['bad message length 4097', 1, 2, [16, 1]],
+  );
+  t.same(
+    failure(() => decodeMessage(message(2, new Array(4077).fill(0)))),
+    undefined,
+    '4096 octets is allowed',
+  );
+  t.same(
+    failure(() => decodeMessage(message(1, new Array(9).fill(0)))),
+    ['bad length 28 for message type 1', 1, 2, [0, 28]],
+  );
+  t.same(
+    failure(() => decodeMessage(message(2, [0, 0, 0]))),
+    ['bad length 22 for message type 2', 1, 2, [0, 22]],
+  );
+  t.same(decodeMessage(message(2, [0, 0, 0, 0])), { type: 'update', body: Buffer.from([0, 0, 0, 0]) });
+  t.same(
+    failure(() => decodeMessage(message(3, [6]))),
+    ['bad length 20 for message type 3', 1, 2, [0, 20]],
+  );
+  t.same(decodeMessage(message(3, [6, 2])), {
+    type: 'notification',
+    code: 6,
+    subcode: 2,
+    data: Buffer.alloc(0),
+  });
+  t.same(
+    failure(() => decodeMessage(message(4, [0]))),
+    ['bad length 20 for message type 4', 1, 2, [0, 20]],
+  );
+  t.same(
+    failure(() => decodeMessage(message(5, [0, 1, 0]))),
+    ['bad length 22 for message type 5', 1, 2, [0, 22]],
+  );
+  t.same(
+    failure(() => decodeMessage(message(9, []))),
+    ['unknown message type 9', 1, 3, [9]],
+  );
+});
+
+t.test('OPEN errors: each with its message, code, subcode and data', async (t) => {
+  t.same(
+    failure(() => decodeMessage(message(1, openBody([], 3)))),
+    ['unsupported BGP version 3', 2, 1, [0, 4]],
+  );
+  const short = openBody([]);
+  short[9] = 1;
+  t.same(
+    failure(() => decodeMessage(message(1, short))),
+    ['optional parameters length does not match the message', 2, 0, []],
+  );
+  t.same(
+    failure(() => decodeMessage(message(1, openBody([2])))),
+    ['truncated optional parameter', 2, 0, []],
+  );
+  t.same(
+    failure(() => decodeMessage(message(1, openBody([2, 2, 2])))),
+    ['truncated optional parameter', 2, 0, []],
+  );
+  t.same(
+    failure(() => decodeMessage(message(1, openBody([1, 0])))),
+    ['unsupported optional parameter 1', 2, 4, []],
+  );
+  t.same(
+    failure(() => decodeMessage(message(1, openBody([2, 1, 2])))),
+    ['truncated capability', 2, 0, []],
+  );
+  t.same(
+    failure(() => decodeMessage(message(1, openBody([2, 2, 65, 4])))),
+    ['truncated capability', 2, 0, []],
+  );
+  const caps = (bytes: number[]) =>
+    (decodeMessage(message(1, openBody([2, bytes.length, ...bytes]))) as { capabilities: unknown[] })
+      .capabilities;
+  t.same(caps([2, 0]), [{ code: 2 }]);
+  t.same(caps([2, 1, 0]), [{ code: 2, raw: Buffer.from([0]) }], 'route refresh with a value is kept raw');
+  t.same(
+    caps([1, 3, 0, 1, 0]),
+    [{ code: 1, raw: Buffer.from([0, 1, 0]) }],
+    'multiprotocol of the wrong length',
+  );
+  t.same(caps([65, 2, 0, 1]), [{ code: 65, raw: Buffer.from([0, 1]) }], '4-octet ASN of the wrong length');
+  t.same(caps([3, 0]), [{ code: 3, raw: Buffer.alloc(0) }]);
+  const asnOf = (bytes: number[]) =>
+    (decodeMessage(message(1, openBody([2, bytes.length, ...bytes]))) as { asn: number }).asn;
+  t.equal(asnOf([65, 2, 0, 1]), 64500, 'a malformed 4-octet ASN capability does not replace the ASN');
+  t.equal(asnOf([65, 4, 0, 1, 0, 0]), 65536);
+  t.same(
+    (decodeMessage(message(1, openBody([2, 2, 2, 0, 2, 6, 1, 4, 0, 2, 0, 1]))) as { capabilities: unknown[] })
+      .capabilities,
+    [{ code: 2 }, { code: 1, afi: 2, safi: 1 }],
+    'two optional parameters',
+  );
+});

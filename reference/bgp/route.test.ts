@@ -1,7 +1,8 @@
 import t from 'tap';
 import fc from 'fast-check';
 import { cidrOf, maskIP, parseIP } from '../model/ip.ts';
-import { normalizeRoute } from './route.ts';
+import type { AnnouncedRoute } from '../model/route.ts';
+import { attributeKey, normalizeRoute } from './route.ts';
 
 t.test(
   'normalizeRoute: communities sorted numerically and de-duplicated; the parsed prefix kept',
@@ -66,4 +67,49 @@ t.test('normalizeRoute is idempotent', async (t) => {
     }),
     { numRuns: 200 },
   );
+});
+
+// Cases that Stryker showed no test could tell apart (mutation/stryker, `npm run mutation:unit -- bgp-codec`).
+t.test('attributeKey: routes share a key only when every attribute is the same', async (t) => {
+  const r = (over: Partial<AnnouncedRoute> = {}): AnnouncedRoute => ({
+    prefix: cidrOf('203.0.113.1/32'),
+    communities: [],
+    largeCommunities: [],
+    ...over,
+  });
+  t.equal(
+    attributeKey(r()),
+    attributeKey(r({ prefix: cidrOf('203.0.113.2/32') })),
+    'the prefix is not part of it',
+  );
+  const differ: [string, AnnouncedRoute, AnnouncedRoute][] = [
+    ['family', r(), r({ prefix: cidrOf('2001:db8::1/128') })],
+    ['localPref 5 and 7', r({ localPref: 5 }), r({ localPref: 7 })],
+    ['localPref 0 and none', r({ localPref: 0 }), r()],
+    [
+      'communities split differently',
+      r({ communities: ['1:2', '34:5'] }),
+      r({ communities: ['1:23', '4:5'] }),
+    ],
+    ['standard or large', r({ communities: ['1:2'] }), r({ largeCommunities: ['1:2'] })],
+    [
+      'large split differently',
+      r({ largeCommunities: ['1:2:3', '45:6:7'] }),
+      r({ largeCommunities: ['1:2:34', '5:6:7'] }),
+    ],
+  ];
+  for (const [name, a, b] of differ) t.not(attributeKey(a), attributeKey(b), name);
+});
+
+t.test('normalizeRoute: messages, bounds, order and duplicates', async (t) => {
+  const base = { prefix: cidrOf('203.0.113.1/32'), communities: [], largeCommunities: [] };
+  t.same(normalizeRoute({ ...base, communities: ['x'] }), { error: 'bad community "x"' });
+  t.same(normalizeRoute({ ...base, largeCommunities: ['1:2'] }), { error: 'bad large community "1:2"' });
+  t.same(normalizeRoute({ ...base, localPref: -1 }), { error: 'bad localPref -1' });
+  t.same(normalizeRoute({ ...base, localPref: 1.5 }), { error: 'bad localPref 1.5' });
+  t.same(normalizeRoute({ ...base, localPref: 0x100000000 }), { error: 'bad localPref 4294967296' });
+  t.same(normalizeRoute({ ...base, localPref: 0xffffffff }), { route: { ...base, localPref: 0xffffffff } });
+  const n = normalizeRoute({ ...base, largeCommunities: ['1:2:5', '1:2:3', '1:2:5', '1:1:9', '0:9:9'] });
+  t.same(n, { route: { ...base, largeCommunities: ['0:9:9', '1:1:9', '1:2:3', '1:2:5'] } });
+  t.notOk('localPref' in (n as { route: object }).route, 'no localPref key when none was given');
 });

@@ -1,17 +1,21 @@
 import t from 'tap';
 import fc from 'fast-check';
 import {
+  canonicalIP,
   cidrContains,
   cidrFirst,
   cidrOf,
   cidrLast,
   cidrSize,
   cidrsOverlap,
+  compareCidr,
+  compareIP,
   familyBits,
   formatCidr,
   formatIP,
   ipBytes,
   ipFromBytes,
+  isBuggyIP,
   maskIP,
   parseCidr,
   parseIP,
@@ -178,4 +182,81 @@ t.test('bytes: network order, 4 or 16; an IPv4-mapped address stays 16 bytes (IP
       return ipFromBytes(ipBytes(ip)).value === value;
     }),
   );
+});
+
+// Cases that Stryker showed no test could tell apart (mutation/stryker, `npm run mutation:unit -- model`).
+t.test('parse edges: the longest text, embedded IPv4, group counts, not a string', async (t) => {
+  const longest = '0000:0000:0000:0000:0000:ffff:255.255.255.255';
+  t.equal(longest.length, 45);
+  t.equal(canonicalIP(longest), '::ffff:255.255.255.255', 'the longest valid text (45 characters) parses');
+  t.equal(parseIP('::ffff:192.0.2.256'), undefined, 'a bad embedded IPv4 is refused');
+  t.equal(parseIP('1:2:3:4:5:6:7:8::1::2'), undefined, 'two "::" even after eight groups');
+  t.equal(canonicalIP('1:2:3:4:5:6::7'), '1:2:3:4:5:6:0:7', '"::" may stand for one group');
+  t.equal(parseIP('1:2:3:4:5:6:7::8'), undefined, '"::" with eight groups around it');
+  t.equal(parseIP('g:1:2:3:4:5:6:7'), undefined, 'a bad group without "::"');
+  t.equal(parseIP(undefined as unknown as string), undefined, 'not a string: no throw');
+  t.equal(canonicalIP('2001:DB8::0001'), '2001:db8::1');
+  t.equal(canonicalIP('192.0.2.01'), undefined);
+});
+
+t.test('parseCidr says what is wrong', async (t) => {
+  t.same(parseCidr('2001:db8::'), { ok: false, reason: 'missing "/prefix-length"' });
+  t.same(parseCidr('/24'), { ok: false, reason: '"" is not an IPv4 or IPv6 address' });
+  t.same(parseCidr('x/24'), { ok: false, reason: '"x" is not an IPv4 or IPv6 address' });
+  t.same(parseCidr('203.0.113.0/33'), { ok: false, reason: 'prefix length "33" is not a number in 0..32' });
+  t.same(parseCidr('203.0.113.0/x'), { ok: false, reason: 'prefix length "x" is not a number in 0..32' });
+  t.same(parseCidr('203.0.113.201/30'), {
+    ok: false,
+    reason: 'host bits are set; did you mean 203.0.113.200/30?',
+  });
+});
+
+t.test('containment and overlap: families apart, edges included', async (t) => {
+  t.notOk(cidrContains(cidrOf('0.0.0.0/0'), parseIP('::1')!), 'an IPv6 address is in no IPv4 prefix');
+  t.notOk(cidrContains(cidrOf('203.0.113.0/24'), parseIP('203.0.114.1')!));
+  t.ok(cidrContains(cidrOf('203.0.113.0/24'), parseIP('203.0.113.255')!));
+  t.notOk(cidrsOverlap(cidrOf('0.0.0.0/0'), cidrOf('::/0')), 'families never overlap');
+  t.ok(cidrsOverlap(cidrOf('203.0.113.7/32'), cidrOf('203.0.113.7/32')), 'the same host');
+  t.ok(cidrsOverlap(cidrOf('203.0.113.0/24'), cidrOf('203.0.113.128/25')));
+  t.ok(cidrsOverlap(cidrOf('203.0.113.128/25'), cidrOf('203.0.113.0/24')));
+  t.notOk(cidrsOverlap(cidrOf('203.0.113.0/25'), cidrOf('203.0.113.128/25')), 'neighbours');
+  t.notOk(cidrsOverlap(cidrOf('203.0.113.128/25'), cidrOf('203.0.113.0/25')));
+  t.throws(() => rangeToCidrs(parseIP('192.0.2.1')!, parseIP('::1')!), {
+    name: 'RangeError',
+    message: 'range ends are of different families',
+  });
+});
+
+t.test('isBuggyIP: IPv4 .0 and .255 only', async (t) => {
+  t.ok(isBuggyIP(parseIP('192.0.2.0')!));
+  t.ok(isBuggyIP(parseIP('192.0.2.255')!));
+  t.notOk(isBuggyIP(parseIP('192.0.2.1')!));
+  t.notOk(isBuggyIP(parseIP('192.0.2.254')!));
+  t.notOk(isBuggyIP(parseIP('2001:db8::')!), 'IPv6 is never avoided');
+  t.notOk(isBuggyIP(parseIP('2001:db8::ff')!));
+});
+
+t.test('compareIP and compareCidr: IPv4 first, then numeric, then shorter first', async (t) => {
+  const ip = (s: string) => parseIP(s)!;
+  t.ok(compareIP(ip('255.255.255.255'), ip('::')) < 0, 'IPv4 before IPv6');
+  t.ok(compareIP(ip('::'), ip('255.255.255.255')) > 0);
+  t.equal(compareIP(ip('192.0.2.1'), ip('192.0.2.2')), -1);
+  t.equal(compareIP(ip('192.0.2.2'), ip('192.0.2.1')), 1);
+  t.equal(compareIP(ip('192.0.2.2'), ip('192.0.2.2')), 0);
+  t.ok(compareCidr(cidrOf('255.0.0.0/8'), cidrOf('::/0')) < 0, 'IPv4 before IPv6');
+  t.ok(compareCidr(cidrOf('::/0'), cidrOf('255.0.0.0/8')) > 0);
+  t.equal(compareCidr(cidrOf('192.0.2.0/24'), cidrOf('198.51.100.0/24')), -1);
+  t.equal(compareCidr(cidrOf('198.51.100.0/24'), cidrOf('192.0.2.0/24')), 1);
+  t.ok(compareCidr(cidrOf('192.0.2.0/24'), cidrOf('192.0.2.0/25')) < 0, 'shorter first');
+  t.ok(compareCidr(cidrOf('192.0.2.0/25'), cidrOf('192.0.2.0/24')) > 0);
+  t.equal(compareCidr(cidrOf('192.0.2.0/24'), cidrOf('192.0.2.0/24')), 0);
+});
+
+t.test('ipFromBytes: 4 octets are IPv4; other lengths are refused with the count', async (t) => {
+  t.same(ipFromBytes(Buffer.from([192, 0, 2, 1])), { family: 4, value: parseIP('192.0.2.1')!.value });
+  t.throws(() => ipFromBytes(Buffer.alloc(5)), { message: 'an address has 4 or 16 bytes, not 5' });
+  t.throws(() => cidrOf('192.0.2.1/24'), {
+    code: 'BAD_CIDR',
+    message: '"192.0.2.1/24": host bits are set; did you mean 192.0.2.0/24?',
+  });
 });
