@@ -303,6 +303,13 @@ function ribArgs(prefix, r) {
 
 // ---------- the process ----------
 async function main() {
+  // SIGHUP's default action ends the process: the harness may send one (a change) while gobgpd is
+  // still starting, so it is caught from the first line and honoured once the reload below exists.
+  let hupWhileStarting = false;
+  const early = () => {
+    hupWhileStarting = true;
+  };
+  process.on('SIGHUP', early);
   const { values, positionals } = parseArgs({
     options: { node: { type: 'string' }, 'router-id': { type: 'string' }, workdir: { type: 'string' } },
     allowPositionals: true,
@@ -390,7 +397,9 @@ async function main() {
     clearTimeout(timer);
     timer = setTimeout(reload, 100);
   });
+  process.off('SIGHUP', early);
   process.on('SIGHUP', reload);
+  if (hupWhileStarting) reload();
   const stop = async () => {
     await busy;
     // Cease (Administrative Shutdown) to every neighbour, then gobgpd goes.

@@ -123,7 +123,6 @@ Then(
       },
       { timeoutMs: this.routeBudget(), consecutive: this.parameters.consecutive },
     );
-    this.routesSeen();
   },
 );
 

@@ -108,7 +108,6 @@ Then(
     await expectRib(this, routerName, expected, this.routeBudget(), undefined, (rib) =>
       fairLocalPref(rib, unset, seen),
     );
-    this.routesSeen();
     if (unset.size > 0) {
       const forms = [...seen].sort().join(' and ');
       this.attach(`LOCAL_PREF unset: seen ${forms} at ${routerName}`, 'text/plain');

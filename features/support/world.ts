@@ -113,15 +113,21 @@ export class LbWorld extends World<WorldParameters> {
    * session coming up: a daemon with a real connect-retry may wait seconds before its first connect).
    */
   routeBudget(): number {
-    const pending = this.driver.sessionsPending || this.routersPending;
-    return this.timeouts.routeAnnounced + (pending ? this.timeouts.sessionEstablished : 0);
+    // After a start, every session may take up to sessionEstablished to come up (GoBGP waits 5-9 s
+    // before its first connect). The window runs from the first route check after the start, and a
+    // check made while it is open gets what is left of it: a route check that passes on the first
+    // node's session must not shorten the next node's (that made the GoBGP example flaky).
+    const now = Date.now();
+    if (this.driver.sessionsPending || this.routersPending) {
+      this.sessionsDueAt = now + this.timeouts.sessionEstablished;
+      this.driver.sessionsPending = false;
+      this.routersPending = false;
+    }
+    return this.timeouts.routeAnnounced + Math.max(0, this.sessionsDueAt - now);
   }
 
-  /** A route check succeeded: sessions are up, the next check gets the plain budget. */
-  routesSeen(): void {
-    this.driver.sessionsPending = false;
-    this.routersPending = false;
-  }
+  /** When sessions started (or restarted) last are due: route checks until then get the rest. */
+  private sessionsDueAt = 0;
 
   /** Per-scenario membership secret for layer 2 (random: nothing outside the scenario knows it). */
   readonly l2Secret = randomBytes(16).toString('hex');
