@@ -23,6 +23,7 @@ import { parseIP, formatIP } from '../../reference/model/ip.ts';
 import { SPEAKER_ASN, nameList } from '../support/constants.ts';
 import {
   peerManifest,
+  type PeerSpec,
   serviceFileName,
   serviceManifest,
   type ServiceSpec,
@@ -55,29 +56,33 @@ function neighborOf(world: LbWorld, routerName: string, node: string): string {
 
 // ------------------------------------------------------------------ timers
 
+/** Every node has one iBGP BGPPeer to the router with these extra fields; the router takes both families. */
+function ibgpPeerWith(world: LbWorld, router: string, extra: Partial<PeerSpec>): void {
+  world.routerAsn.set(router, SPEAKER_ASN);
+  world.writeManifest(
+    `20-peer-${router}.yaml`,
+    peerManifest([
+      {
+        name: router,
+        myASN: SPEAKER_ASN,
+        peerASN: SPEAKER_ASN,
+        peerAddress: world.address(router, world.transportOf(router)),
+        ...extra,
+      },
+    ]),
+  );
+  for (const node of world.nodes)
+    world.declareNeighbor(router, {
+      address: neighborOf(world, router, node),
+      remoteAsn: SPEAKER_ASN,
+      families: ['ipv4', 'ipv6'],
+    });
+}
+
 Given(
   'every node peers with {string} over iBGP with holdTime {string} and keepaliveTime {string}',
   function (this: LbWorld, router: string, holdTime: string, keepaliveTime: string) {
-    this.routerAsn.set(router, SPEAKER_ASN);
-    this.writeManifest(
-      `20-peer-${router}.yaml`,
-      peerManifest([
-        {
-          name: router,
-          myASN: SPEAKER_ASN,
-          peerASN: SPEAKER_ASN,
-          peerAddress: this.address(router, this.transportOf(router)),
-          holdTime,
-          keepaliveTime,
-        },
-      ]),
-    );
-    for (const node of this.nodes)
-      this.declareNeighbor(router, {
-        address: neighborOf(this, router, node),
-        remoteAsn: SPEAKER_ASN,
-        families: ['ipv4', 'ipv6'],
-      });
+    ibgpPeerWith(this, router, { holdTime, keepaliveTime });
   },
 );
 
@@ -85,25 +90,7 @@ Given(
 Given(
   'every node peers with {string} over iBGP with connectTime {string}',
   function (this: LbWorld, router: string, connectTime: string) {
-    this.routerAsn.set(router, SPEAKER_ASN);
-    this.writeManifest(
-      `20-peer-${router}.yaml`,
-      peerManifest([
-        {
-          name: router,
-          myASN: SPEAKER_ASN,
-          peerASN: SPEAKER_ASN,
-          peerAddress: this.address(router, this.transportOf(router)),
-          connectTime,
-        },
-      ]),
-    );
-    for (const node of this.nodes)
-      this.declareNeighbor(router, {
-        address: neighborOf(this, router, node),
-        remoteAsn: SPEAKER_ASN,
-        families: ['ipv4', 'ipv6'],
-      });
+    ibgpPeerWith(this, router, { connectTime });
   },
 );
 
