@@ -64,14 +64,22 @@ const sockets = async (netns: string): Promise<string> =>
 const runningConfig = async (r: FrrRouter): Promise<string> =>
   (await r.vtysh('show running-config')).replaceAll(r.dir, '<dir>');
 
+type Test = Parameters<Parameters<typeof t.test>[0]>[0];
+
+/** The two-namespace lab of these tests; its routers (pushed by the test) stop, then the lab goes. */
+async function labOfTwo(t: Test) {
+  const run = await createRun({ prefix });
+  t.teardown(() => run.close());
+  const lab = await run.up(pair);
+  const routers: FrrRouter[] = [];
+  t.teardown(() => Promise.all(routers.map((r) => r.stop())));
+  return { run, lab, routers };
+}
+
 t.test(
   'a recycled router holds nothing of its last scenario and, configured again, equals a fresh one',
   async (t) => {
-    const run = await createRun({ prefix });
-    t.teardown(() => run.close());
-    const lab = await run.up(pair);
-    const routers: FrrRouter[] = [];
-    t.teardown(() => Promise.all(routers.map((r) => r.stop())));
+    const { run, lab, routers } = await labOfTwo(t);
     const start = async (name: string, netns: string, s: FrrBgpSettings, dir = name): Promise<FrrRouter> => {
       const r = await startFrr({ netns, name, dir: join(run.tempDir, dir), ...s });
       routers.push(r);
@@ -160,11 +168,7 @@ t.test(
 t.test(
   'a router changed at run time, with bfdd, stopped or with a dead daemon is not recycled',
   async (t) => {
-    const run = await createRun({ prefix });
-    t.teardown(() => run.close());
-    const lab = await run.up(pair);
-    const routers: FrrRouter[] = [];
-    t.teardown(() => Promise.all(routers.map((r) => r.stop())));
+    const { run, lab, routers } = await labOfTwo(t);
     const base = { asn: 64501, routerId: '198.51.100.2' };
     const start = async (dir: string, s: Partial<FrrBgpSettings> = {}): Promise<FrrRouter> => {
       const r = await startFrr({
