@@ -127,6 +127,11 @@ export class Allocator {
     return !Allocator.requestsIPs(svc) && svc.statusIPs.length > 0;
   }
 
+  /** No Service holds this address. */
+  isFree(ip: IP): boolean {
+    return !this.used[ip.family].has(ip.value);
+  }
+
   assign(svc: Service): Result {
     const fail = (code: string, message: string): Result => ({
       ok: false,
@@ -439,6 +444,16 @@ export function compareServiceKeys(a: string, b: string): number {
 
 /** Every LoadBalancer Service of the config, deterministically (see the file comment). */
 export function allocate(config: ClusterConfig): { allocations: Allocation[]; errors: ServiceError[] } {
+  const { allocations, errors } = allocateKeepingState(config);
+  return { allocations, errors };
+}
+
+/** allocate(), also handing back the Allocator holding the result (a speaker then changes single Services). */
+export function allocateKeepingState(config: ClusterConfig): {
+  allocations: Allocation[];
+  errors: ServiceError[];
+  allocator: Allocator;
+} {
   const alloc = new Allocator(config.pools, config.namespaces ?? []);
   const lbs = config.services
     .filter((s) => s.type === 'LoadBalancer' && isOurClass(s, config.speaker?.loadBalancerClass))
@@ -458,7 +473,7 @@ export function allocate(config: ClusterConfig): { allocations: Allocation[]; er
   }
   allocations.sort((a, b) => compareServiceKeys(a.service, b.service));
   errors.sort((a, b) => compareServiceKeys(a.service, b.service));
-  return { allocations, errors };
+  return { allocations, errors, allocator: alloc };
 }
 
 /**

@@ -28,6 +28,29 @@ export class AdjRibOut {
     return { announce, withdraw };
   }
 
+  /**
+   * A few routes changed (announce: new or changed; withdraw: prefix keys no longer wanted): the same
+   * difference setDesired would give for the whole set with those changes, without walking it.
+   */
+  patch(routes: readonly AnnouncedRoute[], withdrawKeys: readonly string[]): RibDiff {
+    const withdraw: Cidr[] = [];
+    for (const p of withdrawKeys) {
+      const e = this.sent.get(p);
+      if (!e) continue;
+      this.sent.delete(p);
+      withdraw.push(e.route.prefix);
+    }
+    const announce: AnnouncedRoute[] = [];
+    for (const r of routes) {
+      const p = prefixKey(r);
+      const key = attributeKey(r);
+      if (this.sent.get(p)?.key === key) continue;
+      this.sent.set(p, { key, route: r });
+      announce.push(r);
+    }
+    return { announce, withdraw };
+  }
+
   /** Everything, for a fresh session or a ROUTE-REFRESH. */
   all(): AnnouncedRoute[] {
     return [...this.sent.values()].map((e) => e.route);

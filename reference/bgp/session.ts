@@ -101,7 +101,8 @@ export class BgpSession extends EventEmitter {
   private socket?: Socket;
   private stream = new MessageStream();
   private ribOut = new AdjRibOut();
-  private desired: AnnouncedRoute[] = [];
+  /** What the speaker wants this peer to hold, by prefix (sent or not: see sendable). */
+  private desired = new Map<string, AnnouncedRoute>();
   private holdTimer?: NodeJS.Timeout;
   private keepaliveTimer?: NodeJS.Timeout;
   private retryTimer?: NodeJS.Timeout;
@@ -152,27 +153,61 @@ export class BgpSession extends EventEmitter {
    * logged and skipped (a bad route must not take the session down).
    */
   setRoutes(routes: AnnouncedRoute[]): void {
+    const valid = this.validRoutes(routes);
+    this.desired = new Map(valid.map((r) => [prefixKey(r), r]));
+    if (this.state !== 'Established') return;
+    const diff = this.ribOut.setDesired(this.sendable(valid));
+    this.sendRoutes(diff.announce, diff.withdraw);
+  }
+
+  /**
+   * A few routes changed (the speaker's reload of one Service at 50k): `announce` new or changed,
+   * `withdraw` prefix keys no longer wanted. Costs what changed, not the whole set.
+   */
+  patchRoutes(announce: AnnouncedRoute[], withdraw: readonly string[]): void {
+    const valid = this.validRoutes(announce);
+    // held back (a family or next hop this session lacks): counted as sendable() would count them
+    let held = this.heldBack;
+    const replace = (p: string, r?: AnnouncedRoute): void => {
+      const old = this.desired.get(p);
+      if (old && !this.canCarry(old)) held--;
+      if (r) {
+        this.desired.set(p, r);
+        if (!this.canCarry(r)) held++;
+      } else this.desired.delete(p);
+    };
+    for (const p of withdraw) replace(p);
+    for (const r of valid) replace(prefixKey(r), r);
+    if (this.state !== 'Established') return;
+    this.heldBack = held;
+    const diff = this.ribOut.patch(
+      valid.filter((r) => this.canCarry(r)),
+      withdraw,
+    );
+    this.sendRoutes(diff.announce, diff.withdraw);
+  }
+
+  /** Invalid routes are logged and skipped (a bad route must not take the session down). */
+  private validRoutes(routes: readonly AnnouncedRoute[]): AnnouncedRoute[] {
     const valid: AnnouncedRoute[] = [];
     for (const r of routes) {
       const n = normalizeRoute(r);
       if ('route' in n) valid.push(n.route);
       else this.log.error('bgp.route.invalid', { prefix: prefixKey(r), error: n.error });
     }
-    this.desired = valid;
-    if (this.state !== 'Established') return;
-    const diff = this.ribOut.setDesired(this.sendable(valid));
-    this.sendRoutes(diff.announce, diff.withdraw);
+    return valid;
+  }
+
+  private canCarry(r: AnnouncedRoute): boolean {
+    const f = familyOfPrefix(r.prefix);
+    return (
+      this.families.includes(f) && (f === 'ipv4' ? this.wire?.nextHopV4 : this.wire?.nextHopV6) !== undefined
+    );
   }
 
   /** The routes this session can carry: a negotiated family and a next hop for it. */
   private sendable(routes: readonly AnnouncedRoute[]): AnnouncedRoute[] {
-    const out = routes.filter((r) => {
-      const f = familyOfPrefix(r.prefix);
-      return (
-        this.families.includes(f) &&
-        (f === 'ipv4' ? this.wire?.nextHopV4 : this.wire?.nextHopV6) !== undefined
-      );
-    });
+    const out = routes.filter((r) => this.canCarry(r));
     const held = routes.length - out.length;
     if (held !== this.heldBack && held > 0) {
       this.log.warn('bgp.routes.held-back', {
@@ -687,7 +722,7 @@ export class BgpSession extends EventEmitter {
     this.keepaliveSeconds = interval;
     if (interval > 0) this.keepaliveTimer = setInterval(() => this.write(encodeKeepalive()), interval * 1000);
     this.ribOut = new AdjRibOut();
-    const diff = this.ribOut.setDesired(this.sendable(this.desired));
+    const diff = this.ribOut.setDesired(this.sendable([...this.desired.values()]));
     this.sendRoutes(diff.announce, []);
     if (this.o.gracefulRestart) {
       // RFC 4724 section 2: the initial update of each family ends with End-of-RIB, even when empty;

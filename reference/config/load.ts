@@ -83,7 +83,7 @@ function resolveSecrets(c: Collected, errors: ValidationError[]): void {
   }
 }
 
-function finish(c: Collected, errors: ValidationError[], opts: LoadOptions): LoadResult {
+export function finishCollected(c: Collected, errors: ValidationError[], opts: LoadOptions): LoadResult {
   resolveSecrets(c, errors);
   const communityAliases = crossCheck(c, errors);
   if (errors.length > 0) return { errors: capErrors([...errors].sort(compareErrors)) };
@@ -140,7 +140,7 @@ export function preciseLoad(
 ): LoadResult {
   const c = emptyCollected();
   for (const f of files) collectText(f.text, f.file, opts, c, errors);
-  return finish(c, errors, opts);
+  return finishCollected(c, errors, opts);
 }
 
 /** The fast path (yaml-fast.ts): a result only when everything is valid, else undefined. */
@@ -170,7 +170,7 @@ function fastLoadUncached(
       decodeDocument(d.value, { file: f.file, line: d.line, lines: d.lines }, opts, c, errors);
     if (errors.length > 0) return undefined;
   }
-  const result = finish(c, errors, opts);
+  const result = finishCollected(c, errors, opts);
   return result.errors.length > 0 ? undefined : result;
 }
 

@@ -33,13 +33,19 @@ export class PlanBuilder {
   private readonly prefixes = new Map<string, PrefixEntry>();
   private readonly records = new Map<string, ServiceRecord>();
   private readonly alive: ReadonlySet<string>;
+  private touched?: Set<string>;
 
-  /** `alive`: nodes whose speakers are up (L2 candidates); default every node. */
+  /**
+   * `alive`: nodes whose speakers are up (L2 candidates); default every node. `trackTouched`: remember
+   * the prefixes each add and remove touches (takeTouched).
+   */
   constructor(
     private readonly ctx: PlanContext,
     alive?: Iterable<string>,
+    trackTouched = false,
   ) {
     this.alive = new Set(alive ?? ctx.nodes);
+    if (trackTouched) this.touched = new Set();
   }
 
   get size(): number {
@@ -61,6 +67,7 @@ export class PlanBuilder {
     this.records.set(svc.key, { svc, alloc, ready, ...l2 });
     const nAdvs = this.ctx.advs.length;
     this.forEachContribution(svc, alloc, ready, (text, cidr, pair, adv) => {
+      this.touched?.add(text);
       let e = this.prefixes.get(text);
       if (!e) this.prefixes.set(text, (e = { text, cidr, counts: new Map() }));
       const k = pair * nAdvs + adv;
@@ -74,6 +81,7 @@ export class PlanBuilder {
     this.records.delete(key);
     const nAdvs = this.ctx.advs.length;
     this.forEachContribution(r.svc, r.alloc, r.ready, (text, _cidr, pair, adv) => {
+      this.touched?.add(text);
       const e = this.prefixes.get(text)!;
       const k = pair * nAdvs + adv;
       const c = e.counts.get(k)! - 1;
@@ -160,6 +168,38 @@ export class PlanBuilder {
     };
   }
 
+  /**
+   * Prefixes whose rows may have changed since the last call (when built with `trackTouched`): what a
+   * speaker re-reads after adding or removing a few Services instead of the whole plan.
+   */
+  takeTouched(): Set<string> {
+    const t = this.touched ?? new Set<string>();
+    if (this.touched) this.touched = new Set();
+    return t;
+  }
+
+  /** The rows of one prefix (every node-peer pair that has it), in pair order, and its warnings. */
+  rowsForPrefix(text: string): { pair: number; row: BgpRow }[] {
+    const e = this.prefixes.get(text);
+    if (!e) return [];
+    const out: { pair: number; row: BgpRow }[] = [];
+    this.forEachRow(e, new Map(), new Set(), (pair, row) => out.push({ pair, row }));
+    return out.sort((a, b) => a.pair - b.pair);
+  }
+
+  /** The warnings of one prefix's rows (different localPref on one iBGP session). */
+  warningsForPrefix(text: string): string[] {
+    const e = this.prefixes.get(text);
+    const warnings = new Set<string>();
+    if (e) this.forEachRow(e, new Map(), warnings, () => {});
+    return [...warnings];
+  }
+
+  /** A Service's L2 rows and warnings as last added (undefined: not in the plan). */
+  serviceRecord(key: string): { l2: readonly L2Row[]; warnings: readonly string[] } | undefined {
+    return this.records.get(key);
+  }
+
   /** The whole plan, sorted as documented (allocations by service; bgp by node, peer, family, address, length; l2 by service, ip). */
   plan(extraWarnings: readonly string[] = []): Plan {
     const ctx = this.ctx;
@@ -168,57 +208,7 @@ export class PlanBuilder {
     const buckets: BgpRow[][] = Array.from({ length: ctx.nodes.length * nPeers }, () => []);
     const warnings = new Set<string>();
     const merged = new Map<string, { communities: string[]; largeCommunities: string[] }>();
-    const nAdvs = ctx.advs.length;
-    const byPair = new Map<number, number[]>();
-    for (const e of entries) {
-      // Group this prefix's (pair, advertisement) counts by pair.
-      byPair.clear();
-      for (const k of e.counts.keys()) {
-        const pair = Math.floor(k / nAdvs);
-        const list = byPair.get(pair);
-        if (list) list.push(k - pair * nAdvs);
-        else byPair.set(pair, [k - pair * nAdvs]);
-      }
-      for (const [pair, advIds] of byPair) {
-        const peerIdx = pair % nPeers;
-        const node = ctx.nodes[(pair - peerIdx) / nPeers]!;
-        const peer = ctx.peers[peerIdx]!;
-        let communities: string[];
-        let largeCommunities: string[];
-        let localPref = 0;
-        if (advIds.length === 1) {
-          const adv = ctx.advs[advIds[0]!]!;
-          communities = adv.communities;
-          largeCommunities = adv.largeCommunities;
-          localPref = adv.localPref ?? 0;
-        } else {
-          // Two advertisements produce this prefix: merge their communities (cached per set).
-          const ids = advIds.sort((x, y) => x - y);
-          const k = ids.join(',');
-          let m = merged.get(k);
-          if (!m) {
-            const advs = ids.map((i) => ctx.advs[i]!);
-            m = {
-              communities: [...new Set(advs.flatMap((a) => a.communities))].sort(compareStandard),
-              largeCommunities: [...new Set(advs.flatMap((a) => a.largeCommunities))].sort(compareLarge),
-            };
-            merged.set(k, m);
-          }
-          communities = m.communities;
-          largeCommunities = m.largeCommunities;
-          const prefs = new Set(ids.map((i) => ctx.advs[i]!.localPref ?? 0));
-          localPref = Math.max(...prefs);
-          if (prefs.size > 1 && ctx.ibgp[peerIdx]) {
-            warnings.add(
-              `${e.text} to peer ${peer.name}: advertisements ${ids.map((i) => ctx.advs[i]!.name).join(', ')} set different localPref (${[...prefs].sort((x, y) => x - y).join(', ')}); sending the highest, ${localPref}`,
-            );
-          }
-        }
-        const row: BgpRow = { node, peer: peer.name, prefix: e.text, communities, largeCommunities };
-        if (ctx.ibgp[peerIdx]) row.localPref = localPref;
-        buckets[pair]!.push(row);
-      }
-    }
+    for (const e of entries) this.forEachRow(e, merged, warnings, (pair, row) => buckets[pair]!.push(row));
     const keys = [...this.records.keys()].sort(cmpStr);
     const allocations: PlanAllocation[] = [];
     const l2: L2Row[] = [];
@@ -231,6 +221,65 @@ export class PlanBuilder {
     const bgp: BgpRow[] = [];
     for (const b of buckets) for (const r of b) bgp.push(r);
     return { allocations, bgp, l2, warnings: [...extraWarnings, ...[...warnings].sort(cmpStr)] };
+  }
+
+  /** One prefix's rows, one per node-peer pair that has it; `merged` caches merged community sets. */
+  private forEachRow(
+    e: PrefixEntry,
+    merged: Map<string, { communities: string[]; largeCommunities: string[] }>,
+    warnings: Set<string>,
+    fn: (pair: number, row: BgpRow) => void,
+  ): void {
+    const ctx = this.ctx;
+    const nPeers = ctx.peers.length;
+    const nAdvs = ctx.advs.length;
+    // Group this prefix's (pair, advertisement) counts by pair.
+    const byPair = new Map<number, number[]>();
+    for (const k of e.counts.keys()) {
+      const pair = Math.floor(k / nAdvs);
+      const list = byPair.get(pair);
+      if (list) list.push(k - pair * nAdvs);
+      else byPair.set(pair, [k - pair * nAdvs]);
+    }
+    for (const [pair, advIds] of byPair) {
+      const peerIdx = pair % nPeers;
+      const node = ctx.nodes[(pair - peerIdx) / nPeers]!;
+      const peer = ctx.peers[peerIdx]!;
+      let communities: string[];
+      let largeCommunities: string[];
+      let localPref = 0;
+      if (advIds.length === 1) {
+        const adv = ctx.advs[advIds[0]!]!;
+        communities = adv.communities;
+        largeCommunities = adv.largeCommunities;
+        localPref = adv.localPref ?? 0;
+      } else {
+        // Two advertisements produce this prefix: merge their communities (cached per set).
+        const ids = advIds.sort((x, y) => x - y);
+        const k = ids.join(',');
+        let m = merged.get(k);
+        if (!m) {
+          const advs = ids.map((i) => ctx.advs[i]!);
+          m = {
+            communities: [...new Set(advs.flatMap((a) => a.communities))].sort(compareStandard),
+            largeCommunities: [...new Set(advs.flatMap((a) => a.largeCommunities))].sort(compareLarge),
+          };
+          merged.set(k, m);
+        }
+        communities = m.communities;
+        largeCommunities = m.largeCommunities;
+        const prefs = new Set(ids.map((i) => ctx.advs[i]!.localPref ?? 0));
+        localPref = Math.max(...prefs);
+        if (prefs.size > 1 && ctx.ibgp[peerIdx]) {
+          warnings.add(
+            `${e.text} to peer ${peer.name}: advertisements ${ids.map((i) => ctx.advs[i]!.name).join(', ')} set different localPref (${[...prefs].sort((x, y) => x - y).join(', ')}); sending the highest, ${localPref}`,
+          );
+        }
+      }
+      const row: BgpRow = { node, peer: peer.name, prefix: e.text, communities, largeCommunities };
+      if (ctx.ibgp[peerIdx]) row.localPref = localPref;
+      fn(pair, row);
+    }
   }
 }
 

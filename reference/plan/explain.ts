@@ -288,19 +288,28 @@ function unexplained(): Reason {
  * up with the IP masked to every length an advertisement uses. Explain and status both read it.
  */
 export class AnnouncedIndex {
-  private readonly rows = new Map<string, Set<string>>();
+  private readonly rows: Map<string, { has(prefix: string): boolean }>;
   private readonly lengths: { 4: number[]; 6: number[] };
   /** The families each BGPPeer's session carries (its peerAddress's, or both: dualStackAddressFamily). */
   private readonly families = new Map<string, ('ipv4' | 'ipv6')[]>();
 
-  constructor(plan: Plan, config: ClusterConfig) {
-    for (const p of config.peers) this.families.set(p.name, peerFamilies(p));
-    for (const r of plan.bgp) {
-      const k = `${r.node}\0${r.peer}`;
-      let set = this.rows.get(k);
-      if (!set) this.rows.set(k, (set = new Set()));
-      set.add(r.prefix);
+  /**
+   * From a plan's rows, or from prefix sets kept elsewhere (a speaker's live routes per session, keyed
+   * announcedKey(node, peer)): the same answers without building a plan.
+   */
+  constructor(source: Plan | Map<string, { has(prefix: string): boolean }>, config: ClusterConfig) {
+    if (source instanceof Map) this.rows = source;
+    else {
+      const rows = new Map<string, Set<string>>();
+      for (const r of source.bgp) {
+        const k = announcedKey(r.node, r.peer);
+        let set = rows.get(k);
+        if (!set) rows.set(k, (set = new Set()));
+        set.add(r.prefix);
+      }
+      this.rows = rows;
     }
+    for (const p of config.peers) this.families.set(p.name, peerFamilies(p));
     const advs = config.bgpAdvertisements;
     this.lengths = {
       4: [...new Set([32, ...advs.map((a) => a.aggregationLength)])],
@@ -314,7 +323,7 @@ export class AnnouncedIndex {
    * is announced to an IPv4 BGPPeer by its IPv4 address alone (MetalLB FRR mode, families per peer).
    */
   prefixesFor(node: string, peer: string, ips: readonly string[]): string[] | undefined {
-    const set = this.rows.get(`${node}\0${peer}`);
+    const set = this.rows.get(announcedKey(node, peer));
     if (!set) return undefined;
     const families = this.families.get(peer) ?? ['ipv4', 'ipv6'];
     const out = new Set<string>();
@@ -329,6 +338,10 @@ export class AnnouncedIndex {
     }
     return out.size ? [...out] : undefined;
   }
+}
+
+export function announcedKey(node: string, peer: string): string {
+  return `${node}\0${peer}`;
 }
 
 /** What MetalLB's status resources (api/v1beta1 ServiceBGPStatus, ServiceL2Status) would hold, per node. */
@@ -357,19 +370,34 @@ export function serviceStatuses(
   const l2 = new Map<string, Plan['l2'][number]>();
   for (const r of plan.l2) if (!l2.has(r.service)) l2.set(r.service, r);
   for (const a of [...input.allocations].sort((x, y) => (x.service < y.service ? -1 : 1))) {
-    const [serviceNamespace, serviceName] = a.service.split('/') as [string, string];
-    for (const node of nodes) {
-      const to = peers.filter((peer) => index.prefixesFor(node, peer, a.ips));
-      if (to.length) out.bgp.push({ node, serviceName, serviceNamespace, peers: to });
-    }
-    const r = l2.get(a.service);
-    if (r && (!opts.node || r.node === opts.node))
-      out.l2.push({
-        node: r.node,
-        serviceName,
-        serviceNamespace,
-        interfaces: r.interfaces.map((name) => ({ name })),
-      });
+    const one = statusesOfService(a, index, nodes, peers, l2.get(a.service), opts.node);
+    out.bgp.push(...one.bgp);
+    out.l2.push(...one.l2);
   }
+  return out;
+}
+
+/** One allocated Service's statuses (serviceStatuses, for one Service: what a speaker updates alone). */
+export function statusesOfService(
+  a: PlanAllocation,
+  index: AnnouncedIndex,
+  nodes: readonly string[],
+  peers: readonly string[],
+  l2Row: Plan['l2'][number] | undefined,
+  onlyNode?: string,
+): ServiceStatuses {
+  const out: ServiceStatuses = { bgp: [], l2: [] };
+  const [serviceNamespace, serviceName] = a.service.split('/') as [string, string];
+  for (const node of nodes) {
+    const to = peers.filter((peer) => index.prefixesFor(node, peer, a.ips));
+    if (to.length) out.bgp.push({ node, serviceName, serviceNamespace, peers: to });
+  }
+  if (l2Row && (!onlyNode || l2Row.node === onlyNode))
+    out.l2.push({
+      node: l2Row.node,
+      serviceName,
+      serviceNamespace,
+      interfaces: l2Row.interfaces.map((name) => ({ name })),
+    });
   return out;
 }

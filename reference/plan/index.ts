@@ -1,5 +1,5 @@
 /** The plan's public surface. */
-export { computePlan, routesForNode, type PlanOptions } from './plan.ts';
+export { buildPlan, computePlan, routesForNode, type PlanOptions } from './plan.ts';
 export { peersForNode, resolvePeer } from './peers.ts';
 export { PlanBuilder } from './builder.ts';
 export { PlanContext } from './context.ts';

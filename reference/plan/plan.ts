@@ -19,8 +19,18 @@ export function computePlan(
   allocations: readonly PlanAllocation[],
   opts: PlanOptions = {},
 ): Plan {
+  return buildPlan(config, allocations, opts).plan;
+}
+
+/** computePlan, also handing back its context and builder (a speaker then adds and removes single Services). */
+export function buildPlan(
+  config: ClusterConfig,
+  allocations: readonly PlanAllocation[],
+  opts: PlanOptions = {},
+  trackTouched = false,
+): { plan: Plan; ctx: PlanContext; builder: PlanBuilder } {
   const ctx = new PlanContext(config);
-  const builder = new PlanBuilder(ctx, opts.alive);
+  const builder = new PlanBuilder(ctx, opts.alive, trackTouched);
   for (const a of allocations) {
     const svc = ctx.services.get(a.service);
     if (svc) builder.addService(svc, a);
@@ -30,7 +40,9 @@ export function computePlan(
   const known = new Set(ctx.nodes);
   for (const n of opts.alive ?? [])
     if (!known.has(n)) warnings.push(`alive node ${JSON.stringify(n)} has no Node resource; ignored`);
-  return builder.plan(warnings);
+  const plan = builder.plan(warnings);
+  builder.takeTouched();
+  return { plan, ctx, builder };
 }
 
 /** A node's routes per peer, in plan order (what each of its sessions should announce). */

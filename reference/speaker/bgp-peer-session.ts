@@ -65,6 +65,10 @@ export function openBgpPeerSession(
       session.setRoutes(routes);
       onChange();
     },
+    patchRoutes: (announce, withdraw) => {
+      session.patchRoutes(announce, withdraw);
+      onChange();
+    },
     stop: (opts) => {
       unregister?.();
       // a clean stop tells the peer AdminDown (no failure); a restart leaves BFD to time out

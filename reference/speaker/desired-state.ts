@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto';
-import { loadTexts, readManifests } from '../config/load.ts';
 import { allocate } from '../allocate/allocate.ts';
-import { computePlan, peersForNode, routesForNode } from '../plan/index.ts';
-import { serviceStatuses } from '../plan/explain.ts';
 import { formatError } from '../config/errors.ts';
-import type { ValidationError } from '../model/types.ts';
-import { ParsedDocsCache } from '../config/yaml-fast.ts';
-import type { DesiredState } from './speaker.ts';
+import { finishCollected, loadTexts, type LoadOptions } from '../config/load.ts';
+import { ManifestFiles, mergeCollected, type DecodedFile } from '../config/manifest-files.ts';
+import type { ClusterConfig, ValidationError } from '../model/types.ts';
+import { serviceStatuses } from '../plan/explain.ts';
+import { computePlan, peersForNode, routesForNode } from '../plan/index.ts';
+import { LiveState, type DeltaResult, type FullResult } from './live-state.ts';
 
 export interface DesiredStateInput {
   node: string;
@@ -20,50 +19,53 @@ export interface DesiredStateInput {
   alive?: string[];
 }
 
+export type ComputedState = FullResult | DeltaResult | { ok: false; errors: string[] };
+
+function loadOptions(input: DesiredStateInput): LoadOptions {
+  return {
+    namespace: input.namespace,
+    ...(input.loadBalancerClass ? { loadBalancerClass: input.loadBalancerClass } : {}),
+    ...(input.ignoreExcludeLB ? { ignoreExcludeLB: true } : {}),
+  };
+}
+
+/** Only nodes the manifests define take part in the L2 election. */
+function aliveIn(config: ClusterConfig, alive: readonly string[] | undefined): string[] | undefined {
+  return alive?.filter((n) => config.nodes.some((x) => x.name === n));
+}
+
 /**
- * Manifest texts → what this node announces, through exactly the code `lbconform plan` uses. Every
- * Node in the manifests counts as alive for BGP (liveness only matters to the L2 election).
+ * Manifest texts -> what this node announces, from scratch, through exactly the code `lbconform plan`
+ * uses. Every Node in the manifests counts as alive for BGP (liveness only matters to L2). The speaker
+ * itself goes through DesiredStateComputer; this is what its results are checked against.
  */
 export function desiredStateFromTexts(
   input: DesiredStateInput,
   texts: readonly { file: string; text: string }[],
   readErrors: ValidationError[],
-  cache?: ParsedDocsCache,
-): DesiredState {
-  const { node, namespace, alive } = input;
-  const { config, errors } = loadTexts(
-    texts,
-    readErrors,
-    {
-      namespace,
-      ...(input.loadBalancerClass ? { loadBalancerClass: input.loadBalancerClass } : {}),
-      ...(input.ignoreExcludeLB ? { ignoreExcludeLB: true } : {}),
-    },
-    cache,
-  );
-  if (!config || errors.length) {
-    return { ok: false, errors: errors.map(formatError) };
-  }
+): FullResult | { ok: false; errors: string[] } {
+  const { node } = input;
+  const { config, errors } = loadTexts(texts, readErrors, loadOptions(input));
+  if (!config || errors.length) return { ok: false, errors: errors.map(formatError) };
   const allocation = allocate(config);
+  const alive = aliveIn(config, input.alive);
   const plan = computePlan(config, allocation.allocations, {
     serviceErrors: allocation.errors,
-    ...(alive ? { alive: alive.filter((n) => config.nodes.some((x) => x.name === n)) } : {}),
+    ...(alive ? { alive } : {}),
   });
-  const peers = peersForNode(config, node);
-  // what MetalLB's ServiceBGPStatus / ServiceL2Status would say for this node (`speaker --status`)
-  const services = serviceStatuses(
-    { config, allocations: allocation.allocations, serviceErrors: allocation.errors },
-    { plan, node },
-  );
   const routes = routesForNode(plan, node);
   const count = [...routes.values()].reduce((n, r) => n + r.length, 0);
   return {
     ok: true,
-    peers,
+    peers: peersForNode(config, node),
     routes,
     summary: `${config.services.length} services, ${plan.allocations.length} allocated, ${count} routes for ${node}`,
     warnings: plan.warnings,
-    services,
+    // what MetalLB's ServiceBGPStatus / ServiceL2Status would say for this node (`speaker --status`)
+    services: serviceStatuses(
+      { config, allocations: allocation.allocations, serviceErrors: allocation.errors },
+      { plan, node },
+    ),
     l2: {
       rows: plan.l2.filter((r) => r.node === node).map((r) => ({ ip: r.ip, interfaces: r.interfaces })),
       members: config.nodes
@@ -74,47 +76,67 @@ export function desiredStateFromTexts(
   };
 }
 
-export type ManifestTexts = { file: string; text: string }[];
-export type ComputeFromTexts = (
-  input: DesiredStateInput,
-  texts: ManifestTexts,
-  readErrors: ValidationError[],
-) => Promise<DesiredState>;
-
 /**
- * Computes the desired state from the files, remembering what it was computed from: when neither the
- * files' contents nor the alive set changed (a SIGHUP and the file watcher both reporting one edit),
- * it answers `unchanged` without parsing anything again. Reading and hashing 10k Services' YAML takes
- * milliseconds; the parsing and planning (`fromTexts`) is what may run elsewhere.
+ * The speaker's reloads: re-reads only the files whose stat changed (ManifestFiles), and answers a
+ * change to Services and EndpointSlices alone as a difference from the last good state (LiveState);
+ * anything else, and the first load, is computed in full. `unchanged` when neither the files nor the
+ * inputs changed (a SIGHUP and the file watcher both reporting one edit). Invalid manifests are read
+ * again through load.ts's precise path, so every error names its line; the last good state stays.
  */
-export class DesiredStateSource {
-  private lastKey?: string;
+export class DesiredStateComputer {
+  private files?: ManifestFiles;
+  private live?: LiveState;
+  private inputKey?: string;
+  private optionsKey?: string;
 
-  constructor(
-    private readonly fromTexts: ComputeFromTexts = async (i, t, e) =>
-      desiredStateFromTexts(i, t, e, this.cache),
-  ) {}
-
-  private readonly cache = new ParsedDocsCache();
-
-  async compute(input: DesiredStateInput): Promise<DesiredState | 'unchanged'> {
-    const { texts, errors } = await readManifests(input.paths);
-    const hash = createHash('sha256');
-    for (const t of texts) hash.update(t.file).update('\0').update(t.text).update('\0');
-    for (const e of errors) hash.update(e.file).update(e.message);
-    hash.update(
-      JSON.stringify([
-        input.node,
-        input.namespace,
-        input.loadBalancerClass ?? null,
-        input.ignoreExcludeLB === true,
-        input.alive ?? null,
-      ]),
-    );
-    const key = hash.digest('hex');
-    if (key === this.lastKey) return 'unchanged';
-    const state = await this.fromTexts(input, texts, errors);
-    this.lastKey = key;
-    return state;
+  async compute(input: DesiredStateInput): Promise<ComputedState | 'unchanged'> {
+    const opts = loadOptions(input);
+    const optionsKey = JSON.stringify(opts);
+    if (!this.files || optionsKey !== this.optionsKey) {
+      this.files = new ManifestFiles(opts);
+      this.optionsKey = optionsKey;
+      this.live = undefined;
+    }
+    const inputKey = JSON.stringify([input.node, optionsKey, input.alive ?? null]);
+    if (inputKey !== this.inputKey) this.live = undefined;
+    const { files, readErrors } = await this.files.refresh(input.paths);
+    if (readErrors.length > 0) return this.rejected(input, files, readErrors, opts);
+    if (this.live) {
+      const delta = this.live.applyFiles(files);
+      if (delta) return delta;
+      this.live = undefined; // spoilt half-way: rebuilt below
+    }
+    const config = fastConfig(files, opts);
+    if (!config) return this.rejected(input, files, [], opts);
+    const { live, result } = LiveState.build(input.node, config, files, aliveIn(config, input.alive));
+    this.live = live;
+    this.inputKey = inputKey;
+    return result;
   }
+
+  /** Invalid (or unusual) input, read again on the precise path: its errors, or its config after all. */
+  private async rejected(
+    input: DesiredStateInput,
+    files: readonly DecodedFile[],
+    readErrors: ValidationError[],
+    opts: LoadOptions,
+  ): Promise<ComputedState> {
+    const texts = await this.files!.texts(files);
+    const { config, errors } = loadTexts(texts, readErrors, opts);
+    if (config && errors.length === 0) {
+      // valid after all (YAML the fast path leaves alone, such as anchors): no live state, computed in full
+      this.live = undefined;
+      return LiveState.build(input.node, config, [], aliveIn(config, input.alive)).result;
+    }
+    return { ok: false, errors: errors.map(formatError) };
+  }
+}
+
+/** The files' decoded resources as one validated config, or undefined when anything needs the precise path. */
+function fastConfig(files: readonly DecodedFile[], opts: LoadOptions): ClusterConfig | undefined {
+  if (!files.every((f) => f.collected)) return undefined;
+  const merged = mergeCollected(files);
+  if (!merged) return undefined;
+  const { config, errors } = finishCollected(merged, [], opts);
+  return errors.length === 0 ? config : undefined;
 }

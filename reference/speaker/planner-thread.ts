@@ -1,48 +1,43 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../../common/log.ts';
-import type { ValidationError } from '../model/types.ts';
-import { ParsedDocsCache } from '../config/yaml-fast.ts';
-import {
-  DesiredStateSource,
-  desiredStateFromTexts,
-  type DesiredStateInput,
-  type ManifestTexts,
-} from './desired-state.ts';
-import type { DesiredState } from './speaker.ts';
+import { DesiredStateComputer, type ComputedState, type DesiredStateInput } from './desired-state.ts';
 
 interface Job {
   input: DesiredStateInput;
-  texts: ManifestTexts;
-  errors: ValidationError[];
-  resolve: (r: DesiredState) => void;
+  resolve: (r: ComputedState | 'unchanged') => void;
   reject: (e: Error) => void;
 }
 
 /**
- * Parsing 50k Services and planning takes seconds; on the speaker's own thread that would starve the
- * BGP keepalives and let a peer's hold timer expire in the middle of a reload. So reloads are computed
- * on a worker thread and the event loop stays free. The first computation runs here (no session is up
- * yet, and starting the thread first would only delay it); the thread starts after it. If the thread
- * cannot start or dies, work falls back to this thread (slower to react, never wrong).
+ * Reading 50k Services and planning takes seconds; on the speaker's own thread that would starve the
+ * BGP keepalives and let a peer's hold timer expire in the middle of a reload. So every computation
+ * runs on a worker thread, which also keeps the decoded files and the live plan (only the results
+ * cross to the speaker's thread: the full state once, then differences). If the thread cannot start
+ * or dies, work moves to this thread, starting from scratch (slower to react, never wrong).
  */
 export class PlannerThread {
   private worker?: Worker;
-  private started = false;
   private closed = false;
   private nextId = 1;
   private readonly pending = new Map<number, Job>();
-  /** For what runs on this thread (the first computation, or all of them without a worker). */
-  private readonly cache = new ParsedDocsCache();
+  /** Used only without a worker. */
+  private local?: DesiredStateComputer;
   /** Where computations ran (also in the speaker's status): a thread that never runs shows here. */
   readonly computed = { here: 0, onThread: 0 };
-  private readonly source = new DesiredStateSource((input, texts, errors) =>
-    this.fromTexts(input, texts, errors),
-  );
 
-  constructor(private readonly log: Logger) {}
+  constructor(private readonly log: Logger) {
+    this.start();
+  }
 
-  compute(input: DesiredStateInput): Promise<DesiredState | 'unchanged'> {
-    return this.source.compute(input);
+  compute(input: DesiredStateInput): Promise<ComputedState | 'unchanged'> {
+    if (!this.worker) return this.computeHere(input);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { input, resolve, reject });
+      // an idle thread must not keep the process alive; a busy one must
+      this.worker!.ref();
+      this.worker!.postMessage({ id, input });
+    });
   }
 
   async close(): Promise<void> {
@@ -52,38 +47,18 @@ export class PlannerThread {
     await w?.terminate();
   }
 
-  private fromTexts(
-    input: DesiredStateInput,
-    texts: ManifestTexts,
-    errors: ValidationError[],
-  ): Promise<DesiredState> {
-    if (!this.worker) {
-      const state = desiredStateFromTexts(input, texts, errors, this.cache);
-      this.computed.here++;
-      if (!this.started) {
-        setImmediate(() => {
-          this.start();
-          // the thread reads these texts now, so the first reload finds them parsed (id 0: no answer awaited)
-          this.worker?.postMessage({ id: 0, input, texts, errors });
-        });
-      }
-      return Promise.resolve(state);
-    }
-    const id = this.nextId++;
-    return new Promise<DesiredState>((resolve, reject) => {
-      this.pending.set(id, { input, texts, errors, resolve, reject });
-      // an idle thread must not keep the process alive; a busy one must
-      this.worker!.ref();
-      this.worker!.postMessage({ id, input, texts, errors });
-    });
+  private async computeHere(input: DesiredStateInput): Promise<ComputedState | 'unchanged'> {
+    this.local ??= new DesiredStateComputer();
+    const r = await this.local.compute(input);
+    this.computed.here++;
+    return r;
   }
 
   private start(): void {
-    if (this.started || this.closed) return;
-    this.started = true;
+    if (this.closed) return;
     try {
       const w = startWorker(new URL('./planner-thread.worker.ts', import.meta.url));
-      w.on('message', (m: { id: number; result?: DesiredState; error?: string }) => {
+      w.on('message', (m: { id: number; result?: ComputedState | 'unchanged'; error?: string }) => {
         const job = this.pending.get(m.id);
         if (!job) return;
         this.pending.delete(m.id);
@@ -107,15 +82,11 @@ export class PlannerThread {
     if (!this.worker) return;
     this.worker = undefined;
     this.log.error('planner.thread.lost', { reason: why, fallback: 'computing on the main thread' });
-    // what was asked of the lost thread is computed here instead
-    for (const [, job] of this.pending) {
-      try {
-        job.resolve(desiredStateFromTexts(job.input, job.texts, job.errors));
-      } catch (err) {
-        job.reject(err as Error);
-      }
-    }
+    // What was asked of the lost thread is computed here instead, from scratch: the first answer is a
+    // full state, which replaces whatever differences the thread had sent.
+    const jobs = [...this.pending.values()];
     this.pending.clear();
+    for (const job of jobs) this.computeHere(job.input).then(job.resolve, job.reject);
   }
 }
 

@@ -1,22 +1,18 @@
-/** The planner thread's body: parses and plans off the speaker's event loop (planner-thread.ts). */
+/** The planner thread's body: reads, parses and plans off the speaker's event loop (planner-thread.ts). */
 import { parentPort } from 'node:worker_threads';
-import type { ValidationError } from '../model/types.ts';
-import { ParsedDocsCache } from '../config/yaml-fast.ts';
-import { desiredStateFromTexts, type DesiredStateInput, type ManifestTexts } from './desired-state.ts';
+import { DesiredStateComputer, type DesiredStateInput } from './desired-state.ts';
 
-// a reload parses only the files that changed since the last one
-const cache = new ParsedDocsCache();
+// keeps the decoded files and the live plan between reloads, so a reload costs what changed
+const computer = new DesiredStateComputer();
+// one at a time, in order: a reload answered as a difference assumes the one before it was applied
+let queue: Promise<void> = Promise.resolve();
 
-parentPort!.on(
-  'message',
-  (msg: { id: number; input: DesiredStateInput; texts: ManifestTexts; errors: ValidationError[] }) => {
+parentPort!.on('message', (msg: { id: number; input: DesiredStateInput }) => {
+  queue = queue.then(async () => {
     try {
-      parentPort!.postMessage({
-        id: msg.id,
-        result: desiredStateFromTexts(msg.input, msg.texts, msg.errors, cache),
-      });
+      parentPort!.postMessage({ id: msg.id, result: await computer.compute(msg.input) });
     } catch (err) {
       parentPort!.postMessage({ id: msg.id, error: String((err as Error)?.stack ?? err) });
     }
-  },
-);
+  });
+});

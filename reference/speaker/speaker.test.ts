@@ -1,5 +1,5 @@
 import t from 'tap';
-import { Speaker, type DesiredState, type PeerForNode, type PeerSession } from './speaker.ts';
+import { Speaker, type DesiredState, type FullState, type PeerForNode, type PeerSession } from './speaker.ts';
 import { cidrOf, formatCidr } from '../model/ip.ts';
 import type { AnnouncedRoute } from '../model/route.ts';
 import { silentLogger } from '../../common/log.ts';
@@ -26,6 +26,7 @@ function harness(states: DesiredState[]) {
   const opened: string[] = [];
   const stopped: string[] = [];
   const routes = new Map<string, string[][]>();
+  const patches: string[] = [];
   let i = 0;
   const speaker = new Speaker(
     async () => states[Math.min(i++, states.length - 1)]!,
@@ -34,13 +35,15 @@ function harness(states: DesiredState[]) {
       return {
         setRoutes: (r) =>
           routes.set(p.name, [...(routes.get(p.name) ?? []), r.map((x) => formatCidr(x.prefix))]),
+        patchRoutes: (a, w) =>
+          patches.push(`${p.name}: +${a.map((x) => formatCidr(x.prefix)).join(',')} -${w.join(',')}`),
         stop: async () => void stopped.push(p.name),
         status: () => ({ peer: p.name }),
       };
     },
     silentLogger,
   );
-  return { speaker, opened, stopped, routes };
+  return { speaker, opened, stopped, routes, patches };
 }
 
 const ok = (peers: PeerForNode[], routes: Record<string, string[]>): DesiredState => ({
@@ -49,6 +52,40 @@ const ok = (peers: PeerForNode[], routes: Record<string, string[]>): DesiredStat
   summary: 'x',
   routes: new Map(Object.entries(routes).map(([k, v]) => [k, v.map(route)])),
 });
+
+t.test(
+  'a difference patches the sessions it names and the statuses; it never opens or closes one',
+  async (t) => {
+    const full: DesiredState = {
+      ...(ok([peer('a'), peer('b', { peerAddress: '192.0.2.2' })], { a: ['203.0.113.200/32'] }) as FullState),
+      services: { bgp: [{ node: 'n', serviceName: 's1', serviceNamespace: 'x', peers: ['a'] }], l2: [] },
+    };
+    const delta: DesiredState = {
+      ok: true,
+      summary: 'y',
+      delta: {
+        routes: [{ peer: 'a', announce: [route('203.0.113.201/32')], withdraw: ['203.0.113.200/32'] }],
+        services: {
+          keys: ['x/s1', 'x/s2'],
+          statuses: { bgp: [{ node: 'n', serviceName: 's2', serviceNamespace: 'x', peers: ['a'] }], l2: [] },
+        },
+      },
+    };
+    const h = harness([full, delta]);
+    await h.speaker.start();
+    await h.speaker.reload();
+    t.same(h.opened, ['a', 'b'], 'no session opened for the difference');
+    t.same(h.stopped, []);
+    t.same(h.patches, ['a: +203.0.113.201/32 -203.0.113.200/32'], 'only peer a patched');
+    const st = h.speaker.status();
+    t.equal(st.config, 'y');
+    t.same(
+      st.services?.bgp.map((s) => s.serviceName),
+      ['s2'],
+      's1 replaced by nothing, s2 added',
+    );
+  },
+);
 
 t.test('opens one session per peer and hands each its routes', async (t) => {
   const h = harness([ok([peer('a'), peer('b', { peerAddress: '192.0.2.2' })], { a: ['203.0.113.200/32'] })]);
@@ -108,7 +145,7 @@ t.test('reload requests made while one runs become one more reload, not one each
       }
       return ok([], {});
     },
-    () => ({ setRoutes: () => {}, stop: async () => {}, status: () => ({}) }),
+    () => ({ setRoutes: () => {}, patchRoutes: () => {}, stop: async () => {}, status: () => ({}) }),
     silentLogger,
   );
   await speaker.start();
@@ -132,7 +169,7 @@ t.test('an unchanged config is not applied again; a stop during a reload opens n
     },
     (p) => {
       opened.push(p.name);
-      return { setRoutes: () => {}, stop: async () => {}, status: () => ({}) };
+      return { setRoutes: () => {}, patchRoutes: () => {}, stop: async () => {}, status: () => ({}) };
     },
     silentLogger,
   );
@@ -157,7 +194,7 @@ t.test('a peer whose session cannot be opened is logged and skipped; the others 
       if (p.name === 'bad')
         throw Object.assign(new Error('no route to 192.0.2.1'), { code: 'NO_ROUTE_TO_PEER' });
       opened.push(p.name);
-      return { setRoutes: () => {}, stop: async () => {}, status: () => ({}) };
+      return { setRoutes: () => {}, patchRoutes: () => {}, stop: async () => {}, status: () => ({}) };
     },
     silentLogger,
   );

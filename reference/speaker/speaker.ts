@@ -2,31 +2,48 @@ import type { Logger } from '../../common/log.ts';
 
 import type { AnnouncedRoute, ResolvedPeer } from '../plan/types.ts';
 import type { ServiceStatuses } from '../plan/explain.ts';
+import type { RoutesDelta, StatusPatch } from './live-state.ts';
+import { ServiceStatusBook } from './status-book.ts';
 
 /** A BGPPeer as this node sees it, with every default resolved (the plan's own type). */
 export type PeerForNode = ResolvedPeer;
 
 /** What this node should be doing, computed from the manifests by the same code as `lbconform plan`. */
-export type DesiredState =
-  | {
-      ok: true;
-      peers: PeerForNode[];
-      routes: Map<string, AnnouncedRoute[]>;
-      summary: string;
-      warnings?: string[];
-      /** This node's ServiceBGPStatus / ServiceL2Status view (reference/plan/explain.ts). */
-      services?: ServiceStatuses;
-      /** Layer 2: the IPs this node won the election for, and who takes part in the membership. */
-      l2?: {
-        rows: { ip: string; interfaces: string[] }[];
-        members: { node: string; address: string }[];
-        needed: boolean;
-      };
-    }
-  | { ok: false; errors: string[] };
+export interface FullState {
+  ok: true;
+  peers: PeerForNode[];
+  routes: Map<string, AnnouncedRoute[]>;
+  summary: string;
+  warnings?: string[];
+  /** This node's ServiceBGPStatus / ServiceL2Status view (reference/plan/explain.ts). */
+  services?: ServiceStatuses;
+  /** Layer 2: the IPs this node won the election for, and who takes part in the membership. */
+  l2?: {
+    rows: { ip: string; interfaces: string[] }[];
+    members: { node: string; address: string }[];
+    needed: boolean;
+  };
+}
+
+/**
+ * A reload that changed only Services and EndpointSlices, as the difference from the state before it
+ * (live-state.ts): the same peers, these routes re-announced or withdrawn, these Services' statuses.
+ */
+export interface DeltaState {
+  ok: true;
+  delta: { routes: RoutesDelta[]; services: StatusPatch };
+  summary: string;
+  warnings?: string[];
+  /** Present only when this node's layer 2 rows changed. */
+  l2?: FullState['l2'];
+}
+
+export type DesiredState = FullState | DeltaState | { ok: false; errors: string[] };
 
 export interface PeerSession {
   setRoutes(routes: AnnouncedRoute[]): void;
+  /** Only these routes changed: `announce` new or changed ones, `withdraw` prefix keys. */
+  patchRoutes(announce: AnnouncedRoute[], withdraw: string[]): void;
   /** `notify: false`: close without Cease (graceful restart: peers keep the routes as stale). */
   stop(opts?: { notify?: boolean }): Promise<void>;
   status(): unknown;
@@ -41,7 +58,8 @@ export type SessionFactory = (peer: PeerForNode) => PeerSession;
  */
 export class Speaker {
   private readonly sessions = new Map<string, { key: string; session: PeerSession }>();
-  private lastGood?: Extract<DesiredState, { ok: true }>;
+  /** The last good state: its peers and summary, and the Services' statuses (patched by differences). */
+  private lastGood?: { peers: PeerForNode[]; summary: string; services?: ServiceStatusBook };
   private reloading: Promise<void> = Promise.resolve();
   /** A reload waiting behind the running one: later requests join it instead of queueing more. */
   private queued?: Promise<void>;
@@ -53,9 +71,7 @@ export class Speaker {
     private readonly openSession: SessionFactory,
     private readonly log: Logger,
     /** Applies what is not BGP (layer 2) after the sessions got their routes. */
-    private readonly applyExtra: (
-      desired: Extract<DesiredState, { ok: true }>,
-    ) => Promise<void> = async () => {},
+    private readonly applyExtra: (desired: FullState | DeltaState) => Promise<void> = async () => {},
   ) {}
 
   /** Loads the config; resolves false (and starts nothing) when the first config is invalid. */
@@ -100,14 +116,40 @@ export class Speaker {
       });
       return;
     }
-    this.lastGood = desired;
+    if ('delta' in desired) {
+      if (!this.lastGood) {
+        // cannot happen (the planner answers the first load in full); refuse rather than guess
+        this.log.error('config.rejected', {
+          errors: ['a difference arrived before any full state'],
+          keeping: 'nothing',
+        });
+        return;
+      }
+      this.lastGood.summary = desired.summary;
+      this.lastGood.services?.patch(desired.delta.services);
+      this.log.info('config.applied', {
+        summary: desired.summary,
+        peers: this.lastGood.peers.map((p) => p.name),
+        changed: desired.delta.routes.reduce((n, d) => n + d.announce.length + d.withdraw.length, 0),
+      });
+      for (const w of desired.warnings ?? []) this.log.warn('config.warning', { warning: w });
+      for (const d of desired.delta.routes)
+        this.sessions.get(d.peer)?.session.patchRoutes(d.announce, d.withdraw);
+      if (desired.l2) await this.applyExtra(desired);
+      return;
+    }
+    this.lastGood = {
+      peers: desired.peers,
+      summary: desired.summary,
+      ...(desired.services ? { services: new ServiceStatusBook(desired.services) } : {}),
+    };
     this.log.info('config.applied', { summary: desired.summary, peers: desired.peers.map((p) => p.name) });
     for (const w of desired.warnings ?? []) this.log.warn('config.warning', { warning: w });
     await this.apply(desired);
     await this.applyExtra(desired);
   }
 
-  private async apply(desired: Extract<DesiredState, { ok: true }>): Promise<void> {
+  private async apply(desired: FullState): Promise<void> {
     const wanted = new Map(desired.peers.map((p) => [p.name, p]));
     const stops: Promise<void>[] = [];
     for (const [name, entry] of this.sessions) {
@@ -147,7 +189,7 @@ export class Speaker {
   status(): { sessions: Record<string, unknown>; config: string | null; services?: ServiceStatuses } {
     return {
       config: this.lastGood?.summary ?? null,
-      ...(this.lastGood?.services ? { services: this.lastGood.services } : {}),
+      ...(this.lastGood?.services ? { services: this.lastGood.services.all() } : {}),
       sessions: Object.fromEntries([...this.sessions].map(([name, e]) => [name, e.session.status()])),
     };
   }
