@@ -6,7 +6,7 @@ import { PlannerThread } from './planner-thread.ts';
 import { openBgpPeerSession } from './bgp-peer-session.ts';
 import { processBgpListener } from './bgp-listener.ts';
 import { watchPaths } from './watch-paths.ts';
-import { readStatus, statusPath, writeStatus } from './status-file.ts';
+import { readStatus, statusPath, writeStatusText } from './status-file.ts';
 
 import { parseCommandArgs, type CommandIO as Io } from '../commands/io.ts';
 
@@ -26,6 +26,9 @@ manifests: a valid change is applied as a route difference, an invalid one is lo
 config stays announced. SIGHUP reloads at once; SIGTERM/SIGINT send Cease (Administrative Shutdown) to
 every peer and exit. SIGUSR2 exits for a restart: sessions close without Cease, so peers with graceful
 restart (BGPPeer enableGracefulRestart, RFC 4724) keep the routes until the next speaker sends End-of-RIB. Logs are JSON lines on stderr (LBCONFORM_LOG_LEVEL=debug|info|warn|error).`;
+
+/** Status events closer together than this share one write of the status file. */
+const PUBLISH_MS = 50;
 
 export async function runSpeakerCommand(args: string[], io: Io): Promise<number> {
   const parsed = parseCommandArgs(
@@ -57,7 +60,7 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
       io.stderr.write(`no running speaker for node ${values.node} (no ${statusFile})\n`);
       return 1;
     }
-    io.stdout.write(readStatus(statusFile));
+    io.stdout.write(`${JSON.stringify(JSON.parse(readStatus(statusFile)), null, 2)}\n`);
     return 0;
   }
   if (positionals.length === 0) {
@@ -134,19 +137,31 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
       await l2.apply(desired.l2.members, desired.l2.rows, desired.l2.needed);
     },
   );
-  const publish = (): void => {
+  // The status file is rewritten after every reload and session event; at 50k Services it is
+  // megabytes, so events close together share one write (at most one per PUBLISH_MS).
+  let publishTimer: NodeJS.Timeout | undefined;
+  let stopping = false;
+  const publishNow = (): void => {
+    clearTimeout(publishTimer);
+    publishTimer = undefined;
+    if (stopping) return; // a stopped speaker leaves no status (or, stopping for a restart, its last one)
     try {
-      writeStatus(statusFile, {
+      const head = JSON.stringify({
         node,
         pid: process.pid,
         updated: new Date().toISOString(),
-        ...speaker.status(),
+        ...speaker.status(false),
         planner: planner.computed,
         ...(l2 ? { l2: l2.status() } : {}),
       });
+      const services = speaker.servicesJson();
+      writeStatusText(statusFile, services ? `${head.slice(0, -1)},"services":${services}}\n` : `${head}\n`);
     } catch (err) {
       log.warn('status.write-failed', { error: err as Error });
     }
+  };
+  const publish = (): void => {
+    publishTimer ??= setTimeout(publishNow, PUBLISH_MS);
   };
 
   // Installed before start: SIGHUP's default action would kill a speaker still starting (a manifest
@@ -160,17 +175,17 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
     );
     return 1;
   }
-  publish();
+  publishNow();
   const watcher = watchPaths(positionals, () => void speaker.reload().then(publish));
 
   return new Promise<number>((resolve) => {
-    let stopping = false;
     const stop = (signal: string): void => {
       if (stopping) return;
       stopping = true;
       const forRestart = signal === 'SIGUSR2';
       log.info('speaker.stopping', { signal, ...(forRestart ? { restart: true } : {}) });
       watcher.close();
+      clearTimeout(publishTimer);
       void Promise.all([speaker.stop({ notify: !forRestart }), l2?.close(), planner.close()]).then(() => {
         // A stopped speaker leaves no status behind: `--status` then says no speaker is running. One
         // stopping for a restart leaves it, so the next one knows it restarts.

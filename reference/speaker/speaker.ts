@@ -97,6 +97,8 @@ export class Speaker {
 
   private async reloadNow(): Promise<void> {
     if (this.stopped) return;
+    const started = performance.now();
+    const took = (): number => Math.round(performance.now() - started);
     let desired: DesiredState | 'unchanged';
     try {
       desired = await this.compute();
@@ -131,6 +133,7 @@ export class Speaker {
         summary: desired.summary,
         peers: this.lastGood.peers.map((p) => p.name),
         changed: desired.delta.routes.reduce((n, d) => n + d.announce.length + d.withdraw.length, 0),
+        ms: took(),
       });
       for (const w of desired.warnings ?? []) this.log.warn('config.warning', { warning: w });
       for (const d of desired.delta.routes)
@@ -143,7 +146,11 @@ export class Speaker {
       summary: desired.summary,
       ...(desired.services ? { services: new ServiceStatusBook(desired.services) } : {}),
     };
-    this.log.info('config.applied', { summary: desired.summary, peers: desired.peers.map((p) => p.name) });
+    this.log.info('config.applied', {
+      summary: desired.summary,
+      peers: desired.peers.map((p) => p.name),
+      ms: took(),
+    });
     for (const w of desired.warnings ?? []) this.log.warn('config.warning', { warning: w });
     await this.apply(desired);
     await this.applyExtra(desired);
@@ -186,12 +193,22 @@ export class Speaker {
     }
   }
 
-  status(): { sessions: Record<string, unknown>; config: string | null; services?: ServiceStatuses } {
+  /** `withServices: false` leaves the Services' statuses out (see servicesJson). */
+  status(withServices = true): {
+    sessions: Record<string, unknown>;
+    config: string | null;
+    services?: ServiceStatuses;
+  } {
     return {
       config: this.lastGood?.summary ?? null,
-      ...(this.lastGood?.services ? { services: this.lastGood.services.all() } : {}),
+      ...(withServices && this.lastGood?.services ? { services: this.lastGood.services.all() } : {}),
       sessions: Object.fromEntries([...this.sessions].map(([name, e]) => [name, e.session.status()])),
     };
+  }
+
+  /** The Services' statuses as JSON (cheap to repeat at 50k Services), or undefined before any. */
+  servicesJson(): string | undefined {
+    return this.lastGood?.services?.toJSON();
   }
 
   /**

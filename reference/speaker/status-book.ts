@@ -10,6 +10,10 @@ type One = { bgp: ServiceStatuses['bgp']; l2: ServiceStatuses['l2'] };
 export class ServiceStatusBook {
   private readonly byService = new Map<string, One>();
   private cached?: ServiceStatuses;
+  /** Per Service, its entries as JSON (bgp, l2), so writing the status file does not re-serialise 50k objects. */
+  private readonly json = new Map<string, { bgp: string; l2: string }>();
+  /** Service keys in order, kept sorted as Services come and go. */
+  private keys?: string[];
 
   constructor(all: ServiceStatuses) {
     for (const s of all.bgp) this.entry(`${s.serviceNamespace}/${s.serviceName}`).bgp.push(s);
@@ -19,7 +23,10 @@ export class ServiceStatusBook {
 
   patch(p: StatusPatch): void {
     if (p.keys.length === 0) return;
-    for (const k of p.keys) this.byService.delete(k);
+    for (const k of p.keys) {
+      this.json.delete(k);
+      if (this.byService.delete(k) && this.keys) removeSorted(this.keys, k);
+    }
     for (const s of p.statuses.bgp) this.entry(`${s.serviceNamespace}/${s.serviceName}`).bgp.push(s);
     for (const s of p.statuses.l2) this.entry(`${s.serviceNamespace}/${s.serviceName}`).l2.push(s);
     this.cached = undefined;
@@ -38,9 +45,58 @@ export class ServiceStatusBook {
     return out;
   }
 
+  /** all() as compact JSON, built from per-Service pieces (the status file at 50k Services). */
+  toJSON(): string {
+    this.keys ??= [...this.byService.keys()].sort(cmpStr);
+    const bgp: string[] = [];
+    const l2: string[] = [];
+    for (const k of this.keys) {
+      let j = this.json.get(k);
+      if (!j) {
+        const one = this.byService.get(k)!;
+        j = {
+          bgp: one.bgp.map((x) => JSON.stringify(x)).join(','),
+          l2: one.l2.map((x) => JSON.stringify(x)).join(','),
+        };
+        this.json.set(k, j);
+      }
+      if (j.bgp) bgp.push(j.bgp);
+      if (j.l2) l2.push(j.l2);
+    }
+    return `{"bgp":[${bgp.join(',')}],"l2":[${l2.join(',')}]}`;
+  }
+
   private entry(key: string): One {
     let e = this.byService.get(key);
-    if (!e) this.byService.set(key, (e = { bgp: [], l2: [] }));
+    if (!e) {
+      this.byService.set(key, (e = { bgp: [], l2: [] }));
+      if (this.keys) insertSorted(this.keys, key);
+    }
     return e;
   }
+}
+
+function cmpStr(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function lowerBound(xs: readonly string[], v: string): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function insertSorted(xs: string[], v: string): void {
+  const i = lowerBound(xs, v);
+  if (xs[i] !== v) xs.splice(i, 0, v);
+}
+
+function removeSorted(xs: string[], v: string): void {
+  const i = lowerBound(xs, v);
+  if (xs[i] === v) xs.splice(i, 1);
 }

@@ -13,10 +13,11 @@ export function statusPath(
   return join(dir, `${node.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
 }
 
-export function writeStatus(path: string, status: unknown): void {
+/** The status, serialised by the speaker (its Services' part built from cached pieces). */
+export function writeStatusText(path: string, text: string): void {
   mkdirSync(join(path, '..'), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(status, null, 2) + '\n');
+  writeFileSync(tmp, text);
   renameSync(tmp, path); // atomic: a reader never sees half a file
 }
 
