@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { fastLoad, preciseLoad } from './load.ts';
-import { parseYamlDocumentsFast } from './yaml-fast.ts';
+import { documentSlices, parseYamlDocumentsFast } from './yaml-fast.ts';
 import { parseYamlDocuments } from './yaml-docs.ts';
 
 const fixtures = fileURLToPath(new URL('../../fixtures/', import.meta.url));
@@ -85,9 +85,37 @@ t.test('property: same values and document lines as the yaml library', async (t)
         const strip = (d: { value: unknown; line: number }[]) =>
           d.map((x) => ({ value: x.value, line: x.line }));
         t.same(strip(fast), strip(precise));
-        return JSON.stringify(strip(fast)) === JSON.stringify(strip(precise));
+        // cut before every `---` (a large file is read in slices): the same documents and lines
+        const sliced = parseYamlDocumentsFast(text, 1);
+        return (
+          JSON.stringify(strip(fast)) === JSON.stringify(strip(precise)) &&
+          JSON.stringify(strip(sliced ?? [])) === JSON.stringify(strip(fast))
+        );
       },
     ),
     { numRuns: 300 },
   );
 });
+
+t.test(
+  'a large file is read in slices cut only before `---` lines; documents and lines as if read whole',
+  async (t) => {
+    const doc = (i: number) =>
+      `# service ${i}\n--- {kind: x, i: ${i}}\n---\nkind: y\nnote: |\n  ---\n  not a marker, indented\ni: ${i}\n`;
+    const text = Array.from({ length: 40 }, (_, i) => doc(i)).join('');
+    const slices = documentSlices(text, 100);
+    t.ok(slices.length > 10, `cut in ${slices.length} slices`);
+    t.equal(slices.join(''), text, 'nothing lost or repeated');
+    t.ok(
+      slices.slice(1).every((s) => s.startsWith('---')),
+      'every slice after the first starts at a marker',
+    );
+    const strip = (d: { value: unknown; line: number }[] | undefined) =>
+      (d ?? []).map((x) => ({ value: x.value, line: x.line }));
+    const whole = parseYamlDocumentsFast(text, Number.POSITIVE_INFINITY);
+    t.equal(whole?.length, 80);
+    t.same(strip(parseYamlDocumentsFast(text, 100)), strip(whole));
+    t.same(documentSlices(`%YAML 1.2\n${text}`, 100).length, 1, 'a directive: not cut');
+    t.same(documentSlices(`a: 1\n...\n${text}`, 100).length, 1, 'an end marker: not cut');
+  },
+);

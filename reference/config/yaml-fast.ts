@@ -39,10 +39,50 @@ function startOf(e: Event): number {
 /**
  * The documents of one file, or undefined when this path cannot read it (bad syntax, aliases,
  * anything unusual): the caller then takes the slow path, which reports the problem precisely.
+ * A large file is parsed a slice of documents at a time: js-yaml builds an event per node for all
+ * it is given, and 50k Services' events at once weigh hundreds of MB before they are garbage.
  */
-export function parseYamlDocumentsFast(text: string): RawDoc[] | undefined {
+export function parseYamlDocumentsFast(text: string, sliceChars = SLICE_CHARS): RawDoc[] | undefined {
   // the precise path refuses what this over-estimate flags: leave such input to it
   if (flowDepthExceeded(text, MAX_DEPTH) !== undefined) return undefined;
+  const docs: RawDoc[] = [];
+  let line = 1;
+  for (const slice of documentSlices(text, sliceChars)) {
+    const part = parseSlice(slice, line);
+    if (!part) return undefined;
+    for (const d of part) docs.push(d);
+    line += countLines(slice);
+  }
+  return docs;
+}
+
+/** Slices of about SLICE_CHARS, cut only before a `---` line; the whole text when cutting is not safe. */
+export function documentSlices(text: string, sliceChars = SLICE_CHARS): string[] {
+  // directives and `...` end markers change how documents follow each other: not cut
+  if (text.length <= sliceChars || /^(%|\.\.\.(\s|$))/m.test(text)) return [text];
+  const out: string[] = [];
+  let start = 0;
+  const marker = /^---(?=[ \t\r\n]|$)/gm;
+  marker.lastIndex = sliceChars;
+  for (let m = marker.exec(text); m; m = marker.exec(text)) {
+    out.push(text.slice(start, m.index));
+    start = m.index;
+    marker.lastIndex = start + sliceChars;
+  }
+  out.push(text.slice(start));
+  return out;
+}
+
+const SLICE_CHARS = 256 * 1024;
+
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** One slice's documents, lines counted from `firstLine`. */
+function parseSlice(text: string, firstLine: number): RawDoc[] | undefined {
   let events: Event[];
   let values: unknown[];
   try {
@@ -63,7 +103,7 @@ export function parseYamlDocumentsFast(text: string): RawDoc[] | undefined {
     if (value === null || value === undefined) continue;
     const root = events[i + 1];
     const offset = root ? startOf(root) : -1;
-    docs.push({ value, line: offset < 0 ? 1 : lineAt(starts, offset), lines: new Map() });
+    docs.push({ value, line: (offset < 0 ? 1 : lineAt(starts, offset)) + firstLine - 1, lines: new Map() });
   }
   if (docIndex + 1 !== values.length) return undefined; // documents and values out of step: don't guess
   return docs;
