@@ -52,6 +52,8 @@ const RESOURCE_KINDS_OF_SERVICES = /^(Service|EndpointSlice)\//;
 
 export class ManifestFiles {
   private byFile = new Map<string, DecodedFile>();
+  /** Files read from disk so far (the rest were known by their stat). */
+  reads = 0;
 
   constructor(private readonly opts: LoadOptions) {}
 
@@ -108,6 +110,7 @@ export class ManifestFiles {
     if (before && before.sig === sig && before.readAtNs - before.mtimeNs > RACY_NS) return before;
     const readAtNs = BigInt(Date.now()) * 1_000_000n;
     const text = await readFile(file, 'utf8');
+    this.reads++;
     const hash = createHash('sha1').update(text).digest('base64');
     if (before && before.hash === hash) return { ...before, sig, readAtNs, mtimeNs: st.mtimeNs };
     return { ...decodeFile(text, file, this.opts), hash, sig, readAtNs, mtimeNs: st.mtimeNs };

@@ -7,6 +7,7 @@ import { openBgpPeerSession } from './bgp-peer-session.ts';
 import { processBgpListener } from './bgp-listener.ts';
 import { watchPaths } from './watch-paths.ts';
 import { readStatus, statusPath, writeStatusText } from './status-file.ts';
+import { readServiceStatuses, StatusJournal } from './status-journal.ts';
 
 import { parseCommandArgs, type CommandIO as Io } from '../commands/io.ts';
 
@@ -60,7 +61,9 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
       io.stderr.write(`no running speaker for node ${values.node} (no ${statusFile})\n`);
       return 1;
     }
-    io.stdout.write(`${JSON.stringify(JSON.parse(readStatus(statusFile)), null, 2)}\n`);
+    const status = JSON.parse(readStatus(statusFile)) as Record<string, unknown>;
+    const services = readServiceStatuses(statusFile);
+    io.stdout.write(`${JSON.stringify({ ...status, ...(services ? { services } : {}) }, null, 2)}\n`);
     return 0;
   }
   if (positionals.length === 0) {
@@ -139,6 +142,8 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
   );
   // The status file is rewritten after every reload and session event; at 50k Services it is
   // megabytes, so events close together share one write (at most one per PUBLISH_MS).
+  // The Services' statuses go to a snapshot and a journal of changes beside the status file.
+  const journal = new StatusJournal(statusFile);
   let publishTimer: NodeJS.Timeout | undefined;
   let stopping = false;
   const publishNow = (): void => {
@@ -154,8 +159,9 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
         planner: planner.computed,
         ...(l2 ? { l2: l2.status() } : {}),
       });
-      const services = speaker.servicesJson();
-      writeStatusText(statusFile, services ? `${head.slice(0, -1)},"services":${services}}\n` : `${head}\n`);
+      writeStatusText(statusFile, `${head}\n`);
+      const book = speaker.serviceStatusBook();
+      if (book) journal.write(book, book.takePatches());
     } catch (err) {
       log.warn('status.write-failed', { error: err as Error });
     }
@@ -189,7 +195,10 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
       void Promise.all([speaker.stop({ notify: !forRestart }), l2?.close(), planner.close()]).then(() => {
         // A stopped speaker leaves no status behind: `--status` then says no speaker is running. One
         // stopping for a restart leaves it, so the next one knows it restarts.
-        if (!forRestart) rmSync(statusFile, { force: true });
+        if (!forRestart) {
+          rmSync(statusFile, { force: true });
+          journal.remove();
+        }
         log.info('speaker.stopped', {});
         resolve(0);
       });

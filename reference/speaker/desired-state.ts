@@ -90,6 +90,17 @@ export class DesiredStateComputer {
   private optionsKey?: string;
 
   async compute(input: DesiredStateInput): Promise<ComputedState | 'unchanged'> {
+    try {
+      return await this.computeOnce(input);
+    } catch (err) {
+      // a state left half-updated must never be the base of the next difference: start over
+      this.files = undefined;
+      this.live = undefined;
+      throw err;
+    }
+  }
+
+  private async computeOnce(input: DesiredStateInput): Promise<ComputedState | 'unchanged'> {
     const opts = loadOptions(input);
     const optionsKey = JSON.stringify(opts);
     if (!this.files || optionsKey !== this.optionsKey) {

@@ -206,9 +206,9 @@ export class Speaker {
     };
   }
 
-  /** The Services' statuses as JSON (cheap to repeat at 50k Services), or undefined before any. */
-  servicesJson(): string | undefined {
-    return this.lastGood?.services?.toJSON();
+  /** The Services' statuses of the last good state (patched by differences), or undefined before any. */
+  serviceStatusBook(): ServiceStatusBook | undefined {
+    return this.lastGood?.services;
   }
 
   /**

@@ -14,6 +14,14 @@ export class ServiceStatusBook {
   private readonly json = new Map<string, { bgp: string; l2: string }>();
   /** Service keys in order, kept sorted as Services come and go. */
   private keys?: string[];
+  /** Patches applied since the last takePatches (what a status journal appends). */
+  private pending: StatusPatch[] = [];
+
+  takePatches(): StatusPatch[] {
+    const p = this.pending;
+    this.pending = [];
+    return p;
+  }
 
   constructor(all: ServiceStatuses) {
     for (const s of all.bgp) this.entry(`${s.serviceNamespace}/${s.serviceName}`).bgp.push(s);
@@ -23,6 +31,9 @@ export class ServiceStatusBook {
 
   patch(p: StatusPatch): void {
     if (p.keys.length === 0) return;
+    this.pending.push(p);
+    // many keys at once (an aggregate came or went): re-sorting once beats one splice per key
+    if (p.keys.length > 64) this.keys = undefined;
     for (const k of p.keys) {
       this.json.delete(k);
       if (this.byService.delete(k) && this.keys) removeSorted(this.keys, k);
