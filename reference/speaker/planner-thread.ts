@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../../common/worker-thread.ts';
 import type { Logger } from '../../common/log.ts';
 import { DesiredStateComputer, type ComputedState, type DesiredStateInput } from './desired-state.ts';
 
@@ -88,15 +89,4 @@ export class PlannerThread {
     this.pending.clear();
     for (const job of jobs) this.computeHere(job.input).then(job.resolve, job.reject);
   }
-}
-
-/**
- * Node does not hand a worker the loader the main thread runs under, so when the speaker runs from
- * TypeScript sources the thread registers tsx itself before loading its body.
- */
-function startWorker(body: URL): Worker {
-  if (!body.pathname.endsWith('.ts')) return new Worker(body);
-  const api = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(body.href)}); })`;
-  return new Worker(boot, { eval: true });
 }
