@@ -70,7 +70,8 @@ const ctx: WireContext = {
   nextHopV4: '192.0.2.11',
   nextHopV6: '2001:db8::11',
 };
-const v6Of = (i: number): string => `2001:db8:1::${i.toString(16)}/128`;
+/** The i-th /128 of 2001:db8:1::/96 (two hextets, so 100k and more stay valid). */
+const v6Of = (i: number): string => `2001:db8:1::${(i >>> 16).toString(16)}:${(i & 0xffff).toString(16)}/128`;
 
 function measure(
   scenario: string,
