@@ -99,9 +99,9 @@ t.test('the same files and inputs are "unchanged"; any edit or liveness change i
     'unchanged',
     'an edit to a file with pools, even a comment, is computed again',
   );
-  writeFileSync(join(dir, 'S9.yaml'), serviceDoc('late', '192.168.10.9', 'NodeA'));
+  writeFileSync(join(dir, 'S9.yaml'), serviceDoc('late', '203.0.113.203', 'NodeA'));
   t.not(await c.compute(input), 'unchanged', 'a new Service');
-  writeFileSync(join(dir, 'S9.yaml'), `# moved\n${serviceDoc('late', '192.168.10.9', 'NodeA')}`);
+  writeFileSync(join(dir, 'S9.yaml'), `# moved\n${serviceDoc('late', '203.0.113.203', 'NodeA')}`);
   t.equal(await c.compute(input), 'unchanged', 'a Service file rewritten with the same resources');
   t.not(await c.compute({ ...input, alive: ['NodeA'] }), 'unchanged', 'a liveness change');
 });
@@ -113,13 +113,18 @@ t.test('the planner thread computes what a fresh load computes, then differences
   const input = { node: 'NodeA', paths: [dir], namespace: 'metallb-system' };
   const m = new Mirror();
   m.apply(await planner.compute(input));
-  t.same(m.view(), await fresh(input), 'the first, full');
-  writeFileSync(join(dir, 'S9.yaml'), serviceDoc('late', '192.168.10.9', 'NodeA'));
+  t.same(m.view(), await fresh(input), 'the first, full (small manifests: on this thread)');
+  writeFileSync(join(dir, 'S8.yaml'), serviceDoc('early', '203.0.113.202', 'NodeA'));
   const second = await planner.compute(input);
-  t.ok(second !== 'unchanged' && second.ok && 'delta' in second, 'a new Service file: a difference');
+  t.ok(second !== 'unchanged' && second.ok && !('delta' in second), "the thread's first answer: full");
   m.apply(second);
+  t.same(m.view(), await fresh(input));
+  writeFileSync(join(dir, 'S9.yaml'), serviceDoc('late', '203.0.113.203', 'NodeA'));
+  const third = await planner.compute(input);
+  t.ok(third !== 'unchanged' && third.ok && 'delta' in third, 'a new Service file: a difference');
+  m.apply(third);
   t.same(m.view(), await fresh(input), 'the difference applied equals a fresh load');
-  t.same(planner.computed, { here: 0, onThread: 2 }, 'both on the thread');
+  t.same(planner.computed, { here: 1, onThread: 2 }, 'a small first load here, the reloads on the thread');
 });
 
 t.test("the desired state carries this node's ServiceBGPStatus view (speaker --status)", async (t) => {

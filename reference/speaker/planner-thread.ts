@@ -1,5 +1,7 @@
 import type { Worker } from 'node:worker_threads';
+import { stat } from 'node:fs/promises';
 import { startWorker } from '../../common/worker-thread.ts';
+import { expandPaths } from '../config/load.ts';
 import type { Logger } from '../../common/log.ts';
 import { DesiredStateComputer, type ComputedState, type DesiredStateInput } from './desired-state.ts';
 
@@ -13,8 +15,11 @@ interface Job {
  * Reading 50k Services and planning takes seconds; on the speaker's own thread that would starve the
  * BGP keepalives and let a peer's hold timer expire in the middle of a reload. So every computation
  * runs on a worker thread, which also keeps the decoded files and the live plan (only the results
- * cross to the speaker's thread: the full state once, then differences). If the thread cannot start
- * or dies, work moves to this thread, starting from scratch (slower to react, never wrong).
+ * cross to the speaker's thread: the full state once, then differences). Except the first load of
+ * small manifests: the thread takes some 70 ms to start, more than such a load costs here, so that one
+ * is computed on this thread while the worker starts (the worker's own first answer is then a full
+ * state again, which the sessions turn into no change on the wire). If the thread cannot start or dies,
+ * work moves to this thread, starting from scratch (slower to react, never wrong).
  */
 export class PlannerThread {
   private worker?: Worker;
@@ -30,10 +35,18 @@ export class PlannerThread {
     this.start();
   }
 
-  compute(input: DesiredStateInput): Promise<ComputedState | 'unchanged'> {
+  async compute(input: DesiredStateInput): Promise<ComputedState | 'unchanged'> {
     if (!this.worker) return this.computeHere(input);
+    if (
+      this.computed.here + this.computed.onThread === 0 &&
+      (await manifestBytes(input.paths)) < SMALL_BYTES
+    ) {
+      const first = await this.computeHere(input);
+      this.local = undefined; // the thread keeps the state from now on
+      return first;
+    }
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
+    return new Promise<ComputedState | 'unchanged'>((resolve, reject) => {
       this.pending.set(id, { input, resolve, reject });
       // an idle thread must not keep the process alive; a busy one must
       this.worker!.ref();
@@ -89,4 +102,18 @@ export class PlannerThread {
     this.pending.clear();
     for (const job of jobs) this.computeHere(job.input).then(job.resolve, job.reject);
   }
+}
+
+/** Below this, a first load is cheaper here than waiting for the thread to start. */
+const SMALL_BYTES = 256 * 1024;
+
+async function manifestBytes(paths: readonly string[]): Promise<number> {
+  const { files } = await expandPaths(paths);
+  let n = 0;
+  for (const f of files)
+    n += await stat(f).then(
+      (s) => s.size,
+      () => 0,
+    );
+  return n;
 }
