@@ -10,7 +10,14 @@ import {
   l2AdvertisementSelectsNode,
   peerSessionOnNode,
 } from './rules.ts';
-import type { BGPAdvertisement, BGPPeer, ClusterConfig, L2Advertisement, Service } from '../model/types.ts';
+import type {
+  BGPAdvertisement,
+  BGPPeer,
+  ClusterConfig,
+  EndpointSlice,
+  L2Advertisement,
+  Service,
+} from '../model/types.ts';
 import { peerFamilies } from './peers.ts';
 import type { Readiness } from './types.ts';
 
@@ -38,6 +45,21 @@ const byName = <T extends { name: string }>(a: T, b: T): number =>
   a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 
 const NOT_READY: Readiness = { anyReady: false, readyNodes: new Set() };
+
+/**
+ * Whether a Service has an endpoint that can serve, and on which nodes, from its EndpointSlices (the
+ * plan's and a speaker's live state's one definition).
+ */
+export function readinessOf(slices: Iterable<EndpointSlice>): Readiness {
+  const r = { anyReady: false, readyNodes: new Set<string>() };
+  for (const slice of slices)
+    for (const e of slice.endpoints) {
+      if (!e.ready) continue;
+      r.anyReady = true;
+      if (e.nodeName !== undefined) r.readyNodes.add(e.nodeName);
+    }
+  return r;
+}
 
 export class PlanContext {
   /** Sorted, so node index order is output order. */
@@ -102,17 +124,13 @@ export class PlanContext {
       }
     }
     for (const s of config.services) this.services.set(s.key, s);
+    const byService = new Map<string, EndpointSlice[]>();
     for (const slice of config.endpointSlices) {
-      let r = this.readiness.get(slice.serviceKey) as
-        | { anyReady: boolean; readyNodes: Set<string> }
-        | undefined;
-      if (!r) this.readiness.set(slice.serviceKey, (r = { anyReady: false, readyNodes: new Set() }));
-      for (const e of slice.endpoints) {
-        if (!e.ready) continue;
-        r.anyReady = true;
-        if (e.nodeName !== undefined) r.readyNodes.add(e.nodeName);
-      }
+      const list = byService.get(slice.serviceKey);
+      if (list) list.push(slice);
+      else byService.set(slice.serviceKey, [slice]);
     }
+    for (const [key, slices] of byService) this.readiness.set(key, readinessOf(slices));
   }
 
   readinessOf(serviceKey: string): Readiness {

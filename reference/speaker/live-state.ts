@@ -22,6 +22,7 @@ import { cidrOf, parseIP, formatIP } from '../model/ip.ts';
 import type { ClusterConfig, EndpointSlice, Service } from '../model/types.ts';
 import { AnnouncedIndex, announcedKey, statusesOfService, type ServiceStatuses } from '../plan/explain.ts';
 import { buildPlan, peersForNode, type PlanBuilder, type PlanContext } from '../plan/index.ts';
+import { readinessOf } from '../plan/context.ts';
 import type { AnnouncedRoute, L2Row, Plan, PlanAllocation, Readiness } from '../plan/types.ts';
 
 /** One peer's part of a difference: routes to (re)announce and prefixes to withdraw. */
@@ -253,7 +254,8 @@ export class LiveState {
       }
     }
     for (const key of sliceChanged) {
-      this.ctx.readiness.set(key, readinessOf(this.slices.get(key)));
+      const slices = this.slices.get(key);
+      this.ctx.readiness.set(key, slices?.size ? readinessOf(slices.values()) : NOT_READY);
       affected.add(key);
     }
     if (affected.size === 0) return 'unchanged'; // rewritten, reordered or commented: no resource changed
@@ -533,18 +535,6 @@ function requestedIPs(s: Service) {
     .filter((t) => t !== '')
     .map((t) => parseIP(t));
   return ips.every((ip) => ip !== undefined) ? ips : undefined;
-}
-
-function readinessOf(slices: ReadonlyMap<string, EndpointSlice> | undefined): Readiness {
-  if (!slices || slices.size === 0) return NOT_READY;
-  const r = { anyReady: false, readyNodes: new Set<string>() };
-  for (const s of slices.values())
-    for (const e of s.endpoints) {
-      if (!e.ready) continue;
-      r.anyReady = true;
-      if (e.nodeName !== undefined) r.readyNodes.add(e.nodeName);
-    }
-  return r;
 }
 
 function sameL2Rows(a: readonly L2Row[], b: readonly L2Row[]): boolean {
