@@ -157,7 +157,7 @@ export const FAULTS: readonly FaultInfo[] = [
     name: 'plan-counts-unready-endpoints',
     area: 'plan',
     description: 'an endpoint that is not ready counts as one that can serve',
-    where: 'reference/plan/context.ts (PlanContext readiness)',
+    where: 'reference/plan/context.ts (readinessOf)',
     features: ['features/bgp-endpoints.feature'],
   },
   {
