@@ -19,6 +19,7 @@ import {
   type IP,
 } from '../model/ip.ts';
 import { anySelectorMatches } from '../model/selector.ts';
+import { insertSorted } from '../../common/sorted.ts';
 import type { ClusterConfig, IPAddressPool, Namespace, Service } from '../model/types.ts';
 
 export interface Allocation {
@@ -425,17 +426,6 @@ export class Allocator {
     });
     return { ok: true, allocation: { service: key, ips: ips.map(formatIP), pool: ps.pool.name } };
   }
-}
-
-function insertSorted(xs: bigint[], v: bigint): void {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (xs[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  if (xs[lo] !== v) xs.splice(lo, 0, v);
 }
 
 export function compareServiceKeys(a: string, b: string): number {

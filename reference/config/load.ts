@@ -9,7 +9,7 @@ import { crossCheck } from './crosscheck.ts';
 import { decodeDocument, emptyCollected, type Collected } from './decode.ts';
 import { compareErrors, errorAt } from './errors.ts';
 import { parseYamlDocuments } from './yaml-docs.ts';
-import { parseYamlDocumentsFast, type ParsedDocsCache } from './yaml-fast.ts';
+import { parseYamlDocumentsFast } from './yaml-fast.ts';
 
 export interface LoadOptions {
   /** The speaker's namespace (MetalLB resources must be in it; resources without one are put in it). */
@@ -127,9 +127,8 @@ export function parseManifestText(
 export function parseManifestTexts(
   files: readonly { file: string; text: string }[],
   opts: LoadOptions = { namespace: DEFAULT_NAMESPACE },
-  cache?: ParsedDocsCache,
 ): LoadResult {
-  return fastLoad(files, opts, cache) ?? preciseLoad(files, opts, []);
+  return fastLoad(files, opts) ?? preciseLoad(files, opts, []);
 }
 
 /** The precise path: the `yaml` library, with the line of every field. */
@@ -147,24 +146,11 @@ export function preciseLoad(
 export function fastLoad(
   files: readonly { file: string; text: string }[],
   opts: LoadOptions,
-  cache?: ParsedDocsCache,
-): LoadResult | undefined {
-  try {
-    return fastLoadUncached(files, opts, cache);
-  } finally {
-    cache?.endLoad();
-  }
-}
-
-function fastLoadUncached(
-  files: readonly { file: string; text: string }[],
-  opts: LoadOptions,
-  cache?: ParsedDocsCache,
 ): LoadResult | undefined {
   const c = emptyCollected();
   const errors: ValidationError[] = [];
   for (const f of files) {
-    const docs = cache ? cache.parse(f.text) : parseYamlDocumentsFast(f.text);
+    const docs = parseYamlDocumentsFast(f.text);
     if (!docs) return undefined;
     for (const d of docs)
       decodeDocument(d.value, { file: f.file, line: d.line, lines: d.lines }, opts, c, errors);
@@ -211,20 +197,33 @@ export async function readManifests(
     try {
       texts.push({ file, text: await readFile(file, 'utf8') });
     } catch (err) {
-      // listed in a directory, then removed before we read it: it is simply gone (an edit in progress)
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !given.has(file)) continue;
-      errors.push({
-        code: 'FILE_UNREADABLE',
-        file,
-        line: 0,
-        kind: '',
-        name: '',
-        field: '',
-        message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-      });
+      const failure = readFailure(err, file, given);
+      if (failure) errors.push(failure);
     }
   }
   return { texts, errors };
+}
+
+/**
+ * Why a listed file could not be read, or undefined when it is simply gone: listed in a directory,
+ * then removed before it was read (an edit in progress). A file named on the command line must exist.
+ */
+export function readFailure(
+  err: unknown,
+  file: string,
+  given: ReadonlySet<string>,
+): ValidationError | undefined {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' && !given.has(file)) return undefined;
+  return {
+    code: 'FILE_UNREADABLE',
+    file,
+    line: 0,
+    kind: '',
+    name: '',
+    field: '',
+    message: `cannot read: ${code ?? (err as Error).message}`,
+  };
 }
 
 /** Texts (from readManifests) -> the config or every problem. */
@@ -232,11 +231,10 @@ export function loadTexts(
   texts: readonly { file: string; text: string }[],
   readErrors: ValidationError[],
   opts: LoadOptions,
-  cache?: ParsedDocsCache,
 ): LoadResult {
-  if (readErrors.length === 0) return parseManifestTexts(texts, opts, cache);
+  if (readErrors.length === 0) return parseManifestTexts(texts, opts);
   // Only the read errors to report when the rest is valid: no need for the slow precise path then.
-  if (fastLoad(texts, opts, cache)) return { errors: [...readErrors] };
+  if (fastLoad(texts, opts)) return { errors: [...readErrors] };
   return preciseLoad(texts, opts, [...readErrors]);
 }
 

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import type { ValidationError } from '../model/types.ts';
 import { decodeDocument, emptyCollected, type Collected } from './decode.ts';
-import { expandPaths, type LoadOptions } from './load.ts';
+import { expandPaths, readFailure, type LoadOptions } from './load.ts';
 import { parseYamlDocumentsFast } from './yaml-fast.ts';
 
 /** One file as the last refresh found it. */
@@ -26,17 +26,9 @@ export interface DecodedFile {
   mtimeNs: bigint;
 }
 
-export interface FileChange {
-  file: string;
-  before?: DecodedFile;
-  after?: DecodedFile;
-}
-
 export interface Refresh {
   /** Every file, in load order. */
   files: DecodedFile[];
-  /** Files added, removed or changed in content since the last refresh. */
-  changes: FileChange[];
   /** Files that could not be read (FILE_UNREADABLE). */
   readErrors: ValidationError[];
 }
@@ -61,42 +53,16 @@ export class ManifestFiles {
     const { files, errors: readErrors } = await expandPaths(paths);
     const given = new Set(paths);
     const next = new Map<string, DecodedFile>();
-    const changes: FileChange[] = [];
-    const out: DecodedFile[] = [];
     for (const file of files) {
-      const before = this.byFile.get(file);
-      let after: DecodedFile | undefined;
       try {
-        after = await this.load(file, before);
+        next.set(file, await this.load(file, this.byFile.get(file)));
       } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        // listed, then removed before we read it: simply gone (an edit in progress)
-        if (code === 'ENOENT' && !given.has(file)) after = undefined;
-        else {
-          readErrors.push({
-            code: 'FILE_UNREADABLE',
-            file,
-            line: 0,
-            kind: '',
-            name: '',
-            field: '',
-            message: `cannot read: ${code ?? (err as Error).message}`,
-          });
-          after = undefined;
-        }
-      }
-      if (after) {
-        next.set(file, after);
-        out.push(after);
-      }
-      if (after !== before) {
-        if (!before || !after || before.hash !== after.hash)
-          changes.push({ file, ...(before ? { before } : {}), ...(after ? { after } : {}) });
+        const failure = readFailure(err, file, given);
+        if (failure) readErrors.push(failure);
       }
     }
-    for (const [file, before] of this.byFile) if (!next.has(file)) changes.push({ file, before });
     this.byFile = next;
-    return { files: out, changes, readErrors };
+    return { files: [...next.values()], readErrors };
   }
 
   /** The texts of every file (what load.ts's precise path needs to name exact lines). */

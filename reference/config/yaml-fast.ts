@@ -5,7 +5,6 @@
  * out valid; anything else (a syntax error, an alias, a validation error) is read again through
  * yaml-docs.ts, whose errors point at exact lines. Either way the values are the same.
  */
-import { createHash } from 'node:crypto';
 import { constructFromEvents, parseEvents, EVENT_ID, type Event } from 'js-yaml';
 import { flowDepthExceeded, type RawDoc } from './yaml-docs.ts';
 
@@ -112,42 +111,4 @@ function parseSlice(text: string, firstLine: number): RawDoc[] | undefined {
   }
   if (docIndex + 1 !== values.length) return undefined; // documents and values out of step: don't guess
   return docs;
-}
-
-/**
- * Parsed documents of the texts seen in the last load, by content: a reload where one small file
- * changed parses only that file (the 10 MB of Services beside it are taken from here). Decoding only
- * reads the values, so loads share them (frozen: a write would throw rather than leak into the next
- * load). Holds one generation: entries
- * not used by a load are dropped after it.
- */
-export class ParsedDocsCache {
-  private current = new Map<string, RawDoc[]>();
-  private next = new Map<string, RawDoc[]>();
-  hits = 0;
-
-  parse(text: string): RawDoc[] | undefined {
-    const key = createHash('sha1').update(text).digest('base64');
-    let docs = this.current.get(key) ?? this.next.get(key);
-    if (docs) this.hits++;
-    else {
-      docs = parseYamlDocumentsFast(text);
-      // shared between loads: frozen, so code that writes into them fails loudly instead of leaking
-      for (const d of docs ?? []) deepFreeze(d.value);
-    }
-    if (docs) this.next.set(key, docs);
-    return docs;
-  }
-
-  /** Ends a load: what it did not use is forgotten. */
-  endLoad(): void {
-    this.current = this.next;
-    this.next = new Map();
-  }
-}
-
-function deepFreeze(v: unknown): void {
-  if (v === null || typeof v !== 'object' || Object.isFrozen(v)) return;
-  Object.freeze(v);
-  for (const x of Object.values(v)) deepFreeze(x);
 }

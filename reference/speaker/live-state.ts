@@ -24,6 +24,7 @@ import { AnnouncedIndex, announcedKey, statusesOfService, type ServiceStatuses }
 import { buildPlan, peersForNode, type PlanBuilder, type PlanContext } from '../plan/index.ts';
 import { readinessOf } from '../plan/context.ts';
 import type { AnnouncedRoute, L2Row, Plan, PlanAllocation, Readiness } from '../plan/types.ts';
+import type { DeltaState, FullState } from './speaker.ts';
 
 /** One peer's part of a difference: routes to (re)announce and prefixes to withdraw. */
 export interface RoutesDelta {
@@ -38,28 +39,15 @@ export interface StatusPatch {
   statuses: ServiceStatuses;
 }
 
-export interface FullResult {
-  ok: true;
-  peers: ReturnType<typeof peersForNode>;
-  routes: Map<string, AnnouncedRoute[]>;
-  summary: string;
+/** A full state (speaker.ts FullState) with everything the live state always knows filled in. */
+export type FullResult = FullState & {
   warnings: string[];
   services: ServiceStatuses;
-  l2: {
-    rows: { ip: string; interfaces: string[] }[];
-    members: { node: string; address: string }[];
-    needed: boolean;
-  };
-}
+  l2: NonNullable<FullState['l2']>;
+};
 
-export interface DeltaResult {
-  ok: true;
-  delta: { routes: RoutesDelta[]; services: StatusPatch };
-  summary: string;
-  warnings: string[];
-  /** Present only when this node's layer 2 rows changed. */
-  l2?: FullResult['l2'];
-}
+/** A difference (speaker.ts DeltaState) with its warnings. */
+export type DeltaResult = DeltaState & { warnings: string[] };
 
 interface RouteEntry {
   route: AnnouncedRoute;

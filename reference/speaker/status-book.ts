@@ -1,5 +1,6 @@
 import type { ServiceStatuses } from '../plan/explain.ts';
 import type { StatusPatch } from './live-state.ts';
+import { insertSorted, removeSorted } from '../../common/sorted.ts';
 
 type One = { bgp: ServiceStatuses['bgp']; l2: ServiceStatuses['l2'] };
 
@@ -89,25 +90,4 @@ export class ServiceStatusBook {
 
 function cmpStr(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function lowerBound(xs: readonly string[], v: string): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (xs[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function insertSorted(xs: string[], v: string): void {
-  const i = lowerBound(xs, v);
-  if (xs[i] !== v) xs.splice(i, 0, v);
-}
-
-function removeSorted(xs: string[], v: string): void {
-  const i = lowerBound(xs, v);
-  if (xs[i] === v) xs.splice(i, 1);
 }
