@@ -246,3 +246,38 @@ t.test('bind failure has a code', async (t) => {
   await t.rejects(b.ready, { code: 'MEMBERSHIP_BIND_FAILED' });
   await b.close();
 });
+
+t.test(
+  'a member heard for the first time gets a heartbeat back at once, not an interval later',
+  async (t) => {
+    const slow = { intervalMs: 60_000, deadAfterMs: 120_000 };
+    const [a, b] = ['A', 'B'].map(
+      (node) =>
+        new Membership({
+          node,
+          secret,
+          port: 0,
+          bind: '127.0.0.1',
+          peers: [],
+          logger: silentLogger,
+          ...slow,
+        }),
+    ) as [Membership, Membership];
+    await Promise.all([a.ready, b.ready]);
+    const peers = [a, b].map((m) => ({ node: m.node, address: '127.0.0.1', port: m.port }));
+    a.setPeers(peers);
+    b.setPeers(peers);
+    t.teardown(() => Promise.all([a.close({ graceful: false }), b.close({ graceful: false })]));
+    // A "restarted" A announces itself to B (as its first beat would); neither beats again for a minute.
+    await send(
+      b.port,
+      encodeMessage(
+        { type: HEARTBEAT, from: 'A', to: 'B', counter: BigInt(Date.now()) * 1000n, timestampMs: Date.now() },
+        secret,
+      ),
+    );
+    await waitAlive(b, ['A', 'B']);
+    await waitAlive(a, ['A', 'B'], 1000);
+    t.pass('A hears B within a second although B beats once a minute');
+  },
+);

@@ -291,6 +291,10 @@ export class Membership extends EventEmitter {
       }, this.deadAfterMs),
     );
     this.emitChange('joined', m.from);
+    // A member (re)joining hears from us now, not up to an interval later: a restarted speaker learns
+    // every live member within a round trip, long before it settles and elects owners.
+    const peer = this.peers.get(m.from);
+    if (peer) void this.sendTo(peer, HEARTBEAT);
   }
 
   private emitChange(why: string, peer?: string): void {

@@ -252,3 +252,114 @@ t.test('aggregates are shared, and withdrawn with their last Service', async (t)
   t.notOk(has('203.0.113.0/30'), 'withdrawn with the last Service');
   t.equal(b.rowCount, 0);
 });
+
+t.test(
+  'touched prefixes re-read after each change rebuild exactly the plan (what a speaker sends as a difference)',
+  async (t) => {
+    const idx = fc.integer({ min: 0, max: cases.length - 1 });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.boolean(), idx), { maxLength: 30 }), (ops) => {
+        const b = new PlanBuilder(new PlanContext(config), undefined, true);
+        const mirror = new Map<string, string[]>();
+        const untracked = new PlanBuilder(new PlanContext(config));
+        t.same([...untracked.takeTouched()], [], 'a builder without tracking reports nothing');
+        for (const [add, i] of ops) {
+          const c = cases[i]!;
+          if (add) b.addService(c.svc, c.alloc, c.ready);
+          else b.removeService(c.svc.key);
+          for (const prefix of b.takeTouched()) {
+            const rows = b.rowsForPrefix(prefix);
+            const pairs = rows.map((r) => r.pair);
+            if (pairs.some((p, k) => k > 0 && p <= pairs[k - 1]!)) return false; // pair order, one row each
+            if (rows.length)
+              mirror.set(
+                prefix,
+                rows.map((r) => JSON.stringify(r.row)),
+              );
+            else mirror.delete(prefix);
+          }
+          if (b.takeTouched().size !== 0) return false; // taken means cleared
+          const plan = b.plan();
+          const want = plan.bgp.map((r) => JSON.stringify(r)).sort();
+          const got = [...mirror.values()].flat().sort();
+          if (JSON.stringify(got) !== JSON.stringify(want)) return false;
+          if (b.rowCount !== plan.bgp.length) return false;
+          const prefixWarnings = new Set([...mirror.keys()].flatMap((p) => b.warningsForPrefix(p)));
+          if (JSON.stringify([...prefixWarnings].sort()) !== JSON.stringify(plan.warnings)) return false;
+          for (const x of cases) {
+            const present = plan.allocations.some((a) => a.service === x.svc.key);
+            if ((b.serviceRecord(x.svc.key) !== undefined) !== present) return false;
+          }
+        }
+        return (
+          b.rowsForPrefix('198.51.100.0/24').length === 0 &&
+          b.warningsForPrefix('198.51.100.0/24').length === 0
+        );
+      }),
+      { numRuns: 200 },
+    );
+    t.pass('the touched prefixes cover every row that came, changed or went');
+  },
+);
+
+t.test(
+  'two advertisements with different localPref on one iBGP prefix: the highest goes, with a warning',
+  async (t) => {
+    const r = parseManifestText(
+      `apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata: {name: p}
+spec: {addresses: [203.0.113.0/28]}
+---
+apiVersion: metallb.io/v1beta1
+kind: BGPAdvertisement
+metadata: {name: low}
+spec: {localPref: 200, communities: ["65000:2", "large:64500:1:2"]}
+---
+apiVersion: metallb.io/v1beta1
+kind: BGPAdvertisement
+metadata: {name: high}
+spec: {localPref: 200, communities: ["65000:1", "65000:2", "large:64500:1:1"]}
+---
+apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: {name: tor}
+spec: {myASN: 64500, peerASN: 64500, peerAddress: 192.0.2.1}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: NodeA}
+`,
+      'm.yaml',
+    );
+    if (!r.config) throw new Error(JSON.stringify(r.errors));
+    // validation refuses two localPrefs for one prefix (LOCALPREF_CONFLICT); the builder still must not guess
+    r.config.bgpAdvertisements.find((a) => a.name === 'low')!.localPref = 50;
+    const b = new PlanBuilder(new PlanContext(r.config), undefined, true);
+    const c = cases[0]!;
+    b.addService(
+      c.svc,
+      { ...c.alloc, ips: ['203.0.113.3'] },
+      { anyReady: true, readyNodes: new Set(['NodeA']) },
+    );
+    const rows = b.rowsForPrefix('203.0.113.3/32');
+    t.same(
+      rows.map((x) => x.row),
+      [
+        {
+          node: 'NodeA',
+          peer: 'tor',
+          prefix: '203.0.113.3/32',
+          communities: ['65000:1', '65000:2'],
+          largeCommunities: ['64500:1:1', '64500:1:2'],
+          localPref: 200,
+        },
+      ],
+      'one row: communities merged once and sorted, the highest localPref',
+    );
+    t.same(b.warningsForPrefix('203.0.113.3/32'), [
+      '203.0.113.3/32 to peer tor: advertisements high, low set different localPref (50, 200); sending the highest, 200',
+    ]);
+    t.same(b.plan().warnings, b.warningsForPrefix('203.0.113.3/32'), 'the same warning in the plan');
+  },
+);

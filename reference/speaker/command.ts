@@ -109,6 +109,9 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
   const restarted = existsSync(statusFile);
   if (restarted) log.info('speaker.restarted', { previousStatus: statusFile });
   const planner = new PlannerThread(log);
+  // The alive set the last computation elected L2 owners with (reloads never interleave, so the rows
+  // applied next are that computation's).
+  let aliveComputed: string[] | undefined;
   speaker = new Speaker(
     () =>
       planner.compute({
@@ -117,7 +120,7 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
         namespace: values.namespace!,
         ...(values['lb-class'] ? { loadBalancerClass: values['lb-class'] } : {}),
         ...(values['ignore-exclude-lb'] ? { ignoreExcludeLB: true } : {}),
-        ...(l2 ? { alive: l2.alive() } : {}),
+        ...(l2 ? { alive: (aliveComputed = l2.alive()) } : {}),
       }),
     (peer) =>
       openBgpPeerSession(
@@ -137,7 +140,7 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
         });
         return;
       }
-      await l2.apply(desired.l2.members, desired.l2.rows, desired.l2.needed);
+      await l2.apply(desired.l2.members, desired.l2.rows, desired.l2.needed, aliveComputed);
     },
   );
   // The status file is rewritten after every reload and session event; at 50k Services it is

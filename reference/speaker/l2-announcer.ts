@@ -30,7 +30,13 @@ export class L2Announcer {
   private membersKey = '';
   private settled = false;
   private settleTimer?: NodeJS.Timeout;
-  private lastApplied?: { members: MembershipPeer[]; rows: L2Row[]; needed: boolean };
+  private lastApplied?: {
+    members: MembershipPeer[];
+    rows: L2Row[];
+    needed: boolean;
+    /** The alive set the rows' owners were elected among. */
+    computedFor?: string[];
+  };
 
   constructor(
     private readonly node: string,
@@ -50,9 +56,15 @@ export class L2Announcer {
     return this.settled;
   }
 
-  async apply(members: MembershipPeer[], rows: L2Row[], needed: boolean): Promise<void> {
+  /** `computedFor`: the alive set `rows` were elected among (the settle step re-uses only current rows). */
+  async apply(
+    members: MembershipPeer[],
+    rows: L2Row[],
+    needed: boolean,
+    computedFor?: readonly string[],
+  ): Promise<void> {
     if (!needed && !this.membership) return;
-    this.lastApplied = { members, rows, needed };
+    this.lastApplied = { members, rows, needed, ...(computedFor ? { computedFor: [...computedFor] } : {}) };
     const peers = members.filter((m) => m.node !== this.node);
     const key = JSON.stringify(peers);
     if (!this.membership) {
@@ -80,11 +92,13 @@ export class L2Announcer {
       this.settleTimer = setTimeout(() => {
         this.settled = true;
         this.log.info('l2.members.settled', { alive: this.alive() });
-        // The rows withheld while unsettled are the announcer's to apply now; the speaker recomputes
-        // only if the alive set moved meanwhile (its inputs are otherwise the same).
+        // The rows withheld while unsettled are applied now only if they were elected among the nodes
+        // alive now. Rows from an earlier view (at start a speaker sees only itself, and would win every
+        // IP) must not go out even for a moment: that is a rejoining node announcing IPs it does not own.
+        // Otherwise the speaker recomputes with the settled alive set and applies that.
         const last = this.lastApplied;
-        if (last)
-          void this.apply(last.members, last.rows, last.needed).catch((err: unknown) =>
+        if (last && (!last.computedFor || last.computedFor.join(',') === this.alive().join(',')))
+          void this.apply(last.members, last.rows, last.needed, last.computedFor).catch((err: unknown) =>
             this.log.error('l2.apply.failed', { error: err as Error }),
           );
         this.onAliveChange();
