@@ -223,8 +223,33 @@ t.test('a table of cases: each row announced or the first reason, with the resou
     const e = explain(c.docs, c.key ?? 'default/web', c.opts);
     if (typeof c.want === 'string') t.equal(e.reason?.code, c.want, c.name);
     else t.same(codes(e), c.want, c.name);
+    for (const r of [e.reason, ...e.bgp.map((x) => x.reason), ...e.l2.map((x) => x.reason)])
+      if (r) t.same(reasonProblems(r), [], `${c.name}: ${r.code} says what decides`);
   }
 });
+
+/**
+ * What a reason lacks: a message, the deciding resource (Kind/name) and field. Only a missing Service
+ * has no resource to point at, and an elected other node or an unexplained row no field.
+ */
+function reasonProblems(r: NonNullable<Explanation['reason']>): string[] {
+  const out: string[] = [];
+  if (!/^[A-Z0-9_]+$/.test(r.code)) out.push(`code ${r.code}`);
+  if (r.message.length < 10) out.push(`message "${r.message}"`);
+  if (r.code === 'SERVICE_NOT_FOUND') return out;
+  if (!/^[A-Za-z0-9]+\/\S/.test(r.resource ?? '')) out.push(`resource "${r.resource}"`);
+  const fieldless = [
+    'L2_NOT_ELECTED',
+    'NODE_NOT_ALIVE',
+    'UNEXPLAINED',
+    'NO_ADVERTISEMENT',
+    'NO_READY_ENDPOINT',
+    'NO_IP_ALLOCATED',
+  ];
+  if (!fieldless.includes(r.code) && !/^(spec|metadata|status)\./.test(r.field ?? ''))
+    out.push(`field "${r.field}"`);
+  return out;
+}
 
 t.test('reasons name the deciding resource and field', async (t) => {
   const e = explain(
@@ -261,3 +286,51 @@ t.test(
     });
   },
 );
+
+t.test('AnnouncedIndex over prefix sets kept elsewhere answers as the one built from the plan', async (t) => {
+  const docs = [
+    ...base,
+    pool('v6', '"2001:db8:5::/120"'),
+    peer('tor6', '"2001:db8::1"'),
+    bgpAdv('a', '{ aggregationLength: 30 }'),
+    service('web', '203.0.113.1', ['NodeA']),
+    service('web6', '2001:db8:5::1', ['NodeA']),
+  ];
+  const { config } = parseManifestText(docs.join('---\n'), 'case.yaml');
+  const { allocations } = allocate(config!);
+  const { computePlan } = await import('./plan.ts');
+  const { AnnouncedIndex, announcedKey } = await import('./explain.ts');
+  const plan = computePlan(config!, allocations);
+  const sets = new Map<string, Set<string>>();
+  for (const r of plan.bgp) {
+    const k = announcedKey(r.node, r.peer);
+    sets.set(k, (sets.get(k) ?? new Set()).add(r.prefix));
+  }
+  const fromPlan = new AnnouncedIndex(plan, config!);
+  const over = new AnnouncedIndex(sets, config!);
+  for (const n of ['NodeA', 'NodeB'])
+    for (const p of ['tor', 'tor6'])
+      for (const ips of [
+        ['203.0.113.1'],
+        ['2001:db8:5::1'],
+        ['203.0.113.1', '2001:db8:5::1'],
+        ['203.0.113.9'],
+      ])
+        t.same(over.prefixesFor(n, p, ips), fromPlan.prefixesFor(n, p, ips), `${n} ${p} ${ips.join(',')}`);
+  t.same(
+    fromPlan.prefixesFor('NodeA', 'tor', ['203.0.113.1']),
+    ['203.0.113.0/30'],
+    'the aggregate carries it',
+  );
+  t.same(
+    fromPlan.prefixesFor('NodeA', 'tor6', ['2001:db8:5::1']),
+    ['2001:db8:5::1/128'],
+    'the IPv6 peer, its /128',
+  );
+  t.equal(
+    fromPlan.prefixesFor('NodeA', 'tor', ['2001:db8:5::1']),
+    undefined,
+    'an IPv4 peer: nothing for an IPv6 IP',
+  );
+  t.equal(fromPlan.prefixesFor('NodeA', 'nobody', ['203.0.113.1']), undefined, 'no session, nothing');
+});
