@@ -442,3 +442,61 @@ t.test('readiness adds up over every EndpointSlice of a Service', async (t) => {
     'NodeA keeps its ready endpoint after a later slice with none',
   );
 });
+
+t.test(
+  'serviceSelectors: an advertisement takes only the Services whose labels match (BGP and L2)',
+  async (t) => {
+    const svc = (name: string, ip: string, labels: string) => `---
+apiVersion: v1
+kind: Service
+metadata: {name: ${name}, namespace: app, labels: ${labels}, annotations: {metallb.io/loadBalancerIPs: "${ip}"}}
+spec: {type: LoadBalancer, ports: [{port: 80}]}
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: ${name}-1, namespace: app, labels: {kubernetes.io/service-name: ${name}}}
+addressType: IPv4
+endpoints: [{addresses: [10.0.0.1], nodeName: NodeA, conditions: {ready: true}}]
+`;
+    const config = load(`apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata: {name: p}
+spec: {addresses: [203.0.113.0/28]}
+---
+apiVersion: metallb.io/v1beta1
+kind: BGPAdvertisement
+metadata: {name: web-only}
+spec: {serviceSelectors: [{matchLabels: {tier: web}}]}
+---
+apiVersion: metallb.io/v1beta1
+kind: L2Advertisement
+metadata: {name: db-only}
+spec: {serviceSelectors: [{matchLabels: {tier: db}}]}
+---
+apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: {name: tor}
+spec: {myASN: 64500, peerASN: 64501, peerAddress: 192.0.2.1}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: NodeA}
+${svc('web', '203.0.113.1', '{tier: web}')}${svc('db', '203.0.113.2', '{tier: db}')}${svc('other', '203.0.113.3', '{}')}`);
+    const plan = planOf(config);
+    t.same(
+      plan.bgp.map((r) => r.prefix),
+      ['203.0.113.1/32'],
+      'BGP: web only',
+    );
+    t.same(
+      plan.l2.map((r) => `${r.service} ${r.ip} ${r.node}`),
+      ['app/db 203.0.113.2 NodeA'],
+      'L2: db only',
+    );
+    t.same(
+      plan.allocations.map((a) => a.service),
+      ['app/db', 'app/other', 'app/web'],
+      'all three allocated',
+    );
+  },
+);
