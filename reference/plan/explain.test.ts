@@ -334,3 +334,98 @@ t.test('AnnouncedIndex over prefix sets kept elsewhere answers as the one built 
   );
   t.equal(fromPlan.prefixesFor('NodeA', 'nobody', ['203.0.113.1']), undefined, 'no session, nothing');
 });
+
+t.test(
+  'reason details: the classes compared, a NetworkUnavailable node, a pool that gave nothing',
+  async (t) => {
+    const other = explain(
+      [
+        ...base,
+        bgpAdv('a', '{}'),
+        service('web', '203.0.113.1', ['NodeA']).replace(
+          'spec: { type: LoadBalancer,',
+          'spec: { loadBalancerClass: example.com/other, type: LoadBalancer,',
+        ),
+      ],
+      'default/web',
+    );
+    t.equal(
+      other.reason?.message,
+      "spec.loadBalancerClass is example.com/other, the speaker's is unset: not ours",
+    );
+    const unavailable = explain(
+      [
+        node('NodeA'),
+        `apiVersion: v1
+kind: Node
+metadata: { name: NodeB }
+status: { conditions: [{ type: NetworkUnavailable, status: "True" }] }
+`,
+        pool('p', '203.0.113.0/28'),
+        peer('tor', '192.0.2.1'),
+        bgpAdv('a', '{}'),
+        service('web', '203.0.113.1', ['NodeA']),
+      ],
+      'default/web',
+      { node: 'NodeB' },
+    );
+    t.same(
+      unavailable.bgp.map((r) => r.reason),
+      [
+        {
+          code: 'NODE_EXCLUDED',
+          message: 'NodeB has the condition NetworkUnavailable: it neither announces nor is an L2 candidate',
+          resource: 'Node/NodeB',
+          field: 'status.conditions',
+        },
+      ],
+    );
+    const none = explain(
+      [...base, bgpAdv('a', '{}'), service('web', '198.51.100.7', ['NodeA'])],
+      'default/web',
+    );
+    t.equal(none.reason?.code, 'NO_IP_ALLOCATED');
+    t.match(none.reason?.message, /198\.51\.100\.7.*\[[A-Z_]+\]$/, "the allocator's message and code");
+  },
+);
+
+t.test('statuses: Services in key order, one node or all, L2 interfaces as objects', async (t) => {
+  const docs = [
+    ...base,
+    bgpAdv('a', '{}'),
+    l2Adv('l', '{ interfaces: [eth1, eth0] }'),
+    service('zeta', '203.0.113.3', ['NodeA', 'NodeB']),
+    service('alpha', '203.0.113.2', ['NodeA', 'NodeB']),
+  ];
+  const { config } = parseManifestText(docs.join('---\n'), 'case.yaml');
+  const { allocations, errors: serviceErrors } = allocate(config!);
+  const all = serviceStatuses({ config: config!, allocations: [...allocations].reverse(), serviceErrors });
+  t.same(
+    all.bgp.map((s) => `${s.serviceName}@${s.node}:${s.peers.join(',')}`),
+    ['alpha@NodeA:tor', 'alpha@NodeB:tor', 'zeta@NodeA:tor', 'zeta@NodeB:tor'],
+    'by Service, then node',
+  );
+  t.same(
+    all.l2.map((s) => s.serviceName),
+    ['alpha', 'zeta'],
+  );
+  t.same(all.l2[0]!.interfaces, [{ name: 'eth0' }, { name: 'eth1' }], 'interfaces sorted, as objects');
+  const owner = all.l2[0]!.node;
+  const other = owner === 'NodeA' ? 'NodeB' : 'NodeA';
+  const one = serviceStatuses({ config: config!, allocations, serviceErrors }, { node: other });
+  t.ok(
+    one.bgp.every((s) => s.node === other),
+    'only the asked node',
+  );
+  t.equal(one.bgp.length, 2);
+  t.notOk(
+    one.l2.some((s) => s.serviceName === 'alpha'),
+    "the node that did not win alpha's election has no L2 status for it",
+  );
+  const alone = serviceStatuses({ config: config!, allocations, serviceErrors }, { alive: [other] });
+  t.same(
+    alone.l2.map((s) => s.node),
+    [other, other],
+    'alive: the only live node owns every L2 IP',
+  );
+});
