@@ -1,4 +1,4 @@
-/** Sorted arrays of strings or bigints kept sorted in place (binary search; a splice per change). */
+/** Sorted arrays of strings or bigints kept sorted in place (binary search; a splice per insert). */
 type Sortable = string | bigint | number;
 
 /** The first index whose element is not below `v`. */
@@ -17,10 +17,4 @@ export function lowerBound<T extends Sortable>(xs: readonly T[], v: T): number {
 export function insertSorted<T extends Sortable>(xs: T[], v: T): void {
   const i = lowerBound(xs, v);
   if (xs[i] !== v) xs.splice(i, 0, v);
-}
-
-/** Removes `v` if present. */
-export function removeSorted<T extends Sortable>(xs: T[], v: T): void {
-  const i = lowerBound(xs, v);
-  if (xs[i] === v) xs.splice(i, 1);
 }

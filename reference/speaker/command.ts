@@ -143,9 +143,9 @@ export async function runSpeakerCommand(args: string[], io: Io): Promise<number>
       await l2.apply(desired.l2.members, desired.l2.rows, desired.l2.needed, aliveComputed);
     },
   );
-  // The status file is rewritten after every reload and session event; at 50k Services it is
-  // megabytes, so events close together share one write (at most one per PUBLISH_MS).
-  // The Services' statuses go to a snapshot and a journal of changes beside the status file.
+  // The status file is rewritten after every reload and session event (a burst of UPDATEs or state
+  // changes shares one write, at most one per PUBLISH_MS); the Services' statuses, 50k at scale, go to
+  // a snapshot and a journal of changes beside it (status-journal.ts).
   const journal = new StatusJournal(statusFile);
   let publishTimer: NodeJS.Timeout | undefined;
   let stopping = false;

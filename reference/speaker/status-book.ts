@@ -1,6 +1,5 @@
 import type { ServiceStatuses } from '../plan/explain.ts';
 import type { StatusPatch } from './live-state.ts';
-import { insertSorted, removeSorted } from '../../common/sorted.ts';
 
 type One = { bgp: ServiceStatuses['bgp']; l2: ServiceStatuses['l2'] };
 
@@ -11,10 +10,6 @@ type One = { bgp: ServiceStatuses['bgp']; l2: ServiceStatuses['l2'] };
 export class ServiceStatusBook {
   private readonly byService = new Map<string, One>();
   private cached?: ServiceStatuses;
-  /** Per Service, its entries as JSON (bgp, l2), so writing the status file does not re-serialise 50k objects. */
-  private readonly json = new Map<string, { bgp: string; l2: string }>();
-  /** Service keys in order, kept sorted as Services come and go. */
-  private keys?: string[];
   /** Patches applied since the last takePatches (what a status journal appends). */
   private pending: StatusPatch[] = [];
 
@@ -33,12 +28,7 @@ export class ServiceStatusBook {
   patch(p: StatusPatch): void {
     if (p.keys.length === 0) return;
     this.pending.push(p);
-    // many keys at once (an aggregate came or went): re-sorting once beats one splice per key
-    if (p.keys.length > 64) this.keys = undefined;
-    for (const k of p.keys) {
-      this.json.delete(k);
-      if (this.byService.delete(k) && this.keys) removeSorted(this.keys, k);
-    }
+    for (const k of p.keys) this.byService.delete(k);
     for (const s of p.statuses.bgp) this.entry(`${s.serviceNamespace}/${s.serviceName}`).bgp.push(s);
     for (const s of p.statuses.l2) this.entry(`${s.serviceNamespace}/${s.serviceName}`).l2.push(s);
     this.cached = undefined;
@@ -57,37 +47,14 @@ export class ServiceStatusBook {
     return out;
   }
 
-  /** all() as compact JSON, built from per-Service pieces (the status file at 50k Services). */
+  /** all() as compact JSON (a status snapshot: written at a full state or when the journal outgrows it). */
   toJSON(): string {
-    this.keys ??= [...this.byService.keys()].sort(cmpStr);
-    const bgp: string[] = [];
-    const l2: string[] = [];
-    for (const k of this.keys) {
-      let j = this.json.get(k);
-      if (!j) {
-        const one = this.byService.get(k)!;
-        j = {
-          bgp: one.bgp.map((x) => JSON.stringify(x)).join(','),
-          l2: one.l2.map((x) => JSON.stringify(x)).join(','),
-        };
-        this.json.set(k, j);
-      }
-      if (j.bgp) bgp.push(j.bgp);
-      if (j.l2) l2.push(j.l2);
-    }
-    return `{"bgp":[${bgp.join(',')}],"l2":[${l2.join(',')}]}`;
+    return JSON.stringify(this.all());
   }
 
   private entry(key: string): One {
     let e = this.byService.get(key);
-    if (!e) {
-      this.byService.set(key, (e = { bgp: [], l2: [] }));
-      if (this.keys) insertSorted(this.keys, key);
-    }
+    if (!e) this.byService.set(key, (e = { bgp: [], l2: [] }));
     return e;
   }
-}
-
-function cmpStr(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
