@@ -6,7 +6,7 @@ const FOLDERS = {
   // finish in one sitting; the YAML reader is tested by its own files only.
   config: {
     mutate: ['reference/config/*.ts', '!reference/config/yaml-*.ts'],
-    tests: ['reference/config/{load,current-api,bfd-profiles}.test.ts'],
+    tests: ['reference/config/{load,current-api,bfd-profiles,manifest-files}.test.ts'],
   },
   'config-yaml': { mutate: ['reference/config/yaml-*.ts'], tests: ['reference/config/yaml-*.test.ts'] },
   model: { mutate: ['reference/model/*.ts'], tests: ['reference/model/*.test.ts'] },
@@ -32,7 +32,8 @@ export default {
   tap: { testFiles: sel.tests, nodeArgs: ['--import', 'tsx', '-r', '{{hookFile}}', '{{testFile}}'] },
   mutate: [...sel.mutate, '!**/*.test.ts', '!**/test-helpers.ts'],
   coverageAnalysis: 'perTest',
-  concurrency: 1,
+  // STRYKER_CONCURRENCY: more than one test process when the machine is otherwise idle.
+  concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 1),
   incremental: true,
   incrementalFile: `mutation/stryker/${folder}.incremental.json`,
   reporters: ['html', 'json', 'clear-text', 'progress-append-only'],

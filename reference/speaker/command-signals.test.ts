@@ -25,7 +25,7 @@ t.test('SIGHUPs during start-up neither kill the speaker nor get lost', async (t
     process.execPath,
     [...nodeScriptArgs(cliScript), 'speaker', '--node', 'NodeA', manifests],
     {
-      env: { ...process.env, LBCONFORM_STATE_DIR: state, LBCONFORM_LOG_LEVEL: 'info' },
+      env: { ...process.env, LBCONFORM_STATE_DIR: state, LBCONFORM_LOG_LEVEL: 'debug' },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -42,9 +42,15 @@ t.test('SIGHUPs during start-up neither kill the speaker nor get lost', async (t
     child.kill('SIGHUP');
     await delay(5);
   }
+  // One more SIGHUP once running; poll until a reload finished after it (applied or unchanged), or the
+  // process exited, instead of sleeping.
+  const reloadsDone = () => (log.match(/config\.(applied|unchanged)/g) ?? []).length;
+  const before = reloadsDone();
   child.kill('SIGHUP');
-  await delay(300);
-  t.equal(child.exitCode, null, `still running after SIGHUPs during start-up\n${log}`);
+  const reloadDeadline = Date.now() + 10_000;
+  while (reloadsDone() <= before && child.exitCode === null && Date.now() < reloadDeadline) await delay(5);
+  t.ok(reloadsDone() > before, 'a reload finished after the last SIGHUP', { log });
+  t.equal(child.exitCode, null, 'still running after SIGHUPs during start-up', { log });
   t.match(log, /config\.applied/);
   child.kill('SIGTERM');
   const { code, signal } = await exited;
