@@ -92,6 +92,25 @@ t.test('judge: caught only by a scenario that fails under the fault and not with
   t.match(judgeFault(nw, report([timing('a', 'FAILED')], false)).error, /did not finish \(1 never started\)/);
 });
 
+t.test('the failing step and its message are kept for each catching scenario', async (t) => {
+  const failed: ScenarioTiming = {
+    ...timing('a', 'FAILED'),
+    failedStep: 'Then R1 has 3 routes',
+    message: '\n  Error: R1 holds 2 of 3 routes\n  at step (x.ts:1)\n',
+  };
+  const long: ScenarioTiming = { ...timing('b', 'FAILED'), failedStep: 'Then x', message: 'y'.repeat(300) };
+  const j = judgeFault(nw, report([failed, long, timing('c', 'SUCCEEDED')]), new Set(['F › b']));
+  t.same(j.evidence, [
+    { scenario: 'F › a', step: 'Then R1 has 3 routes', message: 'Error: R1 holds 2 of 3 routes' },
+  ]);
+  const j2 = judgeFault(nw, report([long]));
+  t.equal(j2.evidence?.[0]?.message?.length, 200, 'a long message is cut at 200 characters');
+  t.match(
+    mutationTable([j]),
+    /F › a \(failed at "Then R1 has 3 routes": Error: R1 holds 2 of 3 routes\)<br>\(also failing without the fault: F › b\) \|/,
+  );
+});
+
 t.test('table and exit code', async (t) => {
   const caught = judgeFault(nw, report([timing('a|b', 'FAILED')]));
   const missed = judgeFault(faultInfo('no-dedup')!, report([timing('c', 'SUCCEEDED')]));

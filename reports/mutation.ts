@@ -56,9 +56,26 @@ export interface MutationResult {
   /** Scenarios that failed under the fault but failed without it too: they prove nothing. */
   failingInControl: string[];
   passed: number;
+  /** Per failing scenario (same order as `failing`): the step that failed and its message's first line. */
+  evidence?: FailureEvidence[];
   /** The run gave no usable report (crash, killed): the fault is not counted as caught. */
   error?: string;
   seconds?: number;
+}
+
+export interface FailureEvidence {
+  scenario: string;
+  step?: string;
+  message?: string;
+}
+
+/** A message's first non-empty line, cut at 200 characters (the table is for reading). */
+function firstLine(message: string | undefined): string | undefined {
+  const line = message
+    ?.split('\n')
+    .map((l) => l.trim())
+    .find(Boolean);
+  return line && line.length > 200 ? `${line.slice(0, 199)}…` : line;
 }
 
 const failedOf = (r: ConformanceReport): string[] =>
@@ -85,10 +102,23 @@ export function judgeFault(
     };
   const failed = failedOf(report);
   const failing = failed.filter((s) => !controlFailed.has(s));
+  const failingSet = new Set(failing);
+  const evidence = report.timings
+    .filter(
+      (t) => t.status === 'FAILED' && failingSet.has(scenarioKey({ feature: t.feature, name: t.scenario })),
+    )
+    .map((t): FailureEvidence => {
+      const e: FailureEvidence = { scenario: scenarioKey({ feature: t.feature, name: t.scenario }) };
+      if (t.failedStep !== undefined) e.step = t.failedStep;
+      const m = firstLine(t.message);
+      if (m !== undefined) e.message = m;
+      return e;
+    });
   const result: MutationResult = {
     ...base,
     caught: failing.length > 0,
     failing,
+    evidence,
     failingInControl: failed.filter((s) => controlFailed.has(s)),
     passed: report.timings.filter((t) => t.status === 'SUCCEEDED').length,
   };
@@ -106,7 +136,12 @@ export function mutationTable(results: MutationResult[]): string {
   const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const rows = results.map((r) => {
     const verdict = r.caught ? 'caught' : r.error ? `NOT CAUGHT (${r.error})` : 'NOT CAUGHT';
-    const failing = r.failing.length ? r.failing.map(cell).join('<br>') : '—';
+    const stepOf = (scenario: string): string => {
+      const e = r.evidence?.find((x) => x.scenario === scenario);
+      if (!e?.step) return '';
+      return ` (failed at "${cell(e.step)}"${e.message ? `: ${cell(e.message)}` : ''})`;
+    };
+    const failing = r.failing.length ? r.failing.map((s) => `${cell(s)}${stepOf(s)}`).join('<br>') : '—';
     const extra = r.failingInControl.length
       ? `<br>(also failing without the fault: ${r.failingInControl.map(cell).join(', ')})`
       : '';

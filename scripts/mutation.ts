@@ -160,7 +160,14 @@ async function main(): Promise<number> {
       const r = judgeFault(f, report, controlFailed, error);
       r.seconds = (Date.now() - started) / 1000;
       results.push(r);
-      process.stdout.write(`   -> ${r.caught ? 'caught' : 'NOT CAUGHT'} (${r.failing.length} failing)\n`);
+      const first = r.evidence?.[0];
+      process.stdout.write(
+        `   -> ${r.caught ? 'caught' : 'NOT CAUGHT'} (${r.failing.length} failing)${
+          first?.step
+            ? `; first: ${first.scenario} at "${first.step}"${first.message ? `: ${first.message}` : ''}`
+            : ''
+        }\n`,
+      );
     }
     const table = mutationTable(results);
     writeFileSync(join(out, 'mutation.md'), `# Mutation run\n\n${table}`);
