@@ -34,7 +34,12 @@ function main(): number {
       stdio: 'inherit',
       env: { ...process.env, STRYKER_FOLDER: folder },
     });
-    if (r.status !== 0) failed++;
+    if (r.status !== 0) {
+      // its report.json is from an earlier run: not shown as if it were this one's
+      process.stderr.write(`mutation:unit: stryker failed for ${folder} (exit ${r.status ?? r.signal})\n`);
+      failed++;
+      continue;
+    }
     const report = join(repoRoot, 'out/mutation/stryker', folder, 'report.json');
     if (existsSync(report)) scores.push(mutationScores(folder, JSON.parse(readFileSync(report, 'utf8'))));
   }

@@ -1,5 +1,7 @@
 import t from 'tap';
 import { parseManifestText } from './load.ts';
+import { checkBfdProfileReferences, decodeBfdProfile } from './bfd-profiles.ts';
+import type * as M from '../model/types.ts';
 import { peersForNode } from '../plan/peers.ts';
 
 const peers = `
@@ -77,4 +79,50 @@ t.test('MetalLB ranges: every bound in, every bound out', async (t) => {
     else
       t.match(errors, [{ code: 'INVALID_BFD_PROFILE', field: `spec.${field}` }], `${field} ${value} refused`);
   }
+});
+
+t.test('decodeBfdProfile keeps exactly the fields written; the modes are false unless true', async (t) => {
+  const src = { file: 'p.yaml', line: 1 };
+  t.same(decodeBfdProfile('none', {}, src), { name: 'none', echoMode: false, passiveMode: false, src });
+  t.strictSame(
+    Object.keys(decodeBfdProfile('none', {}, src)).sort(),
+    ['echoMode', 'name', 'passiveMode', 'src'],
+    'no key for an unset timer (FRR defaults apply later)',
+  );
+  const full = {
+    receiveInterval: 100,
+    transmitInterval: 200,
+    detectMultiplier: 5,
+    echoInterval: 60,
+    minimumTtl: 9,
+  };
+  t.same(decodeBfdProfile('full', { ...full, echoMode: true, passiveMode: true }, src), {
+    name: 'full',
+    ...full,
+    echoMode: true,
+    passiveMode: true,
+    src,
+  });
+  t.same(decodeBfdProfile('off', { echoMode: false, passiveMode: false }, src), {
+    name: 'off',
+    echoMode: false,
+    passiveMode: false,
+    src,
+  });
+});
+
+t.test('a missing profile names the profiles that exist, sorted, or (none)', async (t) => {
+  const src = { file: 'p.yaml', line: 4 };
+  const peer = { name: 'tor', bfdProfile: 'fast', src } as unknown as M.BGPPeer;
+  const profile = (name: string): M.BFDProfile => decodeBfdProfile(name, {}, src);
+  const messages = (profiles: M.BFDProfile[]): string[] => {
+    const errors: M.ValidationError[] = [];
+    checkBfdProfileReferences([peer, { ...peer, name: 'no-bfd', bfdProfile: undefined }], profiles, errors);
+    return errors.map((e) => e.message);
+  };
+  t.same(messages([]), ['no BFDProfile named "fast"; defined profiles: (none)']);
+  t.same(messages([profile('zeta'), profile('alpha')]), [
+    'no BFDProfile named "fast"; defined profiles: alpha, zeta',
+  ]);
+  t.same(messages([profile('fast')]), [], 'found: no error');
 });

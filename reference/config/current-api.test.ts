@@ -86,6 +86,21 @@ t.test('passwordSecret and the Secret kind (config.go passwordFromSecretForPeer)
     ['INVALID_SECRET'],
   );
   t.same(
+    peer(spec).errors.map((e) => [e.field, e.message]),
+    [['spec.passwordSecret', 'no Secret named "bgp-auth" in the speaker\'s namespace']],
+  );
+  t.same(
+    peer(spec, secret('Opaque', 'password: eA==')).errors.map((e) => e.message),
+    ['Secret "bgp-auth" must be of type kubernetes.io/basic-auth, got "Opaque"'],
+  );
+  t.same(
+    peer(spec, secret('kubernetes.io/basic-auth', 'username: eA==')).errors.map((e) => [e.code, e.message]),
+    [['INVALID_SECRET', 'Secret "bgp-auth" holds no "password" key']],
+  );
+  const empty = peer(spec, secret('kubernetes.io/basic-auth', 'password: ""'));
+  t.same(empty.errors, []);
+  t.equal(empty.config?.peers[0]?.password, undefined, 'an empty password is no password');
+  t.same(
     peer(`${spec}, password: x`).errors.map((e) => e.code),
     ['INVALID_VALUE'],
     'password and passwordSecret are exclusive',

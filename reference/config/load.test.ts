@@ -372,3 +372,92 @@ t.test(
     );
   },
 );
+
+t.test('exactly MAX_ERRORS errors are all shown; one more is counted in TOO_MANY_ERRORS', async (t) => {
+  const { MAX_ERRORS } = await import('./load.ts');
+  const flood = (n: number): ReturnType<typeof parseManifestText> =>
+    parseManifestText(
+      `apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\nmetadata:\n  name: p\nspec:\n  addresses:\n  - 192.0.2.1/32\n${Array.from({ length: n }, () => '  - 192.0.2.1/32').join('\n')}\n`,
+      'flood.yaml',
+    );
+  const exact = flood(MAX_ERRORS).errors;
+  t.equal(exact.length, MAX_ERRORS);
+  t.notOk(exact.some((e) => e.code === 'TOO_MANY_ERRORS'));
+  const over = flood(MAX_ERRORS + 1).errors;
+  const last = over[MAX_ERRORS - 1]!;
+  t.same(over.at(-1), {
+    code: 'TOO_MANY_ERRORS',
+    file: 'flood.yaml',
+    line: last.line,
+    kind: '',
+    name: '',
+    field: '',
+    message: '1 more errors not shown; fix the ones above first',
+  });
+});
+
+t.test(
+  'errors and warnings come sorted by file and line, whatever the order the files were given',
+  async (t) => {
+    const { parseManifestTexts } = await import('./load.ts');
+    const pool = (name: string, addr: string): string =>
+      `apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\nmetadata: { name: ${name} }\nspec:\n  addresses: [${addr}]\n`;
+    const bad = parseManifestTexts([
+      { file: 'b.yaml', text: pool('b', 'x') },
+      { file: 'a.yaml', text: pool('a', 'y') },
+    ]);
+    t.same(
+      bad.errors.map((e) => e.file),
+      ['a.yaml', 'b.yaml'],
+    );
+    const warned = parseManifestTexts([
+      { file: 'b.yaml', text: pool('b', '192.0.2.1/28') },
+      { file: 'a.yaml', text: pool('a', '198.51.100.1/28') },
+    ]);
+    t.same(warned.errors, []);
+    t.same(
+      warned.config!.warnings.map((w) => `${w.file}:${w.code}`),
+      ['a.yaml:CIDR_HOST_BITS', 'b.yaml:CIDR_HOST_BITS'],
+    );
+    t.equal(warned.config!.namespace, 'metallb-system', 'default options: the speaker namespace');
+  },
+);
+
+t.test("the speaker's options are carried into the config as given", async (t) => {
+  const text = readFileSync(`${fixtures}doc/S1.yaml`, 'utf8');
+  const speaker = (opts: Record<string, unknown>) =>
+    parseManifestText(text, 'S1.yaml', { namespace: 'metallb-system', ...opts }).config!.speaker;
+  t.strictSame(speaker({}), { ignoreExcludeLB: false });
+  t.strictSame(speaker({ ignoreExcludeLB: false }), { ignoreExcludeLB: false });
+  t.strictSame(speaker({ ignoreExcludeLB: true, loadBalancerClass: 'metallb' }), {
+    loadBalancerClass: 'metallb',
+    ignoreExcludeLB: true,
+  });
+  t.strictSame(speaker({ loadBalancerClass: '' }), { ignoreExcludeLB: false }, 'an empty class is no class');
+});
+
+t.test('fastLoad: the config with sources for valid input; undefined for anything to report', async (t) => {
+  const { fastLoad } = await import('./load.ts');
+  const opts = { namespace: 'metallb-system' };
+  const pool = (name: string): string =>
+    `apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\nmetadata: { name: ${name} }\nspec:\n  addresses: [192.0.2.0/28]\n`;
+  const ok = fastLoad([{ file: 'a.yaml', text: `---\n${pool('a')}` }], opts);
+  t.same(ok?.errors, []);
+  t.match(ok?.config?.pools[0]?.src, { file: 'a.yaml', line: 2 });
+  t.equal(
+    fastLoad([{ file: 'a.yaml', text: pool('a').replace('192.0.2.0/28', 'x') }], opts),
+    undefined,
+    'decode error',
+  );
+  t.equal(
+    fastLoad(
+      [
+        { file: 'a.yaml', text: pool('a') },
+        { file: 'b.yaml', text: pool('b') },
+      ],
+      opts,
+    ),
+    undefined,
+    'cross-check error (overlapping pools) found after decoding',
+  );
+});

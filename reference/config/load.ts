@@ -234,7 +234,7 @@ export function loadTexts(
 ): LoadResult {
   if (readErrors.length === 0) return parseManifestTexts(texts, opts);
   // Only the read errors to report when the rest is valid: no need for the slow precise path then.
-  if (fastLoad(texts, opts)) return { errors: [...readErrors] };
+  if (fastLoad(texts, opts)) return { errors: [...readErrors].sort(compareErrors) };
   return preciseLoad(texts, opts, [...readErrors]);
 }
 

@@ -91,3 +91,91 @@ t.test(
     t.equal(mergeCollected(r.files.slice(0, 1))?.services.length, 1);
   },
 );
+
+t.test(
+  'decodeFile: only Services and EndpointSlices make a file servicesOnly; any other kind does not',
+  async (t) => {
+    const { decodeFile } = await import('./manifest-files.ts');
+    const opts = { namespace: 'metallb-system' };
+    const only = (text: string): boolean => {
+      const r = decodeFile(text, 'f.yaml', opts);
+      t.ok(r.collected, `decoded: ${text.split('\n')[1]}`);
+      return r.servicesOnly;
+    };
+    const slice =
+      'apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: one-x, namespace: app, labels: {kubernetes.io/service-name: one}}\naddressType: IPv4\nendpoints: []\n';
+    t.equal(only(`${svc('one', '192.168.10.1')}---\n${slice}`), true);
+    t.equal(only(''), true, 'an empty file holds no pool either');
+    const others = [
+      pool,
+      'apiVersion: metallb.io/v1beta1\nkind: BGPAdvertisement\nmetadata: {name: a}\n',
+      'apiVersion: metallb.io/v1beta1\nkind: L2Advertisement\nmetadata: {name: a}\n',
+      'apiVersion: metallb.io/v1beta2\nkind: BGPPeer\nmetadata: {name: a}\nspec: {myASN: 64500, peerASN: 64501, peerAddress: 192.0.2.1}\n',
+      'apiVersion: metallb.io/v1beta2\nkind: BGPPeer\nmetadata: {name: a}\nspec: {myASN: 64500, peerASN: 64501, peerAddress: 192.0.2.1, vrf: red}\n',
+      'apiVersion: metallb.io/v1beta1\nkind: BFDProfile\nmetadata: {name: a}\n',
+      'apiVersion: metallb.io/v1beta1\nkind: Community\nmetadata: {name: a}\nspec: {communities: [{name: x, value: "65000:1"}]}\n',
+      'apiVersion: v1\nkind: Node\nmetadata: {name: a}\n',
+      'apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n',
+      'apiVersion: v1\nkind: Secret\nmetadata: {name: a, namespace: metallb-system}\ntype: kubernetes.io/basic-auth\ndata: {password: eA==}\n',
+    ];
+    for (const text of others) t.equal(only(`${svc('one', '192.168.10.1')}---\n${text}`), false);
+  },
+);
+
+t.test(
+  'decodeFile: a file the fast path cannot read, or with an invalid resource, has no resources',
+  async (t) => {
+    const { decodeFile } = await import('./manifest-files.ts');
+    const opts = { namespace: 'metallb-system' };
+    t.strictSame(decodeFile('kind: [', 'c.yaml', opts), { file: 'c.yaml', servicesOnly: false });
+    t.strictSame(decodeFile(svc('one', '192.168.10.1').replace('LoadBalancer', 'Nope'), 'd.yaml', opts), {
+      file: 'd.yaml',
+      servicesOnly: false,
+    });
+    const ok = decodeFile(`---\n${pool}`, 'p.yaml', opts);
+    t.match(ok.collected?.pools[0]?.src, { file: 'p.yaml', line: 2 });
+  },
+);
+
+t.test('mergeCollected copies peers, and their pending Secrets point at the copies', async (t) => {
+  const { decodeFile } = await import('./manifest-files.ts');
+  const peer =
+    'apiVersion: metallb.io/v1beta2\nkind: BGPPeer\nmetadata: {name: a}\nspec: {myASN: 64500, peerASN: 64501, peerAddress: 192.0.2.1, passwordSecret: {name: auth}}\n';
+  const file = {
+    ...decodeFile(peer, 'p.yaml', { namespace: 'metallb-system' }),
+    hash: '',
+    sig: '',
+    readAtNs: 0n,
+    mtimeNs: 0n,
+  };
+  const cached = file.collected!;
+  const merged = mergeCollected([file])!;
+  t.equal(merged.peers.length, 1);
+  t.not(merged.peers[0], cached.peers[0], 'a copy: resolving the password never writes into the cache');
+  t.same(merged.peers[0], cached.peers[0]);
+  t.equal(merged.pendingSecrets.length, 1);
+  t.equal(merged.pendingSecrets[0]!.peer, merged.peers[0], 'the Secret resolves into the copy');
+  t.equal(merged.pendingSecrets[0]!.secret, 'auth');
+});
+
+t.test(
+  'refresh: an entry that cannot be read is an error, a link gone since the listing is skipped; texts() reads them',
+  async (t) => {
+    const { mkdirSync, symlinkSync } = await import('node:fs');
+    const d = dir(t);
+    writeFileSync(join(d, 'a.yaml'), pool);
+    mkdirSync(join(d, 'sub.yaml'));
+    symlinkSync(join(d, 'nowhere'), join(d, 'gone.yaml'));
+    const files = new ManifestFiles({ namespace: 'metallb-system' });
+    const r = await files.refresh([d]);
+    t.same(
+      r.files.map((f) => f.file),
+      [join(d, 'a.yaml')],
+    );
+    t.same(
+      r.readErrors.map((e) => [e.file, e.message]),
+      [[join(d, 'sub.yaml'), 'cannot read: EISDIR']],
+    );
+    t.same(await files.texts(r.files), [{ file: join(d, 'a.yaml'), text: pool }]);
+  },
+);

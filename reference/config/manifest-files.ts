@@ -40,8 +40,6 @@ export interface Refresh {
  */
 const RACY_NS = 2_000_000_000n;
 
-const RESOURCE_KINDS_OF_SERVICES = /^(Service|EndpointSlice)\//;
-
 export class ManifestFiles {
   private byFile = new Map<string, DecodedFile>();
   /** Files read from disk so far (the rest were known by their stat). */
@@ -98,21 +96,10 @@ export function decodeFile(
   return { file, collected: c, servicesOnly: holdsOnlyServices(c) };
 }
 
+/** Every resource decoded, valid or not, is named `kind/name` in c.names (decode.ts decodeDocument). */
 function holdsOnlyServices(c: Collected): boolean {
-  return (
-    c.pools.length === 0 &&
-    c.bgpAdvertisements.length === 0 &&
-    c.l2Advertisements.length === 0 &&
-    c.peers.length === 0 &&
-    c.bfdProfiles.length === 0 &&
-    c.communityAliases.length === 0 &&
-    c.nodes.length === 0 &&
-    c.namespaces.length === 0 &&
-    c.secrets.size === 0 &&
-    c.pendingSecrets.length === 0 &&
-    c.warnings.length === 0 &&
-    [...c.names].every((n) => RESOURCE_KINDS_OF_SERVICES.test(n))
-  );
+  for (const n of c.names) if (!n.startsWith('Service/') && !n.startsWith('EndpointSlice/')) return false;
+  return true;
 }
 
 /**

@@ -119,3 +119,61 @@ t.test(
     t.same(documentSlices(`a: 1\n...\n${text}`, 100).length, 1, 'an end marker: not cut');
   },
 );
+
+t.test(
+  'parseYamlDocumentsFast: each document at the line of its root, empty and null documents skipped',
+  async (t) => {
+    const text = '# head\na: 1\n---\n\n- x\n---\n"s"\n---\n---\nnull\n--- [y]\n';
+    const docs = parseYamlDocumentsFast(text);
+    t.same(
+      docs?.map((d) => [d.value, d.line]),
+      [
+        [{ a: 1 }, 2],
+        [['x'], 5],
+        ['s', 7],
+        [['y'], 11],
+      ],
+    );
+    t.same(
+      docs?.map((d) => [d.value, d.line]),
+      parseYamlDocuments(text, 't.yaml').docs.map((d) => [d.value, d.line]),
+      'as the precise path',
+    );
+  },
+);
+
+t.test(
+  'parseYamlDocumentsFast leaves to the precise path whatever that path refuses as too deep',
+  async (t) => {
+    // a block scalar indented 210 spaces parses here, but the precise path's cheap depth estimate refuses it
+    const text = `a: |\n${' '.repeat(210)}x\n`;
+    t.equal(parseYamlDocumentsFast(text), undefined);
+    t.match(parseYamlDocuments(text, 'd.yaml').errors, [{ code: 'YAML_SYNTAX', line: 2 }]);
+  },
+);
+
+t.test(
+  'documentSlices cuts only before a real `---` marker, never in a file with directives or `...`',
+  async (t) => {
+    t.same(documentSlices('a: 1\n---\nb: 2\n---\nc: 3\n', 5), ['a: 1\n', '---\nb: 2\n', '---\nc: 3\n']);
+    t.same(documentSlices('a: 1\n---\nb: 2\n---\nc: 3\n', 10), ['a: 1\n---\nb: 2\n', '---\nc: 3\n']);
+    t.same(
+      documentSlices('a: 1\n---x\n--- \nb: 2\n', 1),
+      ['a: 1\n---x\n', '--- \nb: 2\n'],
+      '---x is no marker',
+    );
+    t.same(documentSlices('a: 1\n---\tb\n', 1), ['a: 1\n', '---\tb\n'], 'a tab after the marker');
+    t.same(documentSlices('a: 1\n---', 1), ['a: 1\n', '---'], 'a marker at the very end');
+    const small = 'a: 1\n---\nb: 2\n';
+    t.same(documentSlices(small, small.length), [small], 'no longer than a slice: whole');
+    t.same(documentSlices(`%YAML 1.2\n---\n${small}`, 1), [`%YAML 1.2\n---\n${small}`], 'a directive');
+    t.same(documentSlices(`${small}...\n---\nc: 3\n`, 1), [`${small}...\n---\nc: 3\n`], 'an end marker');
+    t.same(documentSlices(`${small}...`, 1), [`${small}...`], 'an end marker at the very end');
+    t.same(
+      documentSlices(`${small}...x: 1\n`, 1),
+      ['a: 1\n', '---\nb: 2\n...x: 1\n'],
+      '...x is no end marker',
+    );
+    t.same(documentSlices(` %a\n---\nb: 1\n`, 1), [' %a\n', '---\nb: 1\n'], 'a directive starts its line');
+  },
+);
