@@ -184,3 +184,27 @@ t.test(
     t.equal(lines.size, 101);
   },
 );
+
+t.test('openQuoteAtEnd: escapes, comments, blanks and where a quote may open', async (t) => {
+  const cases: [string, string, { line: number; col: number } | undefined][] = [
+    ['\\" does not close a double quote', 'a: "x\\"y\n', { line: 1, col: 4 }],
+    ['\\\\ then " closes it', 'a: "x\\\\"\nb: \'c\n', { line: 2, col: 4 }],
+    ['a backslash is plain in single quotes', "a: 'x\\'\nb: \"y\n", { line: 2, col: 4 }],
+    ["'' does not close a single quote", "a: 'it''s\n", { line: 1, col: 4 }],
+    ['an escaped line break still counts its line', 'a: "x\\\n  y"\nb: \'z\n', { line: 3, col: 4 }],
+    ['a quote at the start of the first line', "'x\n", { line: 1, col: 1 }],
+    ['a quote at the start of a later line', "a: b\n'x\n", { line: 2, col: 1 }],
+    ['after a sequence indicator on the first line', "- 'x\n", { line: 1, col: 3 }],
+    ['after a nested sequence indicator', "- - 'x\n", { line: 1, col: 5 }],
+    ['a tab separates too', "- -\t'x\n", { line: 1, col: 5 }],
+    ['after a mapping-key indicator', "? 'x\n", { line: 1, col: 3 }],
+    ['after a plain word: an apostrophe', "a: b 'c\n", undefined],
+    ['a - glued to a word is no indicator', "a: b- 'x\n", undefined],
+    ['a comment hides what follows', "# - 'x\n", undefined],
+    ['a comment after a tab', "a: x\t# - 'y\n", undefined],
+    ['a comment ends at its line', "# c\n'x\n", { line: 2, col: 1 }],
+    ['# glued to a value is no comment', 'a: "x"#, \'y\n', { line: 1, col: 10 }],
+    ['after [ { and ,', "a: [b, {c: 'd\n", { line: 1, col: 12 }],
+  ];
+  for (const [what, text, at] of cases) t.same(openQuoteAtEnd(text), at, what);
+});
