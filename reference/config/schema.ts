@@ -98,7 +98,10 @@ export function check(value: unknown, schema: Schema, path: string, report: Repo
           report(
             'WRONG_TYPE',
             joinPath(path, k),
-            `got ${describe(v)}, expected a string (quote it: "${String(v)}")`,
+            // quoting helps a number or a boolean written bare; a list or a mapping has no text to quote
+            typeof v === 'number' || typeof v === 'boolean'
+              ? `got ${describe(v)}, expected a string (quote it: "${String(v)}")`
+              : `got ${describe(v)}, expected a string`,
           );
           ok = false;
         }
