@@ -2,7 +2,7 @@
 // BGPPeer rules of MetalLB's internal/config/config.go (parseTimers, the password and multihop checks).
 import t from 'tap';
 import type * as M from '../model/types.ts';
-import { parseManifestText } from './load.ts';
+import { parseManifestText, preciseLoad } from './load.ts';
 
 const withoutSrc = <T extends { src: M.Source }>(o: T | undefined): Omit<T, 'src'> | undefined => {
   if (!o) return undefined;
@@ -327,4 +327,238 @@ t.test('names: DNS-1123 subdomains for every kind but Node, looser node names, a
     ).errors[0]!.message,
     '"A" is not a valid IPAddressPool name; expected a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit, at most 253 characters',
   );
+});
+
+const problems = (text: string) =>
+  parseManifestText(text, 'f.yaml').errors.map((x) => [x.code, x.line, x.kind, x.name, x.field, x.message]);
+
+t.test('documents that are not resources: each problem with its line, kind, name and field', async (t) => {
+  t.same(problems('42\n'), [
+    ['NOT_AN_OBJECT', 1, '', '', '', 'a document must be a Kubernetes resource (a mapping), got 42'],
+  ]);
+  t.same(problems('- a\n'), [
+    ['NOT_AN_OBJECT', 1, '', '', '', 'a document must be a Kubernetes resource (a mapping), got a list'],
+  ]);
+  t.same(problems('kind: Node\nmetadata: {name: a}\n'), [
+    ['MISSING_FIELD', 1, 'Node', 'a', 'apiVersion', 'required field "apiVersion" is missing'],
+  ]);
+  t.same(problems('apiVersion: v1\nkind: null\n'), [
+    ['MISSING_FIELD', 2, '', '', 'kind', 'required field "kind" is missing'],
+  ]);
+  t.same(problems('apiVersion: 1\nkind: 2\nmetadata: {name: a}\n'), [
+    ['WRONG_TYPE', 1, '', 'a', 'apiVersion', 'got 1, expected a string'],
+    ['WRONG_TYPE', 2, '', 'a', 'kind', 'got 2, expected a string'],
+  ]);
+  t.same(problems('apiVersion: metallb.io/v1beta1\nkind: Foo\nmetadata: {name: a}\n'), [
+    [
+      'UNKNOWN_KIND',
+      2,
+      'Foo',
+      'a',
+      'kind',
+      'metallb.io/v1beta1 Foo is not a supported resource; supported: metallb.io/v1beta1 IPAddressPool, BGPAdvertisement, L2Advertisement, Community, BFDProfile; metallb.io/v1beta2 BGPPeer; v1 Node, Service, List; discovery.k8s.io/v1 EndpointSlice',
+    ],
+  ]);
+  t.same(
+    problems('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n'),
+    [],
+    "other groups' kinds are skipped",
+  );
+});
+
+t.test('namespaces: a valid label, the speaker namespace for MetalLB kinds; Nodes have none', async (t) => {
+  t.same(problems('apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: Bad_NS}\nspec: {}\n'), [
+    [
+      'INVALID_NAME',
+      3,
+      'Service',
+      'a',
+      'metadata.namespace',
+      '"Bad_NS" is not a valid namespace; expected a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters',
+    ],
+  ]);
+  t.same(
+    problems(`apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: ${'n'.repeat(63)}}\nspec: {}\n`),
+    [],
+  );
+  t.same(
+    problems(
+      `apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: ${'n'.repeat(64)}}\nspec: {}\n`,
+    ).map((p) => p[0]),
+    ['INVALID_NAME'],
+  );
+  t.same(
+    problems('apiVersion: metallb.io/v1beta1\nkind: BFDProfile\nmetadata: {name: a, namespace: other}\n'),
+    [
+      [
+        'WRONG_NAMESPACE',
+        3,
+        'BFDProfile',
+        'a',
+        'metadata.namespace',
+        'namespace "other" is not the speaker\'s namespace; MetalLB resources must be in "metallb-system" (or omit metadata.namespace)',
+      ],
+    ],
+  );
+  t.same(
+    problems(
+      'apiVersion: metallb.io/v1beta1\nkind: BFDProfile\nmetadata: {name: a}\n---\napiVersion: metallb.io/v1beta1\nkind: BFDProfile\nmetadata: {name: a, namespace: metallb-system}\n',
+    ),
+    [
+      [
+        'DUPLICATE_RESOURCE',
+        7,
+        'BFDProfile',
+        'a',
+        'metadata.name',
+        'BFDProfile "a" is already defined at f.yaml:1; names must be unique',
+      ],
+    ],
+    'no namespace is the speaker namespace',
+  );
+  t.same(
+    problems(
+      'apiVersion: v1\nkind: Node\nmetadata: {name: a, namespace: x}\n---\napiVersion: v1\nkind: Node\nmetadata: {name: a}\n',
+    ).map((p) => p[0]),
+    ['DUPLICATE_RESOURCE'],
+    'a Node namespace is ignored',
+  );
+  t.same(
+    problems(
+      'apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: x}\nspec: {}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: y}\nspec: {}\n',
+    ),
+    [],
+    'the same name in two namespaces',
+  );
+});
+
+t.test('a v1 List: items decoded as documents, their errors on their own lines and fields', async (t) => {
+  t.same(problems('apiVersion: v1\nkind: List\nitems: 3\n'), [
+    ['WRONG_TYPE', 3, 'List', '', 'items', 'got 3, expected a list of resources'],
+  ]);
+  const text =
+    'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Node\n  metadata: {name: a}\n- apiVersion: metallb.io/v1beta1\n  kind: IPAddressPool\n  metadata: {name: p}\n  spec:\n    addresses:\n    - nope\n- 7\n';
+  t.same(
+    problems(text),
+    [
+      ['NOT_AN_OBJECT', 13, '', '', '', 'a document must be a Kubernetes resource (a mapping), got 7'],
+      [
+        'INVALID_CIDR',
+        12,
+        'IPAddressPool',
+        'p',
+        'spec.addresses[0]',
+        '"nope" is not a valid CIDR (missing "/prefix-length"); expected e.g. 203.0.113.200/30 or a range 4.4.4.100-4.4.4.200',
+      ],
+    ].sort((a, b) => (a[1] as number) - (b[1] as number)),
+  );
+  // the precise path (the fast one knows document lines only, so a List's items all read line 1 there)
+  const ok = preciseLoad(
+    [{ file: 'f.yaml', text: text.replace('    - nope\n- 7\n', '    - 192.0.2.0/28\n') }],
+    { namespace: 'metallb-system' },
+    [],
+  );
+  t.same(ok.errors, []);
+  t.same([ok.config!.nodes[0]!.src.line, ok.config!.pools[0]!.src.line], [4, 7], 'each item at its own line');
+});
+
+t.test(
+  'EndpointSlice: the Service it serves; an endpoint can serve when ready (or unset) or serving',
+  async (t) => {
+    t.same(
+      problems(
+        'apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: s, namespace: app}\naddressType: IPv4\nendpoints: []\n',
+      ),
+      [
+        [
+          'MISSING_FIELD',
+          3,
+          'EndpointSlice',
+          's',
+          'metadata.labels["kubernetes.io/service-name"]',
+          'an EndpointSlice needs the label kubernetes.io/service-name naming its Service',
+        ],
+      ],
+    );
+    const r = parseManifestText(
+      'apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: s, namespace: app, labels: {kubernetes.io/service-name: web}}\naddressType: IPv4\nendpoints:\n- {addresses: [10.0.0.1], nodeName: n1}\n- {addresses: [10.0.0.2], conditions: {ready: false}}\n- {addresses: [10.0.0.3], conditions: {ready: false, serving: true}}\n- {addresses: [], conditions: {ready: true}}\n- {addresses: [10.0.0.5], conditions: {ready: null, serving: false}}\n',
+      'e.yaml',
+    );
+    t.same(r.errors, []);
+    t.strictSame(withoutSrc(r.config!.endpointSlices[0]), {
+      namespace: 'app',
+      name: 's',
+      serviceKey: 'app/web',
+      endpoints: [
+        { addresses: ['10.0.0.1'], nodeName: 'n1', ready: true },
+        { addresses: ['10.0.0.2'], ready: false },
+        { addresses: ['10.0.0.3'], ready: true },
+        { addresses: [], ready: false },
+        { addresses: ['10.0.0.5'], ready: true },
+      ],
+    });
+  },
+);
+
+t.test('label selectors: values as each operator requires; the L2Advertisement as written', async (t) => {
+  t.same(
+    problems(
+      'apiVersion: metallb.io/v1beta1\nkind: L2Advertisement\nmetadata: {name: a}\nspec:\n  nodeSelectors:\n  - matchExpressions:\n    - {key: k, operator: In}\n    - {key: k, operator: Exists, values: [a, b]}\n    - {key: k, operator: NotIn, values: []}\n    - {key: k, operator: DoesNotExist, values: [a]}\n',
+    ),
+    [
+      [
+        'INVALID_SELECTOR',
+        7,
+        'L2Advertisement',
+        'a',
+        'spec.nodeSelectors[0].matchExpressions[0].values',
+        'operator In needs at least one value',
+      ],
+      [
+        'INVALID_SELECTOR',
+        8,
+        'L2Advertisement',
+        'a',
+        'spec.nodeSelectors[0].matchExpressions[1].values',
+        'operator Exists takes no values, got 2',
+      ],
+      [
+        'INVALID_SELECTOR',
+        9,
+        'L2Advertisement',
+        'a',
+        'spec.nodeSelectors[0].matchExpressions[2].values',
+        'operator NotIn needs at least one value',
+      ],
+      [
+        'INVALID_SELECTOR',
+        10,
+        'L2Advertisement',
+        'a',
+        'spec.nodeSelectors[0].matchExpressions[3].values',
+        'operator DoesNotExist takes no values, got 1',
+      ],
+    ],
+  );
+  const r = parseManifestText(
+    'apiVersion: metallb.io/v1beta1\nkind: L2Advertisement\nmetadata: {name: a}\nspec:\n  nodeSelectors:\n  - matchLabels: {a: b}\n    matchExpressions:\n    - {key: k, operator: NotIn, values: [x]}\n    - {key: j, operator: DoesNotExist}\n  interfaces: [eth0]\n  ipAddressPools: [p]\n---\napiVersion: metallb.io/v1beta1\nkind: IPAddressPool\nmetadata: {name: p}\nspec: {addresses: [192.0.2.0/28]}\n',
+    'l.yaml',
+  );
+  t.same(r.errors, []);
+  t.strictSame(withoutSrc(r.config!.l2Advertisements[0]), {
+    serviceSelectors: [],
+    name: 'a',
+    ipAddressPools: ['p'],
+    ipAddressPoolSelectors: [],
+    nodeSelectors: [
+      {
+        matchLabels: { a: 'b' },
+        matchExpressions: [
+          { key: 'k', operator: 'NotIn', values: ['x'] },
+          { key: 'j', operator: 'DoesNotExist', values: [] },
+        ],
+      },
+    ],
+    interfaces: ['eth0'],
+  });
 });
