@@ -120,9 +120,8 @@ function resolveCommunities(
   errors: M.ValidationError[],
 ): void {
   for (const adv of c.bgpAdvertisements) {
-    const std = new Map<string, number>();
-    const large = new Map<string, number>();
-    const written = new Map<string, number>();
+    const std = new Set<string>();
+    const large = new Set<string>();
     adv.rawCommunities.forEach((text, i) => {
       const field = `spec.communities[${i}]`;
       const parsed =
@@ -144,25 +143,9 @@ function resolveCommunities(
         );
         return;
       }
-      // MetalLB validateDuplicate compares the list as written: an alias beside its literal value is
-      // no duplicate (the community is sent once); the same text twice is.
-      const first = written.get(text);
-      if (first !== undefined) {
-        errors.push(
-          errorAt(
-            adv.src,
-            'BGPAdvertisement',
-            adv.name,
-            field,
-            'DUPLICATE_ENTRY',
-            `${JSON.stringify(text)} is already spec.communities[${first}]; list entries must be unique`,
-          ),
-        );
-        return;
-      }
-      written.set(text, i);
-      const seen = parsed.kind === 'standard' ? std : large;
-      if (!seen.has(parsed.text)) seen.set(parsed.text, i);
+      // The same text twice was refused by the schema (every list's entries are unique, as MetalLB's
+      // validateDuplicate compares the list as written); an alias beside its literal value is sent once.
+      (parsed.kind === 'standard' ? std : large).add(parsed.text);
     });
     adv.communities = [...std.keys()].sort(compareStandard);
     adv.largeCommunities = [...large.keys()].sort(compareLarge);
