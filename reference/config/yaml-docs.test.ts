@@ -40,6 +40,9 @@ t.test(
       ['three [ within 3', '[[[', 3, undefined],
       ['braces count too', '{{{', 2, 1],
       ['closed brackets do not add up', '[]'.repeat(10), 1, undefined],
+      ['closed braces do not add up', '{}'.repeat(10), 1, undefined],
+      ['only a bracket closes', '[a[', 1, 1],
+      ['indicators with more spaces between', '-  - x', 1, 1],
       ['a stray ] never makes room', ']][[[', 2, 1],
       ['inside double quotes', '"[[[["', 1, undefined],
       ['inside single quotes', "'[[[['", 1, undefined],
@@ -207,4 +210,24 @@ t.test('openQuoteAtEnd: escapes, comments, blanks and where a quote may open', a
     ['after [ { and ,', "a: [b, {c: 'd\n", { line: 1, col: 12 }],
   ];
   for (const [what, text, at] of cases) t.same(openQuoteAtEnd(text), at, what);
+});
+
+t.test(
+  'parseYamlDocuments: the library\'s "at line L, column C" is cut whatever the number of digits',
+  async (t) => {
+    const text = `${'#\n'.repeat(9)}a:\n          b: 1\n          b: 2\n`;
+    t.same(parseYamlDocuments(text, 'f.yaml').errors, [
+      syntaxError(12, 'Map keys must be unique (column 11)'),
+    ]);
+  },
+);
+
+t.test('parseYamlDocuments: list item lines stop 100 levels down too', async (t) => {
+  const levels = 150;
+  const text = `${Array.from({ length: levels - 1 }, (_, i) => `${' '.repeat(i)}-`).join('\n')}\n${' '.repeat(levels - 1)}- x\n`;
+  const { docs, errors } = parseYamlDocuments(text, 'f.yaml');
+  t.same(errors, []);
+  const lines = docs[0]!.lines;
+  t.equal(lines.get('[0]'.repeat(101)), 102, 'items at depth 0..100 have their line (each on the next line)');
+  t.equal(lines.get('[0]'.repeat(102)), undefined, 'deeper items do not');
 });
