@@ -385,3 +385,63 @@ t.test(
     t.not(all, pools, 'a copy');
   },
 );
+
+t.test(
+  'overlaps: which entry is "later" within one pool, and the widest CIDR stays the one compared',
+  async (t) => {
+    t.same(
+      errorsOf(pool('a', '192.0.2.128/25, 192.0.2.0/24')),
+      [overlap(4, 'a', 'spec.addresses[1]', '192.0.2.0/24', '192.0.2.128/25', 'a', '192.0.2.128/25')],
+      'the second entry is reported though its CIDR starts first',
+    );
+    t.same(
+      errorsOf(pool('a', '192.0.2.0/24'), pool('b', '192.0.2.128/25'), pool('c', '192.0.2.255/32')).map(
+        (e) => e[4],
+      ),
+      [
+        'CIDR 192.0.2.128/25 in pool "b" overlaps with already defined CIDR 192.0.2.0/24 (pool "a", 192.0.2.0/24); pools must not share addresses',
+        'CIDR 192.0.2.255/32 in pool "c" overlaps with already defined CIDR 192.0.2.0/24 (pool "a", 192.0.2.0/24); pools must not share addresses',
+      ],
+      'a CIDR ending where the open one ends does not replace it',
+    );
+    t.same(
+      errorsOf(pool('a', '10.0.0.0/8'), pool('b', '::/127'), pool('c', '::1/128')).map((e) => [e[2], e[3]]),
+      [['c', 'spec.addresses[0]']],
+      'the first IPv6 CIDR opens the IPv6 sweep, whatever the IPv4 one reached',
+    );
+  },
+);
+
+t.test('cross-resource errors and warnings name the kind of the resource they are about', async (t) => {
+  const kinds = (...docs: string[]) => {
+    const r = load(...docs);
+    return [...r.errors, ...(r.config?.warnings ?? [])].map((e) => [e.code, e.kind]);
+  };
+  t.same(kinds(pool('a', '192.0.2.0/24'), pool('b', '192.0.2.0/25')), [['POOL_OVERLAP', 'IPAddressPool']]);
+  t.same(kinds(community('c1', '{name: x, value: "1:1"}'), community('c2', '{name: x, value: "2:2"}')), [
+    ['DUPLICATE_COMMUNITY_ALIAS', 'Community'],
+  ]);
+  t.same(kinds(adv('a', 'communities: [nope]')), [['INVALID_COMMUNITY', 'BGPAdvertisement']]);
+  t.same(kinds(adv('a', 'ipAddressPools: [x], peers: [y]'), l2('l', 'ipAddressPools: [z]')), [
+    ['UNKNOWN_POOL', 'BGPAdvertisement'],
+    ['UNKNOWN_PEER', 'BGPAdvertisement'],
+    ['UNKNOWN_POOL', 'L2Advertisement'],
+  ]);
+  t.same(kinds(pool('p', '192.0.2.0/24'), adv('a', 'aggregationLength: 23')), [
+    ['AGGREGATION_LENGTH_TOO_SHORT', 'BGPAdvertisement'],
+  ]);
+  t.same(
+    kinds(pool('p', '192.0.2.0/24'), node('n', '{}'), adv('a', 'localPref: 1'), adv('b', 'localPref: 2')),
+    [['LOCALPREF_CONFLICT', 'BGPAdvertisement']],
+  );
+});
+
+t.test('localPref: an advertisement naming no peer shares every peer with one that names some', async (t) => {
+  const base = [pool('p', '192.0.2.0/24'), node('n1', '{}')];
+  t.same(errorsOf(...base, adv('a', 'localPref: 100, peers: [x]'), adv('b', 'localPref: 200')), [
+    lpConflict(18, 'b', 200, 'a', 100),
+  ]);
+  t.same(errorsOf(...base, adv('a', 'localPref: 100'), adv('b', 'localPref: 200, peers: [y]')), [
+    lpConflict(18, 'b', 200, 'a', 100),
+  ]);
+});

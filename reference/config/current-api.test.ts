@@ -86,6 +86,13 @@ t.test('passwordSecret and the Secret kind (config.go passwordFromSecretForPeer)
     ['INVALID_SECRET'],
   );
   t.same(
+    peer(spec, secret('kubernetes.io/basic-auth', 'password: eA==').replace(/type: .*\n/, '')).errors.map(
+      (e) => [e.kind, e.message],
+    ),
+    [['BGPPeer', 'Secret "bgp-auth" must be of type kubernetes.io/basic-auth, got ""']],
+    'a Secret without a type',
+  );
+  t.same(
     peer(spec).errors.map((e) => [e.field, e.message]),
     [['spec.passwordSecret', 'no Secret named "bgp-auth" in the speaker\'s namespace']],
   );
