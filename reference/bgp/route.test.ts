@@ -113,3 +113,12 @@ t.test('normalizeRoute: messages, bounds, order and duplicates', async (t) => {
   t.same(n, { route: { ...base, largeCommunities: ['0:9:9', '1:1:9', '1:2:3', '1:2:5'] } });
   t.notOk('localPref' in (n as { route: object }).route, 'no localPref key when none was given');
 });
+
+t.test(
+  'normalizeRoute: large communities whose digits read the same joined are still different',
+  async (t) => {
+    const prefix = cidrOf('203.0.113.200/30');
+    const r = normalizeRoute({ prefix, communities: [], largeCommunities: ['12:3:4', '1:23:4', '1:2:34'] });
+    t.same(r, { route: { prefix, communities: [], largeCommunities: ['1:2:34', '1:23:4', '12:3:4'] } });
+  },
+);
