@@ -445,3 +445,47 @@ t.test('localPref: an advertisement naming no peer shares every peer with one th
     lpConflict(18, 'b', 200, 'a', 100),
   ]);
 });
+
+t.test(
+  'overlaps: CIDRs starting at one address, narrowest or widest first: every later pool is reported',
+  async (t) => {
+    const errors = errorsOf(pool('a', '10.0.0.0/24'), pool('b', '10.0.0.0/16'), pool('c', '10.0.0.0/8'));
+    t.same(
+      errors.map((e) => e.slice(0, 4)),
+      [
+        ['POOL_OVERLAP', 9, 'b', 'spec.addresses[0]'],
+        ['POOL_OVERLAP', 14, 'c', 'spec.addresses[0]'],
+      ],
+    );
+    t.equal(
+      errors[0]![4],
+      'CIDR 10.0.0.0/16 in pool "b" overlaps with already defined CIDR 10.0.0.0/24 (pool "a", 10.0.0.0/24); pools must not share addresses',
+    );
+    // MetalLB names the first pool defined; the sweep names the widest so far (see the issue-16 note)
+    t.match(
+      errors[1]![4],
+      /^CIDR 10\.0\.0\.0\/8 in pool "c" overlaps with already defined CIDR 10\.0\.0\.0\/(24|16) \(pool "(a|b)", 10\.0\.0\.0\/(24|16)\); pools must not share addresses$/,
+    );
+    t.same(
+      errorsOf(pool('a', '10.0.0.0/8'), pool('b', '10.0.0.0/16'), pool('c', '10.0.0.0/24')).map((e) => e[2]),
+      ['b', 'c'],
+    );
+  },
+);
+
+t.test(
+  "overlaps: a later pool reaching past an earlier pool's second entry is the one reported",
+  async (t) => {
+    t.same(errorsOf(pool('a', '192.168.0.0/24, 10.1.0.0/16'), pool('b', '10.0.0.0/8')), [
+      overlap(9, 'b', 'spec.addresses[0]', '10.0.0.0/8', '10.1.0.0/16', 'a', '10.1.0.0/16'),
+    ]);
+    t.same(
+      errorsOf(pool('a', '2001:db8:ffff::/48, 2001:db8:1::/48'), pool('b', '2001:db8::/32')).map((e) => [
+        e[2],
+        e[3],
+      ]),
+      [['b', 'spec.addresses[0]']],
+      'the same in IPv6',
+    );
+  },
+);

@@ -1139,6 +1139,15 @@ t.test('BGPPeer: dynamicASN external and vrf are warned about and not used', asy
   t.strictSame(ext.out.peers, []);
   const internal = decodeValue({ ...peerDoc({}), spec: { ...noAsn, dynamicASN: 'internal' } });
   t.strictSame(internal.out.peers, [{ ...minimalPeer, peerASN: 64500 }], 'internal: the peer is in myASN');
+  const internalLocal = decodeValue({
+    ...peerDoc({}),
+    spec: { ...noAsn, dynamicASN: 'internal', localASN: 64777 },
+  });
+  t.strictSame(
+    internalLocal.out.peers,
+    [{ ...minimalPeer, peerASN: 64777, localASN: 64777 }],
+    'internal with localASN: the peer is in the local AS',
+  );
   const vrf = peer({ vrf: 'red' });
   t.strictSame(vrf.errors, []);
   t.strictSame(vrf.out.warnings, [
@@ -1258,6 +1267,11 @@ t.test('BGPPeer: ebgpMultiHop on an iBGP session is an error', async (t) => {
     'ebgpMultiHop is set but the session is iBGP (myASN = peerASN = 64500); remove it or use a different peerASN',
   );
   t.strictSame(peer({ ebgpMultiHop: true }).out.peers, [{ ...minimalPeer, ebgpMultiHop: true }]);
+  t.strictSame(
+    peer({ peerASN: 64500, localASN: 64499, ebgpMultiHop: true }).out.peers,
+    [{ ...minimalPeer, peerASN: 64500, localASN: 64499, ebgpMultiHop: true }],
+    'localASN makes the session eBGP',
+  );
 });
 
 t.test('BGPPeer: the password is at most 80 bytes of UTF-8 (TCP MD5 key)', async (t) => {

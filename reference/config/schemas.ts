@@ -7,12 +7,7 @@ const nonEmptyStr: Schema = { t: 'string', nonEmpty: true };
 const bool: Schema = { t: 'bool' };
 const any: Schema = { t: 'any' };
 const stringList: Schema = { t: 'list', of: nonEmptyStr };
-const uint32 = (rangeCode?: string): Schema => ({
-  t: 'int',
-  min: 0,
-  max: 4294967295,
-  ...(rangeCode ? { rangeCode } : {}),
-});
+const uint32: Schema = { t: 'int', min: 0, max: 4294967295 };
 
 export const labelSelector: Schema = {
   t: 'object',
@@ -92,7 +87,7 @@ export const bgpAdvertisement = resource(
     fields: {
       aggregationLength: { t: 'int', min: 1, max: 32, rangeCode: 'AGGREGATION_LENGTH_OUT_OF_RANGE' },
       aggregationLengthV6: { t: 'int', min: 0, max: 128, rangeCode: 'AGGREGATION_LENGTH_OUT_OF_RANGE' },
-      localPref: uint32(),
+      localPref: uint32,
       communities: stringList,
       ipAddressPools: stringList,
       ipAddressPoolSelectors: selectorList,
