@@ -1080,6 +1080,18 @@ t.test('BGPPeer: passwordSecret names a Secret to resolve later', async (t) => {
     'spec.passwordSecret',
     'password and passwordSecret are mutually exclusive',
   );
+  // MetalLB internal/config/config.go (peerFromCR): only two non-empty values conflict.
+  for (const spec of [
+    { password: '', passwordSecret: { name: 'sec' } },
+    { password: 'pw', passwordSecret: { name: '' } },
+    { password: 'pw', passwordSecret: {} },
+  ]) {
+    const ok = peer(spec);
+    t.strictSame(ok.errors, [], JSON.stringify(spec));
+    t.equal(ok.out.peers.length, 1, JSON.stringify(spec));
+  }
+  t.equal(peer({ password: '', passwordSecret: { name: 'sec' } }).out.pendingSecrets.length, 1);
+  t.equal(peer({ password: 'pw', passwordSecret: { name: '' } }).out.peers[0]!.password, 'pw');
 });
 
 t.test('BGPPeer: interface and peerAddress', async (t) => {

@@ -88,6 +88,8 @@ type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (isPlainObject(v) ? v : {});
 /** YAML `null` and absent both mean "unset". */
 const opt = <T>(v: unknown): T | undefined => (v === null || v === undefined ? undefined : (v as T));
+/** A string with something in it: the Go zero value "" counts as unset. */
+const nonEmpty = (v: unknown): boolean => typeof v === 'string' && v !== '';
 
 export function decodeDocument(
   value: unknown,
@@ -608,7 +610,8 @@ function decodePeer(
     );
     return undefined;
   }
-  if (opt(spec.password) !== undefined && obj(spec.passwordSecret).name !== undefined) {
+  // MetalLB internal/config/config.go (peerFromCR, passwordForPeer) refuses only two non-empty values.
+  if (nonEmpty(spec.password) && nonEmpty(obj(spec.passwordSecret).name)) {
     report('INVALID_VALUE', 'spec.passwordSecret', 'password and passwordSecret are mutually exclusive');
     return undefined;
   }
