@@ -519,3 +519,114 @@ t.test('encode: extended lengths, long AS paths, 2-octet ASNs, nothing unasked',
   );
   t.same(four.attributes.asPath, [{ type: 2, asns: [4200000000] }], '4-octet by default');
 });
+
+// bgp-codec Stryker survivors (`npm run mutation:unit -- bgp-codec`, update.ts encodeAsPath and decodeUpdate).
+t.test('encode: 255 ASNs are one full segment, and 65535 fits the 2-octet field', async (t) => {
+  const asns = Array.from({ length: 255 }, (_, k) => 64512 + k);
+  const full = encodeAttributes({ asPath: [{ type: 2, asns }] }, true);
+  t.equal(
+    full.length,
+    3 + 2 + 255 * 4 + 1,
+    'extended header, one segment header, 255 ASNs; no empty segment',
+  );
+  t.same(decodeUpdate(raw([], [...full])).attributes.asPath, [{ type: 2, asns }]);
+  t.same(
+    [...encodeAttributes({ asPath: [{ type: 2, asns: [65535, 65536] }] }, false)],
+    [0x40, 2, 6, 2, 2, 0xff, 0xff, 0x5b, 0xa0],
+    'AS_TRANS only above 65535',
+  );
+});
+
+t.test('decode: an attribute with wrong flags is not read, except MP_(UN)REACH_NLRI', async (t) => {
+  t.same(
+    problemsOf([0xc0, 1, 1, 3, ...AS_PATH, ...NEXT_HOP]),
+    [['treat-as-withdraw', 'attribute 1 has flags 0xc0 (Optional/Transitive bits wrong)']],
+    'the bad ORIGIN value behind wrong flags is not judged again',
+  );
+  const v6 = [0x20, 1, 0x0d, 0xb8, ...new Array(11).fill(0), 1];
+  const unreach = decodeUpdate(raw([], [0x40, 15, 20, 0, 2, 1, 128, ...v6]));
+  t.same(
+    unreach.attributes.mpUnreach,
+    { afi: 2, safi: 1, withdrawn: [masked('2001:db8::1/128')] },
+    'MP_UNREACH_NLRI with wrong flags still names what to withdraw',
+  );
+  t.same(unreach.problems, [
+    { action: 'treat-as-withdraw', message: 'attribute 15 has flags 0x40 (Optional/Transitive bits wrong)' },
+  ]);
+  const v6b = [0x20, 1, 0x0d, 0xb8, ...new Array(11).fill(0), 2];
+  const both = decodeUpdate(
+    raw(
+      [],
+      [
+        0xc0,
+        1,
+        1,
+        0,
+        ...AS_PATH,
+        0x80,
+        15,
+        20,
+        0,
+        2,
+        1,
+        128,
+        ...v6,
+        0x80,
+        14,
+        38,
+        0,
+        2,
+        1,
+        16,
+        ...v6,
+        0,
+        128,
+        ...v6b,
+      ],
+    ),
+  );
+  t.same(
+    both.attributes,
+    { mpUnreach: { afi: 2, safi: 1, withdrawn: [masked('2001:db8::1/128'), masked('2001:db8::2/128')] } },
+    'treat-as-withdraw keeps what MP_UNREACH_NLRI withdrew and adds what MP_REACH_NLRI announced',
+  );
+  t.same(
+    decodeUpdate(
+      raw(
+        [],
+        [
+          0xc0,
+          1,
+          1,
+          0,
+          ...AS_PATH,
+          0x80,
+          15,
+          8,
+          0,
+          1,
+          1,
+          32,
+          203,
+          0,
+          113,
+          1,
+          0x80,
+          14,
+          38,
+          0,
+          2,
+          1,
+          16,
+          ...v6,
+          0,
+          128,
+          ...v6b,
+        ],
+      ),
+    ).attributes,
+    { mpUnreach: { afi: 2, safi: 1, withdrawn: [masked('2001:db8::2/128')] } },
+    'two families cannot share one MP_UNREACH_NLRI: the announced one is withdrawn',
+  );
+  t.same(decodeFailure(raw([], [], [33, 1, 2, 3, 4, 5])), ['invalid NLRI', 3, 10]);
+});

@@ -81,7 +81,6 @@ function encodeAsPath(segments: AsPathSegment[], width: 2 | 4): Buffer {
         else b.writeUInt16BE(a > 0xffff ? 23456 : a, 2 + k * 2);
       }
       parts.push(b);
-      if (s.asns.length === 0) break;
     }
   }
   return Buffer.concat(parts);
@@ -121,12 +120,11 @@ export function encodeAttributes(a: PathAttributes, fourOctet: boolean): Buffer 
   if (a.mpReach) {
     const nh = Buffer.concat(a.mpReach.nextHops.map(addressBytes));
     const nlriSize = a.mpReach.nlri.reduce((n, p) => n + encodedPrefixSize(p), 0);
-    const v = Buffer.alloc(5 + nh.length + nlriSize);
+    const v = Buffer.alloc(5 + nh.length + nlriSize); // zero-filled: the reserved octet after the next hops
     v.writeUInt16BE(a.mpReach.afi, 0);
     v[2] = a.mpReach.safi;
     v[3] = nh.length;
     nh.copy(v, 4);
-    v[4 + nh.length] = 0; // reserved
     let at = 5 + nh.length;
     for (const p of a.mpReach.nlri) at = writePrefix(p, v, at);
     out.push(attr(OPTIONAL, AttrType.MpReach, v));
@@ -359,22 +357,27 @@ export function decodeUpdate(body: Buffer, fourOctet = true): DecodedUpdate {
   }
   if (withdrawAll) {
     const all: Cidr[] = [...withdrawn, ...nlri];
-    return {
-      withdrawn: all,
-      attributes: attributes.mpReach
-        ? {
-            mpUnreach: {
-              afi: attributes.mpReach.afi,
-              safi: attributes.mpReach.safi,
-              withdrawn: attributes.mpReach.nlri,
-            },
-          }
-        : {},
-      nlri: [],
-      problems,
-    };
+    return { withdrawn: all, attributes: mpWithdrawals(attributes), nlri: [], problems };
   }
   return { withdrawn, attributes, nlri, problems };
+}
+
+/**
+ * What a treat-as-withdraw UPDATE withdraws beyond its IPv4 prefixes: the MP_UNREACH_NLRI it carried plus
+ * the MP_REACH_NLRI it tried to announce (one family per attribute; two families cannot merge into one).
+ */
+function mpWithdrawals(a: PathAttributes): PathAttributes {
+  const reach = a.mpReach;
+  const unreach = a.mpUnreach;
+  if (!reach) return unreach ? { mpUnreach: unreach } : {};
+  const sameFamily = unreach !== undefined && unreach.afi === reach.afi && unreach.safi === reach.safi;
+  return {
+    mpUnreach: {
+      afi: reach.afi,
+      safi: reach.safi,
+      withdrawn: sameFamily ? [...unreach.withdrawn, ...reach.nlri] : reach.nlri,
+    },
+  };
 }
 
 function decodeAsPath(v: Buffer, width: 2 | 4): AsPathSegment[] | undefined {
