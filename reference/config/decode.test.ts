@@ -533,8 +533,31 @@ t.test('pool ranges: two addresses around one "-", spaces allowed, start <= end'
   );
 });
 
-// A CIDR written with spaces around it (" 10.0.0.0/24 ") is left untested on purpose: the reference trims
-// it, MetalLB's net.ParseCIDR rejects it (see /tmp/s16/bugs-decode.md); ranges are trimmed by both.
+// MetalLB internal/config/config.go ParseCIDR trims a range's two ends but not a CIDR.
+t.test('pool CIDRs: spaces around a CIDR are refused, as MetalLB refuses them', async (t) => {
+  for (const text of [' 10.0.0.0/24', '10.0.0.0/24 ', ' 10.0.0.1/24 ', '\t2001:db8::/64'])
+    t.strictSame(
+      entry(text),
+      {
+        cidrs: undefined,
+        reports: [
+          [
+            'INVALID_CIDR',
+            'spec.addresses[0]',
+            `${JSON.stringify(text)} has spaces around it; MetalLB refuses them in a CIDR (only a range's two ends may be padded); write ${JSON.stringify(text.trim())}`,
+          ],
+        ],
+        warnings: [],
+      },
+      JSON.stringify(text),
+    );
+  t.match(
+    entry(' 10.0.0.1/40 ').reports[0]![2],
+    /is not a valid CIDR/,
+    'not a CIDR even trimmed: the usual error',
+  );
+});
+
 t.test('pool CIDRs: host bits set are taken as the network, with a warning', async (t) => {
   t.strictSame(entry('10.0.0.0/24'), {
     cidrs: [{ family: 4, addr: V4(10, 0, 0, 0), len: 24 }],

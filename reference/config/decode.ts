@@ -476,13 +476,29 @@ export function parsePoolEntry(
     }
     return rangeToCidrs(start, end);
   }
-  const r = parseCidr(text.trim());
-  // Go's net.ParseCIDR (MetalLB internal/config/config.go ParseCIDR) takes 198.51.100.10/24 as its
-  // network, and MetalLB's own docs write pools that way: accept, and say what it means.
-  const slash = text.trim().lastIndexOf('/');
-  const hostIP = slash > 0 ? parseIP(text.trim().slice(0, slash)) : undefined;
-  const lenText = slash > 0 ? text.trim().slice(slash + 1) : '';
-  if (!r.ok && hostIP && /^\d{1,3}$/.test(lenText) && Number(lenText) <= (hostIP.family === 4 ? 32 : 128)) {
+  const trimmed = text.trim();
+  const r = parseCidr(trimmed);
+  // Go's net.ParseCIDR takes 198.51.100.10/24 as its network, and MetalLB's own docs write pools that
+  // way: accept, and say what it means.
+  const slash = trimmed.lastIndexOf('/');
+  const hostIP = slash > 0 ? parseIP(trimmed.slice(0, slash)) : undefined;
+  const lenText = slash > 0 ? trimmed.slice(slash + 1) : '';
+  const hostBits =
+    !r.ok &&
+    hostIP !== undefined &&
+    /^\d{1,3}$/.test(lenText) &&
+    Number(lenText) <= (hostIP.family === 4 ? 32 : 128);
+  // MetalLB internal/config/config.go ParseCIDR trims the two ends of a range but hands a CIDR to
+  // net.ParseCIDR as written, so " 203.0.113.0/24" is refused there: refused here too, saying why.
+  if ((r.ok || hostBits) && text !== trimmed) {
+    report(
+      'INVALID_CIDR',
+      field,
+      `${describe(text)} has spaces around it; MetalLB refuses them in a CIDR (only a range's two ends may be padded); write ${describe(trimmed)}`,
+    );
+    return undefined;
+  }
+  if (hostBits && hostIP) {
     const net = maskIP(hostIP, Number(lenText));
     warn(
       'CIDR_HOST_BITS',
@@ -492,7 +508,7 @@ export function parsePoolEntry(
     return [net];
   }
   if (!r.ok) {
-    const bare = parseIP(text.trim());
+    const bare = parseIP(trimmed);
     const hint = bare
       ? `; for a single address write ${formatCidr({ family: bare.family, addr: bare.value, len: bare.family === 4 ? 32 : 128 })}`
       : '';
