@@ -147,6 +147,8 @@ t.test(
   },
 );
 
+// Lines are the field's own (the spec line): the fast path, which knows document lines only, leaves warnings
+// to the precise path.
 t.test('references to pools and peers not (yet) defined are warnings naming what exists', async (t) => {
   t.same(
     warningsOf(
@@ -158,21 +160,21 @@ t.test('references to pools and peers not (yet) defined are warnings naming what
     [
       [
         'UNKNOWN_POOL',
-        11,
+        14,
         'a',
         'spec.ipAddressPools[1]',
         'no IPAddressPool named "nope" yet; the name is skipped until it exists (defined pools: p1, p2)',
       ],
       [
         'UNKNOWN_PEER',
-        11,
+        14,
         'a',
         'spec.peers[0]',
         'no BGPPeer named "x" yet; the name is skipped until it exists (defined peers: (none))',
       ],
       [
         'UNKNOWN_POOL',
-        16,
+        19,
         'l',
         'spec.ipAddressPools[0]',
         'no IPAddressPool named "zz" yet; the name is skipped until it exists (defined pools: p1, p2)',
@@ -184,7 +186,7 @@ t.test('references to pools and peers not (yet) defined are warnings naming what
   t.same(warningsOf(peer('zeta'), peer('alpha'), adv('a', 'peers: [x, zeta]')), [
     [
       'UNKNOWN_PEER',
-      11,
+      14,
       'a',
       'spec.peers[0]',
       'no BGPPeer named "x" yet; the name is skipped until it exists (defined peers: alpha, zeta)',
@@ -193,7 +195,7 @@ t.test('references to pools and peers not (yet) defined are warnings naming what
   t.same(warningsOf(adv('a', 'ipAddressPools: [nope]')), [
     [
       'UNKNOWN_POOL',
-      1,
+      4,
       'a',
       'spec.ipAddressPools[0]',
       'no IPAddressPool named "nope" yet; the name is skipped until it exists (defined pools: (none))',

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import { loadManifests, parseManifestText } from './load.ts';
+import { loadManifests, parseManifestText, parseManifestTexts } from './load.ts';
 
 const fixtures = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 
@@ -459,5 +459,33 @@ t.test('fastLoad: the config with sources for valid input; undefined for anythin
     ),
     undefined,
     'cross-check error (overlapping pools) found after decoding',
+  );
+});
+
+// The fast path knows document lines only: a warning must still point at its field, in a List item too.
+t.test('warnings point at the field that warns, inside a v1 List as well', async (t) => {
+  const text = [
+    'apiVersion: v1',
+    'kind: List',
+    'items:',
+    '- apiVersion: metallb.io/v1beta1',
+    '  kind: IPAddressPool',
+    '  metadata: { name: a }',
+    '  spec:',
+    '    addresses: [192.0.2.0/28]',
+    '- apiVersion: metallb.io/v1beta1',
+    '  kind: IPAddressPool',
+    '  metadata: { name: b }',
+    '  spec:',
+    '    addresses:',
+    '    - 198.51.100.0/28',
+    '    - 198.51.100.17/28',
+    '',
+  ].join('\n');
+  const r = parseManifestTexts([{ file: 'list.yaml', text }]);
+  t.same(r.errors, []);
+  t.same(
+    r.config!.warnings.map((w) => [w.code, w.line, w.name, w.field]),
+    [['CIDR_HOST_BITS', 15, 'b', 'spec.addresses[1]']],
   );
 });

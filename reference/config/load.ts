@@ -142,7 +142,11 @@ export function preciseLoad(
   return finishCollected(c, errors, opts);
 }
 
-/** The fast path (yaml-fast.ts): a result only when everything is valid, else undefined. */
+/**
+ * The fast path (yaml-fast.ts): a result only when everything is valid and nothing warned, else
+ * undefined. It knows each document's line, not each field's (nor a v1 List item's), so a warning
+ * is left to the precise path to place.
+ */
 export function fastLoad(
   files: readonly { file: string; text: string }[],
   opts: LoadOptions,
@@ -157,7 +161,7 @@ export function fastLoad(
     if (errors.length > 0) return undefined;
   }
   const result = finishCollected(c, errors, opts);
-  return result.errors.length > 0 ? undefined : result;
+  return result.errors.length > 0 || (result.config?.warnings.length ?? 0) > 0 ? undefined : result;
 }
 
 const MANIFEST_RE = /\.(ya?ml|json)$/i;
