@@ -558,6 +558,41 @@ t.test('pool CIDRs: spaces around a CIDR are refused, as MetalLB refuses them', 
   );
 });
 
+// Go's net.ParseCIDR (MetalLB internal/config/config.go ParseCIDR) reads the length with dtoi.
+t.test('pool CIDRs: a prefix length with leading zeros is read as Go reads it', async (t) => {
+  const clean = (text: string, len: number, addr: bigint) =>
+    t.strictSame(
+      entry(text),
+      { cidrs: [{ family: addr > 0xffffffffn ? 6 : 4, addr, len }], reports: [], warnings: [] },
+      text,
+    );
+  clean('10.0.0.0/024', 24, V4(10, 0, 0, 0));
+  clean('10.0.0.0/0024', 24, V4(10, 0, 0, 0));
+  clean('0.0.0.0/00', 0, 0n);
+  clean('2001:db8::/064', 64, 0x20010db8000000000000000000000000n);
+  t.strictSame(
+    entry('10.0.0.1/024').warnings.map((w) => w[0]),
+    ['CIDR_HOST_BITS'],
+  );
+  t.strictSame(entry('10.0.0.1/024').cidrs, [{ family: 4, addr: V4(10, 0, 0, 0), len: 24 }]);
+  for (const [text, reason] of [
+    ['10.0.0.0/033', 'prefix length "033" is not a number in 0..32'],
+    ['2001:db8::/0129', 'prefix length "0129" is not a number in 0..128'],
+    ['10.0.0.0/99999999999999999999999', 'prefix length "99999999999999999999999" is not a number in 0..32'],
+  ] as const)
+    t.strictSame(
+      entry(text).reports,
+      [
+        [
+          'INVALID_CIDR',
+          'spec.addresses[0]',
+          `${JSON.stringify(text)} is not a valid CIDR (${reason}); ${CIDR_HINT}`,
+        ],
+      ],
+      text,
+    );
+});
+
 t.test('pool CIDRs: host bits set are taken as the network, with a warning', async (t) => {
   t.strictSame(entry('10.0.0.0/24'), {
     cidrs: [{ family: 4, addr: V4(10, 0, 0, 0), len: 24 }],

@@ -477,20 +477,21 @@ export function parsePoolEntry(
     return rangeToCidrs(start, end);
   }
   const trimmed = text.trim();
-  const r = parseCidr(trimmed);
-  // Go's net.ParseCIDR takes 198.51.100.10/24 as its network, and MetalLB's own docs write pools that
-  // way: accept, and say what it means.
   const slash = trimmed.lastIndexOf('/');
   const hostIP = slash > 0 ? parseIP(trimmed.slice(0, slash)) : undefined;
   const lenText = slash > 0 ? trimmed.slice(slash + 1) : '';
-  const hostBits =
-    !r.ok &&
-    hostIP !== undefined &&
-    /^\d{1,3}$/.test(lenText) &&
-    Number(lenText) <= (hostIP.family === 4 ? 32 : 128);
+  // Go's net.ParseCIDR reads the length with dtoi, so leading zeros are fine there (/024 is /24).
+  const len =
+    hostIP && /^\d+$/.test(lenText) && Number(lenText) <= (hostIP.family === 4 ? 32 : 128)
+      ? Number(lenText)
+      : undefined;
+  const r = parseCidr(len === undefined ? trimmed : `${trimmed.slice(0, slash)}/${len}`);
+  // Go's net.ParseCIDR takes 198.51.100.10/24 as its network, and MetalLB's own docs write pools that
+  // way: accept, and say what it means.
+  const network = !r.ok && hostIP && len !== undefined ? maskIP(hostIP, len) : undefined;
   // MetalLB internal/config/config.go ParseCIDR trims the two ends of a range but hands a CIDR to
   // net.ParseCIDR as written, so " 203.0.113.0/24" is refused there: refused here too, saying why.
-  if ((r.ok || hostBits) && text !== trimmed) {
+  if ((r.ok || network) && text !== trimmed) {
     report(
       'INVALID_CIDR',
       field,
@@ -498,14 +499,13 @@ export function parsePoolEntry(
     );
     return undefined;
   }
-  if (hostBits && hostIP) {
-    const net = maskIP(hostIP, Number(lenText));
+  if (network) {
     warn(
       'CIDR_HOST_BITS',
       field,
-      `${describe(text)} has host bits set; it is taken as the network ${formatCidr(net)} (as MetalLB does); write ${formatCidr(net)} to say so`,
+      `${describe(text)} has host bits set; it is taken as the network ${formatCidr(network)} (as MetalLB does); write ${formatCidr(network)} to say so`,
     );
-    return [net];
+    return [network];
   }
   if (!r.ok) {
     const bare = parseIP(trimmed);
