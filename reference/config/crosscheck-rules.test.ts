@@ -491,3 +491,54 @@ t.test(
     );
   },
 );
+
+// MetalLB internal/config/config.go (pools from the CRs): "pool cidr %q contains nodeIp %q", InternalIP only
+// (internal/k8s/nodes NodeIPsForFamily).
+t.test("a pool holding a Node's InternalIP is refused; other node addresses may be pooled", async (t) => {
+  const nodeWith = (n: string, addresses: string) =>
+    `apiVersion: v1\nkind: Node\nmetadata: {name: ${n}}\nstatus: {addresses: [${addresses}]}\n`;
+  const internal = (ip: string) => `{type: InternalIP, address: "${ip}"}`;
+  const contains = (line: number, pool: string, field: string, cidr: string, ip: string, node: string) => [
+    'POOL_CONTAINS_NODE_IP',
+    line,
+    pool,
+    field,
+    `CIDR ${cidr} in pool "${pool}" contains ${ip}, an InternalIP of Node "${node}"; MetalLB refuses a pool holding a node's address`,
+  ];
+  t.same(
+    errorsOf(
+      nodeWith('n1', `${internal('192.0.2.10')}, ${internal('2001:db8::a')}`),
+      nodeWith('n2', internal('192.0.2.20')),
+      pool('a', '198.51.100.0/24, 192.0.2.16-192.0.2.31'),
+      pool('b', '2001:db8::/120'),
+    ),
+    [
+      contains(14, 'a', 'spec.addresses[1]', '192.0.2.16/28', '192.0.2.20', 'n2'),
+      contains(19, 'b', 'spec.addresses[0]', '2001:db8::/120', '2001:db8::a', 'n1'),
+    ],
+  );
+  t.same(
+    errorsOf(
+      nodeWith('n1', `${internal('192.0.2.10')}, ${internal('192.0.2.11')}`),
+      pool('a', '192.0.2.0/24'),
+    ),
+    [contains(9, 'a', 'spec.addresses[0]', '192.0.2.0/24', '192.0.2.10', 'n1')],
+    'one error per entry, naming the first address',
+  );
+  t.same(
+    errorsOf(
+      nodeWith(
+        'n1',
+        `{type: ExternalIP, address: 192.0.2.10}, {type: Hostname, address: n1}, ${internal('10.0.0.1')}`,
+      ),
+      pool('a', '192.0.2.0/24, 10.0.0.2-10.0.0.9'),
+    ),
+    [],
+    'an ExternalIP, and a neighbour of the InternalIP, are fine',
+  );
+  t.same(
+    errorsOf(pool('a', '192.0.2.0/24'), nodeWith('n1', internal('192.0.2.1'))),
+    [contains(4, 'a', 'spec.addresses[0]', '192.0.2.0/24', '192.0.2.1', 'n1')],
+    'the Node may come after the pool',
+  );
+});

@@ -3,7 +3,7 @@
  * aggregation lengths against the pools an advertisement selects, localPref conflicts, duplicates.
  */
 import { compareLarge, compareStandard, parseCommunity } from '../model/community.ts';
-import { cidrLast, formatCidr, type Cidr } from '../model/ip.ts';
+import { cidrContains, cidrLast, formatCidr, formatIP, type Cidr } from '../model/ip.ts';
 import { anySelectorMatches, type LabelSelector } from '../model/selector.ts';
 import type * as M from '../model/types.ts';
 import type { Collected } from './decode.ts';
@@ -26,6 +26,7 @@ export function poolsSelectedBy(
 
 export function crossCheck(c: Collected, errors: M.ValidationError[]): M.ClusterConfig['communityAliases'] {
   checkOverlaps(c.pools, errors);
+  checkNodeIPs(c, errors);
   const aliases = resolveAliases(c, errors);
   resolveCommunities(c, aliases, errors);
   checkReferences(c, c.warnings);
@@ -84,6 +85,33 @@ function checkOverlaps(pools: readonly M.IPAddressPool[], errors: M.ValidationEr
     }
     if (!open || open.cidr.family !== it.cidr.family || cidrLast(it.cidr) > cidrLast(open.cidr)) open = it;
   }
+}
+
+/**
+ * A pool must not hold a Node's InternalIP: MetalLB internal/config/config.go (pools from the CRs) refuses
+ * the configuration with "pool cidr ... contains nodeIp ...". One error per entry, naming the first such
+ * address in the order the Nodes were read.
+ */
+function checkNodeIPs(c: Collected, errors: M.ValidationError[]): void {
+  for (const p of c.pools)
+    for (const [i, e] of p.entries.entries()) {
+      const hit = e.cidrs
+        .flatMap((cidr) =>
+          c.nodeInternalIPs.filter((n) => cidrContains(cidr, n.ip)).map((n) => ({ cidr, n })),
+        )
+        .at(0);
+      if (!hit) continue;
+      errors.push(
+        errorAt(
+          p.src,
+          'IPAddressPool',
+          p.name,
+          `spec.addresses[${i}]`,
+          'POOL_CONTAINS_NODE_IP',
+          `CIDR ${formatCidr(hit.cidr)} in pool ${JSON.stringify(p.name)} contains ${formatIP(hit.n.ip)}, an InternalIP of Node ${JSON.stringify(hit.n.node)}; MetalLB refuses a pool holding a node's address`,
+        ),
+      );
+    }
 }
 
 function resolveAliases(c: Collected, errors: M.ValidationError[]): Map<string, string> {

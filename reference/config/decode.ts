@@ -15,6 +15,7 @@ import {
   parseIP,
   rangeToCidrs,
   type Cidr,
+  type IP,
 } from '../model/ip.ts';
 import type { LabelSelector, SelectorOperator } from '../model/selector.ts';
 import type * as M from '../model/types.ts';
@@ -45,6 +46,8 @@ export interface Collected {
   bfdProfiles: M.BFDProfile[];
   communityAliases: CommunityAliasDef[];
   nodes: M.Node[];
+  /** Each Node's InternalIP addresses: a pool may not contain one (MetalLB config.go, "contains nodeIp"). */
+  nodeInternalIPs: { node: string; ip: IP }[];
   services: M.Service[];
   endpointSlices: M.EndpointSlice[];
   namespaces: M.Namespace[];
@@ -69,6 +72,7 @@ export function emptyCollected(): Collected {
     bfdProfiles: [],
     communityAliases: [],
     nodes: [],
+    nodeInternalIPs: [],
     services: [],
     endpointSlices: [],
     namespaces: [],
@@ -289,6 +293,10 @@ export function decodeDocument(
         Array.isArray(conditions) &&
         conditions.some((c) => c?.type === 'NetworkUnavailable' && c?.status === 'True');
       out.nodes.push({ name, labels, addresses, networkUnavailable, src });
+      for (const a of list) {
+        const ip = a?.type === 'InternalIP' && typeof a.address === 'string' ? parseIP(a.address) : undefined;
+        if (ip) out.nodeInternalIPs.push({ node: name, ip });
+      }
       return;
     }
     case 'Service': {
