@@ -463,10 +463,10 @@ t.test(
       errors[0]![4],
       'CIDR 10.0.0.0/16 in pool "b" overlaps with already defined CIDR 10.0.0.0/24 (pool "a", 10.0.0.0/24); pools must not share addresses',
     );
-    // MetalLB names the first pool defined; the sweep names the widest so far (see the issue-16 note)
-    t.match(
+    // MetalLB internal/config/config.go compares each CIDR with every earlier one in order: the first, a, is named
+    t.equal(
       errors[1]![4],
-      /^CIDR 10\.0\.0\.0\/8 in pool "c" overlaps with already defined CIDR 10\.0\.0\.0\/(24|16) \(pool "(a|b)", 10\.0\.0\.0\/(24|16)\); pools must not share addresses$/,
+      'CIDR 10.0.0.0/8 in pool "c" overlaps with already defined CIDR 10.0.0.0/24 (pool "a", 10.0.0.0/24); pools must not share addresses',
     );
     t.same(
       errorsOf(pool('a', '10.0.0.0/8'), pool('b', '10.0.0.0/16'), pool('c', '10.0.0.0/24')).map((e) => e[2]),
@@ -488,6 +488,32 @@ t.test(
       ]),
       [['b', 'spec.addresses[0]']],
       'the same in IPv6',
+    );
+  },
+);
+
+t.test(
+  'overlaps: every entry overlapping an earlier one is reported, against the first it overlaps',
+  async (t) => {
+    // Before: only f was named (against the widest open CIDR), and e, which MetalLB reports first, was not.
+    t.same(errorsOf(pool('d', '10.0.1.0/24'), pool('e', '10.0.1.0/25'), pool('f', '10.0.0.0/8')), [
+      overlap(9, 'e', 'spec.addresses[0]', '10.0.1.0/25', '10.0.1.0/24', 'd', '10.0.1.0/24'),
+      overlap(14, 'f', 'spec.addresses[0]', '10.0.0.0/8', '10.0.1.0/24', 'd', '10.0.1.0/24'),
+    ]);
+    t.same(
+      errorsOf(pool('a', '10.0.2.0/24'), pool('b', '10.0.1.0/24'), pool('c', '10.0.0.0/22')),
+      [overlap(14, 'c', 'spec.addresses[0]', '10.0.0.0/22', '10.0.2.0/24', 'a', '10.0.2.0/24')],
+      'the first defined, not the first by address',
+    );
+    t.same(
+      errorsOf(pool('a', '10.0.1.0/24'), pool('b', '10.0.1.0-10.0.2.255')),
+      [overlap(9, 'b', 'spec.addresses[0]', '10.0.1.0/24', '10.0.1.0/24', 'a', '10.0.1.0/24')],
+      "a range's first CIDR that overlaps",
+    );
+    t.same(
+      errorsOf(pool('a', '10.0.2.0/24'), pool('b', '10.0.1.0-10.0.2.255')),
+      [overlap(9, 'b', 'spec.addresses[0]', '10.0.2.0/24', '10.0.2.0/24', 'a', '10.0.2.0/24')],
+      "a range's later CIDR when only that one overlaps",
     );
   },
 );

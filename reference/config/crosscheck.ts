@@ -39,51 +39,59 @@ export function crossCheck(c: Collected, errors: M.ValidationError[]): M.Cluster
   return aliases;
 }
 
+/**
+ * Every entry that overlaps one defined before it is reported, naming what MetalLB's
+ * internal/config/config.go would: its first CIDR that overlaps, against the first CIDR defined before it
+ * (pools in order, each CIDR against all earlier ones). A sweep by start address keeps only the CIDRs
+ * still open, so a valid configuration costs a sort.
+ */
 function checkOverlaps(pools: readonly M.IPAddressPool[], errors: M.ValidationError[]): void {
   interface Item {
     cidr: Cidr;
-    pool: number;
-    entry: number;
+    /** Definition order: pool, entry, CIDR of the entry. */
+    order: [number, number, number];
   }
   const items: Item[] = [];
   for (const [pi, p] of pools.entries())
     for (const [ei, e] of p.entries.entries())
-      for (const cidr of e.cidrs) items.push({ cidr, pool: pi, entry: ei });
+      for (const [ci, cidr] of e.cidrs.entries()) items.push({ cidr, order: [pi, ei, ci] });
+  const before = (a: Item, b: Item): boolean =>
+    (a.order[0] - b.order[0] || a.order[1] - b.order[1] || a.order[2] - b.order[2]) < 0;
   items.sort(
     (a, b) =>
       a.cidr.family - b.cidr.family || (a.cidr.addr < b.cidr.addr ? -1 : a.cidr.addr > b.cidr.addr ? 1 : 0),
   );
-  const reported = new Set<string>();
-  // Sweep by start address; `open` is the item reaching furthest so far.
-  let open: Item | undefined;
+  /** Per later entry (`pool/entry`): the pair MetalLB would name. */
+  const found = new Map<string, { later: Item; earlier: Item }>();
+  let open: Item[] = [];
   for (const it of items) {
-    if (
-      open &&
-      open.cidr.family === it.cidr.family &&
-      it.cidr.addr <= cidrLast(open.cidr) &&
-      !(open.pool === it.pool && open.entry === it.entry)
-    ) {
-      // Report on whichever entry was defined later, like MetalLB ("already defined").
-      const [earlier, later] =
-        open.pool < it.pool || (open.pool === it.pool && open.entry < it.entry) ? [open, it] : [it, open];
-      const key = `${later.pool}/${later.entry}`;
-      if (!reported.has(key)) {
-        reported.add(key);
-        const lp = pools[later.pool]!;
-        const ep = pools[earlier.pool]!;
-        errors.push(
-          errorAt(
-            lp.src,
-            'IPAddressPool',
-            lp.name,
-            `spec.addresses[${later.entry}]`,
-            'POOL_OVERLAP',
-            `CIDR ${formatCidr(later.cidr)} in pool ${JSON.stringify(lp.name)} overlaps with already defined CIDR ${formatCidr(earlier.cidr)} (pool ${JSON.stringify(ep.name)}, ${ep.entries[earlier.entry]!.text}); pools must not share addresses`,
-          ),
-        );
-      }
+    open = open.filter((o) => o.cidr.family === it.cidr.family && cidrLast(o.cidr) >= it.cidr.addr);
+    for (const o of open) {
+      if (o.order[0] === it.order[0] && o.order[1] === it.order[1]) continue; // one range's own CIDRs
+      const [earlier, later] = before(o, it) ? [o, it] : [it, o];
+      const key = `${later.order[0]}/${later.order[1]}`;
+      const seen = found.get(key);
+      const better =
+        !seen ||
+        later.order[2] < seen.later.order[2] ||
+        (later.order[2] === seen.later.order[2] && before(earlier, seen.earlier));
+      if (better) found.set(key, { later, earlier });
     }
-    if (!open || open.cidr.family !== it.cidr.family || cidrLast(it.cidr) > cidrLast(open.cidr)) open = it;
+    open.push(it);
+  }
+  for (const { later, earlier } of found.values()) {
+    const lp = pools[later.order[0]]!;
+    const ep = pools[earlier.order[0]]!;
+    errors.push(
+      errorAt(
+        lp.src,
+        'IPAddressPool',
+        lp.name,
+        `spec.addresses[${later.order[1]}]`,
+        'POOL_OVERLAP',
+        `CIDR ${formatCidr(later.cidr)} in pool ${JSON.stringify(lp.name)} overlaps with already defined CIDR ${formatCidr(earlier.cidr)} (pool ${JSON.stringify(ep.name)}, ${ep.entries[earlier.order[1]]!.text}); pools must not share addresses`,
+      ),
+    );
   }
 }
 
