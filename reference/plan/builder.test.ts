@@ -9,6 +9,8 @@ import { formatCidr, maskIP, parseIP } from '../model/ip.ts';
 import { anySelectorMatches } from '../model/selector.ts';
 import type { ClusterConfig, Service } from '../model/types.ts';
 import { PlanBuilder } from './builder.ts';
+import { electL2Owner } from './l2.ts';
+import { buildPlan, routesForNode } from './plan.ts';
 import { PlanContext } from './context.ts';
 import type { PlanAllocation, Readiness } from './types.ts';
 
@@ -363,3 +365,290 @@ metadata: {name: NodeA}
     t.same(b.plan().warnings, b.warningsForPrefix('203.0.113.3/32'), 'the same warning in the plan');
   },
 );
+
+// ---- Cases Stryker showed no test could tell apart (`npm run mutation:unit -- plan`, builder.ts) ----
+
+const configOf = (yaml: string): ClusterConfig => {
+  const r = parseManifestText(yaml, 'm.yaml');
+  if (!r.config) throw new Error(JSON.stringify(r.errors));
+  return r.config;
+};
+const svcOf = (name: string, extra: Partial<Service> = {}): Service => ({
+  ...cases[0]!.svc,
+  name,
+  key: `demo/${name}`,
+  ...extra,
+});
+const readyOn = (...on: string[]): Readiness => ({ anyReady: true, readyNodes: new Set(on) });
+const NODES3 = ['NodeA:r1', 'NodeB:r1', 'NodeC:r2']
+  .map(
+    (s) =>
+      `---\napiVersion: v1\nkind: Node\nmetadata: {name: ${s.split(':')[0]}, labels: {rack: ${s.split(':')[1]}}}\n`,
+  )
+  .join('');
+
+t.test('a builder without tracking remembers no touched prefix, before or after takeTouched', async (t) => {
+  const b = new PlanBuilder(new PlanContext(config));
+  t.equal(b.size, 0);
+  b.addService(cases[0]!.svc, cases[0]!.alloc, cases[0]!.ready);
+  t.same([...b.takeTouched()], [], 'after an add');
+  b.addService(cases[2]!.svc, cases[2]!.alloc, cases[2]!.ready);
+  t.same([...b.takeTouched()], [], 'after takeTouched, still nothing');
+  t.equal(b.size, 2);
+  const built = buildPlan(config, []).builder;
+  built.addService(cases[0]!.svc, cases[0]!.alloc, cases[0]!.ready);
+  t.same([...built.takeTouched()], [], 'buildPlan does not track unless asked');
+});
+
+t.test('buildPlan skips an allocation whose Service is not in the config', async (t) => {
+  t.same(buildPlan(config, [{ service: 'demo/gone', ips: ['203.0.113.1'], pool: 'p' }]).plan.allocations, []);
+});
+
+t.test('routesForNode: every route to each peer, localPref only on iBGP', async (t) => {
+  const b = new PlanBuilder(new PlanContext(config));
+  b.addService(cases[0]!.svc, cases[0]!.alloc, readyOn('NodeA', 'NodeB', 'NodeC'));
+  const plan = b.plan();
+  const tor = routesForNode(plan, 'NodeA').get('tor')!;
+  t.same(
+    tor.map((r) => formatCidr(r.prefix)),
+    plan.bgp.filter((r) => r.node === 'NodeA' && r.peer === 'tor').map((r) => r.prefix),
+  );
+  t.ok(tor.length >= 2, 'several routes to one peer');
+  t.ok(tor.every((r) => r.localPref !== undefined));
+  const edge = routesForNode(plan, 'NodeC').get('edge')!;
+  t.ok(edge.length > 0);
+  t.ok(
+    edge.every((r) => !Object.hasOwn(r, 'localPref')),
+    'eBGP: no localPref key',
+  );
+});
+
+const l2Config = configOf(`apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata: {name: l2p}
+spec: {addresses: [198.51.100.0/28, "2001:db8:1::/124"]}
+---
+apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata: {name: sel}
+spec: {addresses: [198.51.100.16/28]}
+---
+apiVersion: metallb.io/v1beta1
+kind: L2Advertisement
+metadata: {name: rack1}
+spec: {ipAddressPools: [l2p], nodeSelectors: [{matchLabels: {rack: r1}}], interfaces: [eth1]}
+---
+apiVersion: metallb.io/v1beta1
+kind: L2Advertisement
+metadata: {name: rack2}
+spec: {ipAddressPools: [l2p], nodeSelectors: [{matchLabels: {rack: r2}}], interfaces: [eth2]}
+---
+apiVersion: metallb.io/v1beta1
+kind: L2Advertisement
+metadata: {name: only-x}
+spec: {ipAddressPools: [sel], serviceSelectors: [{matchLabels: {app: x}}]}
+${NODES3}`);
+const ALL3 = ['NodeA', 'NodeB', 'NodeC'];
+
+t.test('L2: candidates from any advertisement, interfaces from those covering the owner', async (t) => {
+  const owners = new Set<string>();
+  for (let i = 1; i <= 12; i++) {
+    const ip = `198.51.100.${i}`;
+    const b = new PlanBuilder(new PlanContext(l2Config));
+    b.addService(svcOf(`s${i}`), { service: `demo/s${i}`, ips: [ip], pool: 'l2p' }, readyOn(...ALL3));
+    const owner = electL2Owner(ALL3, ip)!;
+    owners.add(owner);
+    t.same(
+      b.plan().l2,
+      [{ service: `demo/s${i}`, ip, node: owner, interfaces: owner === 'NodeC' ? ['eth2'] : ['eth1'] }],
+      ip,
+    );
+    t.same(b.plan().warnings, [], ip);
+  }
+  t.ok(owners.has('NodeC') && owners.size > 1, 'owners on both racks');
+});
+
+t.test('L2 under Local: only a node with a ready endpoint can own the address', async (t) => {
+  let elsewhere = 0;
+  for (let i = 1; i <= 12; i++) {
+    const ip = `198.51.100.${i}`;
+    const b = new PlanBuilder(new PlanContext(l2Config));
+    b.addService(
+      svcOf(`s${i}`, { externalTrafficPolicy: 'Local' }),
+      { service: `demo/s${i}`, ips: [ip], pool: 'l2p' },
+      readyOn('NodeB'),
+    );
+    t.same(
+      b.plan().l2.map((r) => r.node),
+      ['NodeB'],
+      ip,
+    );
+    if (electL2Owner(ALL3, ip) !== 'NodeB') elsewhere++;
+  }
+  t.ok(elsewhere > 0, 'without the endpoint rule another node would have won some of these');
+  const none = new PlanBuilder(new PlanContext(l2Config));
+  none.addService(
+    svcOf('far', { externalTrafficPolicy: 'Local' }),
+    { service: 'demo/far', ips: ['198.51.100.1'], pool: 'l2p' },
+    { anyReady: true, readyNodes: new Set(['elsewhere']) },
+  );
+  t.same(none.plan().warnings, [
+    'demo/far: no live node is eligible to announce 198.51.100.1 over L2 (L2Advertisement nodeSelectors, ready local endpoints and live nodes leave none)',
+  ]);
+});
+
+t.test('L2: nothing to say for a Service no advertisement selects, or one without addresses', async (t) => {
+  const b = new PlanBuilder(new PlanContext(l2Config), []);
+  b.addService(
+    svcOf('y', { labels: { app: 'y' } }),
+    { service: 'demo/y', ips: ['198.51.100.17'], pool: 'sel' },
+    readyOn(...ALL3),
+  );
+  b.addService(svcOf('empty'), { service: 'demo/empty', ips: [], pool: 'l2p' }, readyOn(...ALL3));
+  t.same(b.plan().l2, []);
+  t.same(b.plan().warnings, [], 'no "no live node" warning: nothing was to be announced');
+  b.addService(
+    svcOf('x', { labels: { app: 'x' } }),
+    { service: 'demo/x', ips: ['198.51.100.17'], pool: 'sel' },
+    readyOn(...ALL3),
+  );
+  t.equal(b.plan().warnings.length, 1, 'a selected Service with no live node does warn');
+});
+
+t.test('L2 rows in address order, each with its own text; allocations and warnings sorted', async (t) => {
+  const b = new PlanBuilder(new PlanContext(l2Config), ['NodeA', 'NodeB', 'NodeC']);
+  b.addService(
+    svcOf('dual'),
+    { service: 'demo/dual', ips: ['2001:db8:1::1', '198.51.100.1'], pool: 'l2p' },
+    readyOn(...ALL3),
+  );
+  t.same(
+    b.plan().l2.map((r) => r.ip),
+    ['198.51.100.1', '2001:db8:1::1'],
+  );
+  const quiet = new PlanBuilder(new PlanContext(l2Config), []);
+  for (const name of ['b', 'c', 'a'])
+    quiet.addService(
+      svcOf(name),
+      { service: `demo/${name}`, ips: ['198.51.100.1'], pool: 'l2p' },
+      readyOn(...ALL3),
+    );
+  const plan = quiet.plan();
+  t.same(
+    plan.allocations.map((a) => a.service),
+    ['demo/a', 'demo/b', 'demo/c'],
+  );
+  t.same(
+    plan.warnings.map((w) => w.slice(0, 6)),
+    ['demo/a', 'demo/b', 'demo/c'],
+  );
+});
+
+const bgpConfig = (advs: string): ClusterConfig =>
+  configOf(`apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata: {name: p}
+spec: {addresses: [10.0.0.0/24]}
+${advs}---
+apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: {name: tor}
+spec: {myASN: 64500, peerASN: 64500, peerAddress: 192.0.2.1}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: NodeA}
+`);
+const adv = (name: string, spec: string): string =>
+  `---\napiVersion: metallb.io/v1beta1\nkind: BGPAdvertisement\nmetadata: {name: ${name}}\nspec: {${spec}}\n`;
+
+t.test('BGP rows of one session by address, then length', async (t) => {
+  const b = new PlanBuilder(
+    new PlanContext(bgpConfig(adv('host', '') + adv('wide', 'aggregationLength: 26'))),
+  );
+  b.addService(svcOf('s0'), { service: 'demo/s0', ips: ['10.0.0.0'], pool: 'p' }, readyOn('NodeA'));
+  b.addService(svcOf('s65'), { service: 'demo/s65', ips: ['10.0.0.65'], pool: 'p' }, readyOn('NodeA'));
+  t.same(
+    b.plan().bgp.map((r) => r.prefix),
+    ['10.0.0.0/26', '10.0.0.0/32', '10.0.0.64/26', '10.0.0.65/32'],
+  );
+});
+
+t.test('two advertisements on one prefix: communities merged and sorted, names in index order', async (t) => {
+  const c = bgpConfig(
+    adv(
+      'a',
+      'aggregationLength: 30, communities: ["65000:2"], localPref: 100, serviceSelectors: [{matchLabels: {tier: y}}]',
+    ) +
+      adv(
+        'b',
+        'aggregationLength: 30, communities: ["65000:1", "large:1:1:2", "large:1:1:1"], localPref: 100, serviceSelectors: [{matchLabels: {app: x}}]',
+      ),
+  );
+  // validation refuses two localPrefs on one prefix; the builder must still order its warning
+  c.bgpAdvertisements.find((a) => a.name === 'b')!.localPref = 50;
+  const b = new PlanBuilder(new PlanContext(c));
+  // x is selected by b alone and comes first, so the prefix learns b before a
+  b.addService(
+    svcOf('x', { labels: { app: 'x' } }),
+    { service: 'demo/x', ips: ['10.0.0.1'], pool: 'p' },
+    readyOn('NodeA'),
+  );
+  b.addService(
+    svcOf('y', { labels: { app: 'x', tier: 'y' } }),
+    { service: 'demo/y', ips: ['10.0.0.2'], pool: 'p' },
+    readyOn('NodeA'),
+  );
+  t.same(b.plan().bgp, [
+    {
+      node: 'NodeA',
+      peer: 'tor',
+      prefix: '10.0.0.0/30',
+      communities: ['65000:1', '65000:2'],
+      largeCommunities: ['1:1:1', '1:1:2'],
+      localPref: 100,
+    },
+  ]);
+  t.same(b.plan().warnings, [
+    '10.0.0.0/30 to peer tor: advertisements a, b set different localPref (50, 100); sending the highest, 100',
+  ]);
+});
+
+t.test('merged community sets are cached per set of advertisements, 24 of them included', async (t) => {
+  // ids [1, 2, 3] and [1, 23] read the same once joined without a separator
+  const names = Array.from({ length: 24 }, (_, i) => `a${String(i).padStart(2, '0')}`);
+  const c = bgpConfig(
+    names
+      .map((n, i) =>
+        adv(
+          n,
+          `aggregationLength: 30, communities: ["65000:${i}"], serviceSelectors: [{matchLabels: {${n}: "y"}}]`,
+        ),
+      )
+      .join(''),
+  );
+  const ctx = new PlanContext(c);
+  const idx = (n: string) => ctx.advs.findIndex((a) => a.name === n);
+  t.same([idx('a01'), idx('a02'), idx('a03'), idx('a23')], [1, 2, 3, 23]);
+  const b = new PlanBuilder(ctx);
+  const labels = (...ns: string[]) => Object.fromEntries(ns.map((n) => [n, 'y']));
+  b.addService(svcOf('p'), { service: 'demo/p', ips: ['10.0.0.1'], pool: 'p' }, readyOn('NodeA'));
+  b.removeService('demo/p');
+  b.addService(
+    svcOf('one', { labels: labels('a01', 'a02', 'a03') }),
+    { service: 'demo/one', ips: ['10.0.0.1'], pool: 'p' },
+    readyOn('NodeA'),
+  );
+  b.addService(
+    svcOf('two', { labels: labels('a01', 'a23') }),
+    { service: 'demo/two', ips: ['10.0.0.5'], pool: 'p' },
+    readyOn('NodeA'),
+  );
+  t.same(
+    b.plan().bgp.map((r) => [r.prefix, r.communities]),
+    [
+      ['10.0.0.0/30', ['65000:1', '65000:2', '65000:3']],
+      ['10.0.0.4/30', ['65000:1', '65000:23']],
+    ],
+  );
+});

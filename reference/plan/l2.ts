@@ -14,7 +14,8 @@ export function electL2Owner(candidates: Iterable<string>, firstIP: string): str
   let bestKey = '';
   for (const n of candidates) {
     const k = electionKey(n, firstIP);
-    if (best === undefined || k < bestKey || (k === bestKey && n < best)) {
+    // Distinct names never share a sha256 key, so no tie-break is needed.
+    if (best === undefined || k < bestKey) {
       best = n;
       bestKey = k;
     }
