@@ -1,7 +1,13 @@
 import t from 'tap';
 import { allocate } from '../allocate/allocate.ts';
 import { parseManifestText } from '../config/load.ts';
-import { explainService, serviceStatuses, type Explanation } from './explain.ts';
+import {
+  AnnouncedIndex,
+  announcedKey,
+  explainService,
+  serviceStatuses,
+  type Explanation,
+} from './explain.ts';
 
 const node = (name: string, labels: Record<string, string> = {}) => `
 apiVersion: v1
@@ -427,5 +433,247 @@ t.test('statuses: Services in key order, one node or all, L2 interfaces as objec
     alone.l2.map((s) => s.node),
     [other, other],
     'alive: the only live node owns every L2 IP',
+  );
+});
+
+// ---- Cases Stryker showed no test could tell apart (`npm run mutation:unit -- plan`, explain.ts) ----
+
+const loaded = (docs: string[], opts = {}) => {
+  const { config, errors } = parseManifestText(docs.join('---\n'), 'case.yaml', {
+    namespace: 'metallb-system',
+    ...opts,
+  });
+  if (!config) throw new Error(JSON.stringify(errors));
+  return { config, ...((r) => ({ allocations: r.allocations, serviceErrors: r.errors }))(allocate(config)) };
+};
+
+t.test('explain: the asked Service, its own allocation and its own error', async (t) => {
+  t.same(explain(base, 'default/none'), {
+    service: 'default/none',
+    ips: [],
+    bgp: [],
+    l2: [],
+    reason: { code: 'SERVICE_NOT_FOUND', message: 'no Service default/none in the manifests' },
+  });
+  const two = [
+    ...base,
+    bgpAdv('a', '{}'),
+    service('a', '203.0.113.1', ['NodeA'], 'Cluster', 'ClusterIP'),
+    service('b', '203.0.113.2', ['NodeA']),
+  ];
+  t.same(explain(two, 'default/b').ips, ['203.0.113.2'], 'not the first Service of the manifests');
+  const both = [
+    ...base,
+    bgpAdv('a', '{}'),
+    service('a', '203.0.113.1', ['NodeA']),
+    service('b', '203.0.113.2', ['NodeA']),
+  ];
+  t.same(explain(both, 'default/b').ips, ['203.0.113.2'], 'not the first allocation');
+  const failing = [
+    ...base,
+    bgpAdv('a', '{}'),
+    service('a', '198.51.100.1', ['NodeA']),
+    service('b', '198.51.100.2', ['NodeA']),
+  ];
+  const b = explain(failing, 'default/b');
+  t.equal(b.reason!.code, 'NO_IP_ALLOCATED');
+  t.match(b.reason!.message, /198\.51\.100\.2/, "its own error, not the first Service's");
+  t.notMatch(b.reason!.message, /198\.51\.100\.1/);
+  const { config } = loaded([...base, service('a', '203.0.113.1', ['NodeA'])]);
+  t.same(explainService({ config, allocations: [], serviceErrors: [] }, 'default/a').reason, {
+    code: 'NO_IP_ALLOCATED',
+    message: 'no IPAddressPool gave it an address',
+    resource: 'Service/default/a',
+  });
+});
+
+t.test("explain: a Service without a class, the speaker's class set", async (t) => {
+  const { config, allocations, serviceErrors } = loaded(
+    [...base, bgpAdv('a', '{}'), service('a', '203.0.113.1', ['NodeA'])],
+    {
+      loadBalancerClass: 'ours',
+    },
+  );
+  t.same(explainService({ config, allocations, serviceErrors }, 'default/a').reason, {
+    code: 'OTHER_LOAD_BALANCER_CLASS',
+    message: "spec.loadBalancerClass is unset, the speaker's is ours: not ours",
+    resource: 'Service/default/a',
+    field: 'spec.loadBalancerClass',
+  });
+});
+
+t.test('explain: one peer when asked; no BGP rows for an L2-only pool; exact rows', async (t) => {
+  const docs = [
+    ...base,
+    peer('edge', '192.0.2.2'),
+    bgpAdv('a', '{ nodeSelectors: [{ matchLabels: { zone: east } }] }'),
+    service('web', '203.0.113.1', ['NodeA']),
+  ];
+  const e = explain(docs, 'default/web', { peer: 'tor' });
+  t.same(
+    e.bgp.map((r) => `${r.node}/${r.peer}`),
+    ['NodeA/tor', 'NodeB/tor'],
+  );
+  t.same(e.bgp[1], {
+    node: 'NodeB',
+    peer: 'tor',
+    announced: false,
+    prefixes: [],
+    reason: {
+      code: 'NODE_NOT_SELECTED',
+      message: 'no BGPAdvertisement for the pool and tor selects NodeB',
+      resource: 'BGPAdvertisement/a',
+      field: 'spec.nodeSelectors',
+    },
+  });
+  const l2only = explain(
+    [...base, l2Adv('l', '{}'), service('web', '203.0.113.1', ['NodeA'])],
+    'default/web',
+  );
+  t.same(l2only.bgp, [], 'a peer exists, but no BGPAdvertisement selects the pool');
+  t.equal(l2only.l2.length, 2);
+});
+
+t.test('explain: reasons that name several advertisements list them all', async (t) => {
+  const twoL2 = explain(
+    [
+      ...base,
+      l2Adv('l2', "{ nodeSelectors: [{ matchLabels: { zone: 'west' } }] }"),
+      l2Adv('l1', "{ nodeSelectors: [{ matchLabels: { zone: 'west' } }] }"),
+      service('web', '203.0.113.1', ['NodeA']),
+    ],
+    'default/web',
+  );
+  t.same(twoL2.l2[0]!.reason, {
+    code: 'NODE_NOT_SELECTED',
+    message: 'no L2Advertisement for the pool selects NodeA',
+    resource: 'L2Advertisement/l1, L2Advertisement/l2',
+    field: 'spec.nodeSelectors',
+  });
+  const notToPeer = explain(
+    [
+      ...base,
+      peer('edge', '192.0.2.2'),
+      bgpAdv('b', '{ peers: [edge] }'),
+      bgpAdv('a', '{ peers: [edge] }'),
+      service('web', '203.0.113.1', ['NodeA']),
+    ],
+    'default/web',
+    { peer: 'tor' },
+  );
+  t.same(notToPeer.bgp[0]!.reason!.resource, 'BGPAdvertisement/a, BGPAdvertisement/b');
+  const notNode = explain(
+    [
+      ...base,
+      bgpAdv('a', "{ nodeSelectors: [{ matchLabels: { zone: 'west' } }] }"),
+      bgpAdv('b', "{ nodeSelectors: [{ matchLabels: { zone: 'north' } }] }"),
+      service('web', '203.0.113.1', ['NodeA']),
+    ],
+    'default/web',
+  );
+  t.same(notNode.bgp[0]!.reason!.resource, 'BGPAdvertisement/a, BGPAdvertisement/b');
+});
+
+t.test('explain: one advertisement selecting the node is enough; the next reason is given', async (t) => {
+  const e = explain(
+    [
+      ...base,
+      bgpAdv('a', "{ nodeSelectors: [{ matchLabels: { zone: 'east' } }] }"),
+      bgpAdv('b', "{ nodeSelectors: [{ matchLabels: { zone: 'west' } }] }"),
+      service('web', '203.0.113.1', []),
+    ],
+    'default/web',
+  );
+  t.same(e.bgp[0]!.reason!.code, 'NO_READY_ENDPOINT', 'NodeA is selected by a, not by b');
+});
+
+t.test('explain: a family the peer carries, for an address not announced for another reason', async (t) => {
+  const e = explain(
+    [
+      ...base,
+      bgpAdv('a', "{ nodeSelectors: [{ matchLabels: { zone: 'west' } }] }"),
+      service('web', '203.0.113.1', ['NodeA']),
+    ],
+    'default/web',
+  );
+  t.same(e.bgp[0]!.reason!.code, 'NODE_NOT_SELECTED', 'an IPv4 address to an IPv4 peer is no family problem');
+});
+
+t.test('explain: each Service its own L2 owner', async (t) => {
+  const docs = [...base, l2Adv('l', '{}')];
+  const ips = ['203.0.113.1', '203.0.113.2', '203.0.113.3', '203.0.113.4', '203.0.113.5', '203.0.113.6'];
+  const all = [...docs, ...ips.map((ip, i) => service(`s${i}`, ip, ['NodeA', 'NodeB']))];
+  const owners = ips.map((_, i) => explain(all, `default/s${i}`).l2.find((r) => r.announced)!.node);
+  const { config, allocations, serviceErrors } = loaded(all);
+  const statuses = serviceStatuses({ config, allocations, serviceErrors });
+  t.same(
+    owners,
+    ips.map((_, i) => statuses.l2.find((s) => s.serviceName === `s${i}`)!.node),
+  );
+  t.ok(new Set(owners).size > 1, 'the owners differ, so a wrong lookup shows');
+});
+
+t.test(
+  'AnnouncedIndex: families a peer carries, every IP it carries, unknown peers carry both',
+  async (t) => {
+    const { config } = loaded([...base, peer('dual', '192.0.2.3'), bgpAdv('a', '{}')]);
+    config.peers.find((p) => p.name === 'dual')!.dualStackAddressFamily = true;
+    const rows = new Map([
+      [announcedKey('NodeA', 'tor'), new Set(['203.0.113.1/32'])],
+      [announcedKey('NodeA', 'dual'), new Set(['203.0.113.1/32'])],
+      [announcedKey('NodeA', 'ghost'), new Set(['203.0.113.1/32', '2001:db8::1/128'])],
+    ]);
+    const index = new AnnouncedIndex(rows, config);
+    const ips = ['203.0.113.1', '2001:db8::1'];
+    t.same(
+      index.prefixesFor('NodeA', 'tor', ips),
+      ['203.0.113.1/32'],
+      'IPv4 peer: the IPv6 address is not asked',
+    );
+    t.equal(
+      index.prefixesFor('NodeA', 'dual', ips),
+      undefined,
+      'dual-stack peer without the IPv6 route: not announced',
+    );
+    t.same(index.prefixesFor('NodeA', 'ghost', ips), ['203.0.113.1/32', '2001:db8::1/128']);
+    t.equal(
+      new AnnouncedIndex(
+        new Map([[announcedKey('NodeA', 'ghost'), new Set(['203.0.113.1/32'])]]),
+        config,
+      ).prefixesFor('NodeA', 'ghost', ips),
+      undefined,
+      'a peer outside the config is asked for both families',
+    );
+  },
+);
+
+t.test('statuses: nodes and peers in name order, L2 statuses without a node filter', async (t) => {
+  const docs = [
+    node('NodeZ'),
+    node('NodeB'),
+    node('NodeA'),
+    pool('p', '203.0.113.0/28'),
+    peer('zeta', '192.0.2.9'),
+    peer('alpha', '192.0.2.1'),
+    bgpAdv('a', '{}'),
+    l2Adv('l', '{}'),
+    service('c', '203.0.113.3', ['NodeA']),
+    service('a', '203.0.113.1', ['NodeA']),
+    service('b', '203.0.113.2', ['NodeA']),
+  ];
+  const { config, allocations, serviceErrors } = loaded(docs);
+  const s = serviceStatuses({ config, allocations: [...allocations].reverse(), serviceErrors });
+  t.same(
+    s.bgp.filter((x) => x.serviceName === 'a').map((x) => `${x.node}:${x.peers.join(',')}`),
+    ['NodeA:alpha,zeta', 'NodeB:alpha,zeta', 'NodeZ:alpha,zeta'],
+  );
+  t.same(
+    s.bgp.map((x) => x.serviceName).filter((n, i, all) => all.indexOf(n) === i),
+    ['a', 'b', 'c'],
+  );
+  t.same(
+    s.l2.map((x) => x.serviceName),
+    ['a', 'b', 'c'],
+    'every L2 status when no node is asked',
   );
 });

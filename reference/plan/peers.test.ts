@@ -99,3 +99,55 @@ t.test(
     t.equal(set.profile, 'fast');
   },
 );
+
+// ---- Cases Stryker showed no test could tell apart (`npm run mutation:unit -- plan`, peers.ts) ----
+
+t.test(
+  'a Node-less node is selected by its hostname label; a peer gets the BFDProfile it names',
+  async (t) => {
+    const r = parseManifestText(
+      `apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: {name: ghost-only}
+spec: {myASN: 64500, peerASN: 64501, peerAddress: 192.0.2.9, bfdProfile: second, nodeSelectors: [{matchLabels: {kubernetes.io/hostname: Ghost}}]}
+---
+apiVersion: metallb.io/v1beta1
+kind: BFDProfile
+metadata: {name: first}
+spec: {receiveInterval: 100}
+---
+apiVersion: metallb.io/v1beta1
+kind: BFDProfile
+metadata: {name: second}
+spec: {receiveInterval: 200}
+`,
+      'peers.yaml',
+    );
+    if (!r.config) throw new Error(JSON.stringify(r.errors));
+    const peers = peersForNode(r.config, 'Ghost');
+    t.same(
+      peers.map((p) => p.name),
+      ['ghost-only'],
+    );
+    t.equal(peers[0]!.bfd!.receiveIntervalMs, 200, 'the profile named, not the first one');
+    t.same(peersForNode(r.config, 'Other'), []);
+  },
+);
+
+t.test('peers sorted by name however many and in whatever order they are written', async (t) => {
+  const names = Array.from({ length: 70 }, (_, i) => `p${String((i * 37) % 70).padStart(2, '0')}`);
+  const r = parseManifestText(
+    names
+      .map(
+        (n, i) =>
+          `apiVersion: metallb.io/v1beta2\nkind: BGPPeer\nmetadata: {name: ${n}}\nspec: {myASN: 64500, peerASN: 64501, peerAddress: 192.0.2.${i + 1}}\n`,
+      )
+      .join('---\n'),
+    'peers.yaml',
+  );
+  if (!r.config) throw new Error(JSON.stringify(r.errors));
+  t.same(
+    peersForNode(r.config, 'NodeA').map((p) => p.name),
+    [...names].sort(),
+  );
+});
