@@ -730,3 +730,118 @@ t.test('release: addresses go back to their own pool, lowest first', async (t) =
     'released in any order, handed out lowest first',
   );
 });
+
+// ---- Survivors of the second 2026-12-05 Stryker run (`npm run mutation:unit -- allocate`) ----
+
+t.test('isFree: an address is free until a Service holds it, and again once released', async (t) => {
+  const c = cfg(pool('p', ['203.0.113.0/30']) + svc('a'));
+  const a = new Allocator(c.pools);
+  const ip = { family: 4 as const, value: 0xcb007100n };
+  t.ok(a.isFree(ip));
+  t.ok(a.assign(c.services[0]!).ok);
+  t.notOk(a.isFree(ip), 'held');
+  t.ok(a.isFree({ family: 4, value: 0xcb007101n }), 'its neighbour is not');
+  t.ok(a.isFree({ family: 6, value: 0xcb007100n }), 'the same number in IPv6 is another address');
+  a.release('demo/a');
+  t.ok(a.isFree(ip), 'released');
+});
+
+t.test('an Allocator built without Namespaces: namespaceSelectors select none', async (t) => {
+  const c = cfg(
+    pool('a', ['203.0.113.0/30'], '  serviceAllocation: {namespaceSelectors: [{matchLabels: {team: x}}]}\n') +
+      pool('b', ['198.51.100.0/30']) +
+      svc('s'),
+  );
+  const a = new Allocator(c.pools);
+  t.same(a.assign(c.services[0]!), {
+    ok: true,
+    allocation: { service: 'demo/s', ips: ['198.51.100.0'], pool: 'b' },
+  });
+});
+
+t.test('auto-assignment tries pools in name order, however many and in whatever order written', async (t) => {
+  // V8 sorts short arrays by binary insertion (which never asks whether a > b): 70 pools are merged.
+  const names = Array.from({ length: 70 }, (_, i) => `p${String((i * 37) % 70).padStart(2, '0')}`);
+  const text =
+    names.map((n) => pool(n, [`10.0.${Number(n.slice(1))}.0/32`])).join('') +
+    Array.from({ length: 70 }, (_, i) => svc(`s${String(i).padStart(2, '0')}`)).join('');
+  t.same(
+    ipsOf(text).map(([, ips, p]) => `${p}:${(ips as string[])[0]}`),
+    [...names].sort().map((n) => `${n}:10.0.${Number(n.slice(1))}.0`),
+  );
+});
+
+t.test(
+  'status addresses: a request wins over them; a dual-stack Service keeps both of its own',
+  async (t) => {
+    const withStatus = (name: string, spec: string, ingress: string[]) =>
+      `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}, namespace: demo}\nspec: {type: LoadBalancer, ports: [{port: 80}]${spec}}\nstatus: {loadBalancer: {ingress: [${ingress.map((ip) => `{ip: "${ip}"}`).join(', ')}]}}\n---\n`;
+    t.same(
+      ipsOf(
+        pool('p', ['203.0.113.0/29']) + withStatus('a', ', loadBalancerIP: 203.0.113.5', ['203.0.113.3']),
+      ),
+      [['demo/a', ['203.0.113.5'], 'p']],
+      'spec.loadBalancerIP, not the status',
+    );
+    t.same(
+      ipsOf(
+        pool('p', ['203.0.113.0/29', '2001:db8::/125']) +
+          withStatus('d', ', ipFamilyPolicy: RequireDualStack, ipFamilies: [IPv4, IPv6]', [
+            '203.0.113.5',
+            '2001:db8::5',
+          ]),
+      ),
+      [['demo/d', ['203.0.113.5', '2001:db8::5'], 'p']],
+    );
+  },
+);
+
+t.test(
+  'namespaceSelectors that select no Namespace: the pool takes a Service only by its serviceSelectors',
+  async (t) => {
+    // MetalLB config.go addressPoolServiceAllocationsFromCR resolves selectors to namespaces; allocator.go
+    // pinnedPoolsForService lists a pool by namespace or by serviceSelectors, isPoolCompatibleWithService
+    // checks the namespaces only when there are some.
+    const sa = (spec: string) => `  serviceAllocation: ${spec}\n`;
+    const svcL = (name: string, labels: string) =>
+      `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}, namespace: demo, labels: ${labels}}\nspec: {type: LoadBalancer, ports: [{port: 80}]}\n---\n`;
+    t.same(
+      ipsOf(
+        pool('a-none', ['203.0.113.0/30'], sa('{namespaceSelectors: [{matchLabels: {team: x}}]}')) +
+          pool('b-free', ['198.51.100.0/30']) +
+          svcL('s', '{app: web}'),
+      ),
+      [['demo/s', ['198.51.100.0'], 'b-free']],
+      'selectors alone: nobody',
+    );
+    t.same(
+      ipsOf(
+        pool(
+          'a-web',
+          ['203.0.113.0/30'],
+          sa(
+            '{namespaceSelectors: [{matchLabels: {team: x}}], serviceSelectors: [{matchLabels: {app: web}}]}',
+          ),
+        ) +
+          pool('b-free', ['198.51.100.0/30']) +
+          svcL('s', '{app: web}') +
+          svcL('t', '{app: db}'),
+      ),
+      [
+        ['demo/s', ['203.0.113.0'], 'a-web'],
+        ['demo/t', ['198.51.100.0'], 'b-free'],
+      ],
+      'with serviceSelectors: those decide',
+    );
+  },
+);
+
+t.test('a released address ahead of the cursor does not jump the queue', async (t) => {
+  const c = cfg(pool('p', ['203.0.113.0/29']) + svc('r', ips('203.0.113.5')) + svc('a') + svc('b'));
+  const a = new Allocator(c.pools);
+  const [r, first, second] = c.services as [never, never, never];
+  t.match(a.assign(r), { ok: true });
+  t.match(a.assign(first), { allocation: { ips: ['203.0.113.0'] } });
+  a.release('demo/r');
+  t.match(a.assign(second), { allocation: { ips: ['203.0.113.1'] } }, 'the lowest free, not the freed .5');
+});

@@ -82,7 +82,7 @@ export class Allocator {
   private readonly used: Record<Family, Map<bigint, Holder>> = { 4: new Map(), 6: new Map() };
   /** sharing key -> addresses held under it. */
   private readonly byKey = new Map<string, Set<IP>>();
-  private readonly assigned = new Map<string, { ips: IP[]; pool: string; key?: string }>();
+  private readonly assigned = new Map<string, { ips: IP[]; pool: string }>();
 
   /** serviceAllocation.namespaceSelectors resolved against the Namespace objects. */
   private readonly poolNamespaces = new Map<string, Set<string>>();
@@ -419,11 +419,7 @@ export class Allocator {
       }
       h.services.set(key, ports);
     }
-    this.assigned.set(key, {
-      ips,
-      pool: ps.pool.name,
-      ...(sharingKey !== undefined ? { key: sharingKey } : {}),
-    });
+    this.assigned.set(key, { ips, pool: ps.pool.name });
     return { ok: true, allocation: { service: key, ips: ips.map(formatIP), pool: ps.pool.name } };
   }
 }
