@@ -568,3 +568,33 @@ t.test("a pool holding a Node's InternalIP is refused; other node addresses may 
     'the Node may come after the pool',
   );
 });
+
+t.test(
+  'overlaps among 70 pools written out of order: the one overlap is found, and errors name the kind',
+  async (t) => {
+    // V8 sorts short arrays by binary insertion, which never asks whether a > b; 70 entries are merged.
+    const order = Array.from({ length: 70 }, (_, i) => (i * 37) % 70);
+    const docs = order.map((i) => pool(`p${String(i).padStart(2, '0')}`, `10.0.${i}.0/24`));
+    const r = load(...docs, pool('z', '10.0.5.128/25'));
+    t.same(
+      r.errors.map((e) => [e.code, e.kind, e.name, e.message]),
+      [
+        [
+          'POOL_OVERLAP',
+          'IPAddressPool',
+          'z',
+          'CIDR 10.0.5.128/25 in pool "z" overlaps with already defined CIDR 10.0.5.0/24 (pool "p05", 10.0.5.0/24); pools must not share addresses',
+        ],
+      ],
+    );
+    const withNode = load(
+      `apiVersion: v1\nkind: Node\nmetadata: {name: n1}\nstatus: {addresses: [{type: InternalIP, address: 10.0.0.1}, {type: InternalIP, address: 7}]}\n`,
+      pool('a', '10.0.0.0/24'),
+    );
+    t.same(
+      withNode.errors.map((e) => [e.code, e.kind]),
+      [['POOL_CONTAINS_NODE_IP', 'IPAddressPool']],
+      'a number where an address belongs is skipped, not a crash',
+    );
+  },
+);
