@@ -760,7 +760,6 @@ t.test('an Allocator built without Namespaces: namespaceSelectors select none', 
 });
 
 t.test('auto-assignment tries pools in name order, however many and in whatever order written', async (t) => {
-  // V8 sorts short arrays by binary insertion (which never asks whether a > b): 70 pools are merged.
   const names = Array.from({ length: 70 }, (_, i) => `p${String((i * 37) % 70).padStart(2, '0')}`);
   const text =
     names.map((n) => pool(n, [`10.0.${Number(n.slice(1))}.0/32`])).join('') +

@@ -572,7 +572,6 @@ t.test("a pool holding a Node's InternalIP is refused; other node addresses may 
 t.test(
   'overlaps among 70 pools written out of order: the one overlap is found, and errors name the kind',
   async (t) => {
-    // V8 sorts short arrays by binary insertion, which never asks whether a > b; 70 entries are merged.
     const order = Array.from({ length: 70 }, (_, i) => (i * 37) % 70);
     const docs = order.map((i) => pool(`p${String(i).padStart(2, '0')}`, `10.0.${i}.0/24`));
     const r = load(...docs, pool('z', '10.0.5.128/25'));

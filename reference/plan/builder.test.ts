@@ -489,11 +489,11 @@ t.test('L2 under Local: only a node with a ready endpoint can own the address', 
   const none = new PlanBuilder(new PlanContext(l2Config));
   none.addService(
     svcOf('far', { externalTrafficPolicy: 'Local' }),
-    { service: 'demo/far', ips: ['198.51.100.1'], pool: 'l2p' },
+    { service: 'demo/far', ips: ['198.51.100.1', '2001:db8:1::1'], pool: 'l2p' },
     { anyReady: true, readyNodes: new Set(['elsewhere']) },
   );
   t.same(none.plan().warnings, [
-    'demo/far: no live node is eligible to announce 198.51.100.1 over L2 (L2Advertisement nodeSelectors, ready local endpoints and live nodes leave none)',
+    'demo/far: no live node is eligible to announce 198.51.100.1, 2001:db8:1::1 over L2 (L2Advertisement nodeSelectors, ready local endpoints and live nodes leave none)',
   ]);
 });
 
@@ -578,11 +578,11 @@ t.test('two advertisements on one prefix: communities merged and sorted, names i
   const c = bgpConfig(
     adv(
       'a',
-      'aggregationLength: 30, communities: ["65000:2"], localPref: 100, serviceSelectors: [{matchLabels: {tier: y}}]',
+      'aggregationLength: 30, communities: ["65000:2", "large:1:1:2"], localPref: 100, serviceSelectors: [{matchLabels: {tier: y}}]',
     ) +
       adv(
         'b',
-        'aggregationLength: 30, communities: ["65000:1", "large:1:1:2", "large:1:1:1"], localPref: 100, serviceSelectors: [{matchLabels: {app: x}}]',
+        'aggregationLength: 30, communities: ["65000:1", "large:1:1:1"], localPref: 100, serviceSelectors: [{matchLabels: {app: x}}]',
       ),
   );
   // validation refuses two localPrefs on one prefix; the builder must still order its warning
@@ -650,5 +650,31 @@ t.test('merged community sets are cached per set of advertisements, 24 of them i
       ['10.0.0.0/30', ['65000:1', '65000:2', '65000:3']],
       ['10.0.0.4/30', ['65000:1', '65000:23']],
     ],
+  );
+});
+
+t.test('plan warnings in text order, not in prefix order', async (t) => {
+  // 9.0.0.0/30 comes before 10.0.0.0/30 as a prefix, after it as text
+  const c = configOf(`apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata: {name: p}
+spec: {addresses: [9.0.0.0/24, 10.0.0.0/24]}
+${adv('a', 'aggregationLength: 30, localPref: 100')}${adv('b', 'aggregationLength: 30, localPref: 100')}---
+apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: {name: tor}
+spec: {myASN: 64500, peerASN: 64500, peerAddress: 192.0.2.1}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: NodeA}
+`);
+  c.bgpAdvertisements.find((a) => a.name === 'b')!.localPref = 50;
+  const b = new PlanBuilder(new PlanContext(c));
+  b.addService(svcOf('nine'), { service: 'demo/nine', ips: ['9.0.0.1'], pool: 'p' }, readyOn('NodeA'));
+  b.addService(svcOf('ten'), { service: 'demo/ten', ips: ['10.0.0.1'], pool: 'p' }, readyOn('NodeA'));
+  t.same(
+    b.plan().warnings.map((w) => w.split(' ')[0]),
+    ['10.0.0.0/30', '9.0.0.0/30'],
   );
 });

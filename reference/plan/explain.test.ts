@@ -662,7 +662,12 @@ t.test('statuses: nodes and peers in name order, L2 statuses without a node filt
     service('b', '203.0.113.2', ['NodeA']),
   ];
   const { config, allocations, serviceErrors } = loaded(docs);
-  const s = serviceStatuses({ config, allocations: [...allocations].reverse(), serviceErrors });
+  // rotated, not reversed: a comparator that always says "less" reverses its input
+  const s = serviceStatuses({
+    config,
+    allocations: [...allocations.slice(1), allocations[0]!],
+    serviceErrors,
+  });
   t.same(
     s.bgp.filter((x) => x.serviceName === 'a').map((x) => `${x.node}:${x.peers.join(',')}`),
     ['NodeA:alpha,zeta', 'NodeB:alpha,zeta', 'NodeZ:alpha,zeta'],
@@ -676,4 +681,30 @@ t.test('statuses: nodes and peers in name order, L2 statuses without a node filt
     ['a', 'b', 'c'],
     'every L2 status when no node is asked',
   );
+});
+
+t.test('explain: a dual-stack Service not announced to an IPv4 peer for another reason', async (t) => {
+  const dual = `
+apiVersion: v1
+kind: Service
+metadata: { name: web, namespace: default, annotations: { metallb.io/loadBalancerIPs: "203.0.113.1,2001:db8::1" } }
+spec: { type: LoadBalancer, ipFamilyPolicy: RequireDualStack, ipFamilies: [IPv4, IPv6], ports: [{ port: 80 }] }
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: { name: web-1, namespace: default, labels: { kubernetes.io/service-name: web } }
+addressType: IPv4
+endpoints: [{ addresses: [10.0.0.1], nodeName: NodeA, conditions: { ready: true } }]
+`;
+  const e = explain(
+    [
+      node('NodeA', { zone: 'east' }),
+      pool('p', '203.0.113.0/28, "2001:db8::/124"'),
+      peer('tor', '192.0.2.1'),
+      bgpAdv('a', "{ nodeSelectors: [{ matchLabels: { zone: 'west' } }] }"),
+      dual,
+    ],
+    'default/web',
+  );
+  t.same(e.bgp[0]!.reason!.code, 'NODE_NOT_SELECTED', 'the peer carries the IPv4 address: no family problem');
 });
