@@ -708,3 +708,27 @@ endpoints: [{ addresses: [10.0.0.1], nodeName: NodeA, conditions: { ready: true 
   );
   t.same(e.bgp[0]!.reason!.code, 'NODE_NOT_SELECTED', 'the peer carries the IPv4 address: no family problem');
 });
+
+t.test(
+  "statuses for the owner's node hold its L2 status; an IPv6 address to an IPv6 peer is no family problem",
+  async (t) => {
+    const docs = [...base, l2Adv('l', '{}'), service('web', '203.0.113.1', ['NodeA', 'NodeB'])];
+    const { config, allocations, serviceErrors } = loaded(docs);
+    const owner = serviceStatuses({ config, allocations, serviceErrors }).l2[0]!.node;
+    t.same(
+      serviceStatuses({ config, allocations, serviceErrors }, { node: owner }).l2.map((s) => s.node),
+      [owner],
+    );
+    const v6 = explain(
+      [
+        node('NodeA', { zone: 'east' }),
+        pool('p', '"2001:db8::/124"'),
+        peer('tor6', '"2001:db8:ff::1"'),
+        bgpAdv('a', "{ nodeSelectors: [{ matchLabels: { zone: 'west' } }] }"),
+        service('web', '2001:db8::1', ['NodeA']),
+      ],
+      'default/web',
+    );
+    t.same(v6.bgp[0]!.reason!.code, 'NODE_NOT_SELECTED');
+  },
+);
