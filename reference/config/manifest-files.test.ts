@@ -179,3 +179,32 @@ t.test(
     t.same(await files.texts(r.files), [{ file: join(d, 'a.yaml'), text: pool }]);
   },
 );
+
+// A field added to Collected must be merged too (a pool holding a node's InternalIP went unnoticed by a
+// running speaker when mergeCollected forgot nodeInternalIPs; bgp-fields.feature caught it).
+t.test('mergeCollected keeps every list of every file', async (t) => {
+  const { decodeFile } = await import('./manifest-files.ts');
+  const { emptyCollected } = await import('./decode.ts');
+  const texts = [
+    `${pool}---\napiVersion: v1\nkind: Node\nmetadata: {name: n1}\nstatus: {addresses: [{type: InternalIP, address: 192.0.2.11}]}\n`,
+    `${svc('one', '192.168.10.1')}---\napiVersion: v1\nkind: Namespace\nmetadata: {name: app}\n`,
+    'apiVersion: metallb.io/v1beta1\nkind: Community\nmetadata: {name: c}\nspec: {communities: [{name: x, value: "1:1"}]}\n---\napiVersion: metallb.io/v1beta1\nkind: BFDProfile\nmetadata: {name: b}\nspec: {}\n---\napiVersion: metallb.io/v1beta1\nkind: L2Advertisement\nmetadata: {name: l}\nspec: {}\n---\napiVersion: metallb.io/v1beta1\nkind: BGPAdvertisement\nmetadata: {name: a}\nspec: {}\n',
+  ];
+  const files = texts.map((text, i) => ({
+    ...decodeFile(text, `f${i}.yaml`, { namespace: 'metallb-system' }),
+    hash: '',
+    sig: '',
+    readAtNs: 0n,
+    mtimeNs: 0n,
+  }));
+  const merged = mergeCollected(files)! as unknown as Record<string, unknown>;
+  for (const [key, empty] of Object.entries(emptyCollected())) {
+    if (!Array.isArray(empty)) continue;
+    const total = files.reduce(
+      (n, f) => n + ((f.collected as unknown as Record<string, unknown[]>)[key]?.length ?? 0),
+      0,
+    );
+    t.equal((merged[key] as unknown[]).length, total, key);
+  }
+  t.equal((merged.nodeInternalIPs as unknown[]).length, 1);
+});
