@@ -128,6 +128,7 @@ export function benchConfig(n: number): ClusterConfig {
       name: `node${i}`,
       labels: { 'kubernetes.io/hostname': `node${i}`, rack: i < 5 ? 'r1' : 'r2' },
       addresses: [],
+      internalIPs: [],
       networkUnavailable: false,
       src,
     })),

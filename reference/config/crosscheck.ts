@@ -3,7 +3,7 @@
  * aggregation lengths against the pools an advertisement selects, localPref conflicts, duplicates.
  */
 import { compareLarge, compareStandard, parseCommunity } from '../model/community.ts';
-import { cidrContains, cidrLast, formatCidr, formatIP, type Cidr } from '../model/ip.ts';
+import { cidrContains, cidrLast, formatCidr, formatIP, parseIP, type Cidr } from '../model/ip.ts';
 import { anySelectorMatches, type LabelSelector } from '../model/selector.ts';
 import type * as M from '../model/types.ts';
 import type { Collected } from './decode.ts';
@@ -101,12 +101,11 @@ function checkOverlaps(pools: readonly M.IPAddressPool[], errors: M.ValidationEr
  * address in the order the Nodes were read.
  */
 function checkNodeIPs(c: Collected, errors: M.ValidationError[]): void {
+  const nodeIPs = c.nodes.flatMap((n) => n.internalIPs.map((text) => ({ node: n.name, ip: parseIP(text)! })));
   for (const p of c.pools)
     for (const [i, e] of p.entries.entries()) {
       const hit = e.cidrs
-        .flatMap((cidr) =>
-          c.nodeInternalIPs.filter((n) => cidrContains(cidr, n.ip)).map((n) => ({ cidr, n })),
-        )
+        .flatMap((cidr) => nodeIPs.filter((n) => cidrContains(cidr, n.ip)).map((n) => ({ cidr, n })))
         .at(0);
       if (!hit) continue;
       errors.push(

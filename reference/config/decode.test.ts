@@ -837,6 +837,7 @@ t.test('Node: addresses InternalIP first, then the others, IPs only', async (t) 
       name: 'n',
       labels: { zone: 'a' },
       addresses: ['10.0.0.5', 'fd00::5', '203.0.113.5'],
+      internalIPs: ['10.0.0.5', 'fd00::5'],
       networkUnavailable: false,
       src,
     },
@@ -845,7 +846,7 @@ t.test('Node: addresses InternalIP first, then the others, IPs only', async (t) 
 
 t.test('Node without status: no addresses, network available', async (t) => {
   t.strictSame(decodeValue(node('n')).out.nodes, [
-    { name: 'n', labels: {}, addresses: [], networkUnavailable: false, src },
+    { name: 'n', labels: {}, addresses: [], internalIPs: [], networkUnavailable: false, src },
   ]);
   t.strictSame(
     decodeValue(node('n', { status: { addresses: 'x', conditions: 'y' } })).out.nodes[0]!.addresses,

@@ -15,7 +15,6 @@ import {
   parseIP,
   rangeToCidrs,
   type Cidr,
-  type IP,
 } from '../model/ip.ts';
 import type { LabelSelector, SelectorOperator } from '../model/selector.ts';
 import type * as M from '../model/types.ts';
@@ -46,8 +45,6 @@ export interface Collected {
   bfdProfiles: M.BFDProfile[];
   communityAliases: CommunityAliasDef[];
   nodes: M.Node[];
-  /** Each Node's InternalIP addresses: a pool may not contain one (MetalLB config.go, "contains nodeIp"). */
-  nodeInternalIPs: { node: string; ip: IP }[];
   services: M.Service[];
   endpointSlices: M.EndpointSlice[];
   namespaces: M.Namespace[];
@@ -72,7 +69,6 @@ export function emptyCollected(): Collected {
     bfdProfiles: [],
     communityAliases: [],
     nodes: [],
-    nodeInternalIPs: [],
     services: [],
     endpointSlices: [],
     namespaces: [],
@@ -281,22 +277,19 @@ export function decodeDocument(
       // status.addresses (InternalIP first): where the L2 membership reaches this node's speaker.
       const status = (value as { status?: { addresses?: { type?: unknown; address?: unknown }[] } }).status;
       const list = Array.isArray(status?.addresses) ? status.addresses : [];
-      const addresses = [
-        ...list.filter((a) => a?.type === 'InternalIP'),
-        ...list.filter((a) => a?.type !== 'InternalIP'),
-      ]
-        .map((a) => a?.address)
-        .filter((a): a is string => typeof a === 'string' && isIP(a) !== 0);
+      const ips = (internal: boolean) =>
+        list
+          .filter((a) => (a?.type === 'InternalIP') === internal)
+          .map((a) => a?.address)
+          .filter((a): a is string => typeof a === 'string' && isIP(a) !== 0);
+      const internalIPs = ips(true);
+      const addresses = [...internalIPs, ...ips(false)];
       const conditions = (value as { status?: { conditions?: { type?: unknown; status?: unknown }[] } })
         .status?.conditions;
       const networkUnavailable =
         Array.isArray(conditions) &&
         conditions.some((c) => c?.type === 'NetworkUnavailable' && c?.status === 'True');
-      out.nodes.push({ name, labels, addresses, networkUnavailable, src });
-      for (const a of list) {
-        const ip = a?.type === 'InternalIP' && typeof a.address === 'string' ? parseIP(a.address) : undefined;
-        if (ip) out.nodeInternalIPs.push({ node: name, ip });
-      }
+      out.nodes.push({ name, labels, addresses, internalIPs, networkUnavailable, src });
       return;
     }
     case 'Service': {

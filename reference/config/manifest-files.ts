@@ -125,7 +125,6 @@ export function mergeCollected(files: readonly DecodedFile[]): Collected | undef
     push(c.bfdProfiles, x.bfdProfiles);
     push(c.communityAliases, x.communityAliases);
     push(c.nodes, x.nodes);
-    push(c.nodeInternalIPs, x.nodeInternalIPs);
     push(c.services, x.services);
     push(c.endpointSlices, x.endpointSlices);
     push(c.namespaces, x.namespaces);

@@ -127,6 +127,8 @@ export interface Node {
   labels: Labels;
   /** From status.addresses, InternalIP first. */
   addresses: string[];
+  /** The InternalIP ones alone: a pool may not contain one (MetalLB internal/config/config.go, "contains nodeIp"). */
+  internalIPs: string[];
   /** status.conditions NetworkUnavailable is "True" (MetalLB internal/k8s/nodes/nodes.go IsNetworkUnavailable). */
   networkUnavailable: boolean;
   src: Source;
