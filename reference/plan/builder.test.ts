@@ -544,11 +544,11 @@ t.test('L2 rows in address order, each with its own text; allocations and warnin
   );
 });
 
-const bgpConfig = (advs: string): ClusterConfig =>
+const bgpConfig = (advs: string, addresses = '10.0.0.0/24'): ClusterConfig =>
   configOf(`apiVersion: metallb.io/v1beta1
 kind: IPAddressPool
 metadata: {name: p}
-spec: {addresses: [10.0.0.0/24]}
+spec: {addresses: [${addresses}]}
 ${advs}---
 apiVersion: metallb.io/v1beta2
 kind: BGPPeer
@@ -655,20 +655,10 @@ t.test('merged community sets are cached per set of advertisements, 24 of them i
 
 t.test('plan warnings in text order, not in prefix order', async (t) => {
   // 9.0.0.0/30 comes before 10.0.0.0/30 as a prefix, after it as text
-  const c = configOf(`apiVersion: metallb.io/v1beta1
-kind: IPAddressPool
-metadata: {name: p}
-spec: {addresses: [9.0.0.0/24, 10.0.0.0/24]}
-${adv('a', 'aggregationLength: 30, localPref: 100')}${adv('b', 'aggregationLength: 30, localPref: 100')}---
-apiVersion: metallb.io/v1beta2
-kind: BGPPeer
-metadata: {name: tor}
-spec: {myASN: 64500, peerASN: 64500, peerAddress: 192.0.2.1}
----
-apiVersion: v1
-kind: Node
-metadata: {name: NodeA}
-`);
+  const c = bgpConfig(
+    adv('a', 'aggregationLength: 30, localPref: 100') + adv('b', 'aggregationLength: 30, localPref: 100'),
+    '9.0.0.0/24, 10.0.0.0/24',
+  );
   c.bgpAdvertisements.find((a) => a.name === 'b')!.localPref = 50;
   const b = new PlanBuilder(new PlanContext(c));
   b.addService(svcOf('nine'), { service: 'demo/nine', ips: ['9.0.0.1'], pool: 'p' }, readyOn('NodeA'));
